@@ -1,0 +1,104 @@
+package dev.keyroom.core.identity;
+
+import dev.keyroom.core.crypto.Ed25519;
+import dev.keyroom.core.crypto.X25519Keys;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.Store;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** The allowlist: registering, listing, revoking and unlocking users. */
+public final class UserService {
+    private final Store store;
+    private final Clock clock;
+    private final RevocationListener revocations;
+
+    /** Told about every status change that must cut live sessions off (AUTH-8). */
+    @FunctionalInterface
+    public interface RevocationListener {
+        void statusChanged(EndpointId endpoint, UserStatus status);
+    }
+
+    public UserService(Store store, Clock clock, RevocationListener revocations) {
+        this.store = store;
+        this.clock = clock;
+        this.revocations = revocations;
+    }
+
+    /** Registers a user (admin only). CONFLICT when the key is registered already. */
+    public User register(User caller, byte[] signPub, byte[] kexPub, String name, Role role) {
+        Access.requireAdmin(caller);
+        return create(signPub, kexPub, name, role);
+    }
+
+    /**
+     * Registers the first admin of an empty store (used by {@code keyroom init}); refuses when any
+     * user exists, so it can never be used to add a second, unchecked admin.
+     */
+    public User bootstrapAdmin(byte[] signPub, byte[] kexPub, String name) {
+        if (!store.listUsers().isEmpty()) {
+            throw KeyroomException.conflict("the store already has users");
+        }
+        return create(signPub, kexPub, name, Role.ADMIN);
+    }
+
+    private User create(byte[] signPub, byte[] kexPub, String name, Role role) {
+        Ed25519.requireValidPublicKey(signPub);
+        X25519Keys.requireValidPublicKey(kexPub);
+        User user = new User(
+                EndpointId.of(signPub),
+                name,
+                role,
+                UserStatus.ACTIVE,
+                signPub,
+                kexPub,
+                clock.now().truncatedTo(ChronoUnit.SECONDS));
+        store.createUser(user);
+        return user;
+    }
+
+    public List<User> list(User caller) {
+        Access.requireAdmin(caller);
+        return store.listUsers();
+    }
+
+    /** Any active user may read another's public record, to seal keys to it. */
+    public User get(User caller, EndpointId endpoint) {
+        return store.findUser(endpoint).orElseThrow(KeyroomException::notFound);
+    }
+
+    /** Revokes a user; effective for its very next request. The last active admin stays. */
+    public User revoke(User caller, EndpointId endpoint) {
+        Access.requireAdmin(caller);
+        User target = store.findUser(endpoint).orElseThrow(KeyroomException::notFound);
+        if (target.status() == UserStatus.REVOKED) {
+            return target;
+        }
+        if (target.role() == Role.ADMIN && target.isActive()) {
+            long activeAdmins = store.listUsers().stream()
+                    .filter(u -> u.role() == Role.ADMIN && u.isActive())
+                    .count();
+            if (activeAdmins <= 1) {
+                throw KeyroomException.conflict("cannot revoke the last active admin");
+            }
+        }
+        store.setUserStatus(endpoint, UserStatus.REVOKED);
+        revocations.statusChanged(endpoint, UserStatus.REVOKED);
+        return target.withStatus(UserStatus.REVOKED);
+    }
+
+    /** Lifts a lockout. A revoked user stays revoked. */
+    public User unlock(User caller, EndpointId endpoint) {
+        Access.requireAdmin(caller);
+        User target = store.findUser(endpoint).orElseThrow(KeyroomException::notFound);
+        if (target.status() == UserStatus.REVOKED) {
+            throw KeyroomException.conflict("a revoked user cannot be unlocked");
+        }
+        if (target.status() == UserStatus.LOCKED) {
+            store.setUserStatus(endpoint, UserStatus.ACTIVE);
+            revocations.statusChanged(endpoint, UserStatus.ACTIVE);
+        }
+        return target.withStatus(UserStatus.ACTIVE);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.keyroom.core.port;
+
+import dev.keyroom.core.rooms.RoomId;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Content-addressed blobs of a room: the address is the lowercase hex SHA-256 of the stored bytes,
+ * identical on every implementation.
+ *
+ * <p>Guarantees: {@link #put} streams (memory per upload is a small buffer), verifies that the
+ * bytes hash to the address before making them visible, and makes them visible atomically; a
+ * failed or mismatching put leaves nothing behind. Blobs are immutable.
+ *
+ * <p>Errors: a mismatch raises {@code BAD_REQUEST}, more than {@code maxBytes} raises {@code
+ * PAYLOAD_TOO_LARGE}, a backend failure {@code INTERNAL}.
+ */
+public interface BlobStore {
+
+    /** Stores the stream under {@code sha256Hex}; true when new, false when it was already there. */
+    boolean put(RoomId room, String sha256Hex, InputStream body, long maxBytes);
+
+    /** The blob's size, if present. */
+    Optional<Long> size(RoomId room, String sha256Hex);
+
+    /** Opens the blob for reading, if present. The caller closes the stream. */
+    Optional<InputStream> open(RoomId room, String sha256Hex);
+}

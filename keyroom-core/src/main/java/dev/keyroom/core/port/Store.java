@@ -1,0 +1,82 @@
+package dev.keyroom.core.port;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.Membership;
+import dev.keyroom.core.rooms.RekeyOutcome;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable state: users, rooms, members and sealed keys.
+ *
+ * <p>Guarantees: every method is atomic; a method that returns normally has made its change
+ * durable (it survives a crash of the process right after); reads see every write that returned
+ * before they started. Implementations are thread-safe.
+ *
+ * <p>Errors: a broken backend raises {@link dev.keyroom.core.error.KeyroomException} with code
+ * {@code INTERNAL} (or {@code OVERLOADED} when it timed out), never a partial result; callers that
+ * make authentication or authorization decisions treat that as a denial. Uniqueness violations
+ * raise {@code CONFLICT}.
+ *
+ * <p>Lifecycle: opened by its implementation's factory, closed once by its owner.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Registers a user. CONFLICT if its endpoint is already registered. */
+    void createUser(User user);
+
+    Optional<User> findUser(EndpointId endpoint);
+
+    /** All users, ordered by creation time then endpoint. */
+    List<User> listUsers();
+
+    /** Sets a user's status; false when the user does not exist. */
+    boolean setUserStatus(EndpointId endpoint, UserStatus status);
+
+    /**
+     * Creates a room with its owner as first member and, for encrypted rooms, the owner's sealed
+     * key of epoch 1. CONFLICT if the room id exists.
+     */
+    void createRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey);
+
+    Optional<Room> findRoom(RoomId room);
+
+    Optional<Member> findMember(RoomId room, EndpointId endpoint);
+
+    /** Members ordered by join time then endpoint. */
+    List<Member> listMembers(RoomId room);
+
+    /**
+     * Adds a member with its sealed key for {@code epoch}. CONFLICT if it is a member already, if
+     * {@code epoch} is not the room's current epoch, or if the room requires a rekey.
+     */
+    void addMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey);
+
+    /**
+     * Removes a member that leaves of its own accord and marks the room as requiring a rekey; false
+     * when it was not a member.
+     */
+    boolean removeMember(RoomId room, EndpointId endpoint);
+
+    /**
+     * Atomically moves the room from {@code fromEpoch} to the next epoch, removing {@code remove}
+     * and storing one sealed key for each member who remains. Nothing changes unless the outcome is
+     * {@link RekeyOutcome.Rekeyed}. For cleartext rooms {@code sealedKeys} must be empty.
+     */
+    RekeyOutcome rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys);
+
+    Optional<byte[]> findSealedKey(RoomId room, long epoch, EndpointId endpoint);
+
+    /** The rooms {@code endpoint} is a member of, ordered by room creation. */
+    List<Membership> roomsOf(EndpointId endpoint);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,62 @@
+package dev.keyroom.protocol.dto;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON bodies of the wire, as records. Field names map to snake_case on the wire ({@code
+ * signPub} is {@code sign_pub}); binary values are base64url without padding; times are RFC 3339
+ * UTC strings.
+ */
+public final class Dto {
+    private Dto() {}
+
+    public record UserCreate(String signPub, String kexPub, String name, String role) {}
+
+    public record User(
+            String endpoint,
+            String name,
+            String role,
+            String status,
+            String signPub,
+            String kexPub,
+            String createdAt) {}
+
+    public record Users(List<User> users) {}
+
+    public record RoomCreate(String roomId, String name, String policy, String owner, String sealedKey) {}
+
+    public record Room(
+            String roomId,
+            String name,
+            String policy,
+            long epoch,
+            String owner,
+            String createdAt,
+            Boolean rekeyRequired) {}
+
+    public record Member(String endpoint, String role, String signPub, String kexPub, String joinedAt) {}
+
+    public record Members(List<Member> members) {}
+
+    public record MemberAdd(String endpoint, String role, String sealedKey) {}
+
+    public record Rekey(Long fromEpoch, List<String> remove, Map<String, String> sealedKeys) {}
+
+    public record Epoch(long epoch) {}
+
+    public record SealedKey(long epoch, String sealedKey) {}
+
+    public record MyRoom(String roomId, String name, String policy, long epoch, String role) {}
+
+    public record MyRooms(List<MyRoom> rooms) {}
+
+    public record Posture(
+            String auth, boolean tls, boolean cluster, String store, boolean requireEncryptedRooms, String role) {}
+
+    public record Health(String status, String version, Posture posture) {}
+
+    public record ErrorDetail(String code, String message, String requestId) {}
+
+    public record Error(ErrorDetail error) {}
+}

@@ -1,0 +1,2 @@
+/** The JSON bodies of the protocol as records. */
+package dev.keyroom.protocol.dto;
