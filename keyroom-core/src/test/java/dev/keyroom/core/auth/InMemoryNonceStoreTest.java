@@ -1,0 +1,39 @@
+package dev.keyroom.core.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.port.NonceStore;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class InMemoryNonceStoreTest {
+    static final EndpointId KEY = new EndpointId("0123456789abcdef0123456789abcdef");
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final Duration RETENTION = Duration.ofSeconds(60);
+
+    @Test
+    void claim_pastCapacity_evictsOldestAndStaysBounded() {
+        InMemoryNonceStore s = new InMemoryNonceStore(100);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(s.claim(KEY, "nonce-" + i + "-padding-xx", T0, RETENTION))
+                    .isEqualTo(NonceStore.Claim.ACCEPTED);
+        }
+        assertThat(s.size()).isEqualTo(100);
+        assertThat(s.evictedEarly()).isEqualTo(900);
+        // The newest claims are still remembered.
+        assertThat(s.claim(KEY, "nonce-999-padding-xx", T0, RETENTION)).isEqualTo(NonceStore.Claim.REPLAYED);
+    }
+
+    @Test
+    void claim_afterExpiry_prunesExpiredEntries() {
+        InMemoryNonceStore s = new InMemoryNonceStore(1000);
+        for (int i = 0; i < 50; i++) {
+            s.claim(KEY, "nonce-" + i + "-padding-xx", T0, RETENTION);
+        }
+        s.claim(KEY, "later-nonce-padding-xx", T0.plusSeconds(61), RETENTION);
+        assertThat(s.size()).isEqualTo(1);
+        assertThat(s.evictedEarly()).isZero();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.keyroom.store.sqlite;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Runs JDBC work on platform threads: one writer thread with the only writing connection (each
+ * call one transaction), and a few reader threads with a read-only connection each. Every call
+ * waits at most {@code timeout}; a timeout is reported as {@code overloaded}, any SQL failure as a
+ * generic {@code internal} error whose cause (never shown to clients) holds the detail.
+ */
+final class SqliteExecutor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SqliteExecutor.class);
+
+    /** Schema migrations, applied in order, each once, each in its own transaction. */
+    static final List<String> MIGRATIONS = List.of("V001__users_rooms.sql");
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final String url;
+    private final Duration timeout;
+    private final ExecutorService writer;
+    private final ExecutorService readers;
+    private final ThreadLocal<Connection> connection = new ThreadLocal<>();
+    private final List<Connection> opened = new CopyOnWriteArrayList<>();
+
+    private SqliteExecutor(Path file, int readerThreads, Duration timeout) {
+        this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        this.timeout = timeout;
+        this.writer = Executors.newSingleThreadExecutor(threads("keyroom-sqlite-writer"));
+        this.readers = Executors.newFixedThreadPool(readerThreads, threads("keyroom-sqlite-reader"));
+    }
+
+    static SqliteExecutor open(Path file, int readerThreads, Duration timeout) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "cannot create the data directory", e);
+        }
+        SqliteExecutor ex = new SqliteExecutor(file, readerThreads, timeout);
+        try {
+            ex.await(ex.writer.submit(() -> {
+                ex.migrate(ex.connection(false));
+                return null;
+            }));
+        } catch (RuntimeException e) {
+            ex.close();
+            throw e;
+        }
+        return ex;
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The calling pool thread's own connection, opened on first use. */
+    private Connection connection(boolean readOnly) throws SQLException {
+        Connection c = connection.get();
+        if (c == null) {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.enforceForeignKeys(true);
+            config.setBusyTimeout((int) timeout.toMillis());
+            c = DriverManager.getConnection(url, config.toProperties());
+            if (readOnly) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("PRAGMA query_only = true");
+                }
+            }
+            if (!readOnly) {
+                c.setAutoCommit(false);
+            }
+            connection.set(c);
+            opened.add(c);
+        }
+        return c;
+    }
+
+    private void migrate(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    + "version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            c.commit();
+            int current = 0;
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_migrations")) {
+                if (rs.next()) {
+                    current = rs.getInt(1);
+                }
+            }
+            if (current > MIGRATIONS.size()) {
+                throw new KeyroomException(
+                        ErrorCode.INTERNAL,
+                        "the database schema (version " + current + ") is newer than this Keyroom (" + MIGRATIONS.size()
+                                + "); upgrade Keyroom");
+            }
+            for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
+                String name = MIGRATIONS.get(v - 1);
+                try {
+                    for (String sql : statements(name)) {
+                        st.executeUpdate(sql);
+                    }
+                    SqliteStore.update(
+                            c,
+                            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%s','now'))",
+                            v,
+                            name);
+                    c.commit();
+                    log.info("applied schema migration {}", name);
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<String> statements(String name) {
+        try (InputStream in = Objects.requireNonNull(
+                SqliteExecutor.class.getResourceAsStream("/db/sqlite/" + name), "missing migration " + name)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            StringBuilder sb = new StringBuilder();
+            for (String line : text.split("\n")) {
+                if (!line.strip().startsWith("--")) {
+                    sb.append(line).append('\n');
+                }
+            }
+            return java.util.Arrays.stream(sb.toString().split(";"))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read migration " + name, e);
+        }
+    }
+
+    /** Runs {@code work} as one write transaction on the writer thread. */
+    <T> T write(Work<T> work) {
+        return await(writer.submit(() -> {
+            Connection c = connection(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        }));
+    }
+
+    /** Runs {@code work} on a reader thread. */
+    <T> T read(Work<T> work) {
+        return await(readers.submit((Callable<T>) () -> work.run(connection(true))));
+    }
+
+    private <T> T await(Future<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new KeyroomException(ErrorCode.OVERLOADED, "storage is busy", e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KeyroomException(ErrorCode.OVERLOADED, "interrupted while waiting for storage", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeyroomException k) {
+                throw k;
+            }
+            throw SqliteStore.storageFailure(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        readers.shutdown();
+        try {
+            writer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            readers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Connection c : opened) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.warn("closing a SQLite connection failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package dev.keyroom.store.sqlite;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.Membership;
+import dev.keyroom.core.rooms.RekeyOutcome;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomPolicy;
+import dev.keyroom.core.rooms.RoomRole;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The embedded {@link Store}: one SQLite file in WAL mode with {@code synchronous=FULL}, so a
+ * write that returned survives a crash of the process or of the machine.
+ *
+ * <p>JDBC runs on platform threads ({@link SqliteExecutor}): one writer thread owns the only
+ * writing connection, so writes are serialised and every multi-step change is one transaction;
+ * a few reader threads own read-only connections. Callers on virtual threads wait on a future
+ * and are never pinned by the JNI driver.
+ */
+public final class SqliteStore implements Store {
+    private final SqliteExecutor db;
+
+    private SqliteStore(SqliteExecutor db) {
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the database at {@code file} and brings its schema up to date. */
+    public static SqliteStore open(Path file) {
+        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10)));
+    }
+
+    // ---- users
+
+    @Override
+    public void createUser(User user) {
+        db.write(c -> {
+            if (exists(
+                    c, "SELECT 1 FROM users WHERE endpoint = ?", user.endpoint().value())) {
+                throw KeyroomException.conflict("that key is already registered");
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO users (endpoint, name, role, status, sign_pub, kex_pub, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, user.endpoint().value());
+                ps.setString(2, user.name());
+                ps.setString(3, user.role().wireName());
+                ps.setString(4, user.status().wireName());
+                ps.setBytes(5, user.signPub());
+                ps.setBytes(6, user.kexPub());
+                ps.setLong(7, user.createdAt().getEpochSecond());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static final String USER_COLUMNS = "endpoint, name, role, status, sign_pub, kex_pub, created_at";
+
+    @Override
+    public Optional<User> findUser(EndpointId endpoint) {
+        return db.read(c -> first(
+                c, "SELECT " + USER_COLUMNS + " FROM users WHERE endpoint = ?", SqliteStore::user, endpoint.value()));
+    }
+
+    @Override
+    public List<User> listUsers() {
+        return db.read(c -> all(c, "SELECT " + USER_COLUMNS + " FROM users ORDER BY rowid", SqliteStore::user));
+    }
+
+    @Override
+    public boolean setUserStatus(EndpointId endpoint, UserStatus status) {
+        return db.write(c ->
+                update(c, "UPDATE users SET status = ? WHERE endpoint = ?", status.wireName(), endpoint.value()) == 1);
+    }
+
+    private static User user(ResultSet rs) throws SQLException {
+        return new User(
+                new EndpointId(rs.getString(1)),
+                rs.getString(2),
+                Role.parse(rs.getString(3)),
+                UserStatus.parse(rs.getString(4)),
+                rs.getBytes(5),
+                rs.getBytes(6),
+                Instant.ofEpochSecond(rs.getLong(7)));
+    }
+
+    // ---- rooms
+
+    @Override
+    public void createRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) {
+        db.write(c -> {
+            if (exists(c, "SELECT 1 FROM rooms WHERE room_id = ?", room.id().value())) {
+                throw KeyroomException.conflict("a room with that id exists");
+            }
+            update(
+                    c,
+                    "INSERT INTO rooms (room_id, name, policy, epoch, owner, created_at, rekey_required)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    room.id().value(),
+                    room.name(),
+                    room.policy().wireName(),
+                    room.epoch(),
+                    room.owner().value(),
+                    room.createdAt().getEpochSecond(),
+                    room.rekeyRequired() ? 1 : 0);
+            insertMember(c, room.id(), owner);
+            if (ownerSealedKey.isPresent()) {
+                insertKey(c, room.id(), room.epoch(), owner.endpoint(), ownerSealedKey.get());
+            }
+            return null;
+        });
+    }
+
+    private static final String ROOM_COLUMNS =
+            "r.room_id, r.name, r.policy, r.epoch, r.owner, r.created_at, r.rekey_required";
+
+    @Override
+    public Optional<Room> findRoom(RoomId room) {
+        return db.read(c -> first(
+                c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value()));
+    }
+
+    private static Room room(ResultSet rs) throws SQLException {
+        return new Room(
+                new RoomId(rs.getString(1)),
+                rs.getString(2),
+                RoomPolicy.parse(rs.getString(3)),
+                rs.getLong(4),
+                new EndpointId(rs.getString(5)),
+                Instant.ofEpochSecond(rs.getLong(6)),
+                rs.getInt(7) == 1);
+    }
+
+    @Override
+    public Optional<Member> findMember(RoomId room, EndpointId endpoint) {
+        return db.read(c -> first(
+                c,
+                "SELECT endpoint, role, joined_at FROM members WHERE room_id = ? AND endpoint = ?",
+                SqliteStore::member,
+                room.value(),
+                endpoint.value()));
+    }
+
+    @Override
+    public List<Member> listMembers(RoomId room) {
+        return db.read(c -> all(
+                c,
+                "SELECT endpoint, role, joined_at FROM members WHERE room_id = ? ORDER BY rowid",
+                SqliteStore::member,
+                room.value()));
+    }
+
+    private static Member member(ResultSet rs) throws SQLException {
+        return new Member(
+                new EndpointId(rs.getString(1)), RoomRole.parse(rs.getString(2)), Instant.ofEpochSecond(rs.getLong(3)));
+    }
+
+    @Override
+    public void addMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) {
+        db.write(c -> {
+            Optional<Room> r = first(
+                    c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value());
+            if (r.isEmpty()) {
+                throw KeyroomException.notFound();
+            }
+            if (r.get().epoch() != epoch) {
+                throw KeyroomException.conflict("the sealed key is not for the current epoch");
+            }
+            if (r.get().rekeyRequired()) {
+                throw KeyroomException.conflict("the room must be rekeyed before members are added");
+            }
+            if (exists(
+                    c,
+                    "SELECT 1 FROM members WHERE room_id = ? AND endpoint = ?",
+                    room.value(),
+                    member.endpoint().value())) {
+                throw KeyroomException.conflict("already a member");
+            }
+            insertMember(c, room, member);
+            if (sealedKey.isPresent()) {
+                update(
+                        c,
+                        "DELETE FROM sealed_keys WHERE room_id = ? AND epoch = ? AND endpoint = ?",
+                        room.value(),
+                        epoch,
+                        member.endpoint().value());
+                insertKey(c, room, epoch, member.endpoint(), sealedKey.get());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeMember(RoomId room, EndpointId endpoint) {
+        return db.write(c -> {
+            int n = update(c, "DELETE FROM members WHERE room_id = ? AND endpoint = ?", room.value(), endpoint.value());
+            if (n == 1) {
+                update(c, "UPDATE rooms SET rekey_required = 1 WHERE room_id = ?", room.value());
+            }
+            return n == 1;
+        });
+    }
+
+    @Override
+    public RekeyOutcome rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys) {
+        return db.write(c -> {
+            Optional<Room> r = first(
+                    c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value());
+            if (r.isEmpty()) {
+                return new RekeyOutcome.NoSuchRoom();
+            }
+            if (r.get().epoch() != fromEpoch) {
+                return new RekeyOutcome.StaleEpoch(r.get().epoch());
+            }
+            Set<EndpointId> members = new LinkedHashSet<>();
+            for (Member m : all(
+                    c,
+                    "SELECT endpoint, role, joined_at FROM members WHERE room_id = ?",
+                    SqliteStore::member,
+                    room.value())) {
+                members.add(m.endpoint());
+            }
+            for (EndpointId e : new TreeSet<>(remove)) {
+                if (!members.contains(e)) {
+                    return new RekeyOutcome.NotAMember(e);
+                }
+            }
+            Set<EndpointId> remaining = new HashSet<>(members);
+            remaining.removeAll(remove);
+            Set<EndpointId> missing = new HashSet<>();
+            if (r.get().policy() == RoomPolicy.ENCRYPTED) {
+                missing.addAll(remaining);
+                missing.removeAll(sealedKeys.keySet());
+            }
+            Set<EndpointId> unexpected = new HashSet<>(sealedKeys.keySet());
+            unexpected.removeAll(remaining);
+            if (!missing.isEmpty() || !unexpected.isEmpty()) {
+                return new RekeyOutcome.KeysMismatch(Set.copyOf(missing), Set.copyOf(unexpected));
+            }
+            long next = fromEpoch + 1;
+            for (EndpointId e : remove) {
+                update(c, "DELETE FROM members WHERE room_id = ? AND endpoint = ?", room.value(), e.value());
+            }
+            for (Map.Entry<EndpointId, byte[]> k : sealedKeys.entrySet()) {
+                insertKey(c, room, next, k.getKey(), k.getValue());
+            }
+            update(c, "UPDATE rooms SET epoch = ?, rekey_required = 0 WHERE room_id = ?", next, room.value());
+            return new RekeyOutcome.Rekeyed(next);
+        });
+    }
+
+    @Override
+    public Optional<byte[]> findSealedKey(RoomId room, long epoch, EndpointId endpoint) {
+        return db.read(c -> first(
+                c,
+                "SELECT sealed FROM sealed_keys WHERE room_id = ? AND epoch = ? AND endpoint = ?",
+                rs -> rs.getBytes(1),
+                room.value(),
+                epoch,
+                endpoint.value()));
+    }
+
+    @Override
+    public List<Membership> roomsOf(EndpointId endpoint) {
+        return db.read(c -> all(
+                c,
+                "SELECT " + ROOM_COLUMNS + ", m.role FROM members m JOIN rooms r ON r.room_id = m.room_id"
+                        + " WHERE m.endpoint = ? ORDER BY r.rowid",
+                rs -> new Membership(room(rs), RoomRole.parse(rs.getString(8))),
+                endpoint.value()));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    // ---- helpers
+
+    private static void insertMember(Connection c, RoomId room, Member m) throws SQLException {
+        update(
+                c,
+                "INSERT INTO members (room_id, endpoint, role, joined_at) VALUES (?, ?, ?, ?)",
+                room.value(),
+                m.endpoint().value(),
+                m.role().wireName(),
+                m.joinedAt().getEpochSecond());
+    }
+
+    private static void insertKey(Connection c, RoomId room, long epoch, EndpointId e, byte[] sealed)
+            throws SQLException {
+        update(
+                c,
+                "INSERT INTO sealed_keys (room_id, epoch, endpoint, sealed) VALUES (?, ?, ?, ?)",
+                room.value(),
+                epoch,
+                e.value(),
+                sealed);
+    }
+
+    @FunctionalInterface
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private static <T> Optional<T> first(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+        }
+    }
+
+    private static <T> List<T> all(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row.map(rs));
+            }
+        }
+        return out;
+    }
+
+    static KeyroomException storageFailure(Throwable cause) {
+        return new KeyroomException(ErrorCode.INTERNAL, "storage failure", cause);
+    }
+}

@@ -1,0 +1,276 @@
+package dev.keyroom.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.Membership;
+import dev.keyroom.core.rooms.RekeyOutcome;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomPolicy;
+import dev.keyroom.core.rooms.RoomRole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do. Extend it and return a fresh, empty store from {@link
+ * #openStore()}; {@link #reopen(Store)} closes a store and opens the same data again.
+ */
+public abstract class StoreContract {
+    protected abstract Store openStore() throws Exception;
+
+    /** Closes {@code store} and opens the same data again, as after a restart. */
+    protected abstract Store reopen(Store store) throws Exception;
+
+    protected Store store;
+    protected User owner;
+    protected User alice;
+    protected User bob;
+
+    @BeforeEach
+    void openAndSeed() throws Exception {
+        store = openStore();
+        owner = Fixtures.user("owner", Role.MEMBER);
+        alice = Fixtures.user("alice", Role.MEMBER);
+        bob = Fixtures.user("bob", Role.AGENT);
+        store.createUser(owner);
+        store.createUser(alice);
+        store.createUser(bob);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private Room newRoom() {
+        Room room = Fixtures.room(owner.endpoint());
+        store.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(new byte[] {1, 1}));
+        return room;
+    }
+
+    private static void assertCode(Runnable r, ErrorCode code) {
+        assertThatThrownBy(r::run)
+                .isInstanceOf(KeyroomException.class)
+                .extracting(e -> ((KeyroomException) e).code())
+                .isEqualTo(code);
+    }
+
+    @Test
+    void createUser_thenFind_returnsEqualUser() {
+        assertThat(store.findUser(alice.endpoint())).contains(alice);
+        assertThat(store.findUser(Fixtures.user("x", Role.AGENT).endpoint())).isEmpty();
+    }
+
+    @Test
+    void createUser_sameEndpointTwice_conflicts() {
+        assertCode(() -> store.createUser(alice), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void listUsers_returnsRegistrationOrder() {
+        assertThat(store.listUsers())
+                .extracting(User::endpoint)
+                .containsExactly(owner.endpoint(), alice.endpoint(), bob.endpoint());
+    }
+
+    @Test
+    void setUserStatus_revoked_isVisibleAndDurable() throws Exception {
+        assertThat(store.setUserStatus(alice.endpoint(), UserStatus.REVOKED)).isTrue();
+        assertThat(store.setUserStatus(Fixtures.user("x", Role.AGENT).endpoint(), UserStatus.REVOKED))
+                .isFalse();
+        store = reopen(store);
+        assertThat(store.findUser(alice.endpoint()).orElseThrow().status()).isEqualTo(UserStatus.REVOKED);
+    }
+
+    @Test
+    void createRoom_thenFind_hasOwnerAndOwnerKey() {
+        Room room = newRoom();
+        assertThat(store.findRoom(room.id())).contains(room);
+        assertThat(store.findMember(room.id(), owner.endpoint()).orElseThrow().role())
+                .isEqualTo(RoomRole.OWNER);
+        assertThat(store.findSealedKey(room.id(), 1, owner.endpoint())).get().isEqualTo(new byte[] {1, 1});
+        assertThat(store.findSealedKey(room.id(), 1, alice.endpoint())).isEmpty();
+    }
+
+    @Test
+    void createRoom_sameIdTwice_conflicts() {
+        Room room = newRoom();
+        assertCode(
+                () -> store.createRoom(
+                        room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(new byte[] {2})),
+                ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void addMember_storesMemberAndKey_andRefusesDuplicatesAndStaleEpochs() {
+        Room room = newRoom();
+        store.addMember(room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        assertThat(store.listMembers(room.id()))
+                .extracting(Member::endpoint)
+                .containsExactly(owner.endpoint(), alice.endpoint());
+        assertThat(store.findSealedKey(room.id(), 1, alice.endpoint())).get().isEqualTo(new byte[] {3});
+        assertCode(
+                () -> store.addMember(
+                        room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3})),
+                ErrorCode.CONFLICT);
+        assertCode(
+                () -> store.addMember(
+                        room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 2, Optional.of(new byte[] {3})),
+                ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void removeMember_marksRekeyRequired_andAddIsRefusedUntilRekey() {
+        Room room = newRoom();
+        store.addMember(room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        assertThat(store.removeMember(room.id(), alice.endpoint())).isTrue();
+        assertThat(store.removeMember(room.id(), alice.endpoint())).isFalse();
+        assertThat(store.findRoom(room.id()).orElseThrow().rekeyRequired()).isTrue();
+        assertThat(store.findMember(room.id(), alice.endpoint())).isEmpty();
+        assertCode(
+                () -> store.addMember(
+                        room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3})),
+                ErrorCode.CONFLICT);
+        RekeyOutcome out = store.rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {9}));
+        assertThat(out).isEqualTo(new RekeyOutcome.Rekeyed(2));
+        assertThat(store.findRoom(room.id()).orElseThrow().rekeyRequired()).isFalse();
+    }
+
+    @Test
+    void rekey_removesMembersAndStoresKeysOnlyForThoseWhoRemain() {
+        Room room = newRoom();
+        store.addMember(room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        store.addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.READER), 1, Optional.of(new byte[] {4}));
+        RekeyOutcome out = store.rekey(
+                room.id(),
+                1,
+                Set.of(bob.endpoint()),
+                Map.of(owner.endpoint(), new byte[] {5}, alice.endpoint(), new byte[] {6}));
+        assertThat(out).isEqualTo(new RekeyOutcome.Rekeyed(2));
+        assertThat(store.findRoom(room.id()).orElseThrow().epoch()).isEqualTo(2);
+        assertThat(store.findMember(room.id(), bob.endpoint())).isEmpty();
+        assertThat(store.findSealedKey(room.id(), 2, bob.endpoint())).isEmpty();
+        assertThat(store.findSealedKey(room.id(), 2, alice.endpoint())).get().isEqualTo(new byte[] {6});
+        assertThat(store.findSealedKey(room.id(), 1, alice.endpoint())).get().isEqualTo(new byte[] {3});
+    }
+
+    @Test
+    void rekey_staleEpoch_changesNothing() {
+        Room room = newRoom();
+        assertThat(store.rekey(room.id(), 7, Set.of(), Map.of(owner.endpoint(), new byte[] {5})))
+                .isEqualTo(new RekeyOutcome.StaleEpoch(1));
+        assertThat(store.findRoom(room.id()).orElseThrow().epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void rekey_keysNotCoveringRemainingMembers_changesNothing() {
+        Room room = newRoom();
+        store.addMember(room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        RekeyOutcome missing = store.rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {5}));
+        assertThat(missing).isEqualTo(new RekeyOutcome.KeysMismatch(Set.of(alice.endpoint()), Set.of()));
+        RekeyOutcome extra = store.rekey(
+                room.id(),
+                1,
+                Set.of(alice.endpoint()),
+                Map.of(owner.endpoint(), new byte[] {5}, alice.endpoint(), new byte[] {6}));
+        assertThat(extra).isEqualTo(new RekeyOutcome.KeysMismatch(Set.of(), Set.of(alice.endpoint())));
+        assertThat(store.findMember(room.id(), alice.endpoint())).isPresent();
+        assertThat(store.findRoom(room.id()).orElseThrow().epoch()).isEqualTo(1);
+        assertThat(store.findSealedKey(room.id(), 2, owner.endpoint())).isEmpty();
+    }
+
+    @Test
+    void rekey_removingNonMember_changesNothing() {
+        Room room = newRoom();
+        assertThat(store.rekey(room.id(), 1, Set.of(bob.endpoint()), Map.of(owner.endpoint(), new byte[] {5})))
+                .isEqualTo(new RekeyOutcome.NotAMember(bob.endpoint()));
+        assertThat(store.findRoom(room.id()).orElseThrow().epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void rekey_concurrentFromSameEpoch_exactlyOneWins() throws Exception {
+        Room room = newRoom();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<RekeyOutcome>> tasks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                tasks.add(() -> store.rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {5})));
+            }
+            int won = 0;
+            for (Future<RekeyOutcome> f : pool.invokeAll(tasks)) {
+                if (f.get() instanceof RekeyOutcome.Rekeyed) {
+                    won++;
+                }
+            }
+            assertThat(won).isEqualTo(1);
+            assertThat(store.findRoom(room.id()).orElseThrow().epoch()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void roomsOf_listsOnlyTheEndpointsOwnRooms() {
+        Room a = newRoom();
+        Room b = newRoom();
+        store.addMember(b.id(), Fixtures.member(alice.endpoint(), RoomRole.READER), 1, Optional.of(new byte[] {3}));
+        assertThat(store.roomsOf(alice.endpoint()))
+                .extracting(m -> m.room().id())
+                .containsExactly(b.id());
+        assertThat(store.roomsOf(alice.endpoint())).extracting(Membership::role).containsExactly(RoomRole.READER);
+        assertThat(store.roomsOf(owner.endpoint()))
+                .extracting(m -> m.room().id())
+                .containsExactly(a.id(), b.id());
+        assertThat(store.roomsOf(bob.endpoint())).isEmpty();
+    }
+
+    @Test
+    void cleartextRoom_hasNoKeys() {
+        Room room = new Room(
+                dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM),
+                "open",
+                RoomPolicy.CLEARTEXT,
+                1,
+                owner.endpoint(),
+                Fixtures.T0,
+                false);
+        store.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
+        store.addMember(room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.empty());
+        assertThat(store.findSealedKey(room.id(), 1, owner.endpoint())).isEmpty();
+        assertThat(store.rekey(room.id(), 1, Set.of(alice.endpoint()), Map.of()))
+                .isEqualTo(new RekeyOutcome.Rekeyed(2));
+    }
+
+    @Test
+    void everything_survivesReopen() throws Exception {
+        Room room = newRoom();
+        store.addMember(room.id(), Fixtures.member(alice.endpoint(), RoomRole.ADMIN), 1, Optional.of(new byte[] {3}));
+        store = reopen(store);
+        assertThat(store.findRoom(room.id())).contains(room);
+        assertThat(store.findMember(room.id(), alice.endpoint()).orElseThrow().role())
+                .isEqualTo(RoomRole.ADMIN);
+        assertThat(store.listUsers()).hasSize(3);
+        EndpointId unknown = Fixtures.user("u", Role.AGENT).endpoint();
+        assertThat(store.findMember(room.id(), unknown)).isEmpty();
+    }
+}
