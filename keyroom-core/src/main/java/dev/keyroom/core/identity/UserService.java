@@ -12,18 +12,18 @@ import java.util.List;
 public final class UserService {
     private final Store store;
     private final Clock clock;
-    private final RevocationListener revocations;
+    private final StatusListener statusListener;
 
-    /** Told about every status change that must cut live sessions off (AUTH-8). */
+    /** Told about every registration and status change, so caches and live sessions follow at once (AUTH-8). */
     @FunctionalInterface
-    public interface RevocationListener {
+    public interface StatusListener {
         void statusChanged(EndpointId endpoint, UserStatus status);
     }
 
-    public UserService(Store store, Clock clock, RevocationListener revocations) {
+    public UserService(Store store, Clock clock, StatusListener statusListener) {
         this.store = store;
         this.clock = clock;
-        this.revocations = revocations;
+        this.statusListener = statusListener;
     }
 
     /** Registers a user (admin only). CONFLICT when the key is registered already. */
@@ -55,6 +55,7 @@ public final class UserService {
                 kexPub,
                 clock.now().truncatedTo(ChronoUnit.SECONDS));
         store.createUser(user);
+        statusListener.statusChanged(user.endpoint(), UserStatus.ACTIVE);
         return user;
     }
 
@@ -84,7 +85,7 @@ public final class UserService {
             }
         }
         store.setUserStatus(endpoint, UserStatus.REVOKED);
-        revocations.statusChanged(endpoint, UserStatus.REVOKED);
+        statusListener.statusChanged(endpoint, UserStatus.REVOKED);
         return target.withStatus(UserStatus.REVOKED);
     }
 
@@ -97,7 +98,7 @@ public final class UserService {
         }
         if (target.status() == UserStatus.LOCKED) {
             store.setUserStatus(endpoint, UserStatus.ACTIVE);
-            revocations.statusChanged(endpoint, UserStatus.ACTIVE);
+            statusListener.statusChanged(endpoint, UserStatus.ACTIVE);
         }
         return target.withStatus(UserStatus.ACTIVE);
     }

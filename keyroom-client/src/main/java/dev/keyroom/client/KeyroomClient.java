@@ -1,0 +1,361 @@
+package dev.keyroom.client;
+
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.crypto.SecretBytes;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomKeys;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.protocol.Json;
+import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.signature.RequestSigner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Java SDK. Every request is signed with the caller's identity (RFC 9421 profile of the
+ * protocol); the server is trusted by SPKI pin, a custom CA or the system trust store, and plain
+ * {@code http://} is refused for any host but loopback (TLS-2).
+ *
+ * <p>Room keys never leave the client in clear: {@link #createRoom}, {@link #invite} and {@link
+ * #rekey} generate and seal keys locally with HPKE; {@link #roomKey} unseals the caller's own.
+ *
+ * <p>Thread-safe. Failures from the server raise {@link KeyroomApiException}; transport failures
+ * raise {@link java.io.UncheckedIOException}.
+ */
+public final class KeyroomClient implements AutoCloseable {
+    private final URI base;
+    private final Identity identity;
+    private final RequestSigner signer;
+    private final HttpClient http;
+    private final SecureRandom random;
+    private final Duration timeout;
+
+    private KeyroomClient(Builder b) {
+        this.base = b.server;
+        this.identity = b.identity;
+        this.random = b.random;
+        this.timeout = b.timeout;
+        this.signer = new RequestSigner(b.identity, b.clock, b.random);
+        HttpClient.Builder hb = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.timeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (b.server.getScheme().equals("https")) {
+            hb.sslContext(b.trust.sslContext());
+        }
+        this.http = hb.build();
+    }
+
+    public static Builder builder(URI server, Identity identity) {
+        return new Builder(server, identity);
+    }
+
+    /** Configures a client; {@link #build} validates the combination. */
+    public static final class Builder {
+        private final URI server;
+        private final Identity identity;
+        private ServerTrust trust = ServerTrust.system();
+        private Clock clock = Clock.system();
+        private SecureRandom random = new SecureRandom();
+        private Duration timeout = Duration.ofSeconds(30);
+
+        private Builder(URI server, Identity identity) {
+            this.server = server;
+            this.identity = identity;
+        }
+
+        public Builder trust(ServerTrust trust) {
+            this.trust = trust;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder random(SecureRandom random) {
+            this.random = random;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public KeyroomClient build() {
+            String scheme = server.getScheme();
+            if (!"https".equals(scheme) && !"http".equals(scheme)) {
+                throw new IllegalArgumentException("the server URL must be https:// (or http:// on loopback)");
+            }
+            if (server.getHost() == null) {
+                throw new IllegalArgumentException("the server URL has no host");
+            }
+            if ("http".equals(scheme) && !isLoopback(server.getHost())) {
+                throw new IllegalArgumentException(
+                        "refusing plaintext http:// to a non-loopback host; use https:// with a pin or CA");
+            }
+            if (server.getRawPath() != null
+                    && !server.getRawPath().isEmpty()
+                    && !server.getRawPath().equals("/")) {
+                throw new IllegalArgumentException("the server URL must not have a path");
+            }
+            return new KeyroomClient(this);
+        }
+    }
+
+    /** True for literal loopback addresses and {@code localhost}. */
+    public static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public EndpointId endpoint() {
+        return identity.endpoint();
+    }
+
+    // ---- raw calls
+
+    /** A response: status, headers we care about, and the body. */
+    public record Response(int status, String requestId, byte[] body) {}
+
+    /** Sends a signed request and returns the raw response, whatever its status. */
+    public Response exchange(String method, String pathAndQuery, byte[] body) {
+        URI uri = base.resolve(pathAndQuery);
+        byte[] payload = body == null ? new byte[0] : body;
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+        signer.sign(method, uri, payload).forEach(rb::header);
+        if (payload.length > 0) {
+            rb.header("Content-Type", "application/json");
+        }
+        rb.method(
+                method,
+                payload.length > 0 || !method.equals("GET") && !method.equals("DELETE")
+                        ? HttpRequest.BodyPublishers.ofByteArray(payload)
+                        : HttpRequest.BodyPublishers.noBody());
+        try {
+            HttpResponse<byte[]> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(
+                    r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("request to " + base + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.UncheckedIOException(new java.io.InterruptedIOException("interrupted"));
+        }
+    }
+
+    private <T> T call(String method, String path, Object body, Class<T> type) {
+        Response r = exchange(method, path, body == null ? null : Json.write(body));
+        if (r.status() >= 400) {
+            throw error(r);
+        }
+        if (type == Void.class || r.body().length == 0) {
+            return null;
+        }
+        return Json.mapper().readValue(r.body(), type);
+    }
+
+    static KeyroomApiException error(Response r) {
+        try {
+            Dto.Error e = Json.mapper().readValue(r.body(), Dto.Error.class);
+            return new KeyroomApiException(
+                    r.status(),
+                    ErrorCode.fromWire(e.error().code()),
+                    e.error().message(),
+                    e.error().requestId());
+        } catch (RuntimeException notJson) {
+            return new KeyroomApiException(r.status(), ErrorCode.INTERNAL, "unexpected response", r.requestId());
+        }
+    }
+
+    // ---- users
+
+    public Dto.User me() {
+        return call("GET", "/v1/me", null, Dto.User.class);
+    }
+
+    public Dto.User registerUser(byte[] signPub, byte[] kexPub, String name, Role role) {
+        return call(
+                "POST",
+                "/v1/users",
+                new Dto.UserCreate(Base64Url.encode(signPub), Base64Url.encode(kexPub), name, role.wireName()),
+                Dto.User.class);
+    }
+
+    public List<Dto.User> users() {
+        return call("GET", "/v1/users", null, Dto.Users.class).users();
+    }
+
+    /** A user's public record; the SDK checks that its endpoint id is that of its signing key. */
+    public Dto.User user(EndpointId endpoint) {
+        Dto.User u = call("GET", "/v1/users/" + endpoint.value(), null, Dto.User.class);
+        if (!endpoint.value().equals(u.endpoint()) || !endpoint.matches(Base64Url.decode(u.signPub(), "sign_pub"))) {
+            throw new IllegalStateException("the server returned a user record for another key");
+        }
+        return u;
+    }
+
+    public Dto.User revoke(EndpointId endpoint) {
+        return call("POST", "/v1/users/" + endpoint.value() + "/revoke", null, Dto.User.class);
+    }
+
+    public Dto.User unlock(EndpointId endpoint) {
+        return call("POST", "/v1/users/" + endpoint.value() + "/unlock", null, Dto.User.class);
+    }
+
+    // ---- rooms
+
+    /**
+     * Creates an encrypted room: picks its id, makes the epoch-1 key and seals it to the caller, so
+     * the server never sees the key.
+     */
+    public Dto.Room createRoom(String name) {
+        RoomId id = RoomId.random(random);
+        try (SecretBytes key = RoomKeys.generate(random)) {
+            byte[] sealed = RoomKeys.seal(identity.kexPub(), id, 1, key);
+            return call(
+                    "POST",
+                    "/v1/rooms",
+                    new Dto.RoomCreate(
+                            id.value(), name, "encrypted", identity.endpoint().value(), Base64Url.encode(sealed)),
+                    Dto.Room.class);
+        }
+    }
+
+    /** Creates a cleartext room (refused by servers that listen beyond loopback unless allowed). */
+    public Dto.Room createCleartextRoom(String name) {
+        return call(
+                "POST",
+                "/v1/rooms",
+                new Dto.RoomCreate(null, name, "cleartext", identity.endpoint().value(), null),
+                Dto.Room.class);
+    }
+
+    public Dto.Room room(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value(), null, Dto.Room.class);
+    }
+
+    public List<Dto.Member> members(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value() + "/members", null, Dto.Members.class)
+                .members();
+    }
+
+    public List<Dto.MyRoom> myRooms() {
+        return call("GET", "/v1/me/rooms", null, Dto.MyRooms.class).rooms();
+    }
+
+    /** The caller's sealed key of {@code epoch} (default: current), unsealed locally. */
+    public SecretBytes roomKey(RoomId room, Optional<Long> epoch) {
+        Dto.SealedKey k = call(
+                "GET",
+                "/v1/rooms/" + room.value() + "/key"
+                        + epoch.map(e -> "?epoch=" + e).orElse(""),
+                null,
+                Dto.SealedKey.class);
+        return RoomKeys.unseal(
+                identity.kexPrivate(),
+                identity.kexPub(),
+                room,
+                k.epoch(),
+                Base64Url.decode(k.sealedKey(), "sealed_key"));
+    }
+
+    /**
+     * Invites {@code endpoint} with {@code role}: unseals the caller's key of the current epoch and
+     * seals it to the invitee's published key.
+     */
+    public void invite(RoomId room, EndpointId endpoint, RoomRole role) {
+        Dto.Room r = room(room);
+        String sealed = null;
+        if (r.policy().equals("encrypted")) {
+            Dto.User invitee = user(endpoint);
+            try (SecretBytes key = roomKey(room, Optional.of(r.epoch()))) {
+                sealed = Base64Url.encode(
+                        RoomKeys.seal(Base64Url.decode(invitee.kexPub(), "kex_pub"), room, r.epoch(), key));
+            }
+        }
+        call(
+                "POST",
+                "/v1/rooms/" + room.value() + "/members",
+                new Dto.MemberAdd(endpoint.value(), role.wireName(), sealed),
+                Dto.Room.class);
+    }
+
+    /**
+     * Moves the room to a new epoch without {@code remove}: makes a fresh key and seals it to every
+     * member who remains. Returns the new epoch. Removed members never receive the new key.
+     */
+    public long rekey(RoomId room, Set<EndpointId> remove) {
+        Dto.Room r = room(room);
+        long next = r.epoch() + 1;
+        Map<String, String> sealed = new HashMap<>();
+        if (r.policy().equals("encrypted")) {
+            try (SecretBytes key = RoomKeys.generate(random)) {
+                for (Dto.Member m : members(room)) {
+                    EndpointId e = EndpointId.parse(m.endpoint());
+                    if (remove.contains(e)) {
+                        continue;
+                    }
+                    if (!e.matches(Base64Url.decode(m.signPub(), "sign_pub"))) {
+                        throw new IllegalStateException("the server listed a member under another key");
+                    }
+                    sealed.put(
+                            e.value(),
+                            Base64Url.encode(RoomKeys.seal(Base64Url.decode(m.kexPub(), "kex_pub"), room, next, key)));
+                }
+            }
+        }
+        return call(
+                        "POST",
+                        "/v1/rooms/" + room.value() + "/rekey",
+                        new Dto.Rekey(
+                                r.epoch(),
+                                remove.stream().map(EndpointId::value).sorted().toList(),
+                                sealed),
+                        Dto.Epoch.class)
+                .epoch();
+    }
+
+    /** The caller leaves the room; an owner or admin must then rekey it. */
+    public void leave(RoomId room) {
+        call(
+                "DELETE",
+                "/v1/rooms/" + room.value() + "/members/" + identity.endpoint().value(),
+                null,
+                Void.class);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

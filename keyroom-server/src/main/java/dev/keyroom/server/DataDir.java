@@ -1,0 +1,91 @@
+package dev.keyroom.server;
+
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.UserService;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.IdentityFile;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The layout of a node's data directory (mode 0700): {@code keyroom.db}, {@code tls/}, {@code
+ * keyroom.yaml} (optional) and, when init made the first admin, {@code admin.identity}.
+ */
+public record DataDir(Path root) {
+    public Path database() {
+        return root.resolve("keyroom.db");
+    }
+
+    public Path tls() {
+        return root.resolve("tls");
+    }
+
+    public Path adminIdentity() {
+        return root.resolve("admin.identity");
+    }
+
+    public Path configFile() {
+        return root.resolve("keyroom.yaml");
+    }
+
+    /** What {@link #init} did. */
+    public record Init(boolean created, String spkiPin, Optional<Path> adminIdentityWritten, String adminEndpoint) {}
+
+    public boolean isInitialised() {
+        return Files.exists(database()) && Files.exists(tls().resolve(TlsMaterial.CERT_FILE));
+    }
+
+    /**
+     * Initialises the directory: TLS material, the store, and the first admin (from {@code
+     * adminIdentity} when given, else a new identity written to {@code admin.identity}). Safe to
+     * run on an initialised directory: it changes nothing and reports what is there.
+     */
+    public Init init(Optional<Path> adminIdentity, Clock clock, SecureRandom random) throws IOException {
+        Files.createDirectories(root);
+        try {
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: key files are still checked one by one
+        }
+        if (!Files.exists(tls().resolve(TlsMaterial.CERT_FILE))) {
+            TlsMaterial.selfSigned(List.of("localhost", "127.0.0.1", "::1"), random)
+                    .write(tls());
+        }
+        String pin = TlsMaterial.read(tls()).spkiPin();
+        try (SqliteStore store = SqliteStore.open(database())) {
+            if (!store.listUsers().isEmpty()) {
+                return new Init(
+                        false,
+                        pin,
+                        Optional.empty(),
+                        store.listUsers().getFirst().endpoint().value());
+            }
+            UserService users = new UserService(store, clock, (e, s) -> {});
+            Optional<Path> written = Optional.empty();
+            Identity admin;
+            if (adminIdentity.isPresent()) {
+                admin = IdentityFile.read(adminIdentity.get());
+            } else {
+                admin = Identity.generate(random);
+                if (!Files.exists(adminIdentity())) {
+                    IdentityFile.write(adminIdentity(), admin);
+                    written = Optional.of(adminIdentity());
+                } else {
+                    admin.close();
+                    admin = IdentityFile.read(adminIdentity());
+                }
+            }
+            try (Identity a = admin) {
+                users.bootstrapAdmin(a.signPub(), a.kexPub(), "admin");
+                return new Init(true, pin, written, a.endpoint().value());
+            }
+        }
+    }
+}

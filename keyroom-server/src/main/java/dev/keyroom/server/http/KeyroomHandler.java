@@ -1,0 +1,214 @@
+package dev.keyroom.server.http;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.protocol.Json;
+import dev.keyroom.server.auth.AuthMode;
+import dev.keyroom.server.auth.JettyRequestView;
+import dev.keyroom.server.auth.RequestAuthenticator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's one handler. For each request: a fresh request id and the security headers;
+ * for {@code /v1/...}, the body read under its cap and the request authenticated before any route
+ * is looked up; then the route; then exactly one JSON response. Every failure becomes the
+ * protocol's error body through {@link ErrorResponses}; an unexpected one is logged with its
+ * request id and answered with a generic 500.
+ */
+public final class KeyroomHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(KeyroomHandler.class);
+
+    private final Router router;
+    private final RequestAuthenticator authenticator;
+    private final AuthMode mode;
+    private final RequestIds ids;
+    private final boolean tls;
+    private final long maxJsonBody;
+
+    public KeyroomHandler(
+            Router router,
+            RequestAuthenticator authenticator,
+            AuthMode mode,
+            RequestIds ids,
+            boolean tls,
+            long maxJsonBody) {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.mode = mode;
+        this.ids = ids;
+        this.tls = tls;
+        this.maxJsonBody = maxJsonBody;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long started = System.nanoTime();
+        String id = ids.next();
+        request.setAttribute(RequestIds.ATTRIBUTE, id);
+        HttpFields.Mutable headers = response.getHeaders();
+        SecurityHeaders.apply(headers, tls);
+        headers.put(RequestIds.HEADER, id);
+        String caller = "-";
+        int status;
+        byte[] out;
+        try {
+            Dispatched d = dispatch(request, id);
+            caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
+            status = d.reply.status();
+            out = d.reply.body() == null ? null : Json.write(d.reply.body());
+        } catch (KeyroomException e) {
+            status = ErrorResponses.status(e.code());
+            out = ErrorResponses.body(e.code(), e.getMessage(), id);
+            if (e.code() == ErrorCode.INTERNAL) {
+                log.atError().addKeyValue("request_id", id).setCause(e).log("internal error");
+            }
+        } catch (RuntimeException | Error e) {
+            status = 500;
+            out = ErrorResponses.body(ErrorCode.INTERNAL, null, id);
+            log.atError().addKeyValue("request_id", id).setCause(e).log("unexpected failure");
+        }
+        response.setStatus(status);
+        log.atInfo()
+                .addKeyValue("request_id", id)
+                .addKeyValue("method", request.getMethod())
+                .addKeyValue("path", request.getHttpURI().getPath())
+                .addKeyValue("status", status)
+                .addKeyValue("caller", caller)
+                .addKeyValue("remote", Request.getRemoteAddr(request))
+                .addKeyValue("micros", (System.nanoTime() - started) / 1000)
+                .log("request");
+        if (out == null) {
+            callback.succeeded();
+        } else {
+            headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(out), callback);
+        }
+        return true;
+    }
+
+    private record Dispatched(Reply reply, User caller) {}
+
+    private Dispatched dispatch(Request request, String id) {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        if (path == null || !path.startsWith("/v1/")) {
+            Router.Match m = router.match(method, path);
+            if (m instanceof Router.Match.Found f && f.route().access() == Router.Access.PUBLIC) {
+                return new Dispatched(
+                        f.route().handler().apply(new Call(f.params(), Map.of(), new byte[0], null, id)), null);
+            }
+            throw notFoundOr(m);
+        }
+        byte[] body = readBody(request);
+        User caller = authenticate(request, body);
+        if (caller.status() == UserStatus.LOCKED) {
+            throw new KeyroomException(ErrorCode.AGENT_LOCKED, "this identity is locked; an admin must unlock it");
+        }
+        Router.Match m = router.match(method, path);
+        if (!(m instanceof Router.Match.Found f)) {
+            throw notFoundOr(m);
+        }
+        if (body.length > 0) {
+            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+                throw new KeyroomException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "bodies must be application/json");
+            }
+        }
+        Call call = new Call(f.params(), query(request.getHttpURI().getQuery()), body, caller, id);
+        return new Dispatched(f.route().handler().apply(call), caller);
+    }
+
+    private static KeyroomException notFoundOr(Router.Match m) {
+        if (m instanceof Router.Match.WrongMethod) {
+            return new KeyroomException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed");
+        }
+        return KeyroomException.notFound();
+    }
+
+    private User authenticate(Request request, byte[] body) {
+        JettyRequestView view = new JettyRequestView(request);
+        if (mode == AuthMode.OFF) {
+            return authenticator
+                    .claimedIdentity(view)
+                    .orElseThrow(() -> KeyroomException.unauthorized("no identity claimed"));
+        }
+        RequestAuthenticator.Outcome outcome = authenticator.authenticate(view, body);
+        return switch (outcome) {
+            case RequestAuthenticator.Outcome.Authenticated a -> a.user();
+            case RequestAuthenticator.Outcome.Rejected r -> {
+                log.atWarn()
+                        .addKeyValue("request_id", request.getAttribute(RequestIds.ATTRIBUTE))
+                        .addKeyValue("step", r.step())
+                        .addKeyValue("reason", r.reason())
+                        .addKeyValue("remote", Request.getRemoteAddr(request))
+                        .addKeyValue("mode", mode.wireName())
+                        .log("authentication failed");
+                if (mode == AuthMode.SOFT) {
+                    Optional<User> claimed = authenticator.claimedIdentity(view);
+                    if (claimed.isPresent()) {
+                        yield claimed.get();
+                    }
+                }
+                throw KeyroomException.unauthorized(r.reason());
+            }
+        };
+    }
+
+    private byte[] readBody(Request request) {
+        long declared = request.getLength();
+        if (declared > maxJsonBody) {
+            throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes((int) maxJsonBody + 1);
+            if (body.length > maxJsonBody) {
+                throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
+            }
+            return body;
+        } catch (IOException e) {
+            throw KeyroomException.badRequest("could not read the request body");
+        }
+    }
+
+    /** Parses a raw query; a parameter given twice is refused rather than guessed at. */
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (out.put(k, v) != null) {
+                    throw KeyroomException.badRequest("a query parameter is given twice");
+                }
+            } catch (IllegalArgumentException e) {
+                throw KeyroomException.badRequest("malformed query");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.keyroom.server;
+
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.ServerTrust;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.IdentityFile;
+import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.server.config.ConfigFile;
+import dev.keyroom.server.config.ServerConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real node on a loopback port with TLS, in a temp directory, with an admin client. */
+public final class TestNode implements AutoCloseable {
+    public static final SecureRandom RANDOM = new SecureRandom();
+
+    public final KeyroomServer server;
+    public final Path dir;
+    public final Identity adminIdentity;
+    public final KeyroomClient admin;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private TestNode(KeyroomServer server, Path dir) throws Exception {
+        this.server = server;
+        this.dir = dir;
+        this.adminIdentity = IdentityFile.read(new DataDir(dir).adminIdentity());
+        this.admin = client(adminIdentity);
+    }
+
+    public static TestNode start(Path dir) throws Exception {
+        return start(dir, new ConfigFile("127.0.0.1:0", null, null, null, null, null, null, null));
+    }
+
+    public static TestNode start(Path dir, ConfigFile config) throws Exception {
+        ServerConfig cfg = ServerConfig.from(dir, config);
+        return new TestNode(KeyroomServer.start(cfg, Clock.system(), RANDOM), dir);
+    }
+
+    public URI uri() {
+        return server.uri();
+    }
+
+    public KeyroomClient client(Identity id) {
+        return client(id, Clock.system());
+    }
+
+    public KeyroomClient client(Identity id, Clock clock) {
+        KeyroomClient.Builder b =
+                KeyroomClient.builder(server.uri(), id).clock(clock).random(RANDOM);
+        server.pin().ifPresent(p -> b.trust(ServerTrust.pin(p)));
+        KeyroomClient c = b.build();
+        closeables.add(c);
+        return c;
+    }
+
+    /** A new identity registered by the admin with {@code role}. */
+    public Identity register(String name, Role role) {
+        Identity id = Identity.generate(RANDOM);
+        admin.registerUser(id.signPub(), id.kexPub(), name, role);
+        return id;
+    }
+
+    public Dto.Health health() throws Exception {
+        return dev.keyroom.protocol.Json.mapper()
+                .readValue(Http.get(server, "/healthz").body(), Dto.Health.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        server.close();
+        adminIdentity.close();
+    }
+}

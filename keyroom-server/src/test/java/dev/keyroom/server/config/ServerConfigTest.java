@@ -1,0 +1,83 @@
+package dev.keyroom.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.server.auth.AuthMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    @TempDir
+    Path dir;
+
+    static ConfigFile listen(String l) {
+        return new ConfigFile(l, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void defaults_areSecure() throws Exception {
+        ServerConfig c = ServerConfig.from(dir, ConfigFile.EMPTY);
+        assertThat(c.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.listenPort()).isEqualTo(8443);
+        assertThat(c.tls()).isTrue();
+        assertThat(c.authMode()).isEqualTo(AuthMode.ENFORCE);
+        assertThat(c.skew().toSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void authOff_onNonLoopback_isRefused() {
+        // AUTH-5: auth off only on loopback.
+        ConfigFile f = new ConfigFile("0.0.0.0:8443", null, "off", null, null, null, null, null);
+        assertThatThrownBy(() -> ServerConfig.from(dir, f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth_mode off is allowed only on a loopback");
+    }
+
+    @Test
+    void plaintext_onNonLoopback_isRefused() {
+        // TLS-1: plaintext only on loopback with an explicit flag.
+        ConfigFile f = new ConfigFile("10.1.2.3:8080", true, null, null, null, null, null, null);
+        assertThatThrownBy(() -> ServerConfig.from(dir, f)).hasMessageContaining("insecure_plaintext");
+        ConfigFile named = new ConfigFile("example.com:8080", true, null, null, null, null, null, null);
+        assertThatThrownBy(() -> ServerConfig.from(dir, named)).hasMessageContaining("insecure_plaintext");
+    }
+
+    @Test
+    void plaintextAndAuthOff_onLoopback_areAllowed() throws Exception {
+        ConfigFile f = new ConfigFile("127.0.0.1:8080", true, "off", null, null, null, null, null);
+        assertThat(ServerConfig.from(dir, f).tls()).isFalse();
+        assertThat(ServerConfig.from(dir, new ConfigFile("[::1]:8080", true, null, null, null, null, null, null))
+                        .listenHost())
+                .isEqualTo("::1");
+    }
+
+    @Test
+    void badValues_areAllReportedAtOnce() {
+        ConfigFile f = new ConfigFile("nohostport", null, "strict", 0, null, null, 5, 10L);
+        assertThatThrownBy(() -> ServerConfig.from(dir, f))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.problems()).hasSize(5));
+    }
+
+    @Test
+    void yamlFile_unknownKey_isRefused() throws Exception {
+        Path file = dir.resolve("keyroom.yaml");
+        Files.writeString(file, "listen: 127.0.0.1:9000\nauth_mdoe: off\n");
+        assertThatThrownBy(() -> ServerConfig.readFile(file)).hasMessageContaining("auth_mdoe");
+    }
+
+    @Test
+    void yamlFile_isReadAndFlagsOverrideIt() throws Exception {
+        Path file = dir.resolve("keyroom.yaml");
+        Files.writeString(
+                file, "listen: 127.0.0.1:9000\nskew_seconds: 10\npublic_authorities: [keyroom.example.com]\n");
+        ConfigFile read = ServerConfig.readFile(file);
+        ServerConfig c = ServerConfig.from(dir, read.overriddenBy(listen("127.0.0.1:9001")));
+        assertThat(c.listenPort()).isEqualTo(9001);
+        assertThat(c.skew().toSeconds()).isEqualTo(10);
+        assertThat(c.publicAuthorities()).containsExactly("keyroom.example.com");
+    }
+}

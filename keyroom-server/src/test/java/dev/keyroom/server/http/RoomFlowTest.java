@@ -1,0 +1,152 @@
+package dev.keyroom.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.crypto.SecretBytes;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.server.TestNode;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The honest user's path through users and rooms, over TLS with a pinned certificate. */
+class RoomFlowTest {
+    @TempDir
+    Path dir;
+
+    TestNode node;
+    Identity ownerId;
+    Identity aliceId;
+    Identity bobId;
+    KeyroomClient owner;
+    KeyroomClient alice;
+    KeyroomClient bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = TestNode.start(dir);
+        ownerId = node.register("owner", Role.MEMBER);
+        aliceId = node.register("alice", Role.AGENT);
+        bobId = node.register("bob", Role.AGENT);
+        owner = node.client(ownerId);
+        alice = node.client(aliceId);
+        bob = node.client(bobId);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    @Test
+    void healthz_reportsPosture() throws Exception {
+        Dto.Health h = node.health();
+        assertThat(h.status()).isEqualTo("ok");
+        assertThat(h.posture().auth()).isEqualTo("enforce");
+        assertThat(h.posture().tls()).isTrue();
+        assertThat(h.posture().store()).isEqualTo("sqlite");
+        assertThat(h.posture().role()).isEqualTo("primary");
+    }
+
+    @Test
+    void me_returnsOwnRecord() {
+        assertThat(alice.me().endpoint()).isEqualTo(aliceId.endpoint().value());
+        assertThat(alice.me().role()).isEqualTo("agent");
+    }
+
+    @Test
+    void createInviteRekey_membersUnsealTheirKeys_removedMemberGetsNothingNew() {
+        Dto.Room room = owner.createRoom("ops");
+        RoomId id = RoomId.parse(room.roomId());
+        assertThat(room.epoch()).isEqualTo(1);
+        owner.invite(id, aliceId.endpoint(), RoomRole.MEMBER);
+        owner.invite(id, bobId.endpoint(), RoomRole.READER);
+
+        try (SecretBytes k1 = owner.roomKey(id, Optional.empty());
+                SecretBytes a1 = alice.roomKey(id, Optional.empty());
+                SecretBytes b1 = bob.roomKey(id, Optional.empty())) {
+            assertThat(a1).isEqualTo(k1);
+            assertThat(b1).isEqualTo(k1);
+        }
+        assertThat(owner.members(id)).extracting(Dto.Member::role).containsExactly("owner", "member", "reader");
+
+        long epoch = owner.rekey(id, Set.of(bobId.endpoint()));
+        assertThat(epoch).isEqualTo(2);
+        try (SecretBytes k2 = owner.roomKey(id, Optional.empty());
+                SecretBytes a2 = alice.roomKey(id, Optional.empty());
+                SecretBytes a1 = alice.roomKey(id, Optional.of(1L))) {
+            assertThat(a2).isEqualTo(k2);
+            assertThat(a1).isNotEqualTo(k2);
+        }
+        assertThatThrownBy(() -> bob.roomKey(id, Optional.empty()))
+                .isInstanceOf(KeyroomApiException.class)
+                .extracting(e -> ((KeyroomApiException) e).status())
+                .isEqualTo(404);
+        assertThat(bob.myRooms()).isEmpty();
+        assertThat(alice.myRooms()).extracting(Dto.MyRoom::roomId).containsExactly(id.value());
+    }
+
+    @Test
+    void leave_marksRekeyRequired_untilRekeyed() {
+        RoomId id = RoomId.parse(owner.createRoom("ops").roomId());
+        owner.invite(id, aliceId.endpoint(), RoomRole.MEMBER);
+        alice.leave(id);
+        assertThat(owner.room(id).rekeyRequired()).isTrue();
+        assertThatThrownBy(() -> owner.invite(id, bobId.endpoint(), RoomRole.MEMBER))
+                .extracting(e -> ((KeyroomApiException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+        owner.rekey(id, Set.of());
+        assertThat(owner.room(id).rekeyRequired()).isFalse();
+        owner.invite(id, bobId.endpoint(), RoomRole.MEMBER);
+        try (SecretBytes k = owner.roomKey(id, Optional.empty());
+                SecretBytes b = bob.roomKey(id, Optional.empty())) {
+            assertThat(b).isEqualTo(k);
+        }
+    }
+
+    @Test
+    void rekey_fromStaleEpoch_conflicts() {
+        RoomId id = RoomId.parse(owner.createRoom("ops").roomId());
+        owner.rekey(id, Set.of());
+        KeyroomClient.Response r = owner.exchange(
+                "POST",
+                "/v1/rooms/" + id.value() + "/rekey",
+                "{\"from_epoch\":1,\"remove\":[],\"sealed_keys\":{}}".getBytes());
+        assertThat(r.status()).isEqualTo(409);
+    }
+
+    @Test
+    void revoke_lastAdmin_isRefused() {
+        KeyroomClient.Response r = node.admin.exchange(
+                "POST", "/v1/users/" + node.adminIdentity.endpoint().value() + "/revoke", new byte[0]);
+        assertThat(r.status()).isEqualTo(409);
+    }
+
+    @Test
+    void registerUser_duplicateKey_conflicts() {
+        assertThatThrownBy(() -> node.admin.registerUser(aliceId.signPub(), aliceId.kexPub(), "again", Role.AGENT))
+                .extracting(e -> ((KeyroomApiException) e).status())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void unknownFieldInBody_isRefused() {
+        KeyroomClient.Response r = owner.exchange(
+                "POST", "/v1/rooms", "{\"name\":\"x\",\"policy\":\"encrypted\",\"sealedkey\":\"AA\"}".getBytes());
+        assertThat(r.status()).isEqualTo(400);
+        KeyroomClient.Response dup = owner.exchange("POST", "/v1/rooms", "{\"name\":\"x\",\"name\":\"y\"}".getBytes());
+        assertThat(dup.status()).isEqualTo(400);
+    }
+}
