@@ -51,6 +51,7 @@ public final class KeyroomServer implements AutoCloseable {
     private final Store store;
     private final URI uri;
     private final Optional<String> pin;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private KeyroomServer(Server jetty, Store store, URI uri, Optional<String> pin) {
         this.jetty = jetty;
@@ -177,6 +178,9 @@ public final class KeyroomServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -1,0 +1,132 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.ServerTrust;
+import dev.keyroom.core.crypto.Digests;
+import dev.keyroom.core.crypto.SecretBytes;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.protocol.IdentityFile;
+import dev.keyroom.server.DataDir;
+import dev.keyroom.server.KeyroomServer;
+import dev.keyroom.server.config.ConfigFile;
+import dev.keyroom.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "demo",
+        description =
+                "Start a throwaway node, make an encrypted room with two agents, remove one with a rekey, and show what each can read.")
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--keep", description = "Keep the temporary data directory")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SecureRandom random = new SecureRandom();
+        Path dir = Files.createTempDirectory("keyroom-demo-");
+        try {
+            ServerConfig cfg =
+                    ServerConfig.from(dir, new ConfigFile("127.0.0.1:0", null, null, null, null, null, null, null));
+            try (KeyroomServer server = KeyroomServer.start(cfg);
+                    Identity adminId = IdentityFile.read(new DataDir(dir).adminIdentity());
+                    Identity ownerId = Identity.generate(random);
+                    Identity scout = Identity.generate(random);
+                    Identity builder = Identity.generate(random)) {
+                String pin = server.pin().orElseThrow();
+                out.printf("1. node up at %s (TLS 1.3, pinned by %s)%n", server.uri(), pin);
+                KeyroomClient admin = client(server, adminId, pin);
+                admin.registerUser(ownerId.signPub(), ownerId.kexPub(), "owner", Role.MEMBER);
+                admin.registerUser(scout.signPub(), scout.kexPub(), "scout", Role.AGENT);
+                admin.registerUser(builder.signPub(), builder.kexPub(), "builder", Role.AGENT);
+                out.printf(
+                        "2. admin registered owner %s and agents scout %s, builder %s%n",
+                        ownerId.endpoint().shortForm(),
+                        scout.endpoint().shortForm(),
+                        builder.endpoint().shortForm());
+
+                KeyroomClient owner = client(server, ownerId, pin);
+                KeyroomClient scoutClient = client(server, scout, pin);
+                KeyroomClient builderClient = client(server, builder, pin);
+                RoomId room = RoomId.parse(owner.createRoom("mission-control").roomId());
+                out.printf(
+                        "3. owner created encrypted room %s; the epoch-1 key was sealed on the owner's machine%n",
+                        room);
+                owner.invite(room, scout.endpoint(), RoomRole.MEMBER);
+                owner.invite(room, builder.endpoint(), RoomRole.MEMBER);
+                out.println("4. owner invited both agents, sealing the room key to each one's X25519 key (HPKE)");
+                out.printf(
+                        "5. epoch 1 key fingerprints: owner %s, scout %s, builder %s (the same key, the server never saw it)%n",
+                        fingerprint(owner, room), fingerprint(scoutClient, room), fingerprint(builderClient, room));
+
+                long epoch = owner.rekey(room, Set.of(builder.endpoint()));
+                out.printf("6. owner removed builder and rekeyed: the room is at epoch %d%n", epoch);
+                out.printf(
+                        "7. epoch %d key fingerprints: owner %s, scout %s%n",
+                        epoch, fingerprint(owner, room), fingerprint(scoutClient, room));
+                try {
+                    builderClient.roomKey(room, Optional.empty()).close();
+                    out.println("8. UNEXPECTED: builder still got a key");
+                    return Main.EXIT_FAILED;
+                } catch (KeyroomApiException e) {
+                    out.printf(
+                            "8. builder asks for the new key: %d %s; it was never sealed to builder%n",
+                            e.status(), e.code().wireName());
+                }
+                for (KeyroomClient c : new KeyroomClient[] {admin, owner, scoutClient, builderClient}) {
+                    c.close();
+                }
+            }
+            out.println("done.");
+            out.flush();
+            return 0;
+        } finally {
+            if (keep) {
+                out.println("data kept in " + dir);
+            } else {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static KeyroomClient client(KeyroomServer server, Identity id, String pin) {
+        return KeyroomClient.builder(server.uri(), id)
+                .trust(ServerTrust.pin(pin))
+                .build();
+    }
+
+    private static String fingerprint(KeyroomClient c, RoomId room) {
+        try (SecretBytes k = c.roomKey(room, Optional.empty())) {
+            return HexFormat.of().formatHex(Digests.sha256(k.unsafeBytes()), 0, 4);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.core.crypto.KeyFiles;
+import dev.keyroom.server.config.ConfigException;
+import picocli.CommandLine;
+
+/** Turns failures into one clear line on standard error and an exit code; no stack traces. */
+final class Failures implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        var err = cl.getErr();
+        switch (e) {
+            case KeyroomApiException api -> {
+                err.println("keyroom: refused: " + api.getMessage());
+                return Main.EXIT_FAILED;
+            }
+            case ConfigException c -> {
+                for (String p : c.problems()) {
+                    err.println("keyroom: config: " + p);
+                }
+                return Main.EXIT_USAGE;
+            }
+            case KeyFiles.InsecureKeyFileException k -> {
+                err.println("keyroom: " + k.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            case IllegalArgumentException x -> {
+                err.println("keyroom: " + x.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            case java.io.IOException x -> {
+                err.println("keyroom: " + x.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            case java.io.UncheckedIOException x -> {
+                err.println("keyroom: " + x.getMessage());
+                return Main.EXIT_FAILED;
+            }
+            default -> {
+                err.println("keyroom: failed: " + e);
+                return Main.EXIT_FAILED;
+            }
+        }
+    }
+}

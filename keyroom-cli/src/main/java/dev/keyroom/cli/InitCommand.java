@@ -1,0 +1,54 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.server.DataDir;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "init",
+        description =
+                "Create a data directory: store, TLS material and the first admin (DIR/admin.identity unless given).")
+final class InitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "Data directory")
+    Path data;
+
+    @Option(names = "--admin-identity", description = "Register this identity file as the first admin")
+    Path adminIdentity;
+
+    @Option(names = "--json", description = "Print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        DataDir.Init init =
+                new DataDir(data).init(Optional.ofNullable(adminIdentity), Clock.system(), new SecureRandom());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("data", data.toString());
+        out.put("created", init.created());
+        out.put("admin_endpoint", init.adminEndpoint());
+        init.adminIdentityWritten().ifPresent(p -> out.put("admin_identity", p.toString()));
+        out.put("tls_pin", init.spkiPin());
+        StringBuilder human = new StringBuilder();
+        human.append(init.created() ? "initialised " : "already initialised ")
+                .append(data)
+                .append('\n');
+        human.append("admin endpoint ").append(init.adminEndpoint()).append('\n');
+        init.adminIdentityWritten()
+                .ifPresent(p -> human.append("admin identity ").append(p).append(" (mode 0600)\n"));
+        human.append("tls pin ").append(init.spkiPin());
+        Output.print(spec, json, out, human.toString());
+        return 0;
+    }
+}

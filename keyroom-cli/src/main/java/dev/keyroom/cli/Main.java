@@ -1,0 +1,48 @@
+package dev.keyroom.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code keyroom} command. */
+@Command(
+        name = "keyroom",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Zero-trust credential vault and end-to-end-encrypted message bus for machine identities.",
+        subcommands = {
+            KeygenCommand.class,
+            InitCommand.class,
+            ServerCommand.class,
+            ConfigCommand.class,
+            WhoamiCommand.class,
+            UserCommand.class,
+            RoomCommand.class,
+            DemoCommand.class,
+        })
+public final class Main {
+    /** Exit code for a refusal by the server or a failed check. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code for bad usage or a bad configuration. */
+    public static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("server")) {
+            System.setProperty("keyroom.log.level", System.getProperty("keyroom.log.level", "INFO"));
+        }
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code, without exiting (for tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Failures());
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"keyroom " + dev.keyroom.server.KeyroomServer.VERSION};
+        }
+    }
+}

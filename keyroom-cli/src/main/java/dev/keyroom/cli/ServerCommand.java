@@ -1,0 +1,74 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.server.KeyroomServer;
+import dev.keyroom.server.config.ConfigFile;
+import dev.keyroom.server.config.ServerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "server",
+        description =
+                "Run a node. Initialises an empty data directory. Prints 'listening on <url>' once ready; stops cleanly on SIGTERM.")
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--config", description = "YAML config file (default: DATA/keyroom.yaml when present)")
+    Path config;
+
+    @Option(names = "--listen", description = "HOST:PORT (default: 127.0.0.1:8443)")
+    String listen;
+
+    @Option(names = "--insecure-plaintext", description = "Serve plain HTTP; accepted only on a loopback address")
+    Boolean insecurePlaintext;
+
+    @Option(names = "--auth-mode", description = "enforce (default), soft, or off (loopback only)")
+    String authMode;
+
+    @Option(names = "--allow-cleartext-rooms", description = "Allow cleartext rooms on a non-loopback address")
+    Boolean allowCleartextRooms;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigFile flags =
+                new ConfigFile(listen, insecurePlaintext, authMode, null, null, allowCleartextRooms, null, null);
+        ServerConfig cfg;
+        if (config != null) {
+            cfg = ServerConfig.from(data, ServerConfig.readFile(config).overriddenBy(flags));
+        } else {
+            cfg = KeyroomServer.configFor(data, flags);
+        }
+        boolean fresh = !Files.exists(data.resolve("keyroom.db"));
+        KeyroomServer server = KeyroomServer.start(cfg);
+        CountDownLatch stop = new CountDownLatch(1);
+        // SIGTERM and SIGINT stop the node cleanly: stop accepting, finish requests in flight,
+        // close the store, exit 0. The hook covers any other way the JVM is asked to exit.
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keyroom-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        if (fresh) {
+            out.println("initialised " + data + "; first admin identity " + data.resolve("admin.identity"));
+        }
+        server.pin().ifPresent(p -> out.println("tls pin " + p));
+        out.println("listening on " + server.uri());
+        out.flush();
+        stop.await();
+        server.close();
+        out.println("stopped");
+        out.flush();
+        return 0;
+    }
+}
