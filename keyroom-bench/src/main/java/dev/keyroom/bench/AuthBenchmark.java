@@ -7,7 +7,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.protocol.signature.HttpRequestView;
+import dev.keyroom.protocol.signature.OutgoingRequest;
 import dev.keyroom.protocol.signature.RequestSigner;
 import dev.keyroom.protocol.signature.SignatureBase;
 import dev.keyroom.protocol.signature.SignedRequest;
@@ -27,8 +27,6 @@ import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,38 +71,8 @@ public class AuthBenchmark {
     PublicKey jdkKey;
     Signature jdkVerifier;
 
-    record Req(Map<String, String> headers, byte[] body, URI uri) implements HttpRequestView {
-        @Override
-        public String method() {
-            return "POST";
-        }
-
-        @Override
-        public String scheme() {
-            return uri.getScheme();
-        }
-
-        @Override
-        public String authority() {
-            return uri.getRawAuthority();
-        }
-
-        @Override
-        public String rawPath() {
-            return uri.getRawPath();
-        }
-
-        @Override
-        public String rawQuery() {
-            return uri.getRawQuery();
-        }
-
-        @Override
-        public List<String> headerValues(String name) {
-            String v = headers.get(name);
-            return v == null ? List.of() : List.of(v);
-        }
-    }
+    /** A signed request with its body. */
+    record Req(OutgoingRequest request, byte[] body) {}
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -125,9 +93,9 @@ public class AuthBenchmark {
                 .getBytes(StandardCharsets.UTF_8);
         requests = new Req[POOL];
         for (int i = 0; i < POOL; i++) {
-            requests[i] = new Req(signer.sign("POST", uri, body), body, uri);
+            requests[i] = new Req(new OutgoingRequest("POST", uri, signer.sign("POST", uri, body)), body);
         }
-        Req r0 = requests[0];
+        OutgoingRequest r0 = requests[0].request();
         SignedRequest sr = SignedRequest.parse(r0.headerValues("signature-input"), r0.headerValues("signature"), true);
         base = SignatureBase.build(sr.params(), r0);
         pub = id.signPub();
@@ -178,6 +146,6 @@ public class AuthBenchmark {
     @Benchmark
     public Object wholeAuthCheck() {
         Req r = requests[next++ & (POOL - 1)];
-        return authenticator.authenticate(r, r.body());
+        return authenticator.authenticate(r.request(), r.body());
     }
 }

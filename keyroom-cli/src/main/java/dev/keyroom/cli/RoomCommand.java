@@ -1,5 +1,6 @@
 package dev.keyroom.cli;
 
+import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
@@ -7,14 +8,10 @@ import dev.keyroom.protocol.dto.Dto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "room",
@@ -29,21 +26,27 @@ import picocli.CommandLine.Spec;
             RoomCommand.Rekey.class
         })
 final class RoomCommand {
-    static String line(Dto.Room r) {
-        return r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch()
-                + (Boolean.TRUE.equals(r.rekeyRequired()) ? " (rekey required)" : "");
+    static ClientCommand.Printed printed(Dto.Room r) {
+        return new ClientCommand.Printed(
+                r,
+                r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch()
+                        + (Boolean.TRUE.equals(r.rekeyRequired()) ? " (rekey required)" : ""));
+    }
+
+    /** A command about one existing room, named by its first parameter. */
+    abstract static class OnRoom extends ClientCommand {
+        @Parameters(index = "0", description = "Room id")
+        String room;
+
+        RoomId roomId() {
+            return RoomId.parse(room);
+        }
     }
 
     @Command(
             name = "create",
             description = "Create a room; encrypted unless --cleartext. The room key is made and sealed here.")
-    static final class Create implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Create extends ClientCommand {
         @Parameters(index = "0", description = "Room name")
         String name;
 
@@ -51,99 +54,46 @@ final class RoomCommand {
         boolean cleartext;
 
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                Dto.Room r = cleartext
-                        ? s.client().createCleartextRoom(name)
-                        : s.client().createRoom(name);
-                Output.print(spec, client.json, r, line(r));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            return printed(cleartext ? c.createCleartextRoom(name) : c.createRoom(name));
         }
     }
 
     @Command(name = "list", description = "List your rooms.")
-    static final class ListRooms implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class ListRooms extends ClientCommand {
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                List<Dto.MyRoom> rooms = s.client().myRooms();
-                Output.print(
-                        spec,
-                        client.json,
-                        new Dto.MyRooms(rooms),
-                        rooms.stream()
-                                .map(r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " "
-                                        + r.role())
-                                .collect(Collectors.joining("\n")));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            List<Dto.MyRoom> rooms = c.myRooms();
+            return new Printed(
+                    new Dto.MyRooms(rooms),
+                    rooms.stream()
+                            .map(r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " "
+                                    + r.role())
+                            .collect(Collectors.joining("\n")));
         }
     }
 
     @Command(name = "show", description = "Show a room.")
-    static final class Show implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Show extends OnRoom {
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                Dto.Room r = s.client().room(RoomId.parse(room));
-                Output.print(spec, client.json, r, line(r));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            return printed(c.room(roomId()));
         }
     }
 
     @Command(name = "members", description = "List a room's members.")
-    static final class Members implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Members extends OnRoom {
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                List<Dto.Member> m = s.client().members(RoomId.parse(room));
-                Output.print(
-                        spec,
-                        client.json,
-                        new Dto.Members(m),
-                        m.stream().map(x -> x.endpoint() + " " + x.role()).collect(Collectors.joining("\n")));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            List<Dto.Member> m = c.members(roomId());
+            return new Printed(
+                    new Dto.Members(m),
+                    m.stream().map(x -> x.endpoint() + " " + x.role()).collect(Collectors.joining("\n")));
         }
     }
 
     @Command(name = "invite", description = "Add a member: seals the current room key to its public key.")
-    static final class Invite implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Invite extends OnRoom {
         @Parameters(index = "1", description = "Endpoint id of the new member")
         String endpoint;
 
@@ -154,64 +104,32 @@ final class RoomCommand {
         String role;
 
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                s.client().invite(RoomId.parse(room), EndpointId.parse(endpoint), RoomRole.parse(role));
-                Output.print(
-                        spec,
-                        client.json,
-                        Map.of("room_id", room, "endpoint", endpoint, "role", role),
-                        "invited " + endpoint + " as " + role);
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            c.invite(roomId(), EndpointId.parse(endpoint), RoomRole.parse(role));
+            return new Printed(
+                    Map.of("room_id", room, "endpoint", endpoint, "role", role), "invited " + endpoint + " as " + role);
         }
     }
 
     @Command(name = "leave", description = "Leave a room; an owner or admin must then rekey it.")
-    static final class Leave implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Leave extends OnRoom {
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                s.client().leave(RoomId.parse(room));
-                Output.print(spec, client.json, Map.of("room_id", room, "left", true), "left " + room);
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            c.leave(roomId());
+            return new Printed(Map.of("room_id", room, "left", true), "left " + room);
         }
     }
 
     @Command(name = "rekey", description = "Move the room to a new epoch key, optionally removing members.")
-    static final class Rekey implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Rekey extends OnRoom {
         @Option(names = "--remove", description = "Endpoint id to remove (repeatable)")
         List<String> remove = new ArrayList<>();
 
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                long epoch = s.client()
-                        .rekey(
-                                RoomId.parse(room),
-                                remove.stream().map(EndpointId::parse).collect(Collectors.toSet()));
-                Output.print(spec, client.json, new Dto.Epoch(epoch), "room " + room + " is at epoch " + epoch);
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            long epoch =
+                    c.rekey(roomId(), remove.stream().map(EndpointId::parse).collect(Collectors.toSet()));
+            return new Printed(new Dto.Epoch(epoch), "room " + room + " is at epoch " + epoch);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.keyroom.cli;
 
+import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
@@ -8,14 +9,10 @@ import dev.keyroom.protocol.dto.Dto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 @Command(
@@ -32,14 +29,12 @@ final class UserCommand {
         return u.endpoint() + " " + u.role() + " " + u.status() + " " + u.name();
     }
 
+    static ClientCommand.Printed printed(Dto.User u) {
+        return new ClientCommand.Printed(u, line(u));
+    }
+
     @Command(name = "add", description = "Register a user from its public keys.")
-    static final class Add implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Add extends ClientCommand {
         @Option(names = "--name", required = true)
         String name;
 
@@ -62,7 +57,7 @@ final class UserCommand {
         String kexPub;
 
         @Override
-        public Integer call() throws Exception {
+        Printed run(KeyroomClient c) throws Exception {
             if (from != null) {
                 JsonNode n = Json.mapper().readTree(Files.readAllBytes(from));
                 signPub = n.path("sign_pub").asString(null);
@@ -71,80 +66,43 @@ final class UserCommand {
             if (signPub == null || kexPub == null) {
                 throw new IllegalArgumentException("give --from FILE or both --sign-pub and --kex-pub");
             }
-            try (ClientOptions.Session s = client.open()) {
-                Dto.User u = s.client()
-                        .registerUser(
-                                Base64Url.decode(signPub, "sign_pub"),
-                                Base64Url.decode(kexPub, "kex_pub"),
-                                name,
-                                Role.parse(role));
-                Output.print(spec, client.json, u, line(u));
-            }
-            return 0;
+            return printed(c.registerUser(
+                    Base64Url.decode(signPub, "sign_pub"),
+                    Base64Url.decode(kexPub, "kex_pub"),
+                    name,
+                    Role.parse(role)));
         }
     }
 
     @Command(name = "list", description = "List users.")
-    static final class ListUsers implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class ListUsers extends ClientCommand {
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                List<Dto.User> users = s.client().users();
-                Output.print(
-                        spec,
-                        client.json,
-                        new Dto.Users(users),
-                        users.stream().map(UserCommand::line).collect(Collectors.joining("\n")));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            List<Dto.User> users = c.users();
+            return new Printed(
+                    new Dto.Users(users), users.stream().map(UserCommand::line).collect(Collectors.joining("\n")));
         }
     }
 
     @Command(name = "revoke", description = "Revoke a user: effective on its next request.")
-    static final class Revoke implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Revoke extends ClientCommand {
         @Parameters(index = "0", description = "Endpoint id")
         String endpoint;
 
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                Dto.User u = s.client().revoke(EndpointId.parse(endpoint));
-                Output.print(spec, client.json, u, line(u));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            return printed(c.revoke(EndpointId.parse(endpoint)));
         }
     }
 
     @Command(name = "unlock", description = "Lift an agent's lockout.")
-    static final class Unlock implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Unlock extends ClientCommand {
         @Parameters(index = "0", description = "Endpoint id")
         String endpoint;
 
         @Override
-        public Integer call() throws Exception {
-            try (ClientOptions.Session s = client.open()) {
-                Dto.User u = s.client().unlock(EndpointId.parse(endpoint));
-                Output.print(spec, client.json, u, line(u));
-            }
-            return 0;
+        Printed run(KeyroomClient c) {
+            return printed(c.unlock(EndpointId.parse(endpoint)));
         }
     }
 }

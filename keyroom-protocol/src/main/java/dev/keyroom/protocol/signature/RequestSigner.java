@@ -62,7 +62,7 @@ public final class RequestSigner {
         params.put("keyid", identity.endpoint().value());
         params.put("alg", "ed25519");
         InnerList input = new InnerList(components, params);
-        HttpRequestView view = view(method, uri, headers);
+        HttpRequestView view = new OutgoingRequest(method, uri, headers);
         byte[] base;
         try {
             base = SignatureBase.build(input, view);
@@ -73,40 +73,5 @@ public final class RequestSigner {
         headers.put("signature-input", "sig1=" + StructuredFields.serializeInnerList(input));
         headers.put("signature", "sig1=:" + Base64.getEncoder().encodeToString(sig) + ":");
         return headers;
-    }
-
-    static HttpRequestView view(String method, URI uri, Map<String, String> headers) {
-        return new HttpRequestView() {
-            @Override
-            public String method() {
-                return method.toUpperCase(Locale.ROOT);
-            }
-
-            @Override
-            public String scheme() {
-                return uri.getScheme();
-            }
-
-            @Override
-            public String authority() {
-                return uri.getRawAuthority();
-            }
-
-            @Override
-            public String rawPath() {
-                return uri.getRawPath();
-            }
-
-            @Override
-            public String rawQuery() {
-                return uri.getRawQuery();
-            }
-
-            @Override
-            public List<String> headerValues(String name) {
-                String v = headers.get(name);
-                return v == null ? List.of() : List.of(v);
-            }
-        };
     }
 }
