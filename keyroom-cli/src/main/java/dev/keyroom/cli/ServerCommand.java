@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,24 +50,26 @@ final class ServerCommand implements Callable<Integer> {
         }
         boolean fresh = !Files.exists(data.resolve("keyroom.db"));
         KeyroomServer server = KeyroomServer.start(cfg);
-        CountDownLatch stop = new CountDownLatch(1);
-        // SIGTERM and SIGINT stop the node cleanly: stop accepting, finish requests in flight,
-        // close the store, exit 0. The hook covers any other way the JVM is asked to exit.
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keyroom-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
+        // SIGTERM and SIGINT run the shutdown hooks: stop accepting, let requests in flight finish,
+        // close the store, then end with status 0, since a requested stop is a clean exit (the
+        // JVM would report 143).
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            out.println("stopped");
+                            out.flush();
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "keyroom-shutdown"));
         if (fresh) {
             out.println("initialised " + data + "; first admin identity " + data.resolve("admin.identity"));
         }
         server.pin().ifPresent(p -> out.println("tls pin " + p));
         out.println("listening on " + server.uri());
         out.flush();
-        stop.await();
-        server.close();
-        out.println("stopped");
-        out.flush();
+        server.join();
         return 0;
     }
 }

@@ -23,7 +23,7 @@ public final class TestNode implements AutoCloseable {
     public final Path dir;
     public final Identity adminIdentity;
     public final KeyroomClient admin;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<KeyroomClient> clients = new ArrayList<>();
 
     private TestNode(KeyroomServer server, Path dir) throws Exception {
         this.server = server;
@@ -54,7 +54,7 @@ public final class TestNode implements AutoCloseable {
                 KeyroomClient.builder(server.uri(), id).clock(clock).random(RANDOM);
         server.pin().ifPresent(p -> b.trust(ServerTrust.pin(p)));
         KeyroomClient c = b.build();
-        closeables.add(c);
+        clients.add(c);
         return c;
     }
 
@@ -71,8 +71,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        for (AutoCloseable c : closeables) {
+    public void close() {
+        for (KeyroomClient c : clients) {
             c.close();
         }
         server.close();

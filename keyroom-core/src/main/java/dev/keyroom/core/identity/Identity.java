@@ -42,8 +42,8 @@ public final class Identity implements AutoCloseable {
     /** Fails when stored public values disagree with those derived from the private keys. */
     public void requireMatches(EndpointId storedEndpoint, byte[] storedSignPub, byte[] storedKexPub) {
         if (!endpoint.equals(storedEndpoint)
-                || !java.util.Arrays.equals(signPub, storedSignPub)
-                || !java.util.Arrays.equals(kexPub, storedKexPub)) {
+                || !dev.keyroom.core.crypto.Digests.constantTimeEquals(signPub, storedSignPub)
+                || !dev.keyroom.core.crypto.Digests.constantTimeEquals(kexPub, storedKexPub)) {
             throw new IllegalArgumentException(
                     "identity file is inconsistent: its public keys or endpoint do not match its private keys");
         }

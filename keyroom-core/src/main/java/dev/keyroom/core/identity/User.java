@@ -69,8 +69,8 @@ public record User(
                 && name.equals(u.name)
                 && role == u.role
                 && status == u.status
-                && java.util.Arrays.equals(signPub, u.signPub)
-                && java.util.Arrays.equals(kexPub, u.kexPub)
+                && dev.keyroom.core.crypto.Digests.constantTimeEquals(signPub, u.signPub)
+                && dev.keyroom.core.crypto.Digests.constantTimeEquals(kexPub, u.kexPub)
                 && createdAt.equals(u.createdAt);
     }
 

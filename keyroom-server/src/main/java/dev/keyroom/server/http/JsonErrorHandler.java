@@ -36,15 +36,6 @@ public final class JsonErrorHandler extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(ErrorResponses.body(ec, reason(code), id)), callback);
     }
 
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        String id = ids.next();
-        SecurityHeaders.apply(fields, tls);
-        fields.put(RequestIds.HEADER, id);
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(ErrorResponses.body(ErrorResponses.codeForStatus(status), reason(status), id));
-    }
-
     private static String reason(int status) {
         return switch (status) {
             case 400 -> "malformed request";

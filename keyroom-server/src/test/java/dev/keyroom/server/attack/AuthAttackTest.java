@@ -266,9 +266,8 @@ class AuthAttackTest {
     @Test
     void everyResponse_carriesSecurityHeadersAndRequestId() throws Exception {
         // TLS-4 (early part): security headers on success and error alike.
-        for (HttpResponse<String> r : new HttpResponse[] {
-            Http.get(node.server, "/healthz"), Http.get(node.server, "/v1/me"), Http.get(node.server, "/nope")
-        }) {
+        for (HttpResponse<String> r : java.util.List.of(
+                Http.get(node.server, "/healthz"), Http.get(node.server, "/v1/me"), Http.get(node.server, "/nope"))) {
             assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
             assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
             assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
