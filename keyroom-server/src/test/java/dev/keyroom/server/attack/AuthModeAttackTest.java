@@ -1,0 +1,63 @@
+package dev.keyroom.server.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.server.TestNode;
+import dev.keyroom.server.config.ConfigException;
+import dev.keyroom.server.config.ConfigFile;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** AUTH-5: the auth modes, and the refusal of {@code off} beyond loopback. */
+class AuthModeAttackTest {
+    @TempDir
+    Path dir;
+
+    static final Clock SKEWED = () -> Instant.now().minusSeconds(600);
+
+    @Test
+    void authOff_onPublicAddress_doesNotStart() {
+        // AUTH-5: a node that would accept unsigned requests from the network refuses to start.
+        assertThatThrownBy(() ->
+                        TestNode.start(dir, new ConfigFile("0.0.0.0:0", null, "off", null, null, null, null, null)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth_mode off is allowed only on a loopback listen address");
+    }
+
+    @Test
+    void enforce_skewedRequest_isRefused() throws Exception {
+        // AUTH-5: enforce (the default) refuses what soft would let through.
+        try (TestNode node = TestNode.start(dir)) {
+            Identity alice = node.register("alice", Role.MEMBER);
+            assertThat(node.client(alice, SKEWED)
+                            .exchange("GET", "/v1/me", null)
+                            .status())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void soft_skewedRequestOfAKnownUser_passesAndPostureSaysSoft() throws Exception {
+        // AUTH-5: soft verifies, logs the failure and lets the claimed, non-revoked identity through.
+        try (TestNode node =
+                TestNode.start(dir, new ConfigFile("127.0.0.1:0", null, "soft", null, null, null, null, null))) {
+            Identity alice = node.register("alice", Role.MEMBER);
+            assertThat(node.client(alice, SKEWED)
+                            .exchange("GET", "/v1/me", null)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(node.health().posture().auth()).isEqualTo("soft");
+            node.admin.revoke(alice.endpoint());
+            assertThat(node.client(alice, SKEWED)
+                            .exchange("GET", "/v1/me", null)
+                            .status())
+                    .isEqualTo(401);
+        }
+    }
+}
