@@ -51,8 +51,7 @@ public final class SignedLoad {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path dir = Files.createTempDirectory("keyroom-load-");
-        ServerConfig cfg =
-                ServerConfig.from(dir, new ConfigFile("127.0.0.1:0", true, null, null, null, null, null, null));
+        ServerConfig cfg = ServerConfig.from(dir, ConfigFile.flags("127.0.0.1:0", true, null, null));
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity id = IdentityFile.read(new DataDir(dir).adminIdentity())) {
             Server bare = bareVerifier(id.signPub());

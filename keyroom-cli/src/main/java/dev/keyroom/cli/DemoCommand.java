@@ -47,8 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         SecureRandom random = new SecureRandom();
         Path dir = Files.createTempDirectory("keyroom-demo-");
         try {
-            ServerConfig cfg =
-                    ServerConfig.from(dir, new ConfigFile("127.0.0.1:0", null, null, null, null, null, null, null));
+            ServerConfig cfg = ServerConfig.from(dir, ConfigFile.flags("127.0.0.1:0", null, null, null));
             try (KeyroomServer server = KeyroomServer.start(cfg);
                     Identity adminId = IdentityFile.read(new DataDir(dir).adminIdentity());
                     Identity ownerId = Identity.generate(random);

@@ -40,8 +40,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigFile flags =
-                new ConfigFile(listen, insecurePlaintext, authMode, null, null, allowCleartextRooms, null, null);
+        ConfigFile flags = ConfigFile.flags(listen, insecurePlaintext, authMode, allowCleartextRooms);
         ServerConfig cfg;
         if (config != null) {
             cfg = ServerConfig.from(data, ServerConfig.readFile(config).overriddenBy(flags));

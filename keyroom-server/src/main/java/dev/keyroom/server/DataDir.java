@@ -35,6 +35,22 @@ public record DataDir(Path root) {
         return root.resolve("keyroom.yaml");
     }
 
+    /**
+     * Where request bodies bound for disk are spooled while they stream in. Emptied of leftovers
+     * (from a crash) each time it is asked for, which is at start.
+     */
+    public Path spool() throws IOException {
+        Path dir = root.resolve("tmp");
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        try (var leftovers = Files.list(dir)) {
+            for (Path p : leftovers.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        return dir;
+    }
+
     /** What {@link #init} did. */
     public record Init(boolean created, String spkiPin, Optional<Path> adminIdentityWritten, String adminEndpoint) {}
 

@@ -10,27 +10,51 @@ import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.auth.UserDirectory;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.http.ClientAddresses;
 import dev.keyroom.server.http.HealthRoutes;
 import dev.keyroom.server.http.JsonErrorHandler;
 import dev.keyroom.server.http.KeyroomHandler;
+import dev.keyroom.server.http.MetricsRoutes;
 import dev.keyroom.server.http.RequestIds;
 import dev.keyroom.server.http.RoomRoutes;
 import dev.keyroom.server.http.Router;
+import dev.keyroom.server.http.SecurityHeaders;
 import dev.keyroom.server.http.UserRoutes;
+import dev.keyroom.server.limits.BanList;
+import dev.keyroom.server.limits.ConnectionGuard;
+import dev.keyroom.server.limits.InflightBudget;
+import dev.keyroom.server.limits.RequestGate;
 import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.server.tls.TlsReloader;
 import dev.keyroom.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -50,14 +74,24 @@ public final class KeyroomServer implements AutoCloseable {
     private final Server jetty;
     private final Store store;
     private final URI uri;
-    private final Optional<String> pin;
+    private final Optional<TlsReloader> tls;
+    private final InflightBudget budget;
+    private final MeterRegistry metrics;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private KeyroomServer(Server jetty, Store store, URI uri, Optional<String> pin) {
+    private KeyroomServer(
+            Server jetty,
+            Store store,
+            URI uri,
+            Optional<TlsReloader> tls,
+            InflightBudget budget,
+            MeterRegistry metrics) {
         this.jetty = jetty;
         this.store = store;
         this.uri = uri;
-        this.pin = pin;
+        this.tls = tls;
+        this.budget = budget;
+        this.metrics = metrics;
     }
 
     /** Starts a node on {@code config}, initialising an empty data directory first. */
@@ -75,9 +109,12 @@ public final class KeyroomServer implements AutoCloseable {
                             .log("initialised a new data directory with a first admin identity"));
         }
         Optional<TlsMaterial> tls = config.tls() ? Optional.of(TlsMaterial.read(dir.tls())) : Optional.empty();
+        Path spool = dir.spool();
 
         Store store = SqliteStore.open(dir.database());
         try {
+            MeterRegistry metrics = new SimpleMeterRegistry();
+            ServerConfig.Limits limits = config.limits();
             UserDirectory directory = new UserDirectory(store);
             UserService users = new UserService(store, clock, (endpoint, status) -> directory.invalidate(endpoint));
             RoomService rooms = new RoomService(
@@ -90,12 +127,23 @@ public final class KeyroomServer implements AutoCloseable {
                             .addKeyValue("removed", removed.size())
                             .addKeyValue("epoch", epoch)
                             .log("members removed"));
+            InMemoryNonceStore nonces = new InMemoryNonceStore(config.nonceCapacity());
+            Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size)
+                    .register(metrics);
+            FunctionCounter.builder("keyroom.nonces.evicted_early", nonces, InMemoryNonceStore::evictedEarly)
+                    .register(metrics);
             RequestAuthenticator authenticator = new RequestAuthenticator(
-                    directory,
-                    new InMemoryNonceStore(config.nonceCapacity()),
-                    clock,
-                    config.skew(),
-                    new HashSet<>(config.publicAuthorities()));
+                    directory, nonces, clock, config.skew(), new HashSet<>(config.publicAuthorities()));
+            InflightBudget budget = new InflightBudget(limits.inflightBudgetBytes());
+            Gauge.builder("keyroom.inflight.bytes", budget, InflightBudget::used)
+                    .description("bytes of request bodies reserved by requests in flight")
+                    .register(metrics);
+            Gauge.builder("keyroom.inflight.capacity.bytes", budget, InflightBudget::capacity)
+                    .register(metrics);
+            BanList bans = new BanList(store, clock, limits.banAfterRefusals(), limits.banDuration());
+            Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);
+            RequestGate gate = new RequestGate(limits, clock, budget, bans, metrics);
+
             Router router = new Router();
             new HealthRoutes(
                             VERSION,
@@ -109,6 +157,7 @@ public final class KeyroomServer implements AutoCloseable {
                     .register(router);
             new UserRoutes(users, rooms).register(router);
             new RoomRoutes(rooms).register(router);
+            new MetricsRoutes(metrics).register(router);
             RequestIds ids = new RequestIds(random);
 
             QueuedThreadPool pool = new QueuedThreadPool(256, 4);
@@ -119,38 +168,119 @@ public final class KeyroomServer implements AutoCloseable {
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
             http.setRequestHeaderSize(16 * 1024);
+            http.setIdleTimeout(limits.idleTimeout().toMillis());
             ServerConnector connector;
+            Optional<TlsReloader> reloader = Optional.empty();
             if (tls.isPresent()) {
                 http.addCustomizer(new SecureRequestCustomizer(false));
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
                 char[] password = randomPassword(random);
-                ssl.setKeyStore(tls.get().keyStore(password));
-                ssl.setKeyStorePassword(new String(password));
-                ssl.setIncludeProtocols("TLSv1.3");
-                ssl.setSniRequired(false);
+                SslContextFactory.Server ssl = sslContext(config.tlsSettings(), tls.get(), password);
                 connector = new ServerConnector(
                         jetty,
                         new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                         new HttpConnectionFactory(http));
+                reloader = Optional.of(new TlsReloader(
+                        dir.tls(),
+                        ssl,
+                        password,
+                        jetty.getScheduler(),
+                        config.tlsSettings().reloadInterval().toMillis(),
+                        tls.get().spkiPin()));
             } else {
                 connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
             }
             connector.setHost(config.listenHost());
             connector.setPort(config.listenPort());
-            connector.setIdleTimeout(30_000);
+            connector.setIdleTimeout(limits.idleTimeout().toMillis());
+            ConnectionGuard guard = new ConnectionGuard(
+                    limits.maxConnectionsPerAddress(), limits.headerTimeout(), jetty.getScheduler());
+            connector.addBean(guard);
+            FunctionCounter.builder("keyroom.connections.refused", guard, ConnectionGuard::refusedConnections)
+                    .register(metrics);
+            FunctionCounter.builder("keyroom.connections.header_timeouts", guard, ConnectionGuard::headerTimeouts)
+                    .register(metrics);
             jetty.addConnector(connector);
-            jetty.setHandler(new KeyroomHandler(
-                    router, authenticator, config.authMode(), ids, config.tls(), config.maxJsonBodyBytes()));
+            jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
+
+            Handler app = new KeyroomHandler(
+                    router,
+                    authenticator,
+                    config.authMode(),
+                    ids,
+                    new ClientAddresses(config.trustedProxies()),
+                    gate,
+                    spool);
+            SizeLimitHandler ceiling =
+                    new SizeLimitHandler(Math.max(limits.maxJsonBodyBytes(), limits.maxBlobBodyBytes()), -1);
+            ceiling.setHandler(app);
+            app = ceiling;
+            if (limits.minRequestBytesPerSecond() > 0) {
+                app = new MinimumDataRateHandler(app, limits.minRequestBytesPerSecond(), 0);
+            }
+            if (config.cors().enabled()) {
+                CrossOriginHandler cors = new CrossOriginHandler();
+                cors.setAllowedOriginPatterns(config.cors().allowedOrigins().stream()
+                        .map(java.util.regex.Pattern::quote)
+                        .collect(java.util.stream.Collectors.toSet()));
+                cors.setAllowedMethods(Set.copyOf(config.cors().allowedMethods()));
+                cors.setAllowedHeaders(Set.copyOf(config.cors().allowedHeaders()));
+                cors.setAllowCredentials(false);
+                cors.setHandler(app);
+                app = cors;
+            }
+            jetty.setHandler(new SecurityHeaders(config.tls(), app));
             jetty.setErrorHandler(new JsonErrorHandler(ids, config.tls()));
             jetty.setStopTimeout(5_000);
             jetty.start();
+            reloader.ifPresent(TlsReloader::start);
 
             String host = config.listenHost().contains(":") ? "[" + config.listenHost() + "]" : config.listenHost();
             URI uri = URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + connector.getLocalPort());
-            return new KeyroomServer(jetty, store, uri, tls.map(TlsMaterial::spkiPin));
+            return new KeyroomServer(jetty, store, uri, reloader, budget, metrics);
         } catch (Exception | Error e) {
             store.close();
             throw e;
+        }
+    }
+
+    private static SslContextFactory.Server sslContext(
+            ServerConfig.TlsSettings settings, TlsMaterial material, char[] password) throws IOException {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(material.keyStore(password));
+        ssl.setKeyStorePassword(new String(password));
+        ssl.setSniRequired(false);
+        if (settings.minVersion().equals("1.2")) {
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            // TLS 1.2 only with forward secrecy and AEAD; TLS 1.3 suites are all of that already.
+            ssl.setIncludeCipherSuites(
+                    "TLS_AES_.*",
+                    "TLS_CHACHA20_.*",
+                    "TLS_ECDHE_.*_WITH_AES_.*_GCM_.*",
+                    "TLS_ECDHE_.*_WITH_CHACHA20_POLY1305_.*");
+        } else {
+            ssl.setIncludeProtocols("TLSv1.3");
+        }
+        if (settings.clientCa().isPresent()) {
+            ssl.setTrustStore(caStore(settings.clientCa().get()));
+            ssl.setNeedClientAuth(true);
+        }
+        return ssl;
+    }
+
+    private static KeyStore caStore(Path pem) throws IOException {
+        try (var in = Files.newInputStream(pem)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("client-ca-" + i++, cert);
+            }
+            if (i == 0) {
+                throw new IOException("no certificate in " + pem);
+            }
+            return ks;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read client CA " + pem, e);
         }
     }
 
@@ -167,9 +297,18 @@ public final class KeyroomServer implements AutoCloseable {
         return uri;
     }
 
-    /** The SPKI pin of the TLS certificate, when TLS is on. */
+    /** The SPKI pin of the TLS certificate in use, when TLS is on. */
     public Optional<String> pin() {
-        return pin;
+        return tls.map(TlsReloader::pin);
+    }
+
+    /** The in-flight budget, for operators' tools and tests. */
+    public InflightBudget budget() {
+        return budget;
+    }
+
+    public MeterRegistry metrics() {
+        return metrics;
     }
 
     public void join() throws InterruptedException {

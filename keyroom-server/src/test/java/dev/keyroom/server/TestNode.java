@@ -33,11 +33,14 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(Path dir) throws Exception {
-        return start(dir, new ConfigFile("127.0.0.1:0", null, null, null, null, null, null, null));
+        return start(dir, "");
     }
 
-    public static TestNode start(Path dir, ConfigFile config) throws Exception {
-        ServerConfig cfg = ServerConfig.from(dir, config);
+    /** Starts a node with the YAML configuration {@code yaml}; it listens on a free loopback port unless it says otherwise. */
+    public static TestNode start(Path dir, String yaml) throws Exception {
+        ConfigFile file =
+                ServerConfig.parse("listen: 127.0.0.1:0\n", "test").overriddenBy(ServerConfig.parse(yaml, "test"));
+        ServerConfig cfg = ServerConfig.from(dir, file);
         return new TestNode(KeyroomServer.start(cfg, Clock.system(), RANDOM), dir);
     }
 

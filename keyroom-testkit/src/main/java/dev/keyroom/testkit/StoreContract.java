@@ -273,4 +273,21 @@ public abstract class StoreContract {
         EndpointId unknown = Fixtures.user("u", Role.AGENT).endpoint();
         assertThat(store.findMember(room.id(), unknown)).isEmpty();
     }
+
+    @Test
+    void bans_areDurable_replaceable_andExpire() throws Exception {
+        java.time.Instant now = Fixtures.T0;
+        store.putBan(new dev.keyroom.core.limits.Ban("addr:192.0.2.7", now.plusSeconds(60), "rate limit"));
+        store.putBan(new dev.keyroom.core.limits.Ban("addr:192.0.2.8", now.minusSeconds(1), "old"));
+        store = reopen(store);
+        assertThat(store.activeBans(now))
+                .extracting(dev.keyroom.core.limits.Ban::subject)
+                .containsExactly("addr:192.0.2.7");
+        store.putBan(new dev.keyroom.core.limits.Ban("addr:192.0.2.7", now.plusSeconds(600), "again"));
+        assertThat(store.activeBans(now).getFirst().until()).isEqualTo(now.plusSeconds(600));
+        assertThat(store.activeBans(now.plusSeconds(601))).isEmpty();
+        assertThat(store.deleteBan("addr:192.0.2.7")).isTrue();
+        assertThat(store.deleteBan("addr:192.0.2.7")).isFalse();
+        assertThat(store.activeBans(now)).isEmpty();
+    }
 }

@@ -77,6 +77,15 @@ public interface Store extends AutoCloseable {
     /** The rooms {@code endpoint} is a member of, ordered by room creation. */
     List<Membership> roomsOf(EndpointId endpoint);
 
+    /** Records a ban, replacing any earlier ban of the same subject. */
+    void putBan(dev.keyroom.core.limits.Ban ban);
+
+    /** Bans still in force at {@code now}, ordered by subject. */
+    List<dev.keyroom.core.limits.Ban> activeBans(java.time.Instant now);
+
+    /** Lifts a ban; false when there was none. */
+    boolean deleteBan(String subject);
+
     @Override
     void close();
 }

@@ -54,8 +54,12 @@ public final class RequestAuthenticator {
         this.publicAuthorities = Set.copyOf(publicAuthorities);
     }
 
-    public Outcome authenticate(HttpRequestView request, byte[] body) {
-        boolean digestRequired = RequestSigner.digestRequired(request.method(), body.length > 0);
+    /**
+     * Authenticates a request whose body (already read under its cap) is {@code bodyLength} bytes
+     * long and hashes to {@code bodySha256}.
+     */
+    public Outcome authenticate(HttpRequestView request, long bodyLength, byte[] bodySha256) {
+        boolean digestRequired = RequestSigner.digestRequired(request.method(), bodyLength > 0);
         SignedRequest signed;
         try {
             signed = SignedRequest.parse(
@@ -98,7 +102,7 @@ public final class RequestAuthenticator {
             if (claimed.isEmpty()) {
                 return new Outcome.Rejected(5, "content digest with sha-256 is required");
             }
-            if (!Digests.constantTimeEquals(claimed.get(), Digests.sha256(body))) {
+            if (!Digests.constantTimeEquals(claimed.get(), bodySha256)) {
                 return new Outcome.Rejected(5, "content digest mismatch");
             }
         }

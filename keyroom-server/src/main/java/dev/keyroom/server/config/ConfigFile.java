@@ -3,19 +3,9 @@ package dev.keyroom.server.config;
 import java.util.List;
 
 /**
- * The YAML configuration file as written; every field optional. Unknown keys are refused. Secrets
- * are never inlined here: key material lives in files of the data directory.
- *
- * <pre>
- * listen: 127.0.0.1:8443
- * insecure_plaintext: false
- * auth_mode: enforce            # enforce | soft | off
- * skew_seconds: 30
- * public_authorities: [keyroom.example.com]
- * allow_cleartext_rooms: false
- * nonce_capacity: 1000000
- * max_json_body_bytes: 1048576
- * </pre>
+ * The YAML configuration file as written; every field optional, unknown keys refused. Secrets are
+ * never inlined here: key material lives in files of the data directory, referenced by path.
+ * {@code docs/operations.md} describes every setting and its default.
  */
 public record ConfigFile(
         String listen,
@@ -25,11 +15,46 @@ public record ConfigFile(
         List<String> publicAuthorities,
         Boolean allowCleartextRooms,
         Integer nonceCapacity,
-        Long maxJsonBodyBytes) {
+        List<String> trustedProxies,
+        Tls tls,
+        Limits limits,
+        Cors cors) {
 
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null);
+    public static final ConfigFile EMPTY =
+            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null);
 
-    /** This file with every non-null field of {@code overrides} put over it. */
+    /** TLS settings. */
+    public record Tls(String minVersion, String clientCa, Integer reloadSeconds) {}
+
+    /** Abuse limits; see {@code docs/operations.md}. */
+    public record Limits(
+            Long maxJsonBodyBytes,
+            Long maxBlobBodyBytes,
+            Long inflightBudgetBytes,
+            Integer ratePerAddress,
+            Integer burstPerAddress,
+            Integer ratePerIdentity,
+            Integer burstPerIdentity,
+            Boolean rateLimitLoopback,
+            Integer banAfterRefusals,
+            Integer banSeconds,
+            Integer maxConnections,
+            Integer maxConnectionsPerAddress,
+            Integer idleTimeoutSeconds,
+            Integer headerTimeoutSeconds,
+            Integer minRequestBytesPerSecond) {}
+
+    /** Cross-origin access for browsers: off unless origins are listed. */
+    public record Cors(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders) {}
+
+    /** The command-line flags a server takes, as a file to lay over the real one. */
+    public static ConfigFile flags(
+            String listen, Boolean insecurePlaintext, String authMode, Boolean allowCleartextRooms) {
+        return new ConfigFile(
+                listen, insecurePlaintext, authMode, null, null, allowCleartextRooms, null, null, null, null, null);
+    }
+
+    /** This file with every non-null field of {@code o} put over it (sections are replaced whole). */
     public ConfigFile overriddenBy(ConfigFile o) {
         return new ConfigFile(
                 o.listen != null ? o.listen : listen,
@@ -39,6 +64,9 @@ public record ConfigFile(
                 o.publicAuthorities != null ? o.publicAuthorities : publicAuthorities,
                 o.allowCleartextRooms != null ? o.allowCleartextRooms : allowCleartextRooms,
                 o.nonceCapacity != null ? o.nonceCapacity : nonceCapacity,
-                o.maxJsonBodyBytes != null ? o.maxJsonBodyBytes : maxJsonBodyBytes);
+                o.trustedProxies != null ? o.trustedProxies : trustedProxies,
+                o.tls != null ? o.tls : tls,
+                o.limits != null ? o.limits : limits,
+                o.cors != null ? o.cors : cors);
     }
 }

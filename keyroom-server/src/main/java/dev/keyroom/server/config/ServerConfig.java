@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -19,7 +20,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * A validated server configuration: immutable, checked once at construction, with every insecure
- * combination refused and the refusal saying what to change.
+ * combination refused and the refusal saying what to change. Defaults are in {@code
+ * docs/operations.md}.
  */
 public record ServerConfig(
         Path dataDir,
@@ -31,9 +33,40 @@ public record ServerConfig(
         List<String> publicAuthorities,
         boolean allowCleartextRooms,
         int nonceCapacity,
-        long maxJsonBodyBytes) {
+        List<InetAddress> trustedProxies,
+        TlsSettings tlsSettings,
+        Limits limits,
+        CorsSettings cors) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
+
+    /** TLS: the lowest version accepted, an optional CA whose client certificates are required. */
+    public record TlsSettings(String minVersion, Optional<Path> clientCa, Duration reloadInterval) {}
+
+    /** Every abuse limit, with its default applied. */
+    public record Limits(
+            long maxJsonBodyBytes,
+            long maxBlobBodyBytes,
+            long inflightBudgetBytes,
+            int ratePerAddress,
+            int burstPerAddress,
+            int ratePerIdentity,
+            int burstPerIdentity,
+            boolean rateLimitLoopback,
+            int banAfterRefusals,
+            Duration banDuration,
+            int maxConnections,
+            int maxConnectionsPerAddress,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            int minRequestBytesPerSecond) {}
+
+    /** CORS: enabled only when origins are listed. */
+    public record CorsSettings(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders) {
+        public boolean enabled() {
+            return !allowedOrigins.isEmpty();
+        }
+    }
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -46,16 +79,22 @@ public record ServerConfig(
     /** Reads a YAML configuration file; syntax errors and unknown keys are reported as problems. */
     public static ConfigFile readFile(Path file) throws ConfigException {
         try {
-            byte[] raw = Files.readAllBytes(file);
-            if (raw.length == 0) {
-                return ConfigFile.EMPTY;
-            }
-            ConfigFile f = YAML.readValue(raw, ConfigFile.class);
-            return f == null ? ConfigFile.EMPTY : f;
+            return parse(Files.readString(file), file.toString());
         } catch (IOException e) {
             throw new ConfigException(List.of("cannot read config file " + file + ": " + e.getMessage()));
+        }
+    }
+
+    /** Parses YAML text; {@code source} names it in messages. */
+    public static ConfigFile parse(String yaml, String source) throws ConfigException {
+        if (yaml.isBlank()) {
+            return ConfigFile.EMPTY;
+        }
+        try {
+            ConfigFile f = YAML.readValue(yaml, ConfigFile.class);
+            return f == null ? ConfigFile.EMPTY : f;
         } catch (JacksonException e) {
-            throw new ConfigException(List.of("config file " + file + " is invalid: " + e.getOriginalMessage()));
+            throw new ConfigException(List.of("config " + source + " is invalid: " + e.getOriginalMessage()));
         }
     }
 
@@ -99,24 +138,29 @@ public record ServerConfig(
         if (mode == AuthMode.OFF && host != null && !loopback) {
             problems.add("auth_mode off is allowed only on a loopback listen address; use enforce");
         }
-        int skew = file.skewSeconds() == null ? 30 : file.skewSeconds();
-        if (skew < 1 || skew > 300) {
-            problems.add("skew_seconds must be 1 to 300");
-        }
-        int nonces = file.nonceCapacity() == null ? 1_000_000 : file.nonceCapacity();
-        if (nonces < 1_000 || nonces > 50_000_000) {
-            problems.add("nonce_capacity must be 1000 to 50000000");
-        }
-        long maxJson = file.maxJsonBodyBytes() == null ? 1L << 20 : file.maxJsonBodyBytes();
-        if (maxJson < 1024 || maxJson > 1L << 20) {
-            problems.add("max_json_body_bytes must be 1024 to 1048576");
-        }
-        List<String> authorities = file.publicAuthorities() == null ? List.of() : file.publicAuthorities();
+        int skew = or(file.skewSeconds(), 30);
+        range(problems, "skew_seconds", skew, 1, 300);
+        int nonces = or(file.nonceCapacity(), 1_000_000);
+        range(problems, "nonce_capacity", nonces, 1_000, 50_000_000);
+        List<String> authorities = or(file.publicAuthorities(), List.of());
         for (String a : authorities) {
             if (a == null || a.isBlank() || !a.equals(a.toLowerCase(Locale.ROOT)) || a.contains("/")) {
                 problems.add("public_authorities entries are lowercase host[:port] values");
             }
         }
+        List<InetAddress> proxies = new ArrayList<>();
+        for (String p : or(file.trustedProxies(), List.<String>of())) {
+            Optional<InetAddress> a = literalAddress(p);
+            if (a.isEmpty()) {
+                problems.add("trusted_proxies entries must be IP addresses, not names: " + p);
+            } else {
+                proxies.add(a.get());
+            }
+        }
+        TlsSettings tls =
+                tls(file.tls() == null ? new ConfigFile.Tls(null, null, null) : file.tls(), plaintext, problems);
+        Limits limits = limits(file.limits() == null ? emptyLimits() : file.limits(), problems);
+        CorsSettings cors = cors(file.cors(), problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -130,7 +174,113 @@ public record ServerConfig(
                 List.copyOf(authorities),
                 Boolean.TRUE.equals(file.allowCleartextRooms()),
                 nonces,
-                maxJson);
+                List.copyOf(proxies),
+                tls,
+                limits,
+                cors);
+    }
+
+    private static ConfigFile.Limits emptyLimits() {
+        return new ConfigFile.Limits(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static TlsSettings tls(ConfigFile.Tls t, boolean plaintext, List<String> problems) {
+        String min = or(t.minVersion(), "1.3");
+        if (!min.equals("1.3") && !min.equals("1.2")) {
+            problems.add("tls.min_version must be \"1.3\" (default) or \"1.2\"");
+        }
+        Optional<Path> ca = Optional.ofNullable(t.clientCa()).map(Path::of);
+        if (ca.isPresent() && !Files.isReadable(ca.get())) {
+            problems.add("tls.client_ca " + ca.get() + " is not a readable file");
+        }
+        if (ca.isPresent() && plaintext) {
+            problems.add("tls.client_ca needs TLS; remove insecure_plaintext");
+        }
+        int reload = or(t.reloadSeconds(), 10);
+        range(problems, "tls.reload_seconds", reload, 1, 3600);
+        return new TlsSettings(min, ca, Duration.ofSeconds(reload));
+    }
+
+    private static Limits limits(ConfigFile.Limits l, List<String> problems) {
+        long json = or(l.maxJsonBodyBytes(), 1L << 20);
+        range(problems, "limits.max_json_body_bytes", json, 1024, 1L << 20);
+        long blob = or(l.maxBlobBodyBytes(), 16L << 20);
+        range(problems, "limits.max_blob_body_bytes", blob, 1024, 16L << 20);
+        long budget = or(l.inflightBudgetBytes(), 128L << 20);
+        range(problems, "limits.inflight_budget_bytes", budget, Math.max(json, blob), 16L << 30);
+        int rate = or(l.ratePerAddress(), 20);
+        range(problems, "limits.rate_per_address", rate, 1, 100_000);
+        int burst = or(l.burstPerAddress(), 40);
+        range(problems, "limits.burst_per_address", burst, 1, 1_000_000);
+        int idRate = or(l.ratePerIdentity(), 50);
+        range(problems, "limits.rate_per_identity", idRate, 1, 100_000);
+        int idBurst = or(l.burstPerIdentity(), 100);
+        range(problems, "limits.burst_per_identity", idBurst, 1, 1_000_000);
+        int banAfter = or(l.banAfterRefusals(), 200);
+        range(problems, "limits.ban_after_refusals", banAfter, 1, 1_000_000);
+        int banSeconds = or(l.banSeconds(), 900);
+        range(problems, "limits.ban_seconds", banSeconds, 1, 30 * 86400);
+        int maxConn = or(l.maxConnections(), 10_000);
+        range(problems, "limits.max_connections", maxConn, 1, 1_000_000);
+        int perAddr = or(l.maxConnectionsPerAddress(), 64);
+        range(problems, "limits.max_connections_per_address", perAddr, 1, maxConn);
+        int idle = or(l.idleTimeoutSeconds(), 30);
+        range(problems, "limits.idle_timeout_seconds", idle, 1, 3600);
+        int header = or(l.headerTimeoutSeconds(), 10);
+        range(problems, "limits.header_timeout_seconds", header, 1, 600);
+        int minRate = or(l.minRequestBytesPerSecond(), 1024);
+        range(problems, "limits.min_request_bytes_per_second", minRate, 0, 1 << 30);
+        return new Limits(
+                json,
+                blob,
+                budget,
+                rate,
+                burst,
+                idRate,
+                idBurst,
+                Boolean.TRUE.equals(l.rateLimitLoopback()),
+                banAfter,
+                Duration.ofSeconds(banSeconds),
+                maxConn,
+                perAddr,
+                Duration.ofSeconds(idle),
+                Duration.ofSeconds(header),
+                minRate);
+    }
+
+    private static CorsSettings cors(ConfigFile.Cors c, List<String> problems) {
+        if (c == null) {
+            return new CorsSettings(List.of(), List.of(), List.of());
+        }
+        List<String> origins = or(c.allowedOrigins(), List.<String>of());
+        for (String o : origins) {
+            if (o == null || o.contains("*") || !(o.startsWith("https://") || o.startsWith("http://"))) {
+                problems.add(
+                        "cors.allowed_origins entries are explicit origins like https://app.example.com (no wildcards)");
+            }
+        }
+        List<String> methods = or(c.allowedMethods(), List.<String>of());
+        if (!origins.isEmpty() && methods.isEmpty()) {
+            problems.add("cors.allowed_methods must list the methods when cors.allowed_origins is set");
+        }
+        List<String> headers = or(c.allowedHeaders(), List.<String>of());
+        for (String h : headers) {
+            if (h == null || h.contains("*")) {
+                problems.add("cors.allowed_headers entries are explicit header names (no wildcards)");
+            }
+        }
+        return new CorsSettings(List.copyOf(origins), List.copyOf(methods), List.copyOf(headers));
+    }
+
+    private static <T> T or(T value, T dflt) {
+        return value == null ? dflt : value;
+    }
+
+    private static void range(List<String> problems, String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add(name + " must be " + min + " to " + max);
+        }
     }
 
     /** Whether the server listens on loopback only. */
@@ -147,21 +297,24 @@ public record ServerConfig(
         return !insecurePlaintext;
     }
 
+    /** The address of an IP literal; empty for names, which could resolve anywhere. */
+    public static Optional<InetAddress> literalAddress(String host) {
+        if (host == null
+                || host.isEmpty()
+                || !host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(host));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
     static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {
             return true;
         }
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
-            return false;
-        }
-        // Only literal addresses are trusted here; a name other than localhost could resolve anywhere.
-        if (!host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return literalAddress(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 }

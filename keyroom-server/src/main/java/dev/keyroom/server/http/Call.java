@@ -12,7 +12,8 @@ import java.util.Optional;
  * One authenticated call as a route sees it: path parameters, query, the body already read (and
  * digest-checked), the caller and the request id.
  */
-public record Call(Map<String, String> params, Map<String, String> query, byte[] body, User caller, String requestId) {
+public record Call(
+        Map<String, String> params, Map<String, String> query, RequestBody body, User caller, String requestId) {
 
     public RoomId room() {
         return RoomId.parse(params.get("room"));
@@ -22,8 +23,12 @@ public record Call(Map<String, String> params, Map<String, String> query, byte[]
         return EndpointId.parse(params.get("endpoint"));
     }
 
+    /** The JSON body as {@code type}; a route whose body is not JSON has none. */
     public <T> T json(Class<T> type) {
-        return Json.read(body, type);
+        if (!(body instanceof RequestBody.InMemory m)) {
+            throw KeyroomException.badRequest("this route takes no JSON body");
+        }
+        return Json.read(m.bytes(), type);
     }
 
     /** A non-negative integer query parameter, if present. */

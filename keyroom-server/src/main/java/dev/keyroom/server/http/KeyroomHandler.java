@@ -8,12 +8,17 @@ import dev.keyroom.protocol.Json;
 import dev.keyroom.server.auth.AuthMode;
 import dev.keyroom.server.auth.JettyRequestView;
 import dev.keyroom.server.auth.RequestAuthenticator;
+import dev.keyroom.server.limits.InflightBudget;
+import dev.keyroom.server.limits.RequestGate;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
@@ -27,11 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane's one handler. For each request: a fresh request id and the security headers;
- * for {@code /v1/...}, the body read under its cap and the request authenticated before any route
- * is looked up; then the route; then exactly one JSON response. Every failure becomes the
- * protocol's error body through {@link ErrorResponses}; an unexpected one is logged with its
- * request id and answered with a generic 500.
+ * The control plane's one handler. For each request, in order: a fresh request id; the client
+ * address's ban and rate limit; for {@code /v1/...} the route's body ceiling, a reservation of the
+ * in-flight budget, the body read (and hashed) under the ceiling, authentication, the identity's
+ * ban and rate limit; then the route; then exactly one JSON response. The budget reservation and
+ * any spooled body are released however the request ends. Every failure becomes the protocol's
+ * error body through {@link ErrorResponses}; an unexpected one is logged with its request id and
+ * answered with a generic 500.
  */
 public final class KeyroomHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(KeyroomHandler.class);
@@ -40,22 +47,25 @@ public final class KeyroomHandler extends Handler.Abstract {
     private final RequestAuthenticator authenticator;
     private final AuthMode mode;
     private final RequestIds ids;
-    private final boolean tls;
-    private final long maxJsonBody;
+    private final ClientAddresses addresses;
+    private final RequestGate gate;
+    private final Path spoolDir;
 
     public KeyroomHandler(
             Router router,
             RequestAuthenticator authenticator,
             AuthMode mode,
             RequestIds ids,
-            boolean tls,
-            long maxJsonBody) {
+            ClientAddresses addresses,
+            RequestGate gate,
+            Path spoolDir) {
         this.router = router;
         this.authenticator = authenticator;
         this.mode = mode;
         this.ids = ids;
-        this.tls = tls;
-        this.maxJsonBody = maxJsonBody;
+        this.addresses = addresses;
+        this.gate = gate;
+        this.spoolDir = spoolDir;
     }
 
     @Override
@@ -64,13 +74,14 @@ public final class KeyroomHandler extends Handler.Abstract {
         String id = ids.next();
         request.setAttribute(RequestIds.ATTRIBUTE, id);
         HttpFields.Mutable headers = response.getHeaders();
-        SecurityHeaders.apply(headers, tls);
         headers.put(RequestIds.HEADER, id);
+        InetAddress client = addresses.resolve(request);
         String caller = "-";
         int status;
         byte[] out;
         try {
-            Dispatched d = dispatch(request, id);
+            gate.admitAddress(client, headers);
+            Dispatched d = dispatch(request, headers, id);
             caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
             status = d.reply.status();
             out = d.reply.body() == null ? null : Json.write(d.reply.body());
@@ -92,7 +103,7 @@ public final class KeyroomHandler extends Handler.Abstract {
                 .addKeyValue("path", request.getHttpURI().getPath())
                 .addKeyValue("status", status)
                 .addKeyValue("caller", caller)
-                .addKeyValue("remote", Request.getRemoteAddr(request))
+                .addKeyValue("remote", client == null ? "-" : client.getHostAddress())
                 .addKeyValue("micros", (System.nanoTime() - started) / 1000)
                 .log("request");
         if (out == null) {
@@ -106,34 +117,45 @@ public final class KeyroomHandler extends Handler.Abstract {
 
     private record Dispatched(Reply reply, User caller) {}
 
-    private Dispatched dispatch(Request request, String id) {
+    private Dispatched dispatch(Request request, HttpFields.Mutable headers, String id) {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
         if (path == null || !path.startsWith("/v1/")) {
             Router.Match m = router.match(method, path);
             if (m instanceof Router.Match.Found f && f.route().access() == Router.Access.PUBLIC) {
                 return new Dispatched(
-                        f.route().handler().apply(new Call(f.params(), Map.of(), new byte[0], null, id)), null);
+                        f.route().handler().apply(new Call(f.params(), Map.of(), RequestBody.InMemory.EMPTY, null, id)),
+                        null);
             }
             throw notFoundOr(m);
         }
-        byte[] body = readBody(request);
-        User caller = authenticate(request, body);
-        if (caller.status() == UserStatus.LOCKED) {
-            throw new KeyroomException(ErrorCode.AGENT_LOCKED, "this identity is locked; an admin must unlock it");
+        long cap = gate.capFor(method, path);
+        long declared = request.getLength();
+        if (declared > cap) {
+            throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
         }
-        Router.Match m = router.match(method, path);
-        if (!(m instanceof Router.Match.Found f)) {
-            throw notFoundOr(m);
-        }
-        if (body.length > 0) {
-            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-            if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-                throw new KeyroomException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "bodies must be application/json");
+        Optional<InflightBudget.Reservation> reservation =
+                declared == 0 ? Optional.empty() : Optional.of(gate.reserve(cap, headers));
+        try (InflightBudget.Reservation held = reservation.orElse(null);
+                RequestBody body = readBody(request, declared, cap, gate.isBlobRoute(method, path))) {
+            User caller = authenticate(request, body);
+            if (caller.status() == UserStatus.LOCKED) {
+                throw new KeyroomException(ErrorCode.AGENT_LOCKED, "this identity is locked; an admin must unlock it");
             }
+            gate.admitIdentity(caller.endpoint(), headers);
+            Router.Match m = router.match(method, path);
+            if (!(m instanceof Router.Match.Found f)) {
+                throw notFoundOr(m);
+            }
+            if (body instanceof RequestBody.InMemory mem && mem.bytes().length > 0) {
+                String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+                if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                    throw new KeyroomException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "bodies must be application/json");
+                }
+            }
+            Call call = new Call(f.params(), query(request.getHttpURI().getQuery()), body, caller, id);
+            return new Dispatched(f.route().handler().apply(call), caller);
         }
-        Call call = new Call(f.params(), query(request.getHttpURI().getQuery()), body, caller, id);
-        return new Dispatched(f.route().handler().apply(call), caller);
     }
 
     private static KeyroomException notFoundOr(Router.Match m) {
@@ -143,14 +165,14 @@ public final class KeyroomHandler extends Handler.Abstract {
         return KeyroomException.notFound();
     }
 
-    private User authenticate(Request request, byte[] body) {
+    private User authenticate(Request request, RequestBody body) {
         JettyRequestView view = new JettyRequestView(request);
         if (mode == AuthMode.OFF) {
             return authenticator
                     .claimedIdentity(view)
                     .orElseThrow(() -> KeyroomException.unauthorized("no identity claimed"));
         }
-        RequestAuthenticator.Outcome outcome = authenticator.authenticate(view, body);
+        RequestAuthenticator.Outcome outcome = authenticator.authenticate(view, body.length(), body.sha256());
         return switch (outcome) {
             case RequestAuthenticator.Outcome.Authenticated a -> a.user();
             case RequestAuthenticator.Outcome.Rejected r -> {
@@ -172,17 +194,12 @@ public final class KeyroomHandler extends Handler.Abstract {
         };
     }
 
-    private byte[] readBody(Request request) {
-        long declared = request.getLength();
-        if (declared > maxJsonBody) {
-            throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
+    private RequestBody readBody(Request request, long declared, long cap, boolean blob) {
+        if (declared == 0) {
+            return RequestBody.InMemory.EMPTY;
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes((int) maxJsonBody + 1);
-            if (body.length > maxJsonBody) {
-                throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
-            }
-            return body;
+            return blob ? RequestBody.spool(in, cap, spoolDir) : RequestBody.inMemory(in, cap);
         } catch (IOException e) {
             throw KeyroomException.badRequest("could not read the request body");
         }

@@ -8,7 +8,6 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.server.config.ConfigException;
-import dev.keyroom.server.config.ConfigFile;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,7 @@ class AuthModeAttackTest {
     @Test
     void authOff_onPublicAddress_doesNotStart() {
         // AUTH-5: a node that would accept unsigned requests from the network refuses to start.
-        assertThatThrownBy(() ->
-                        TestNode.start(dir, new ConfigFile("0.0.0.0:0", null, "off", null, null, null, null, null)))
+        assertThatThrownBy(() -> TestNode.start(dir, "listen: 0.0.0.0:0\nauth_mode: 'off'"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("auth_mode off is allowed only on a loopback listen address");
     }
@@ -45,8 +43,7 @@ class AuthModeAttackTest {
     @Test
     void soft_skewedRequestOfAKnownUser_passesAndPostureSaysSoft() throws Exception {
         // AUTH-5: soft verifies, logs the failure and lets the claimed, non-revoked identity through.
-        try (TestNode node =
-                TestNode.start(dir, new ConfigFile("127.0.0.1:0", null, "soft", null, null, null, null, null))) {
+        try (TestNode node = TestNode.start(dir, "auth_mode: soft")) {
             Identity alice = node.register("alice", Role.MEMBER);
             assertThat(node.client(alice, SKEWED)
                             .exchange("GET", "/v1/me", null)

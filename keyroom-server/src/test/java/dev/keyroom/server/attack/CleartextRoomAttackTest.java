@@ -8,7 +8,6 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.server.TestNode;
-import dev.keyroom.server.config.ConfigFile;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +20,7 @@ class CleartextRoomAttackTest {
     @Test
     void cleartextRoom_onPublicBind_isRefused() throws Exception {
         // AZ-8: a server listening on all interfaces refuses cleartext rooms.
-        try (TestNode node =
-                TestNode.start(dir, new ConfigFile("0.0.0.0:0", null, null, null, null, null, null, null))) {
+        try (TestNode node = TestNode.start(dir, "listen: 0.0.0.0:0")) {
             Identity id = node.register("owner", Role.MEMBER);
             KeyroomClient c = node.client(id);
             assertThatThrownBy(() -> c.createCleartextRoom("open"))
@@ -35,8 +33,7 @@ class CleartextRoomAttackTest {
 
     @Test
     void cleartextRoom_onPublicBindWithAllowFlag_isCreated() throws Exception {
-        try (TestNode node =
-                TestNode.start(dir, new ConfigFile("0.0.0.0:0", null, null, null, null, true, null, null))) {
+        try (TestNode node = TestNode.start(dir, "listen: 0.0.0.0:0\nallow_cleartext_rooms: true")) {
             Identity id = node.register("owner", Role.MEMBER);
             assertThat(node.client(id).createCleartextRoom("open").policy()).isEqualTo("cleartext");
         }

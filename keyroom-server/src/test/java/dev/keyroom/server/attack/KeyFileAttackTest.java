@@ -48,8 +48,7 @@ class KeyFileAttackTest {
     @Test
     void worldReadableTlsKey_stopsTheServerFromStarting() throws Exception {
         // SEC-4: the TLS private key must be owner-only, or the server does not start.
-        ServerConfig cfg =
-                ServerConfig.from(dir, new ConfigFile("127.0.0.1:0", null, null, null, null, null, null, null));
+        ServerConfig cfg = ServerConfig.from(dir, ConfigFile.flags("127.0.0.1:0", null, null, null));
         try (KeyroomServer s = KeyroomServer.start(cfg)) {
             assertThat(s.pin()).isPresent();
         }

@@ -13,8 +13,8 @@ class ServerConfigTest {
     @TempDir
     Path dir;
 
-    static ConfigFile listen(String l) {
-        return new ConfigFile(l, null, null, null, null, null, null, null);
+    static ConfigFile yaml(String text) throws ConfigException {
+        return ServerConfig.parse(text, "test");
     }
 
     @Test
@@ -28,35 +28,36 @@ class ServerConfigTest {
     }
 
     @Test
-    void authOff_onNonLoopback_isRefused() {
+    void authOff_onNonLoopback_isRefused() throws Exception {
         // AUTH-5: auth off only on loopback.
-        ConfigFile f = new ConfigFile("0.0.0.0:8443", null, "off", null, null, null, null, null);
+        ConfigFile f = yaml("listen: 0.0.0.0:8443\nauth_mode: 'off'");
         assertThatThrownBy(() -> ServerConfig.from(dir, f))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("auth_mode off is allowed only on a loopback");
     }
 
     @Test
-    void plaintext_onNonLoopback_isRefused() {
+    void plaintext_onNonLoopback_isRefused() throws Exception {
         // TLS-1: plaintext only on loopback with an explicit flag.
-        ConfigFile f = new ConfigFile("10.1.2.3:8080", true, null, null, null, null, null, null);
+        ConfigFile f = yaml("listen: 10.1.2.3:8080\ninsecure_plaintext: true");
         assertThatThrownBy(() -> ServerConfig.from(dir, f)).hasMessageContaining("insecure_plaintext");
-        ConfigFile named = new ConfigFile("example.com:8080", true, null, null, null, null, null, null);
+        ConfigFile named = yaml("listen: example.com:8080\ninsecure_plaintext: true");
         assertThatThrownBy(() -> ServerConfig.from(dir, named)).hasMessageContaining("insecure_plaintext");
     }
 
     @Test
     void plaintextAndAuthOff_onLoopback_areAllowed() throws Exception {
-        ConfigFile f = new ConfigFile("127.0.0.1:8080", true, "off", null, null, null, null, null);
+        ConfigFile f = yaml("listen: 127.0.0.1:8080\ninsecure_plaintext: true\nauth_mode: 'off'");
         assertThat(ServerConfig.from(dir, f).tls()).isFalse();
-        assertThat(ServerConfig.from(dir, new ConfigFile("[::1]:8080", true, null, null, null, null, null, null))
+        assertThat(ServerConfig.from(dir, yaml("listen: '[::1]:8080'\ninsecure_plaintext: true"))
                         .listenHost())
                 .isEqualTo("::1");
     }
 
     @Test
-    void badValues_areAllReportedAtOnce() {
-        ConfigFile f = new ConfigFile("nohostport", null, "strict", 0, null, null, 5, 10L);
+    void badValues_areAllReportedAtOnce() throws Exception {
+        ConfigFile f = yaml(
+                "listen: nohostport\nauth_mode: strict\nskew_seconds: 0\nnonce_capacity: 5\nlimits: {max_json_body_bytes: 10}");
         assertThatThrownBy(() -> ServerConfig.from(dir, f))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.problems()).hasSize(5));
@@ -75,7 +76,8 @@ class ServerConfigTest {
         Files.writeString(
                 file, "listen: 127.0.0.1:9000\nskew_seconds: 10\npublic_authorities: [keyroom.example.com]\n");
         ConfigFile read = ServerConfig.readFile(file);
-        ServerConfig c = ServerConfig.from(dir, read.overriddenBy(listen("127.0.0.1:9001")));
+        ServerConfig c =
+                ServerConfig.from(dir, read.overriddenBy(ConfigFile.flags("127.0.0.1:9001", null, null, null)));
         assertThat(c.listenPort()).isEqualTo(9001);
         assertThat(c.skew().toSeconds()).isEqualTo(10);
         assertThat(c.publicAuthorities()).containsExactly("keyroom.example.com");

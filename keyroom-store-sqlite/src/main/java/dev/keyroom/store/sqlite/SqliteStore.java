@@ -6,6 +6,7 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.limits.Ban;
 import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Membership;
@@ -290,6 +291,33 @@ public final class SqliteStore implements Store {
                         + " WHERE m.endpoint = ? ORDER BY r.rowid",
                 rs -> new Membership(room(rs), RoomRole.parse(rs.getString(8))),
                 endpoint.value()));
+    }
+
+    // ---- bans
+
+    @Override
+    public void putBan(Ban ban) {
+        db.write(c -> update(
+                c,
+                "INSERT INTO bans (subject, until, reason) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (subject) DO UPDATE SET until = excluded.until, reason = excluded.reason",
+                ban.subject(),
+                ban.until().toEpochMilli(),
+                ban.reason()));
+    }
+
+    @Override
+    public List<Ban> activeBans(Instant now) {
+        return db.read(c -> all(
+                c,
+                "SELECT subject, until, reason FROM bans WHERE until > ? ORDER BY subject",
+                rs -> new Ban(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)),
+                now.toEpochMilli()));
+    }
+
+    @Override
+    public boolean deleteBan(String subject) {
+        return db.write(c -> update(c, "DELETE FROM bans WHERE subject = ?", subject) == 1);
     }
 
     @Override

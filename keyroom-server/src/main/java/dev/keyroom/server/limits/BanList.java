@@ -1,0 +1,79 @@
+package dev.keyroom.server.limits;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bans that outlive a restart (DOS-7). A subject refused by a rate limit {@code threshold} times
+ * within one minute is banned for {@code duration}; the ban is written to the store before it
+ * takes effect and read back at start. Checking a ban is a map lookup.
+ */
+public final class BanList {
+    private static final Logger log = LoggerFactory.getLogger(BanList.class);
+    static final Duration WINDOW = Duration.ofMinutes(1);
+
+    private final Store store;
+    private final Clock clock;
+    private final int threshold;
+    private final Duration duration;
+    private final Map<String, Instant> active = new ConcurrentHashMap<>();
+    private final Cache<String, AtomicInteger> refusals;
+
+    public BanList(Store store, Clock clock, int threshold, Duration duration) {
+        this.store = store;
+        this.clock = clock;
+        this.threshold = threshold;
+        this.duration = duration;
+        this.refusals = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(WINDOW)
+                .build();
+        for (Ban b : store.activeBans(clock.now())) {
+            active.put(b.subject(), b.until());
+        }
+    }
+
+    /** When {@code subject} is banned, the end of its ban. */
+    public Optional<Instant> bannedUntil(String subject) {
+        Instant until = active.get(subject);
+        if (until == null) {
+            return Optional.empty();
+        }
+        if (!until.isAfter(clock.now())) {
+            active.remove(subject, until);
+            return Optional.empty();
+        }
+        return Optional.of(until);
+    }
+
+    /** Counts a refusal of {@code subject}; bans it when it reaches the threshold within the window. */
+    public void recordRefusal(String subject, String reason) {
+        int n = refusals.get(subject, k -> new AtomicInteger()).incrementAndGet();
+        if (n == threshold) {
+            Instant until = clock.now().plus(duration);
+            store.putBan(new Ban(subject, until, reason));
+            active.put(subject, until);
+            refusals.invalidate(subject);
+            log.atWarn()
+                    .addKeyValue("subject", subject)
+                    .addKeyValue("until", until.toString())
+                    .addKeyValue("reason", reason)
+                    .log("banned");
+        }
+    }
+
+    public int size() {
+        return active.size();
+    }
+}

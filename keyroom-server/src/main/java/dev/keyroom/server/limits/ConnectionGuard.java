@@ -1,0 +1,103 @@
+package dev.keyroom.server.limits;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * Connection hygiene Jetty does not provide by itself (DOS-4): a cap on open connections per client
+ * address, and a deadline by which a new connection must have delivered the headers of its first
+ * request (TLS handshake included). Slow-loris connections that trickle bytes to dodge the idle
+ * timeout are closed at the deadline; one address cannot hold more than its share of sockets.
+ *
+ * <p>Counts HTTP connections (one per TCP connection for HTTP/1.1), so TLS and plaintext count alike.
+ */
+public final class ConnectionGuard implements Connection.Listener {
+    private final int maxPerAddress;
+    private final Duration headerTimeout;
+    private final Scheduler scheduler;
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
+
+    public ConnectionGuard(int maxPerAddress, Duration headerTimeout, Scheduler scheduler) {
+        this.maxPerAddress = maxPerAddress;
+        this.headerTimeout = headerTimeout;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        if (!(connection instanceof ConnectionMetaData)) {
+            return;
+        }
+        EndPoint network = network(connection.getEndPoint());
+        InetAddress address = address(network.getRemoteSocketAddress());
+        if (address == null) {
+            return;
+        }
+        int open = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        if (open > maxPerAddress) {
+            refused.incrementAndGet();
+            network.close();
+            return;
+        }
+        scheduler.schedule(
+                () -> {
+                    if (connection.getMessagesIn() == 0 && network.isOpen()) {
+                        timedOut.incrementAndGet();
+                        network.close();
+                    }
+                },
+                headerTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        if (!(connection instanceof ConnectionMetaData)) {
+            return;
+        }
+        InetAddress address = address(network(connection.getEndPoint()).getRemoteSocketAddress());
+        if (address == null) {
+            return;
+        }
+        perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private static EndPoint network(EndPoint e) {
+        EndPoint current = e;
+        while (current instanceof EndPoint.Wrapper w && w.unwrap() != null && w.unwrap() != current) {
+            current = w.unwrap();
+        }
+        return current;
+    }
+
+    private static InetAddress address(SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i.getAddress() : null;
+    }
+
+    /** Connections open now from {@code address}. */
+    public int openFrom(InetAddress address) {
+        AtomicInteger n = perAddress.get(address);
+        return n == null ? 0 : n.get();
+    }
+
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    public long headerTimeouts() {
+        return timedOut.get();
+    }
+}

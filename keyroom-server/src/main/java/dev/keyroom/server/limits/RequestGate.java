@@ -1,0 +1,135 @@
+package dev.keyroom.server.limits;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.server.config.ServerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpFields;
+
+/**
+ * The per-request limits in the order a request meets them: the client address's ban and token
+ * bucket (before anything is read), the route's body ceiling and the in-flight budget (before the
+ * body is read), then, once authenticated, the identity's ban and token bucket. Each refusal sets
+ * {@code Retry-After} and the IETF httpapi {@code RateLimit-Policy} / {@code RateLimit} headers on
+ * the response and throws the protocol's error.
+ */
+public final class RequestGate {
+    /** Routes whose bodies are blobs: streamed to disk under the blob ceiling. */
+    static final Pattern BLOB_ROUTE = Pattern.compile("^/v1/rooms/[0-9a-f]{32}/blobs/[0-9a-f]{64}$");
+
+    private final ServerConfig.Limits limits;
+    private final Clock clock;
+    private final InflightBudget budget;
+    private final RateLimiter perAddress;
+    private final RateLimiter perIdentity;
+    private final BanList bans;
+    private final Counter refusedAddress;
+    private final Counter refusedIdentity;
+    private final Counter refusedBudget;
+    private final Counter refusedBanned;
+
+    public RequestGate(
+            ServerConfig.Limits limits, Clock clock, InflightBudget budget, BanList bans, MeterRegistry metrics) {
+        this.limits = limits;
+        this.clock = clock;
+        this.budget = budget;
+        this.bans = bans;
+        this.perAddress = new RateLimiter(
+                new RateLimiter.Policy("addr", limits.ratePerAddress(), limits.burstPerAddress()), 100_000);
+        this.perIdentity = new RateLimiter(
+                new RateLimiter.Policy("id", limits.ratePerIdentity(), limits.burstPerIdentity()), 100_000);
+        this.refusedAddress = refused(metrics, "address");
+        this.refusedIdentity = refused(metrics, "identity");
+        this.refusedBudget = refused(metrics, "budget");
+        this.refusedBanned = refused(metrics, "banned");
+    }
+
+    private static Counter refused(MeterRegistry m, String limit) {
+        return Counter.builder("keyroom.limits.refused")
+                .tag("limit", limit)
+                .description("requests refused by a limit")
+                .register(m);
+    }
+
+    /** DOS-3: the client address's ban and bucket. Loopback is exempt unless configured otherwise. */
+    public void admitAddress(InetAddress client, HttpFields.Mutable headers) {
+        if (client == null || (client.isLoopbackAddress() && !limits.rateLimitLoopback())) {
+            return;
+        }
+        String subject = "addr:" + client.getHostAddress();
+        refuseIfBanned(subject, headers);
+        RateLimiter.Decision d = perAddress.tryAcquire(client.getHostAddress());
+        apply(d, headers);
+        if (d instanceof RateLimiter.Decision.Refused) {
+            refusedAddress.increment();
+            bans.recordRefusal(subject, "rate limit per address");
+            throw new KeyroomException(ErrorCode.RATE_LIMITED, "too many requests from this address");
+        }
+    }
+
+    /** DOS-3: the authenticated identity's ban and bucket. */
+    public void admitIdentity(EndpointId caller, HttpFields.Mutable headers) {
+        String subject = "id:" + caller.value();
+        refuseIfBanned(subject, headers);
+        RateLimiter.Decision d = perIdentity.tryAcquire(caller.value());
+        apply(d, headers);
+        if (d instanceof RateLimiter.Decision.Refused) {
+            refusedIdentity.increment();
+            bans.recordRefusal(subject, "rate limit per identity");
+            throw new KeyroomException(ErrorCode.RATE_LIMITED, "too many requests from this identity");
+        }
+    }
+
+    private void refuseIfBanned(String subject, HttpFields.Mutable headers) {
+        Optional<Instant> until = bans.bannedUntil(subject);
+        if (until.isPresent()) {
+            refusedBanned.increment();
+            long seconds =
+                    Math.max(1, Duration.between(clock.now(), until.get()).toSeconds());
+            headers.put("Retry-After", Long.toString(seconds));
+            throw new KeyroomException(ErrorCode.RATE_LIMITED, "temporarily banned after repeated excess");
+        }
+    }
+
+    private static void apply(RateLimiter.Decision d, HttpFields.Mutable headers) {
+        headers.add("RateLimit-Policy", d.policy().header());
+        headers.add("RateLimit", d.header());
+        if (d instanceof RateLimiter.Decision.Refused r) {
+            headers.put("Retry-After", Long.toString(r.retryAfterSeconds()));
+        }
+    }
+
+    /** Whether bodies of this route are blobs (spooled to disk) rather than JSON (in memory). */
+    public boolean isBlobRoute(String method, String rawPath) {
+        return "PUT".equals(method)
+                && rawPath != null
+                && BLOB_ROUTE.matcher(rawPath).matches();
+    }
+
+    /** DOS-1: the body ceiling of a route. */
+    public long capFor(String method, String rawPath) {
+        return isBlobRoute(method, rawPath) ? limits.maxBlobBodyBytes() : limits.maxJsonBodyBytes();
+    }
+
+    /**
+     * DOS-2: reserves {@code cap} bytes of the in-flight budget, or refuses at once with 503 and
+     * {@code Retry-After}. The caller closes the reservation when the request ends.
+     */
+    public InflightBudget.Reservation reserve(long cap, HttpFields.Mutable headers) {
+        Optional<InflightBudget.Reservation> r = budget.tryReserve(cap);
+        if (r.isEmpty()) {
+            refusedBudget.increment();
+            headers.put("Retry-After", "1");
+            throw new KeyroomException(ErrorCode.OVERLOADED, "server busy; retry shortly");
+        }
+        return r.get();
+    }
+}
