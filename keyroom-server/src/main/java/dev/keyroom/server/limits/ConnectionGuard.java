@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -20,13 +20,16 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * request (TLS handshake included). Slow-loris connections that trickle bytes to dodge the idle
  * timeout are closed at the deadline; one address cannot hold more than its share of sockets.
  *
- * <p>Counts HTTP connections (one per TCP connection for HTTP/1.1), so TLS and plaintext count alike.
+ * <p>Counts the connection that owns each socket, so TLS and plaintext count alike.
  */
 public final class ConnectionGuard implements Connection.Listener {
     private final int maxPerAddress;
     private final Duration headerTimeout;
     private final Scheduler scheduler;
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** The address each counted connection was counted under: a closed socket no longer says. */
+    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
 
@@ -38,14 +41,15 @@ public final class ConnectionGuard implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
-        if (!(connection instanceof ConnectionMetaData)) {
+        if (!isNetworkLevel(connection)) {
             return;
         }
-        EndPoint network = network(connection.getEndPoint());
+        EndPoint network = connection.getEndPoint();
         InetAddress address = address(network.getRemoteSocketAddress());
         if (address == null) {
             return;
         }
+        counted.put(connection, address);
         int open = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
         if (open > maxPerAddress) {
             refused.incrementAndGet();
@@ -54,7 +58,7 @@ public final class ConnectionGuard implements Connection.Listener {
         }
         scheduler.schedule(
                 () -> {
-                    if (connection.getMessagesIn() == 0 && network.isOpen()) {
+                    if (network.isOpen() && http(connection).getMessagesIn() == 0) {
                         timedOut.incrementAndGet();
                         network.close();
                     }
@@ -65,22 +69,30 @@ public final class ConnectionGuard implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        if (!(connection instanceof ConnectionMetaData)) {
+        if (!isNetworkLevel(connection)) {
             return;
         }
-        InetAddress address = address(network(connection.getEndPoint()).getRemoteSocketAddress());
+        InetAddress address = counted.remove(connection);
         if (address == null) {
             return;
         }
         perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
-    private static EndPoint network(EndPoint e) {
-        EndPoint current = e;
-        while (current instanceof EndPoint.Wrapper w && w.unwrap() != null && w.unwrap() != current) {
-            current = w.unwrap();
+    /**
+     * The connection that owns the socket: the TLS connection under TLS, the HTTP connection in
+     * plaintext. It is opened and closed exactly once per TCP connection, so counts always balance.
+     */
+    private static boolean isNetworkLevel(Connection c) {
+        return !(c.getEndPoint() instanceof EndPoint.Wrapper);
+    }
+
+    /** The HTTP connection carried by a network-level connection. */
+    private static Connection http(Connection c) {
+        if (c instanceof SslConnection ssl && ssl.getSslEndPoint().getConnection() != null) {
+            return ssl.getSslEndPoint().getConnection();
         }
-        return current;
+        return c;
     }
 
     private static InetAddress address(SocketAddress a) {
