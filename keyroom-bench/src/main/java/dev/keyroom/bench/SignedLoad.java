@@ -10,7 +10,6 @@ import dev.keyroom.protocol.signature.SignedRequest;
 import dev.keyroom.server.DataDir;
 import dev.keyroom.server.KeyroomServer;
 import dev.keyroom.server.auth.JettyRequestView;
-import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +50,13 @@ public final class SignedLoad {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path dir = Files.createTempDirectory("keyroom-load-");
-        ServerConfig cfg = ServerConfig.from(dir, ConfigFile.flags("127.0.0.1:0", true, null, null));
+        // One identity drives the whole load: lift its rate limit so the limit is evaluated but never refuses.
+        ServerConfig cfg = ServerConfig.from(
+                dir,
+                ServerConfig.parse(
+                        "listen: 127.0.0.1:0\ninsecure_plaintext: true\n"
+                                + "limits: {rate_per_identity: 100000, burst_per_identity: 100000}",
+                        "bench"));
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity id = IdentityFile.read(new DataDir(dir).adminIdentity())) {
             Server bare = bareVerifier(id.signPub());
