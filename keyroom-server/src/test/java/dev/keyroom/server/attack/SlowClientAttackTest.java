@@ -114,4 +114,44 @@ class SlowClientAttackTest {
             }
         }
     }
+
+    @Test
+    void bodyTrickledBelowTheMinimumRate_isCutOff() throws Exception {
+        // DOS-4: a body sent a few bytes at a time is refused once it falls below the minimum rate.
+        try (TestNode node = TestNode.start(dir, "limits: {min_request_bytes_per_second: 1024}");
+                Socket s = RawHttp.connect(node, "127.0.0.33")) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/rooms HTTP/1.1\r\nHost: " + node.uri().getRawAuthority()
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            long start = System.nanoTime();
+            RawHttp.Response[] answer = new RawHttp.Response[1];
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    answer[0] = RawHttp.read(s.getInputStream());
+                } catch (IOException e) {
+                    answer[0] = new RawHttp.Response(-1, Map.of(), "");
+                }
+            });
+            for (int i = 0; i < 40 && reader.isAlive(); i++) {
+                try {
+                    out.write("          ".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            reader.join(30_000);
+            assertThat(answer[0]).as("the server answered or closed").isNotNull();
+            assertThat(answer[0].status()).isNotEqualTo(200).isNotEqualTo(201);
+            System.out.printf(
+                    "DOS-4 trickled body refused with %d after %d ms%n",
+                    answer[0].status(), (System.nanoTime() - start) / 1_000_000);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> node.server.budget().used() == 0);
+        }
+    }
 }
