@@ -290,4 +290,60 @@ public abstract class StoreContract {
         assertThat(store.deleteBan("addr:192.0.2.7")).isFalse();
         assertThat(store.activeBans(now)).isEmpty();
     }
+
+    static final dev.keyroom.core.rooms.Retention KEEP_ALL =
+            new dev.keyroom.core.rooms.Retention(1_000_000, java.time.Duration.ofDays(3650));
+
+    @Test
+    void appendMessage_assignsIncreasingSequences_andReadsThemBack() throws Exception {
+        Room room = newRoom();
+        long a = store.appendMessage(room.id(), "m1", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
+        long b = store.appendMessage(room.id(), "m2", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL);
+        assertThat(b).isEqualTo(a + 1);
+        store = reopen(store);
+        assertThat(store.messagesAfter(room.id(), 0, 10))
+                .extracting(dev.keyroom.core.rooms.StoredMessage::messageId)
+                .containsExactly("m1", "m2");
+        assertThat(store.messagesAfter(room.id(), a, 10)).hasSize(1);
+        assertThat(store.messagesAfter(room.id(), 0, 1)).hasSize(1);
+    }
+
+    @Test
+    void appendMessage_staleEpochOrDuplicateId_conflictsAndStoresNothing() {
+        Room room = newRoom();
+        store.appendMessage(room.id(), "m1", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
+        store.rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {9}));
+        assertCode(
+                () -> store.appendMessage(room.id(), "m2", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL),
+                ErrorCode.CONFLICT);
+        assertCode(
+                () -> store.appendMessage(room.id(), "m1", owner.endpoint(), 2, new byte[] {2}, Fixtures.T0, KEEP_ALL),
+                ErrorCode.CONFLICT);
+        assertThat(store.messagesAfter(room.id(), 0, 10)).hasSize(1);
+    }
+
+    @Test
+    void retention_dropsOldAndExcessMessages_butNeverReusesSequences() {
+        Room room = newRoom();
+        dev.keyroom.core.rooms.Retention keepTwo =
+                new dev.keyroom.core.rooms.Retention(2, java.time.Duration.ofHours(1));
+        for (int i = 1; i <= 5; i++) {
+            store.appendMessage(room.id(), "m" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, keepTwo);
+        }
+        assertThat(store.messagesAfter(room.id(), 0, 10))
+                .extracting(dev.keyroom.core.rooms.StoredMessage::seq)
+                .containsExactly(4L, 5L);
+        long later = store.appendMessage(
+                room.id(),
+                "m6",
+                owner.endpoint(),
+                1,
+                new byte[] {6},
+                Fixtures.T0.plus(java.time.Duration.ofHours(2)),
+                keepTwo);
+        assertThat(later).isEqualTo(6);
+        assertThat(store.messagesAfter(room.id(), 0, 10))
+                .extracting(dev.keyroom.core.rooms.StoredMessage::seq)
+                .containsExactly(6L);
+    }
 }

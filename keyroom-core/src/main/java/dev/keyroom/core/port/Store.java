@@ -77,6 +77,23 @@ public interface Store extends AutoCloseable {
     /** The rooms {@code endpoint} is a member of, ordered by room creation. */
     List<Membership> roomsOf(EndpointId endpoint);
 
+    /**
+     * Appends a message with the room's next sequence and returns it. Atomic with the epoch: CONFLICT
+     * when {@code epoch} is not the room's current epoch (a publish racing a rekey loses) or when the
+     * room already holds {@code messageId}. Then drops what {@code retention} no longer keeps.
+     */
+    long appendMessage(
+            RoomId room,
+            String messageId,
+            EndpointId sender,
+            long epoch,
+            byte[] envelope,
+            java.time.Instant receivedAt,
+            dev.keyroom.core.rooms.Retention retention);
+
+    /** Messages with a sequence above {@code afterSeq}, in order, at most {@code limit}. */
+    List<dev.keyroom.core.rooms.StoredMessage> messagesAfter(RoomId room, long afterSeq, int limit);
+
     /** Records a ban, replacing any earlier ban of the same subject. */
     void putBan(dev.keyroom.core.limits.Ban ban);
 

@@ -11,10 +11,12 @@ import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Membership;
 import dev.keyroom.core.rooms.RekeyOutcome;
+import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomPolicy;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.rooms.StoredMessage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -291,6 +293,73 @@ public final class SqliteStore implements Store {
                         + " WHERE m.endpoint = ? ORDER BY r.rowid",
                 rs -> new Membership(room(rs), RoomRole.parse(rs.getString(8))),
                 endpoint.value()));
+    }
+
+    // ---- messages
+
+    @Override
+    public long appendMessage(
+            RoomId room,
+            String messageId,
+            EndpointId sender,
+            long epoch,
+            byte[] envelope,
+            Instant receivedAt,
+            Retention retention) {
+        return db.write(c -> {
+            Optional<Room> r = first(
+                    c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value());
+            if (r.isEmpty()) {
+                throw KeyroomException.notFound();
+            }
+            if (r.get().epoch() != epoch) {
+                throw KeyroomException.conflict("the message is not for the room's current epoch "
+                        + r.get().epoch());
+            }
+            if (exists(c, "SELECT 1 FROM messages WHERE room_id = ? AND message_id = ?", room.value(), messageId)) {
+                throw KeyroomException.conflict("a message with that id was published already");
+            }
+            update(c, "UPDATE rooms SET last_seq = last_seq + 1 WHERE room_id = ?", room.value());
+            long seq = first(c, "SELECT last_seq FROM rooms WHERE room_id = ?", rs -> rs.getLong(1), room.value())
+                    .orElseThrow();
+            update(
+                    c,
+                    "INSERT INTO messages (room_id, seq, message_id, sender, epoch, envelope, received_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    room.value(),
+                    seq,
+                    messageId,
+                    sender.value(),
+                    epoch,
+                    envelope,
+                    receivedAt.toEpochMilli());
+            update(
+                    c,
+                    "DELETE FROM messages WHERE room_id = ? AND (seq <= ? OR received_at < ?)",
+                    room.value(),
+                    seq - retention.count(),
+                    receivedAt.minus(retention.age()).toEpochMilli());
+            return seq;
+        });
+    }
+
+    @Override
+    public List<StoredMessage> messagesAfter(RoomId room, long afterSeq, int limit) {
+        return db.read(c -> all(
+                c,
+                "SELECT seq, message_id, sender, epoch, envelope, received_at FROM messages"
+                        + " WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                rs -> new StoredMessage(
+                        room,
+                        rs.getLong(1),
+                        rs.getString(2),
+                        new EndpointId(rs.getString(3)),
+                        rs.getLong(4),
+                        rs.getBytes(5),
+                        Instant.ofEpochMilli(rs.getLong(6))),
+                room.value(),
+                afterSeq,
+                limit));
     }
 
     // ---- bans

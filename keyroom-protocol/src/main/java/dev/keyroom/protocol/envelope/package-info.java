@@ -1,0 +1,2 @@
+/** Room messages: the signed, encrypted envelope and its byte format. */
+package dev.keyroom.protocol.envelope;

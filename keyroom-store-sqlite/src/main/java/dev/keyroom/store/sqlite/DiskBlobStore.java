@@ -1,0 +1,135 @@
+package dev.keyroom.store.sqlite;
+
+import dev.keyroom.core.crypto.Digests;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.RoomId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs as files: {@code ROOT/<room>/<first two hex>/<sha256>}. A put streams into a temporary file
+ * in {@code ROOT/tmp} while hashing, checks the hash against the address in constant time, forces
+ * the bytes to disk and renames the file into place atomically; a mismatch, an oversize body or any
+ * failure deletes the temporary file, so nothing is ever visible half written.
+ */
+public final class DiskBlobStore implements BlobStore {
+    static final Pattern ADDRESS = Pattern.compile("[0-9a-f]{64}");
+    private final Path root;
+    private final Path tmp;
+
+    public DiskBlobStore(Path root) throws IOException {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+        try (var leftovers = Files.list(tmp)) {
+            for (Path p : leftovers.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Path path(RoomId room, String sha256Hex) {
+        if (!ADDRESS.matcher(sha256Hex).matches()) {
+            throw KeyroomException.badRequest("a blob address is 64 lowercase hex characters");
+        }
+        return root.resolve(room.value()).resolve(sha256Hex.substring(0, 2)).resolve(sha256Hex);
+    }
+
+    @Override
+    public boolean put(RoomId room, String sha256Hex, InputStream body, long maxBytes) {
+        Path target = path(room, sha256Hex);
+        Path part = null;
+        try {
+            part = Files.createTempFile(
+                    tmp,
+                    "blob-",
+                    ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            MessageDigest sha = Digests.sha256();
+            long total = 0;
+            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE);
+                    OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = body.read(buf)) >= 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "blob too large");
+                    }
+                    sha.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+                out.flush();
+                ch.force(true);
+            }
+            if (!Digests.constantTimeEquals(sha.digest(), HexFormat.of().parseHex(sha256Hex))) {
+                throw KeyroomException.badRequest("the bytes do not hash to the blob address");
+            }
+            if (Files.exists(target)) {
+                return false;
+            }
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the blob directory does not support atomic renames", e);
+            } catch (FileAlreadyExistsException raced) {
+                return false;
+            }
+            part = null;
+            return true;
+        } catch (IOException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
+        } finally {
+            if (part != null) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // cleaned at the next start
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<Long> size(RoomId room, String sha256Hex) {
+        Path p = path(room, sha256Hex);
+        try {
+            return Files.isRegularFile(p) ? Optional.of(Files.size(p)) : Optional.empty();
+        } catch (IOException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(RoomId room, String sha256Hex) {
+        Path p = path(room, sha256Hex);
+        try {
+            return Files.isRegularFile(p) ? Optional.of(Files.newInputStream(p)) : Optional.empty();
+        } catch (IOException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
+        }
+    }
+
+    /** Files waiting in the temporary directory (for tests: none after any put). */
+    public long pendingParts() throws IOException {
+        try (var s = Files.list(tmp)) {
+            return s.count();
+        }
+    }
+}

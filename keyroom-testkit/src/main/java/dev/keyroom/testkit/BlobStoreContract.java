@@ -1,0 +1,75 @@
+package dev.keyroom.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.core.crypto.Digests;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.RoomId;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link BlobStore} must do. */
+public abstract class BlobStoreContract {
+    protected abstract BlobStore store() throws Exception;
+
+    /** Temporary parts the store holds now; zero after every put, failed or not. */
+    protected abstract long pendingParts() throws Exception;
+
+    static String address(byte[] b) {
+        return HexFormat.of().formatHex(Digests.sha256(b));
+    }
+
+    @Test
+    void put_thenOpen_returnsTheBytes_andSecondPutReportsExisting() throws Exception {
+        BlobStore s = store();
+        RoomId room = RoomId.random(Fixtures.RANDOM);
+        byte[] data = Fixtures.bytes(300_000);
+        assertThat(s.put(room, address(data), new ByteArrayInputStream(data), 1 << 20))
+                .isTrue();
+        assertThat(s.put(room, address(data), new ByteArrayInputStream(data), 1 << 20))
+                .isFalse();
+        assertThat(s.size(room, address(data))).contains((long) data.length);
+        try (InputStream in = s.open(room, address(data)).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        assertThat(s.open(RoomId.random(Fixtures.RANDOM), address(data))).isEmpty();
+        assertThat(pendingParts()).isZero();
+    }
+
+    @Test
+    void put_mismatchingBytes_isRefusedAndLeavesNothing() throws Exception {
+        BlobStore s = store();
+        RoomId room = RoomId.random(Fixtures.RANDOM);
+        byte[] data = Fixtures.bytes(1000);
+        String wrong = address(Fixtures.bytes(10));
+        assertThatThrownBy(() -> s.put(room, wrong, new ByteArrayInputStream(data), 1 << 20))
+                .isInstanceOfSatisfying(
+                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        assertThat(s.size(room, wrong)).isEmpty();
+        assertThat(pendingParts()).isZero();
+    }
+
+    @Test
+    void put_overTheLimit_isRefusedAndLeavesNothing() throws Exception {
+        BlobStore s = store();
+        RoomId room = RoomId.random(Fixtures.RANDOM);
+        byte[] data = Fixtures.bytes(5000);
+        assertThatThrownBy(() -> s.put(room, address(data), new ByteArrayInputStream(data), 4999))
+                .isInstanceOfSatisfying(
+                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        assertThat(s.size(room, address(data))).isEmpty();
+        assertThat(pendingParts()).isZero();
+    }
+
+    @Test
+    void malformedAddress_isRefused() throws Exception {
+        BlobStore s = store();
+        assertThatThrownBy(() -> s.size(RoomId.random(Fixtures.RANDOM), "../../etc/passwd"))
+                .isInstanceOf(KeyroomException.class);
+    }
+}
