@@ -46,12 +46,14 @@ public final class KeyroomClient implements AutoCloseable {
     private final HttpClient http;
     private final SecureRandom random;
     private final Duration timeout;
+    private final Clock clock;
 
     private KeyroomClient(Builder b) {
         this.base = b.server;
         this.identity = b.identity;
         this.random = b.random;
         this.timeout = b.timeout;
+        this.clock = b.clock;
         this.signer = new RequestSigner(b.identity, b.clock, b.random);
         HttpClient.Builder hb = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -354,8 +356,219 @@ public final class KeyroomClient implements AutoCloseable {
                 Void.class);
     }
 
+    // ---- messages
+
+    private final Map<String, SecretBytes> epochKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<EndpointId, byte[]> signKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RoomId, Set<String>> seenMessages = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SEEN_PER_ROOM = 100_000;
+
+    /** The caller's key of {@code room} at {@code epoch}, unsealed once and kept until close. */
+    private SecretBytes epochKey(RoomId room, long epoch) {
+        return epochKeys.computeIfAbsent(room.value() + "/" + epoch, k -> roomKey(room, Optional.of(epoch)));
+    }
+
+    private byte[] signKey(EndpointId sender) {
+        return signKeys.computeIfAbsent(sender, e -> Base64Url.decode(user(e).signPub(), "sign_pub"));
+    }
+
+    /**
+     * Publishes {@code plaintext} to {@code room}: sealed under the room's current epoch key (in
+     * encrypted rooms) and signed by this identity. Returns the sequence the server assigned.
+     */
+    public long publish(RoomId room, byte[] plaintext) {
+        Dto.Room r = room(room);
+        SecretBytes key = r.policy().equals("encrypted") ? epochKey(room, r.epoch()) : null;
+        dev.keyroom.protocol.envelope.Envelope e = dev.keyroom.protocol.envelope.MessageCrypto.seal(
+                identity, room, r.epoch(), key, plaintext, random, clock);
+        return call(
+                        "POST",
+                        "/v1/rooms/" + room.value() + "/messages",
+                        new Dto.Publish(Base64Url.encode(e.encode())),
+                        Dto.Seq.class)
+                .seq();
+    }
+
+    /**
+     * Reads history after {@code afterSeq}: each message is checked (sender's signature, room,
+     * epoch, never-seen message id) and decrypted, or reported as rejected with the reason.
+     */
+    public List<Delivery> history(RoomId room, long afterSeq, int limit) {
+        Dto.Messages page = call(
+                "GET",
+                "/v1/rooms/" + room.value() + "/messages?after=" + afterSeq + "&limit=" + limit,
+                null,
+                Dto.Messages.class);
+        List<Delivery> out = new java.util.ArrayList<>();
+        for (Dto.Message m : page.messages()) {
+            out.add(judge(room, m));
+        }
+        return out;
+    }
+
+    private Delivery judge(RoomId room, Dto.Message m) {
+        dev.keyroom.protocol.envelope.Envelope e;
+        try {
+            e = dev.keyroom.protocol.envelope.Envelope.parse(Base64Url.decode(m.envelope(), "envelope"));
+        } catch (dev.keyroom.protocol.envelope.Envelope.FormatException | RuntimeException x) {
+            return new Delivery.Rejected(m.seq(), "malformed envelope");
+        }
+        if (!e.room().equals(room)) {
+            return new Delivery.Rejected(m.seq(), "envelope for another room");
+        }
+        if (e.epoch() != m.epoch() || !e.sender().value().equals(m.sender())) {
+            return new Delivery.Rejected(m.seq(), "envelope does not match what the server reports");
+        }
+        try {
+            SecretBytes key = e.encrypted() ? epochKey(room, e.epoch()) : null;
+            byte[] plaintext = dev.keyroom.protocol.envelope.MessageCrypto.open(e, signKey(e.sender()), key);
+            Set<String> seen = seenMessages.computeIfAbsent(
+                    room,
+                    r -> java.util.Collections.newSetFromMap(
+                            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, Boolean>() {
+                                @Override
+                                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                                    return size() > SEEN_PER_ROOM;
+                                }
+                            })));
+            if (!seen.add(e.messageIdHex())) {
+                return new Delivery.Rejected(m.seq(), "replayed message id");
+            }
+            return new Delivery.Accepted(
+                    m.seq(), e.sender(), e.epoch(), java.time.Instant.ofEpochMilli(e.sentAtMillis()), plaintext);
+        } catch (KeyroomApiException | dev.keyroom.core.error.KeyroomException x) {
+            return new Delivery.Rejected(m.seq(), x.getMessage());
+        }
+    }
+
+    // ---- blobs
+
+    private static final int BLOB_SEGMENT = 1 << 20;
+
+    private static byte[] blobAad(RoomId room) {
+        return ("keyroom/v1/blob\0" + room.value()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Uploads {@code plaintext} to {@code room}. In encrypted rooms it is first encrypted with
+     * Tink's streaming AEAD (AES-256-GCM-HKDF, 1 MiB segments) under a fresh per-blob key, so the
+     * stored blob alone reveals nothing; the returned reference carries that key. Memory use is a
+     * buffer: the ciphertext is staged in a temporary file.
+     */
+    public BlobRef putBlob(RoomId room, java.io.InputStream plaintext) throws IOException {
+        Dto.Room r = room(room);
+        boolean encrypted = r.policy().equals("encrypted");
+        java.nio.file.Path staged = java.nio.file.Files.createTempFile("keyroom-blob-", ".part");
+        SecretBytes key = null;
+        try {
+            java.security.MessageDigest sha = dev.keyroom.core.crypto.Digests.sha256();
+            try (java.io.OutputStream file =
+                    new java.security.DigestOutputStream(java.nio.file.Files.newOutputStream(staged), sha)) {
+                if (encrypted) {
+                    key = dev.keyroom.core.rooms.RoomKeys.generate(random);
+                    try (java.io.OutputStream enc = streaming(key).newEncryptingStream(file, blobAad(room))) {
+                        plaintext.transferTo(enc);
+                    }
+                } else {
+                    plaintext.transferTo(file);
+                }
+            } catch (java.security.GeneralSecurityException x) {
+                throw new IOException("cannot encrypt the blob", x);
+            }
+            byte[] digest = sha.digest();
+            String address = java.util.HexFormat.of().formatHex(digest);
+            long size = java.nio.file.Files.size(staged);
+            URI uri = base.resolve("/v1/rooms/" + room.value() + "/blobs/" + address);
+            HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+            signer.signDigest("PUT", uri, size > 0, digest).forEach(rb::header);
+            rb.header("Content-Type", "application/octet-stream");
+            rb.PUT(HttpRequest.BodyPublishers.ofFile(staged));
+            Response resp = send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.status() >= 400) {
+                throw error(resp);
+            }
+            BlobRef ref = new BlobRef(address, size, key);
+            key = null;
+            return ref;
+        } finally {
+            if (key != null) {
+                key.close();
+            }
+            java.nio.file.Files.deleteIfExists(staged);
+        }
+    }
+
+    /**
+     * Downloads the blob {@code ref} names from {@code room} into {@code out}: the stored bytes must
+     * hash to the address (checked before a byte is decrypted), then they are decrypted with the
+     * reference's key in encrypted rooms.
+     */
+    public void getBlob(RoomId room, BlobRef ref, java.io.OutputStream out) throws IOException {
+        URI uri = base.resolve("/v1/rooms/" + room.value() + "/blobs/" + ref.sha256());
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+        signer.sign("GET", uri, null).forEach(rb::header);
+        java.nio.file.Path staged = java.nio.file.Files.createTempFile("keyroom-blob-", ".get");
+        try {
+            HttpResponse<java.nio.file.Path> r;
+            try {
+                r = http.send(rb.GET().build(), HttpResponse.BodyHandlers.ofFile(staged));
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            if (r.statusCode() >= 400) {
+                throw error(new Response(r.statusCode(), null, java.nio.file.Files.readAllBytes(staged)));
+            }
+            java.security.MessageDigest sha = dev.keyroom.core.crypto.Digests.sha256();
+            try (java.io.InputStream in =
+                    new java.security.DigestInputStream(java.nio.file.Files.newInputStream(staged), sha)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            if (!dev.keyroom.core.crypto.Digests.constantTimeEquals(
+                    sha.digest(), java.util.HexFormat.of().parseHex(ref.sha256()))) {
+                throw new IOException("the server returned bytes that do not hash to the blob address");
+            }
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(staged)) {
+                if (ref.key() == null) {
+                    in.transferTo(out);
+                } else {
+                    try (java.io.InputStream dec = streaming(ref.key()).newDecryptingStream(in, blobAad(room))) {
+                        dec.transferTo(out);
+                    } catch (java.security.GeneralSecurityException x) {
+                        throw new IOException("the blob does not decrypt with this key", x);
+                    }
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(staged);
+        }
+    }
+
+    private static com.google.crypto.tink.subtle.AesGcmHkdfStreaming streaming(SecretBytes key)
+            throws java.security.GeneralSecurityException {
+        byte[] ikm = key.unsafeBytes();
+        try {
+            return new com.google.crypto.tink.subtle.AesGcmHkdfStreaming(ikm, "HmacSha256", 32, BLOB_SEGMENT, 0);
+        } finally {
+            java.util.Arrays.fill(ikm, (byte) 0);
+        }
+    }
+
+    private Response send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler) throws IOException {
+        try {
+            HttpResponse<byte[]> r = http.send(request, handler);
+            return new Response(
+                    r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
     @Override
     public void close() {
         http.close();
+        epochKeys.values().forEach(SecretBytes::close);
+        epochKeys.clear();
     }
 }

@@ -31,6 +31,11 @@ public record DataDir(Path root) {
         return root.resolve("admin.identity");
     }
 
+    /** Blobs, by room and address. */
+    public Path blobs() {
+        return root.resolve("blobs");
+    }
+
     public Path configFile() {
         return root.resolve("keyroom.yaml");
     }

@@ -2,18 +2,23 @@ package dev.keyroom.server;
 
 import dev.keyroom.core.auth.InMemoryNonceStore;
 import dev.keyroom.core.identity.UserService;
+import dev.keyroom.core.port.Bus;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.BlobService;
+import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RoomRules;
 import dev.keyroom.core.rooms.RoomService;
 import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.auth.UserDirectory;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.http.BlobRoutes;
 import dev.keyroom.server.http.ClientAddresses;
 import dev.keyroom.server.http.HealthRoutes;
 import dev.keyroom.server.http.JsonErrorHandler;
 import dev.keyroom.server.http.KeyroomHandler;
+import dev.keyroom.server.http.MessageRoutes;
 import dev.keyroom.server.http.MetricsRoutes;
 import dev.keyroom.server.http.RequestIds;
 import dev.keyroom.server.http.RoomRoutes;
@@ -26,6 +31,8 @@ import dev.keyroom.server.limits.InflightBudget;
 import dev.keyroom.server.limits.RequestGate;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.server.tls.TlsReloader;
+import dev.keyroom.store.sqlite.DiskBlobStore;
+import dev.keyroom.store.sqlite.InProcessBus;
 import dev.keyroom.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -158,6 +165,11 @@ public final class KeyroomServer implements AutoCloseable {
             new UserRoutes(users, rooms).register(router);
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
+            Bus bus = new InProcessBus();
+            new MessageRoutes(new MessageService(store, bus, clock, rooms, config.retention()), directory)
+                    .register(router);
+            new BlobRoutes(new BlobService(new DiskBlobStore(dir.blobs()), rooms, limits.maxBlobBodyBytes()))
+                    .register(router);
             RequestIds ids = new RequestIds(random);
 
             QueuedThreadPool pool = new QueuedThreadPool(256, 4);

@@ -56,6 +56,16 @@ public final class Dto {
 
     public record Health(String status, String version, Posture posture) {}
 
+    public record Publish(String envelope) {}
+
+    public record Blob(String sha256, long size) {}
+
+    public record Seq(long seq) {}
+
+    public record Message(long seq, String sender, long epoch, String receivedAt, String envelope) {}
+
+    public record Messages(List<Message> messages) {}
+
     public record ErrorDetail(String code, String message, String requestId) {}
 
     public record Error(ErrorDetail error) {}

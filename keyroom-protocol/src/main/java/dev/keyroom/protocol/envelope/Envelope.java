@@ -1,11 +1,11 @@
 package dev.keyroom.protocol.envelope;
 
+import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.crypto.Ed25519;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -113,7 +113,7 @@ public record Envelope(
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[4];
         b.get(magic);
-        if (!Arrays.equals(magic, MAGIC)) {
+        if (!Digests.constantTimeEquals(magic, MAGIC)) {
             throw new FormatException("not a version 1 envelope");
         }
         byte flags = b.get();

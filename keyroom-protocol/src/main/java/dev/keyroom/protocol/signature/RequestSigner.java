@@ -41,11 +41,19 @@ public final class RequestSigner {
 
     /** The header fields to add to the request: Content-Digest (when required) and the signature. */
     public Map<String, String> sign(String method, URI uri, byte[] body) {
+        byte[] b = body == null ? new byte[0] : body;
+        return signDigest(method, uri, b.length > 0, Digests.sha256(b));
+    }
+
+    /**
+     * The same for a body that is not in memory (an upload streamed from a file): {@code sha256} is
+     * its digest, {@code hasBody} whether it has any bytes.
+     */
+    public Map<String, String> signDigest(String method, URI uri, boolean hasBody, byte[] sha256) {
         Map<String, String> headers = new LinkedHashMap<>();
-        boolean hasBody = body != null && body.length > 0;
         boolean digest = digestRequired(method, hasBody);
         if (digest) {
-            headers.put("content-digest", ContentDigest.header(Digests.sha256(body == null ? new byte[0] : body)));
+            headers.put("content-digest", ContentDigest.header(sha256));
         }
         List<Item> components = new ArrayList<>();
         for (String c : SignedRequest.REQUIRED) {

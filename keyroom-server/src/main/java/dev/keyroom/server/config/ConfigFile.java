@@ -18,10 +18,14 @@ public record ConfigFile(
         List<String> trustedProxies,
         Tls tls,
         Limits limits,
-        Cors cors) {
+        Cors cors,
+        Messages messages) {
 
     public static final ConfigFile EMPTY =
-            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null);
+            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** Message history kept per room. */
+    public record Messages(Integer retainCount, Integer retainDays) {}
 
     /** TLS settings. */
     public record Tls(String minVersion, String clientCa, Integer reloadSeconds) {}
@@ -51,7 +55,18 @@ public record ConfigFile(
     public static ConfigFile flags(
             String listen, Boolean insecurePlaintext, String authMode, Boolean allowCleartextRooms) {
         return new ConfigFile(
-                listen, insecurePlaintext, authMode, null, null, allowCleartextRooms, null, null, null, null, null);
+                listen,
+                insecurePlaintext,
+                authMode,
+                null,
+                null,
+                allowCleartextRooms,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** This file with every non-null field of {@code o} put over it (sections are replaced whole). */
@@ -67,6 +82,7 @@ public record ConfigFile(
                 o.trustedProxies != null ? o.trustedProxies : trustedProxies,
                 o.tls != null ? o.tls : tls,
                 o.limits != null ? o.limits : limits,
-                o.cors != null ? o.cors : cors);
+                o.cors != null ? o.cors : cors,
+                o.messages != null ? o.messages : messages);
     }
 }

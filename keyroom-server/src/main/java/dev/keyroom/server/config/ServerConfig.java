@@ -36,7 +36,8 @@ public record ServerConfig(
         List<InetAddress> trustedProxies,
         TlsSettings tlsSettings,
         Limits limits,
-        CorsSettings cors) {
+        CorsSettings cors,
+        dev.keyroom.core.rooms.Retention retention) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -161,6 +162,11 @@ public record ServerConfig(
                 tls(file.tls() == null ? new ConfigFile.Tls(null, null, null) : file.tls(), plaintext, problems);
         Limits limits = limits(file.limits() == null ? emptyLimits() : file.limits(), problems);
         CorsSettings cors = cors(file.cors(), problems);
+        ConfigFile.Messages m = file.messages() == null ? new ConfigFile.Messages(null, null) : file.messages();
+        int retainCount = or(m.retainCount(), 10_000);
+        range(problems, "messages.retain_count", retainCount, 1, 10_000_000);
+        int retainDays = or(m.retainDays(), 30);
+        range(problems, "messages.retain_days", retainDays, 1, 3650);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -177,7 +183,8 @@ public record ServerConfig(
                 List.copyOf(proxies),
                 tls,
                 limits,
-                cors);
+                cors,
+                new dev.keyroom.core.rooms.Retention(retainCount, Duration.ofDays(retainDays)));
     }
 
     private static ConfigFile.Limits emptyLimits() {

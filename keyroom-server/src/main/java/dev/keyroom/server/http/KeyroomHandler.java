@@ -79,12 +79,18 @@ public final class KeyroomHandler extends Handler.Abstract {
         String caller = "-";
         int status;
         byte[] out;
+        Reply.Stream stream = null;
         try {
             gate.admitAddress(client, headers);
             Dispatched d = dispatch(request, headers, id);
             caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
             status = d.reply.status();
-            out = d.reply.body() == null ? null : Json.write(d.reply.body());
+            if (d.reply.body() instanceof Reply.Stream s) {
+                stream = s;
+                out = null;
+            } else {
+                out = d.reply.body() == null ? null : Json.write(d.reply.body());
+            }
         } catch (KeyroomException e) {
             status = ErrorResponses.status(e.code());
             out = ErrorResponses.body(e.code(), e.getMessage(), id);
@@ -106,7 +112,9 @@ public final class KeyroomHandler extends Handler.Abstract {
                 .addKeyValue("remote", client == null ? "-" : client.getHostAddress())
                 .addKeyValue("micros", (System.nanoTime() - started) / 1000)
                 .log("request");
-        if (out == null) {
+        if (stream != null) {
+            writeStream(response, stream, callback);
+        } else if (out == null) {
             callback.succeeded();
         } else {
             headers.put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -116,6 +124,23 @@ public final class KeyroomHandler extends Handler.Abstract {
     }
 
     private record Dispatched(Reply reply, User caller) {}
+
+    /** Streams raw bytes on this (virtual) thread, blocking; a HEAD reply sends headers only. */
+    private static void writeStream(Response response, Reply.Stream s, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, s.length());
+        if (s.in() == null) {
+            callback.succeeded();
+            return;
+        }
+        try (InputStream in = s.in();
+                java.io.OutputStream out = Content.Sink.asOutputStream(response)) {
+            in.transferTo(out);
+            callback.succeeded();
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
+    }
 
     private Dispatched dispatch(Request request, HttpFields.Mutable headers, String id) {
         String method = request.getMethod();

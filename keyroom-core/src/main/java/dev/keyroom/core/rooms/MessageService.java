@@ -1,0 +1,80 @@
+package dev.keyroom.core.rooms;
+
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.port.Bus;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.Store;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Publishing and reading room messages. The envelope's format and signature are the protocol's
+ * business; this service holds the room rules: members only, readers may not publish, the envelope
+ * must be the caller's own, for this room, at its current epoch, encrypted exactly when the room
+ * is. Stored messages are fanned out on the {@link Bus} subject {@link #subject(RoomId)}.
+ */
+public final class MessageService {
+    public static final int MAX_LIMIT = 1000;
+    public static final int DEFAULT_LIMIT = 200;
+
+    /** What the service needs to know of a parsed, signature-checked envelope. */
+    public record Published(
+            RoomId room, long epoch, EndpointId sender, String messageId, boolean encrypted, byte[] bytes) {}
+
+    private final Store store;
+    private final Bus bus;
+    private final Clock clock;
+    private final RoomService rooms;
+    private final Retention retention;
+
+    public MessageService(Store store, Bus bus, Clock clock, RoomService rooms, Retention retention) {
+        this.store = store;
+        this.bus = bus;
+        this.clock = clock;
+        this.rooms = rooms;
+        this.retention = retention;
+    }
+
+    /** The bus subject of a room's messages; payload: 8-byte sequence, then the envelope. */
+    public static String subject(RoomId room) {
+        return "rooms." + room.value() + ".messages";
+    }
+
+    public long publish(User caller, RoomId room, Published m) {
+        Member me = rooms.requireMember(caller, room);
+        if (!me.role().canWrite()) {
+            throw KeyroomException.forbidden("readers cannot publish");
+        }
+        if (!m.room().equals(room)) {
+            throw KeyroomException.badRequest("the envelope is for another room");
+        }
+        if (!m.sender().equals(caller.endpoint())) {
+            throw KeyroomException.badRequest("the envelope's sender is not the caller");
+        }
+        Room r = store.findRoom(room).orElseThrow(KeyroomException::notFound);
+        if (m.encrypted() != (r.policy() == RoomPolicy.ENCRYPTED)) {
+            throw KeyroomException.badRequest(
+                    r.policy() == RoomPolicy.ENCRYPTED
+                            ? "this room takes encrypted envelopes only"
+                            : "this room is cleartext");
+        }
+        long seq = store.appendMessage(room, m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention);
+        bus.publish(
+                subject(room),
+                ByteBuffer.allocate(8 + m.bytes().length)
+                        .putLong(seq)
+                        .put(m.bytes())
+                        .array());
+        return seq;
+    }
+
+    public List<StoredMessage> history(User caller, RoomId room, long after, int limit) {
+        rooms.requireMember(caller, room);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw KeyroomException.badRequest("limit must be 1 to " + MAX_LIMIT);
+        }
+        return store.messagesAfter(room, after, limit);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.keyroom.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyroom.client.BlobRef;
+import dev.keyroom.client.Delivery;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.server.TestNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Encrypt, sign, publish, read and decrypt across two SDK clients; blobs the same way. */
+class MessageAndBlobFlowTest {
+    @TempDir
+    Path dir;
+
+    TestNode node;
+    Identity aliceId;
+    Identity bobId;
+    KeyroomClient alice;
+    KeyroomClient bob;
+    RoomId room;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = TestNode.start(dir);
+        aliceId = node.register("alice", Role.MEMBER);
+        bobId = node.register("bob", Role.AGENT);
+        alice = node.client(aliceId);
+        bob = node.client(bobId);
+        room = RoomId.parse(alice.createRoom("ops").roomId());
+        alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    static String text(Delivery d) {
+        assertThat(d).isInstanceOf(Delivery.Accepted.class);
+        return new String(((Delivery.Accepted) d).plaintext(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void messages_travelEncryptedAndSigned_betweenMembers() throws Exception {
+        long s1 = alice.publish(room, "deploy build 42".getBytes(StandardCharsets.UTF_8));
+        long s2 = bob.publish(room, "done".getBytes(StandardCharsets.UTF_8));
+        assertThat(s2).isEqualTo(s1 + 1);
+        List<Delivery> seen = bob.history(room, 0, 100);
+        assertThat(seen).extracting(Delivery::seq).containsExactly(s1, s2);
+        assertThat(text(seen.get(0))).isEqualTo("deploy build 42");
+        assertThat(((Delivery.Accepted) seen.get(0)).sender()).isEqualTo(aliceId.endpoint());
+        assertThat(text(alice.history(room, s1, 100).getFirst())).isEqualTo("done");
+        // The server holds only ciphertext.
+        byte[] db = Files.readAllBytes(dir.resolve("keyroom.db"));
+        assertThat(new String(db, StandardCharsets.ISO_8859_1)).doesNotContain("deploy build 42");
+    }
+
+    @Test
+    void afterRekey_oldMessagesStillOpen_andNewOnesUseTheNewEpoch() {
+        alice.publish(room, "epoch one".getBytes(StandardCharsets.UTF_8));
+        alice.rekey(room, Set.of());
+        alice.publish(room, "epoch two".getBytes(StandardCharsets.UTF_8));
+        List<Delivery> seen = bob.history(room, 0, 100);
+        assertThat(seen).extracting(d -> ((Delivery.Accepted) d).epoch()).containsExactly(1L, 2L);
+        assertThat(text(seen.get(1))).isEqualTo("epoch two");
+    }
+
+    @Test
+    void historyPaging_followsAfterAndLimit() {
+        for (int i = 0; i < 5; i++) {
+            alice.publish(room, ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        List<Delivery> first = bob.history(room, 0, 2);
+        assertThat(first).hasSize(2);
+        List<Delivery> rest = bob.history(room, first.getLast().seq(), 100);
+        assertThat(rest).extracting(MessageAndBlobFlowTest::text).containsExactly("m2", "m3", "m4");
+    }
+
+    @Test
+    void blobs_roundTripEncrypted_andTheReferenceTravelsInAMessage() throws Exception {
+        byte[] file = dev.keyroom.testkit.Fixtures.bytes(3 * 1024 * 1024 + 17);
+        try (BlobRef ref = alice.putBlob(room, new ByteArrayInputStream(file))) {
+            alice.publish(room, ref.toMessage());
+        }
+        Delivery d = bob.history(room, 0, 10).getFirst();
+        try (BlobRef got = BlobRef.fromMessage(((Delivery.Accepted) d).plaintext())) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            bob.getBlob(room, got, out);
+            assertThat(out.toByteArray()).isEqualTo(file);
+            assertThat(got.size()).isGreaterThan(file.length);
+        }
+    }
+
+    @Test
+    void blobHead_andRepeatedPut_behave() throws Exception {
+        byte[] file = "small attachment".getBytes(StandardCharsets.UTF_8);
+        try (BlobRef ref = alice.putBlob(room, new ByteArrayInputStream(file))) {
+            KeyroomClient.Response head =
+                    bob.exchange("HEAD", "/v1/rooms/" + room.value() + "/blobs/" + ref.sha256(), null);
+            assertThat(head.status()).isEqualTo(200);
+            KeyroomClient.Response missing =
+                    bob.exchange("HEAD", "/v1/rooms/" + room.value() + "/blobs/" + "0".repeat(64), null);
+            assertThat(missing.status()).isEqualTo(404);
+        }
+    }
+}
