@@ -93,6 +93,36 @@ final class DemoCommand implements Callable<Integer> {
                             "8. builder asks for the new key: %d %s; it was never sealed to builder%n",
                             e.status(), e.code().wireName());
                 }
+                scoutClient.publish(
+                        room, "scout: the build is green".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                byte[] report =
+                        ("deployment report\n").repeat(20_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                try (dev.keyroom.client.BlobRef ref = owner.putBlob(room, new java.io.ByteArrayInputStream(report))) {
+                    owner.publish(room, ref.toMessage());
+                }
+                var seen = scoutClient.history(room, 0, 10);
+                out.printf(
+                        "9. scout and owner talk at epoch %d: %d messages, each signed and encrypted on the sender's machine%n",
+                        epoch, seen.size());
+                try (dev.keyroom.client.BlobRef ref = dev.keyroom.client.BlobRef.fromMessage(
+                        ((dev.keyroom.client.Delivery.Accepted) seen.getLast()).plaintext())) {
+                    java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+                    scoutClient.getBlob(room, ref, file);
+                    out.printf(
+                            "10. owner attached a %d-byte report (stored as %d bytes of ciphertext); scout fetched and decrypted it: %s%n",
+                            report.length,
+                            ref.size(),
+                            java.util.Arrays.equals(file.toByteArray(), report) ? "identical" : "DIFFERENT");
+                }
+                try {
+                    builderClient.history(room, 0, 10);
+                    out.println("11. UNEXPECTED: builder read the room");
+                    return Main.EXIT_FAILED;
+                } catch (KeyroomApiException e) {
+                    out.printf(
+                            "11. builder tries to read the conversation: %d %s%n",
+                            e.status(), e.code().wireName());
+                }
                 for (KeyroomClient c : new KeyroomClient[] {admin, owner, scoutClient, builderClient}) {
                     c.close();
                 }

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             WhoamiCommand.class,
             UserCommand.class,
             RoomCommand.class,
+            SendCommand.class,
+            HistoryCommand.class,
+            BlobCommand.class,
             DemoCommand.class,
         })
 public final class Main {
