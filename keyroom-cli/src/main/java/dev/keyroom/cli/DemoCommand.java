@@ -112,7 +112,9 @@ final class DemoCommand implements Callable<Integer> {
                             "10. owner attached a %d-byte report (stored as %d bytes of ciphertext); scout fetched and decrypted it: %s%n",
                             report.length,
                             ref.size(),
-                            java.util.Arrays.equals(file.toByteArray(), report) ? "identical" : "DIFFERENT");
+                            dev.keyroom.core.crypto.Digests.constantTimeEquals(file.toByteArray(), report)
+                                    ? "identical"
+                                    : "DIFFERENT");
                 }
                 try {
                     builderClient.history(room, 0, 10);

@@ -407,16 +407,34 @@ public final class KeyroomClient implements AutoCloseable {
     }
 
     private Delivery judge(RoomId room, Dto.Message m) {
-        dev.keyroom.protocol.envelope.Envelope e;
+        byte[] bytes;
         try {
-            e = dev.keyroom.protocol.envelope.Envelope.parse(Base64Url.decode(m.envelope(), "envelope"));
-        } catch (dev.keyroom.protocol.envelope.Envelope.FormatException | RuntimeException x) {
+            bytes = Base64Url.decode(m.envelope(), "envelope");
+        } catch (RuntimeException x) {
             return new Delivery.Rejected(m.seq(), "malformed envelope");
         }
+        return judge(room, m.seq(), bytes, m.epoch(), m.sender());
+    }
+
+    /**
+     * Checks and opens one delivered envelope: for this room, matching what the server reported
+     * (when it reported anything), signed by its sender, decrypting under its epoch key, with a
+     * message id never seen before.
+     */
+    Delivery judge(RoomId room, long seq, byte[] bytes, Long reportedEpoch, String reportedSender) {
+        dev.keyroom.protocol.envelope.Envelope e;
+        try {
+            e = dev.keyroom.protocol.envelope.Envelope.parse(bytes);
+        } catch (dev.keyroom.protocol.envelope.Envelope.FormatException | RuntimeException x) {
+            return new Delivery.Rejected(seq, "malformed envelope");
+        }
+        record M(long seq) {}
+        M m = new M(seq);
         if (!e.room().equals(room)) {
             return new Delivery.Rejected(m.seq(), "envelope for another room");
         }
-        if (e.epoch() != m.epoch() || !e.sender().value().equals(m.sender())) {
+        if ((reportedEpoch != null && e.epoch() != reportedEpoch)
+                || (reportedSender != null && !e.sender().value().equals(reportedSender))) {
             return new Delivery.Rejected(m.seq(), "envelope does not match what the server reports");
         }
         try {
@@ -439,6 +457,45 @@ public final class KeyroomClient implements AutoCloseable {
         } catch (KeyroomApiException | dev.keyroom.core.error.KeyroomException x) {
             return new Delivery.Rejected(m.seq(), x.getMessage());
         }
+    }
+
+    /** Opens a data-plane connection to {@code /v1/bus}, authenticated with this identity. */
+    public BusClient connectBus() {
+        return new BusClient(this);
+    }
+
+    java.util.concurrent.CompletableFuture<java.net.http.WebSocket> openWebSocket(
+            java.net.http.WebSocket.Listener listener) {
+        URI ws = URI.create(
+                (base.getScheme().equals("https") ? "wss" : "ws") + "://" + base.getRawAuthority() + "/v1/bus");
+        return http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(ws, listener);
+    }
+
+    /** What the data plane's challenge is signed over: the server's view of our authority. */
+    String busAuthority() {
+        return dev.keyroom.protocol.signature.Authority.normalize(base.getScheme(), base.getRawAuthority());
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    private final Map<RoomId, Dto.Room> roomInfo = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Forgets what this client knows of a room's epoch, after the server said it changed. */
+    void forgetRoom(RoomId room) {
+        roomInfo.remove(room);
+    }
+
+    /**
+     * Seals a message for the room's epoch as last seen, without sending it; the data plane calls
+     * {@link #forgetRoom} when the server answers that the epoch moved on.
+     */
+    dev.keyroom.protocol.envelope.Envelope seal(RoomId room, byte[] plaintext) {
+        Dto.Room r = roomInfo.computeIfAbsent(room, this::room);
+        SecretBytes key = r.policy().equals("encrypted") ? epochKey(room, r.epoch()) : null;
+        return dev.keyroom.protocol.envelope.MessageCrypto.seal(
+                identity, room, r.epoch(), key, plaintext, random, clock);
     }
 
     // ---- blobs

@@ -1,6 +1,7 @@
 package dev.keyroom.server;
 
 import dev.keyroom.core.auth.InMemoryNonceStore;
+import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.UserService;
 import dev.keyroom.core.port.Bus;
 import dev.keyroom.core.port.Clock;
@@ -10,11 +11,16 @@ import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RoomRules;
 import dev.keyroom.core.rooms.RoomService;
 import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.envelope.Envelope;
+import dev.keyroom.protocol.signature.Authority;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.auth.UserDirectory;
+import dev.keyroom.server.bus.BusHub;
+import dev.keyroom.server.bus.BusSession;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.http.BlobRoutes;
 import dev.keyroom.server.http.ClientAddresses;
+import dev.keyroom.server.http.ErrorResponses;
 import dev.keyroom.server.http.HealthRoutes;
 import dev.keyroom.server.http.JsonErrorHandler;
 import dev.keyroom.server.http.KeyroomHandler;
@@ -46,6 +52,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +71,7 @@ import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,17 +131,23 @@ public final class KeyroomServer implements AutoCloseable {
             MeterRegistry metrics = new SimpleMeterRegistry();
             ServerConfig.Limits limits = config.limits();
             UserDirectory directory = new UserDirectory(store);
-            UserService users = new UserService(store, clock, (endpoint, status) -> directory.invalidate(endpoint));
+            BusHub hub = new BusHub(config.maxBusSessionsPerIdentity());
+            Gauge.builder("keyroom.bus.sessions", hub, BusHub::sessionCount)
+                    .description("authenticated data-plane sessions")
+                    .register(metrics);
+            UserService users = new UserService(store, clock, (endpoint, status) -> {
+                directory.invalidate(endpoint);
+                hub.statusChanged(endpoint, status);
+            });
             RoomService rooms = new RoomService(
-                    store,
-                    clock,
-                    random,
-                    new RoomRules(config.cleartextRoomsAllowed()),
-                    (room, removed, epoch) -> log.atInfo()
-                            .addKeyValue("room", room.value())
-                            .addKeyValue("removed", removed.size())
-                            .addKeyValue("epoch", epoch)
-                            .log("members removed"));
+                    store, clock, random, new RoomRules(config.cleartextRoomsAllowed()), (room, removed, epoch) -> {
+                        hub.membersRemoved(room, removed);
+                        log.atInfo()
+                                .addKeyValue("room", room.value())
+                                .addKeyValue("removed", removed.size())
+                                .addKeyValue("epoch", epoch)
+                                .log("members removed");
+                    });
             InMemoryNonceStore nonces = new InMemoryNonceStore(config.nonceCapacity());
             Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size)
                     .register(metrics);
@@ -166,8 +180,8 @@ public final class KeyroomServer implements AutoCloseable {
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
             Bus bus = new InProcessBus();
-            new MessageRoutes(new MessageService(store, bus, clock, rooms, config.retention()), directory)
-                    .register(router);
+            MessageService messages = new MessageService(store, bus, clock, rooms, config.retention());
+            new MessageRoutes(messages, directory).register(router);
             new BlobRoutes(new BlobService(new DiskBlobStore(dir.blobs()), rooms, limits.maxBlobBodyBytes()))
                     .register(router);
             RequestIds ids = new RequestIds(random);
@@ -229,6 +243,40 @@ public final class KeyroomServer implements AutoCloseable {
             if (limits.minRequestBytesPerSecond() > 0) {
                 app = new MinimumDataRateHandler(app, limits.minRequestBytesPerSecond(), 0);
             }
+            // The data plane: upgraded before the control plane's handler, authenticated in-band.
+            ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
+            WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, container -> {
+                container.setMaxBinaryMessageSize(Envelope.MAX_PAYLOAD + 4096);
+                container.setMaxTextMessageSize(1024);
+                container.setMaxFrameSize(Envelope.MAX_PAYLOAD + 4096);
+                container.setIdleTimeout(Duration.ofSeconds(60));
+                container.setMaxOutgoingFrames(config.bus().maxQueuedFrames() + 16);
+                container.addMapping("/v1/bus", (rq, rs, cb) -> {
+                    try {
+                        gate.admitAddress(addresses.resolve(rq), rs.getHeaders());
+                    } catch (KeyroomException e) {
+                        rs.setStatus(ErrorResponses.status(e.code()));
+                        cb.succeeded();
+                        return null;
+                    }
+                    String authority = Authority.normalize(
+                            rq.getHttpURI().getScheme(), rq.getHttpURI().getAuthority());
+                    return new BusSession(
+                            hub,
+                            e -> gate.admitIdentity(e, org.eclipse.jetty.http.HttpFields.build()),
+                            directory,
+                            rooms,
+                            messages,
+                            store,
+                            bus,
+                            jetty.getScheduler(),
+                            config.bus(),
+                            authority,
+                            random);
+                });
+            });
+            ws.setHandler(app);
+            app = ws;
             if (config.cors().enabled()) {
                 CrossOriginHandler cors = new CrossOriginHandler();
                 cors.setAllowedOriginPatterns(config.cors().allowedOrigins().stream()

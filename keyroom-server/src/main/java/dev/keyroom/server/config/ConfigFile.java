@@ -19,10 +19,18 @@ public record ConfigFile(
         Tls tls,
         Limits limits,
         Cors cors,
-        Messages messages) {
+        Messages messages,
+        DataPlane bus) {
 
     public static final ConfigFile EMPTY =
-            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null);
+            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** Data-plane limits (DOS-6). */
+    public record DataPlane(
+            Integer maxSubscriptions,
+            Integer maxSessionsPerIdentity,
+            Integer maxQueuedFrames,
+            Integer authTimeoutSeconds) {}
 
     /** Message history kept per room. */
     public record Messages(Integer retainCount, Integer retainDays) {}
@@ -66,6 +74,7 @@ public record ConfigFile(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -83,6 +92,7 @@ public record ConfigFile(
                 o.tls != null ? o.tls : tls,
                 o.limits != null ? o.limits : limits,
                 o.cors != null ? o.cors : cors,
-                o.messages != null ? o.messages : messages);
+                o.messages != null ? o.messages : messages,
+                o.bus != null ? o.bus : bus);
     }
 }

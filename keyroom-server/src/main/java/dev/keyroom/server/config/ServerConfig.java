@@ -37,7 +37,9 @@ public record ServerConfig(
         TlsSettings tlsSettings,
         Limits limits,
         CorsSettings cors,
-        dev.keyroom.core.rooms.Retention retention) {
+        dev.keyroom.core.rooms.Retention retention,
+        dev.keyroom.server.bus.BusSession.Settings bus,
+        int maxBusSessionsPerIdentity) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -167,6 +169,15 @@ public record ServerConfig(
         range(problems, "messages.retain_count", retainCount, 1, 10_000_000);
         int retainDays = or(m.retainDays(), 30);
         range(problems, "messages.retain_days", retainDays, 1, 3650);
+        ConfigFile.DataPlane dp = file.bus() == null ? new ConfigFile.DataPlane(null, null, null, null) : file.bus();
+        int maxSubs = or(dp.maxSubscriptions(), 64);
+        range(problems, "bus.max_subscriptions", maxSubs, 1, 10_000);
+        int maxSessions = or(dp.maxSessionsPerIdentity(), 8);
+        range(problems, "bus.max_sessions_per_identity", maxSessions, 1, 1_000);
+        int maxQueued = or(dp.maxQueuedFrames(), 4096);
+        range(problems, "bus.max_queued_frames", maxQueued, 16, 1_000_000);
+        int authTimeout = or(dp.authTimeoutSeconds(), 10);
+        range(problems, "bus.auth_timeout_seconds", authTimeout, 1, 300);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -184,7 +195,9 @@ public record ServerConfig(
                 tls,
                 limits,
                 cors,
-                new dev.keyroom.core.rooms.Retention(retainCount, Duration.ofDays(retainDays)));
+                new dev.keyroom.core.rooms.Retention(retainCount, Duration.ofDays(retainDays)),
+                new dev.keyroom.server.bus.BusSession.Settings(maxSubs, maxQueued, Duration.ofSeconds(authTimeout)),
+                maxSessions);
     }
 
     private static ConfigFile.Limits emptyLimits() {

@@ -1,0 +1,307 @@
+package dev.keyroom.server.bus;
+
+import dev.keyroom.core.crypto.Ed25519;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.port.Bus;
+import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.MessageService;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomService;
+import dev.keyroom.core.rooms.StoredMessage;
+import dev.keyroom.protocol.bus.Frame;
+import dev.keyroom.protocol.envelope.Envelope;
+import dev.keyroom.server.auth.UserDirectory;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One data-plane connection. The first frame is the server's challenge; nothing but a valid
+ * {@link Frame.Auth} is accepted until the client has signed it (AUTH-10: no credential in the
+ * URL). Every subscribe and publish checks the caller's current status and membership. Outbound
+ * frames go through a bounded count: a client that does not read is disconnected rather than let
+ * memory grow (DOS-6).
+ */
+public final class BusSession implements Session.Listener.AutoDemanding {
+    private static final Logger log = LoggerFactory.getLogger(BusSession.class);
+
+    /** Close codes (RFC 6455 private range) that say why, besides 1002 for malformed frames. */
+    public static final int CLOSE_SLOW_CONSUMER = 4000;
+
+    public static final int CLOSE_REVOKED = 4001;
+    public static final int CLOSE_AUTH = 4002;
+    public static final int CLOSE_LIMIT = 4003;
+
+    /** The settings every session shares. */
+    public record Settings(int maxSubscriptions, int maxQueuedFrames, Duration authTimeout) {}
+
+    private final BusHub hub;
+    private final java.util.function.Consumer<dev.keyroom.core.identity.EndpointId> admitIdentity;
+    private final UserDirectory users;
+    private final RoomService rooms;
+    private final MessageService messages;
+    private final Store store;
+    private final Bus bus;
+    private final Scheduler scheduler;
+    private final Settings settings;
+    private final String authority;
+    private final byte[] challenge = new byte[32];
+    private final Map<RoomId, RoomFeed> feeds = new ConcurrentHashMap<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile Session session;
+    private volatile User user;
+    private volatile boolean closed;
+
+    /** A followed room: the last sequence sent, and the bus subscription feeding it. */
+    private static final class RoomFeed {
+        long lastSeq;
+        Bus.Subscription subscription;
+    }
+
+    public BusSession(
+            BusHub hub,
+            java.util.function.Consumer<dev.keyroom.core.identity.EndpointId> admitIdentity,
+            UserDirectory users,
+            RoomService rooms,
+            MessageService messages,
+            Store store,
+            Bus bus,
+            Scheduler scheduler,
+            Settings settings,
+            String authority,
+            SecureRandom random) {
+        this.hub = hub;
+        this.admitIdentity = admitIdentity;
+        this.users = users;
+        this.rooms = rooms;
+        this.messages = messages;
+        this.store = store;
+        this.bus = bus;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.authority = authority;
+        random.nextBytes(challenge);
+    }
+
+    dev.keyroom.core.identity.EndpointId endpoint() {
+        User u = user;
+        return u == null ? null : u.endpoint();
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+        this.session = s;
+        send(new Frame.Challenge(challenge.clone()));
+        scheduler.schedule(
+                () -> {
+                    if (user == null && !closed) {
+                        close(CLOSE_AUTH, "authentication timeout");
+                    }
+                },
+                settings.authTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        try {
+            handle(Frame.decode(payload));
+        } catch (Frame.FormatException e) {
+            close(1002, "malformed frame");
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("data-plane frame failed");
+            close(1011, "internal error");
+        } finally {
+            callback.succeed();
+        }
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        close(1003, "binary frames only");
+    }
+
+    private void handle(Frame f) {
+        if (user == null) {
+            if (f instanceof Frame.Auth a) {
+                authenticate(a);
+            } else {
+                close(CLOSE_AUTH, "authenticate first");
+            }
+            return;
+        }
+        User current = users.find(user.endpoint()).filter(User::isActive).orElse(null);
+        if (current == null) {
+            close(CLOSE_REVOKED, "identity no longer active");
+            return;
+        }
+        switch (f) {
+            case Frame.Subscribe s -> subscribe(current, s);
+            case Frame.Unsubscribe u -> stop(u.room());
+            case Frame.Publish p -> publish(current, p);
+            default -> close(1002, "unexpected frame");
+        }
+    }
+
+    private void authenticate(Frame.Auth a) {
+        User u = users.find(a.endpoint())
+                .filter(x -> x.status() == UserStatus.ACTIVE)
+                .orElse(null);
+        if (u == null || !Ed25519.verify(u.signPub(), Frame.authMessage(challenge, authority), a.signature())) {
+            close(CLOSE_AUTH, "unknown key or bad signature");
+            return;
+        }
+        user = u;
+        if (!hub.register(this)) {
+            user = null;
+            close(CLOSE_LIMIT, "too many data-plane sessions for this identity");
+            return;
+        }
+        send(new Frame.AuthOk());
+    }
+
+    private void subscribe(User caller, Frame.Subscribe s) {
+        if (!feeds.containsKey(s.room()) && feeds.size() >= settings.maxSubscriptions()) {
+            send(new Frame.Error(0, "forbidden", "too many subscriptions on this connection"));
+            return;
+        }
+        try {
+            rooms.requireMember(caller, s.room());
+        } catch (KeyroomException e) {
+            send(new Frame.Error(0, e.code().wireName(), e.getMessage()));
+            return;
+        }
+        stop(s.room());
+        RoomFeed feed = new RoomFeed();
+        synchronized (feed) {
+            feed.lastSeq = s.afterSeq();
+            feeds.put(s.room(), feed);
+            feed.subscription =
+                    bus.subscribe(MessageService.subject(s.room()), payload -> live(s.room(), feed, payload));
+            if (s.afterSeq() > 0) {
+                // Catch up while holding the feed: live messages wait, so none is skipped or sent twice.
+                List<StoredMessage> page;
+                do {
+                    page = store.messagesAfter(s.room(), feed.lastSeq, 500);
+                    for (StoredMessage m : page) {
+                        feed.lastSeq = m.seq();
+                        send(new Frame.Deliver(s.room(), m.seq(), m.envelope()));
+                    }
+                } while (!page.isEmpty() && !closed);
+            }
+        }
+    }
+
+    private void live(RoomId room, RoomFeed feed, byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        long seq = b.getLong();
+        byte[] envelope = new byte[b.remaining()];
+        b.get(envelope);
+        synchronized (feed) {
+            if (feeds.get(room) != feed || seq <= feed.lastSeq) {
+                return;
+            }
+            feed.lastSeq = seq;
+            send(new Frame.Deliver(room, seq, envelope));
+        }
+    }
+
+    private void stop(RoomId room) {
+        RoomFeed feed = feeds.remove(room);
+        if (feed != null && feed.subscription != null) {
+            feed.subscription.close();
+        }
+    }
+
+    private void publish(User caller, Frame.Publish p) {
+        try {
+            admitIdentity.accept(caller.endpoint());
+            Envelope e;
+            try {
+                e = Envelope.parse(p.envelope());
+            } catch (Envelope.FormatException x) {
+                throw KeyroomException.badRequest("malformed envelope: " + x.getMessage());
+            }
+            if (!e.sender().equals(caller.endpoint()) || !e.signatureValid(caller.signPub())) {
+                throw KeyroomException.badRequest("the envelope is not signed by the caller");
+            }
+            long seq = messages.publish(
+                    caller,
+                    e.room(),
+                    new MessageService.Published(
+                            e.room(), e.epoch(), e.sender(), e.messageIdHex(), e.encrypted(), p.envelope()));
+            send(new Frame.Ack(p.requestId(), seq));
+        } catch (KeyroomException x) {
+            send(new Frame.Error(p.requestId(), x.code().wireName(), x.getMessage()));
+        }
+    }
+
+    /** Ends this session's subscription to {@code room}, telling the client why (AZ-7). */
+    void evict(RoomId room, String reason) {
+        if (feeds.containsKey(room)) {
+            stop(room);
+            send(new Frame.Evict(room, reason));
+        }
+    }
+
+    /** Closes the session because its identity may no longer act (AUTH-8). */
+    void closeFor(String reason) {
+        close(CLOSE_REVOKED, reason);
+    }
+
+    private void send(Frame f) {
+        Session s = session;
+        if (closed || s == null) {
+            return;
+        }
+        if (queued.incrementAndGet() > settings.maxQueuedFrames()) {
+            queued.decrementAndGet();
+            close(CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
+            return;
+        }
+        s.sendBinary(Frame.encode(f), Callback.from(queued::decrementAndGet, x -> queued.decrementAndGet()));
+    }
+
+    private void close(int code, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Session s = session;
+        if (s != null) {
+            s.close(code, reason, Callback.NOOP);
+        }
+        release();
+    }
+
+    private void release() {
+        for (RoomId r : List.copyOf(feeds.keySet())) {
+            stop(r);
+        }
+        hub.unregister(this);
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        closed = true;
+        release();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        closed = true;
+        release();
+    }
+}
