@@ -93,8 +93,53 @@ final class DemoCommand implements Callable<Integer> {
                             "8. builder asks for the new key: %d %s; it was never sealed to builder%n",
                             e.status(), e.code().wireName());
                 }
-                scoutClient.publish(
-                        room, "scout: the build is green".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                java.util.List<String> liveAtOwner = new java.util.concurrent.CopyOnWriteArrayList<>();
+                java.util.concurrent.CompletableFuture<String> builderEvicted =
+                        new java.util.concurrent.CompletableFuture<>();
+                try (dev.keyroom.client.BusClient ownerBus = owner.connectBus();
+                        dev.keyroom.client.BusClient builderBus = builderClient.connectBus()) {
+                    ownerBus.subscribe(room, 0, d -> {
+                        if (d instanceof dev.keyroom.client.Delivery.Accepted a) {
+                            liveAtOwner.add(new String(a.plaintext(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    });
+                    ownerBus.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    builderBus.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    try (dev.keyroom.client.BusClient scoutBus = scoutClient.connectBus()) {
+                        scoutBus.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        Thread.sleep(200);
+                        long seq = scoutBus.publish(
+                                        room,
+                                        "scout: the build is green".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        long deadline = System.nanoTime() + 5_000_000_000L;
+                        while (liveAtOwner.isEmpty() && System.nanoTime() < deadline) {
+                            Thread.sleep(20);
+                        }
+                        out.printf(
+                                "9. scout published live over the data plane (seq %d); owner's live feed got: %s%n",
+                                seq, liveAtOwner);
+                    }
+                    // A fresh room shows live eviction: builder follows it, then is removed.
+                    RoomId side = RoomId.parse(owner.createRoom("side-channel").roomId());
+                    owner.invite(side, builder.endpoint(), RoomRole.MEMBER);
+                    builderBus.subscribe(side, 0, new dev.keyroom.client.BusClient.RoomListener() {
+                        @Override
+                        public void onDelivery(dev.keyroom.client.Delivery d) {}
+
+                        @Override
+                        public void onEvicted(String reason) {
+                            builderEvicted.complete(reason);
+                        }
+                    });
+                    Thread.sleep(200);
+                    long start = System.nanoTime();
+                    owner.rekey(side, Set.of(builder.endpoint()));
+                    String reason = builderEvicted.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    out.printf(
+                            "10. builder was following another room live; removed with a rekey, it was evicted within %d ms (%s)%n",
+                            (System.nanoTime() - start) / 1_000_000, reason);
+                }
                 byte[] report =
                         ("deployment report\n").repeat(20_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 try (dev.keyroom.client.BlobRef ref = owner.putBlob(room, new java.io.ByteArrayInputStream(report))) {
@@ -102,14 +147,14 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 var seen = scoutClient.history(room, 0, 10);
                 out.printf(
-                        "9. scout and owner talk at epoch %d: %d messages, each signed and encrypted on the sender's machine%n",
+                        "11. scout and owner talk at epoch %d: %d messages, each signed and encrypted on the sender's machine%n",
                         epoch, seen.size());
                 try (dev.keyroom.client.BlobRef ref = dev.keyroom.client.BlobRef.fromMessage(
                         ((dev.keyroom.client.Delivery.Accepted) seen.getLast()).plaintext())) {
                     java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
                     scoutClient.getBlob(room, ref, file);
                     out.printf(
-                            "10. owner attached a %d-byte report (stored as %d bytes of ciphertext); scout fetched and decrypted it: %s%n",
+                            "12. owner attached a %d-byte report (stored as %d bytes of ciphertext); scout fetched and decrypted it: %s%n",
                             report.length,
                             ref.size(),
                             dev.keyroom.core.crypto.Digests.constantTimeEquals(file.toByteArray(), report)
@@ -118,11 +163,11 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 try {
                     builderClient.history(room, 0, 10);
-                    out.println("11. UNEXPECTED: builder read the room");
+                    out.println("13. UNEXPECTED: builder read the room");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {
                     out.printf(
-                            "11. builder tries to read the conversation: %d %s%n",
+                            "13. builder tries to read the conversation: %d %s%n",
                             e.status(), e.code().wireName());
                 }
                 for (KeyroomClient c : new KeyroomClient[] {admin, owner, scoutClient, builderClient}) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RoomCommand.class,
             SendCommand.class,
             HistoryCommand.class,
+            TailCommand.class,
             BlobCommand.class,
             DemoCommand.class,
         })

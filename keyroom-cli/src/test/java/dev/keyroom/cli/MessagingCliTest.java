@@ -17,6 +17,7 @@ class MessagingCliTest {
     Path dir;
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void sendHistoryAndBlobs_roundTrip() throws Exception {
         Path data = dir.resolve("data");
         try (KeyroomServer server =
@@ -54,6 +55,11 @@ class MessagingCliTest {
                     CliTest.run(concat(new String[] {"blob", "get", room, seq, "--out", back.toString()}, conn));
             assertThat(get.code()).as(get.err()).isZero();
             assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(file));
+
+            CliTest.Result tail =
+                    CliTest.run(concat(new String[] {"tail", room, "--after", "1", "--count", "1"}, conn));
+            assertThat(tail.code()).as(tail.err()).isZero();
+            assertThat(tail.out()).startsWith("2 ").contains("keyroom-blob:v1:");
         }
     }
 

@@ -1,0 +1,68 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.client.BusClient;
+import dev.keyroom.client.Delivery;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.rooms.RoomId;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "tail",
+        description = "Follow a room live over the data plane, verifying and decrypting each message here.")
+final class TailCommand extends ClientCommand {
+    @Parameters(index = "0", description = "Room id")
+    String room;
+
+    @Option(names = "--after", defaultValue = "0", description = "First replay messages after this sequence")
+    long after;
+
+    @Option(
+            names = "--count",
+            defaultValue = "0",
+            description = "Stop after this many messages (0: follow until evicted or stopped)")
+    int count;
+
+    @Override
+    Printed run(KeyroomClient c) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch done = new CountDownLatch(count > 0 ? count : Integer.MAX_VALUE);
+        CountDownLatch ended = new CountDownLatch(1);
+        String[] why = {"stopped"};
+        try (BusClient bus = c.connectBus()) {
+            bus.subscribe(RoomId.parse(room), after, new BusClient.RoomListener() {
+                @Override
+                public void onDelivery(Delivery d) {
+                    out.println(
+                            client.json
+                                    ? dev.keyroom.protocol.Json.writeString(HistoryCommand.json(d))
+                                    : HistoryCommand.line(d));
+                    out.flush();
+                    done.countDown();
+                    if (done.getCount() == 0) {
+                        ended.countDown();
+                    }
+                }
+
+                @Override
+                public void onEvicted(String reason) {
+                    why[0] = "evicted: " + reason;
+                    ended.countDown();
+                }
+            });
+            bus.closedForGood().thenAccept(closed -> {
+                if (ended.getCount() > 0) {
+                    why[0] = "closed: " + closed.code() + " " + closed.reason();
+                }
+                ended.countDown();
+            });
+            bus.ready().get(30, TimeUnit.SECONDS);
+            ended.await();
+        }
+        return new Printed(java.util.Map.of("ended", why[0]), "-- " + why[0]);
+    }
+}
