@@ -297,8 +297,8 @@ public abstract class StoreContract {
     @Test
     void appendMessage_assignsIncreasingSequences_andReadsThemBack() throws Exception {
         Room room = newRoom();
-        long a = store.appendMessage(room.id(), "m1", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
-        long b = store.appendMessage(room.id(), "m2", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL);
+        long a = append(room.id(), "m1", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
+        long b = append(room.id(), "m2", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL);
         assertThat(b).isEqualTo(a + 1);
         store = reopen(store);
         assertThat(store.messagesAfter(room.id(), 0, 10))
@@ -311,15 +311,46 @@ public abstract class StoreContract {
     @Test
     void appendMessage_staleEpochOrDuplicateId_conflictsAndStoresNothing() {
         Room room = newRoom();
-        store.appendMessage(room.id(), "m1", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
+        append(room.id(), "m1", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
         store.rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {9}));
         assertCode(
-                () -> store.appendMessage(room.id(), "m2", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL),
+                () -> append(room.id(), "m2", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL),
                 ErrorCode.CONFLICT);
         assertCode(
-                () -> store.appendMessage(room.id(), "m1", owner.endpoint(), 2, new byte[] {2}, Fixtures.T0, KEEP_ALL),
+                () -> append(room.id(), "m1", owner.endpoint(), 2, new byte[] {2}, Fixtures.T0, KEEP_ALL),
                 ErrorCode.CONFLICT);
         assertThat(store.messagesAfter(room.id(), 0, 10)).hasSize(1);
+    }
+
+    @Test
+    void appendsQueuedWithoutWaiting_completeInCallOrder_andAreAllDurable() throws Exception {
+        Room room = newRoom();
+        List<java.util.concurrent.CompletableFuture<Long>> pending = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            pending.add(store.appendMessage(
+                    room.id(), "q" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, KEEP_ALL));
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            assertThat(KeyroomException.await(pending.get(i))).isEqualTo(i + 1L);
+        }
+        store = reopen(store);
+        assertThat(store.messagesAfter(room.id(), 0, 1000)).hasSize(300);
+    }
+
+    @Test
+    void aFailingAppendAmongQueuedOnes_failsAlone() {
+        Room room = newRoom();
+        append(room.id(), "dup", owner.endpoint(), 1, new byte[] {0}, Fixtures.T0, KEEP_ALL);
+        var before = store.appendMessage(room.id(), "a", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
+        var duplicate =
+                store.appendMessage(room.id(), "dup", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL);
+        var after = store.appendMessage(room.id(), "b", owner.endpoint(), 1, new byte[] {3}, Fixtures.T0, KEEP_ALL);
+        assertThat(KeyroomException.await(before)).isEqualTo(2);
+        assertCode(() -> KeyroomException.await(duplicate), ErrorCode.CONFLICT);
+        assertThat(KeyroomException.await(after)).isEqualTo(3);
+        assertThat(store.messagesAfter(room.id(), 0, 10))
+                .extracting(dev.keyroom.core.rooms.StoredMessage::messageId)
+                .containsExactly("dup", "a", "b");
     }
 
     @Test
@@ -328,12 +359,12 @@ public abstract class StoreContract {
         dev.keyroom.core.rooms.Retention keepTwo =
                 new dev.keyroom.core.rooms.Retention(2, java.time.Duration.ofHours(1));
         for (int i = 1; i <= 5; i++) {
-            store.appendMessage(room.id(), "m" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, keepTwo);
+            append(room.id(), "m" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, keepTwo);
         }
         assertThat(store.messagesAfter(room.id(), 0, 10))
                 .extracting(dev.keyroom.core.rooms.StoredMessage::seq)
                 .containsExactly(4L, 5L);
-        long later = store.appendMessage(
+        long later = append(
                 room.id(),
                 "m6",
                 owner.endpoint(),
@@ -345,5 +376,17 @@ public abstract class StoreContract {
         assertThat(store.messagesAfter(room.id(), 0, 10))
                 .extracting(dev.keyroom.core.rooms.StoredMessage::seq)
                 .containsExactly(6L);
+    }
+
+    private long append(
+            dev.keyroom.core.rooms.RoomId room,
+            String messageId,
+            dev.keyroom.core.identity.EndpointId sender,
+            long epoch,
+            byte[] envelope,
+            java.time.Instant at,
+            dev.keyroom.core.rooms.Retention retention) {
+        return dev.keyroom.core.error.KeyroomException.await(
+                store.appendMessage(room, messageId, sender, epoch, envelope, at, retention));
     }
 }

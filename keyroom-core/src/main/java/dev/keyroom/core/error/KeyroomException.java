@@ -46,4 +46,24 @@ public final class KeyroomException extends RuntimeException {
     public static KeyroomException internal(String message, Throwable cause) {
         return new KeyroomException(ErrorCode.INTERNAL, message, cause);
     }
+
+    /**
+     * Waits for {@code f} and returns its value, rethrowing a {@link KeyroomException} as itself, a
+     * timeout as {@code overloaded} and anything else as {@code internal}.
+     */
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof KeyroomException k) {
+                throw k;
+            }
+            if (cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof java.util.concurrent.CancellationException) {
+                throw new KeyroomException(ErrorCode.OVERLOADED, "storage is busy", cause);
+            }
+            throw internal("internal error", cause);
+        }
+    }
 }

@@ -78,11 +78,13 @@ public interface Store extends AutoCloseable {
     List<Membership> roomsOf(EndpointId endpoint);
 
     /**
-     * Appends a message with the room's next sequence and returns it. Atomic with the epoch: CONFLICT
-     * when {@code epoch} is not the room's current epoch (a publish racing a rekey loses) or when the
-     * room already holds {@code messageId}. Then drops what {@code retention} no longer keeps.
+     * Appends a message with the room's next sequence; the future completes with it once the message
+     * is durable, and the appends of one caller complete in the order they were made. Atomic with
+     * the epoch: CONFLICT when {@code epoch} is not the room's current epoch (a publish racing a rekey
+     * loses) or when the room already holds {@code messageId}. Then drops what {@code retention} no
+     * longer keeps.
      */
-    long appendMessage(
+    java.util.concurrent.CompletableFuture<Long> appendMessage(
             RoomId room,
             String messageId,
             EndpointId sender,

@@ -8,6 +8,7 @@ import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.Store;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Publishing and reading room messages. The envelope's format and signature are the protocol's
@@ -42,7 +43,19 @@ public final class MessageService {
         return "rooms." + room.value() + ".messages";
     }
 
-    public long publish(User caller, RoomId room, Published m) {
+    /**
+     * Checks the room rules now and appends; the future completes with the sequence once the message
+     * is durable and handed to the bus. Publishes of one caller are sequenced in call order.
+     */
+    public CompletableFuture<Long> publish(User caller, RoomId room, Published m) {
+        return append(check(caller, room, m));
+    }
+
+    /** A publish that passed the room rules (membership, role, sender, encryption policy). */
+    public record Checked(RoomId room, Published message) {}
+
+    /** The room rules of a publish, read from the store; the epoch is checked by the append itself. */
+    public Checked check(User caller, RoomId room, Published m) {
         Member me = rooms.requireMember(caller, room);
         if (!me.role().canWrite()) {
             throw KeyroomException.forbidden("readers cannot publish");
@@ -60,14 +73,25 @@ public final class MessageService {
                             ? "this room takes encrypted envelopes only"
                             : "this room is cleartext");
         }
-        long seq = store.appendMessage(room, m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention);
-        bus.publish(
-                subject(room),
-                ByteBuffer.allocate(8 + m.bytes().length)
-                        .putLong(seq)
-                        .put(m.bytes())
-                        .array());
-        return seq;
+        return new Checked(room, m);
+    }
+
+    /**
+     * Queues a checked publish to the store without waiting (appends are sequenced in the order
+     * this is called); the future completes once it is durable and handed to the bus.
+     */
+    public CompletableFuture<Long> append(Checked c) {
+        Published m = c.message();
+        return store.appendMessage(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention)
+                .thenApply(seq -> {
+                    bus.publish(
+                            subject(c.room()),
+                            ByteBuffer.allocate(8 + m.bytes().length)
+                                    .putLong(seq)
+                                    .put(m.bytes())
+                                    .array());
+                    return seq;
+                });
     }
 
     public List<StoredMessage> history(User caller, RoomId room, long after, int limit) {

@@ -13,9 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +52,13 @@ final class SqliteExecutor implements AutoCloseable {
 
     private final String url;
     private final Duration timeout;
-    private final ExecutorService writer;
+    /** Writes committed together at most; bounds the time a group holds the write lock. */
+    static final int MAX_GROUP = 512;
+
+    private final BlockingQueue<PendingWrite<?>> writes = new ArrayBlockingQueue<>(16_384);
+    private final Thread writer;
+    private volatile boolean closing;
+    private final CompletableFuture<Void> migrated = new CompletableFuture<>();
     private final ExecutorService readers;
     private final ThreadLocal<Connection> connection = new ThreadLocal<>();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
@@ -56,7 +66,16 @@ final class SqliteExecutor implements AutoCloseable {
     private SqliteExecutor(Path file, int readerThreads, Duration timeout) {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
         this.timeout = timeout;
-        this.writer = Executors.newSingleThreadExecutor(threads("keyroom-sqlite-writer"));
+        this.writer = threads("keyroom-sqlite-writer").newThread(() -> {
+            try {
+                migrate(connection(false));
+                migrated.complete(null);
+            } catch (SQLException | RuntimeException e) {
+                migrated.completeExceptionally(e);
+                return;
+            }
+            writeLoop();
+        });
         this.readers = Executors.newFixedThreadPool(readerThreads, threads("keyroom-sqlite-reader"));
     }
 
@@ -68,10 +87,8 @@ final class SqliteExecutor implements AutoCloseable {
         }
         SqliteExecutor ex = new SqliteExecutor(file, readerThreads, timeout);
         try {
-            ex.await(ex.writer.submit(() -> {
-                ex.migrate(ex.connection(false));
-                return null;
-            }));
+            ex.writer.start();
+            ex.await(ex.migrated);
         } catch (RuntimeException e) {
             ex.close();
             throw e;
@@ -169,23 +186,106 @@ final class SqliteExecutor implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} as one write transaction on the writer thread. */
+    /**
+     * Runs {@code work} on the writer thread and waits until it is durable: its own transaction as
+     * far as anyone can tell (a savepoint, rolled back alone if it fails), committed together with
+     * the writes queued beside it, so that one fsync serves a whole group (group commit). Nothing is
+     * reported done before its commit returned.
+     */
     <T> T write(Work<T> work) {
-        return await(writer.submit(() -> {
-            Connection c = connection(false);
+        return await(writeAsync(work));
+    }
+
+    /**
+     * As {@link #write}, without waiting. The futures of one caller complete in the order it called,
+     * on the writer thread, right after their commit; a write queued longer than the timeout fails
+     * with {@code overloaded} and is then never run.
+     */
+    <T> CompletableFuture<T> writeAsync(Work<T> work) {
+        PendingWrite<T> w = new PendingWrite<>(work, new CompletableFuture<>());
+        if (closing || !writes.offer(w)) {
+            w.result.completeExceptionally(
+                    new KeyroomException(ErrorCode.OVERLOADED, closing ? "storage is closing" : "storage is busy"));
+        }
+        return w.result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private record PendingWrite<T>(Work<T> work, CompletableFuture<T> result) {
+        /** Runs inside the group's transaction; false when it failed and was rolled back alone. */
+        boolean run(Connection c, Statement st, List<Runnable> onCommit) {
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
+                st.execute("SAVEPOINT w");
+                T value = work.run(c);
+                st.execute("RELEASE w");
+                onCommit.add(() -> result.complete(value));
+                return true;
             } catch (SQLException | RuntimeException e) {
                 try {
-                    c.rollback();
+                    st.execute("ROLLBACK TO w");
+                    st.execute("RELEASE w");
                 } catch (SQLException rollback) {
                     e.addSuppressed(rollback);
                 }
-                throw e;
+                result.completeExceptionally(e instanceof KeyroomException ? e : SqliteStore.storageFailure(e));
+                return false;
             }
-        }));
+        }
+    }
+
+    private void writeLoop() {
+        List<PendingWrite<?>> group = new ArrayList<>(MAX_GROUP);
+        List<Runnable> onCommit = new ArrayList<>(MAX_GROUP);
+        while (true) {
+            try {
+                PendingWrite<?> first = writes.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) {
+                        return;
+                    }
+                    continue;
+                }
+                group.add(first);
+                writes.drainTo(group, MAX_GROUP - 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            commitGroup(group, onCommit);
+            group.clear();
+            onCommit.clear();
+        }
+    }
+
+    private void commitGroup(List<PendingWrite<?>> group, List<Runnable> onCommit) {
+        try {
+            Connection c = connection(false);
+            try (Statement st = c.createStatement()) {
+                for (PendingWrite<?> w : group) {
+                    if (!w.result.isDone()) {
+                        w.run(c, st, onCommit);
+                    }
+                }
+                c.commit();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.atError().setCause(e).log("a group commit failed; none of its writes is stored");
+            rollbackQuietly();
+            for (PendingWrite<?> w : group) {
+                w.result.completeExceptionally(SqliteStore.storageFailure(e));
+            }
+            return;
+        }
+        for (Runnable r : onCommit) {
+            r.run();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection(false).rollback();
+        } catch (SQLException | RuntimeException e) {
+            log.atError().setCause(e).log("rollback after a failed group commit failed");
+        }
     }
 
     /** Runs {@code work} on a reader thread. */
@@ -213,15 +313,16 @@ final class SqliteExecutor implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.shutdown();
+        closing = true;
         readers.shutdown();
         try {
-            writer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            writer.join(timeout.toMillis());
             readers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         for (Connection c : opened) {
+            SqliteStore.forget(c);
             try {
                 c.close();
             } catch (SQLException e) {

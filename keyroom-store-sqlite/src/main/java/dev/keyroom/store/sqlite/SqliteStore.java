@@ -298,7 +298,7 @@ public final class SqliteStore implements Store {
     // ---- messages
 
     @Override
-    public long appendMessage(
+    public java.util.concurrent.CompletableFuture<Long> appendMessage(
             RoomId room,
             String messageId,
             EndpointId sender,
@@ -306,15 +306,11 @@ public final class SqliteStore implements Store {
             byte[] envelope,
             Instant receivedAt,
             Retention retention) {
-        return db.write(c -> {
-            Optional<Room> r = first(
-                    c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value());
-            if (r.isEmpty()) {
-                throw KeyroomException.notFound();
-            }
-            if (r.get().epoch() != epoch) {
-                throw KeyroomException.conflict("the message is not for the room's current epoch "
-                        + r.get().epoch());
+        return db.writeAsync(c -> {
+            long current = first(c, "SELECT epoch FROM rooms WHERE room_id = ?", rs -> rs.getLong(1), room.value())
+                    .orElseThrow(KeyroomException::notFound);
+            if (current != epoch) {
+                throw KeyroomException.conflict("the message is not for the room's current epoch " + current);
             }
             if (exists(c, "SELECT 1 FROM messages WHERE room_id = ? AND message_id = ?", room.value(), messageId)) {
                 throw KeyroomException.conflict("a message with that id was published already");
@@ -333,11 +329,14 @@ public final class SqliteStore implements Store {
                     epoch,
                     envelope,
                     receivedAt.toEpochMilli());
+            // Two range deletes, each on its own index, so that only rows that go are visited.
+            if (seq > retention.count()) {
+                update(c, "DELETE FROM messages WHERE room_id = ? AND seq <= ?", room.value(), seq - retention.count());
+            }
             update(
                     c,
-                    "DELETE FROM messages WHERE room_id = ? AND (seq <= ? OR received_at < ?)",
+                    "DELETE FROM messages WHERE room_id = ? AND received_at < ?",
                     room.value(),
-                    seq - retention.count(),
                     receivedAt.minus(retention.age()).toEpochMilli());
             return seq;
         });
@@ -422,8 +421,26 @@ public final class SqliteStore implements Store {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /**
+     * Prepared statements by connection and SQL text. Each connection belongs to one pool thread, so
+     * its map is only touched by that thread; the SQL texts are constants of this class, a bounded set.
+     */
+    private static final java.util.Map<Connection, java.util.Map<String, PreparedStatement>> STATEMENTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Drops the cached statements of a connection about to be closed. */
+    static void forget(Connection c) {
+        STATEMENTS.remove(c);
+    }
+
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
+        java.util.Map<String, PreparedStatement> cached = STATEMENTS.computeIfAbsent(c, k -> new java.util.HashMap<>());
+        PreparedStatement ps = cached.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = c.prepareStatement(sql);
+            cached.put(sql, ps);
+        }
+        ps.clearParameters();
         for (int i = 0; i < args.length; i++) {
             ps.setObject(i + 1, args[i]);
         }
@@ -431,29 +448,24 @@ public final class SqliteStore implements Store {
     }
 
     static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args)) {
-            return ps.executeUpdate();
-        }
+        return prepare(c, sql, args).executeUpdate();
     }
 
     private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args);
-                ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare(c, sql, args).executeQuery()) {
             return rs.next();
         }
     }
 
     private static <T> Optional<T> first(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args);
-                ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare(c, sql, args).executeQuery()) {
             return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
         }
     }
 
     private static <T> List<T> all(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
         List<T> out = new ArrayList<>();
-        try (PreparedStatement ps = prepare(c, sql, args);
-                ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare(c, sql, args).executeQuery()) {
             while (rs.next()) {
                 out.add(row.map(rs));
             }
