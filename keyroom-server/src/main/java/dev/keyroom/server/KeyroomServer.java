@@ -52,7 +52,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -181,7 +180,7 @@ public final class KeyroomServer implements AutoCloseable {
             new MetricsRoutes(metrics).register(router);
             Bus bus = new InProcessBus();
             MessageService messages = new MessageService(store, bus, clock, rooms, config.retention());
-            new MessageRoutes(messages, directory).register(router);
+            new MessageRoutes(messages).register(router);
             new BlobRoutes(new BlobService(new DiskBlobStore(dir.blobs()), rooms, limits.maxBlobBodyBytes()))
                     .register(router);
             RequestIds ids = new RequestIds(random);
@@ -249,7 +248,9 @@ public final class KeyroomServer implements AutoCloseable {
                 container.setMaxBinaryMessageSize(Envelope.MAX_PAYLOAD + 4096);
                 container.setMaxTextMessageSize(1024);
                 container.setMaxFrameSize(Envelope.MAX_PAYLOAD + 4096);
-                container.setIdleTimeout(Duration.ofSeconds(60));
+                // Jetty's own timeout is a backstop; BusSession closes silent peers after bus.idle_timeout_seconds.
+                container.setIdleTimeout(
+                        config.bus().idleTimeout().plus(config.bus().pingInterval()));
                 container.setMaxOutgoingFrames(config.bus().maxQueuedFrames() + 16);
                 container.addMapping("/v1/bus", (rq, rs, cb) -> {
                     try {

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BusHub {
     private final Map<EndpointId, Set<BusSession>> sessions = new ConcurrentHashMap<>();
     private final int maxPerIdentity;
+    private final java.util.concurrent.ExecutorService work =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public BusHub(int maxPerIdentity) {
         this.maxPerIdentity = maxPerIdentity;
@@ -61,6 +63,11 @@ public final class BusHub {
         for (BusSession s : sessions.getOrDefault(endpoint, Set.of())) {
             s.closeFor("identity " + status.wireName());
         }
+    }
+
+    /** Where sessions check signatures and queue appends, off the connection's reading thread. */
+    java.util.concurrent.Executor work() {
+        return work;
     }
 
     public int sessionCount() {

@@ -11,7 +11,6 @@ import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomService;
 import dev.keyroom.core.rooms.StoredMessage;
 import dev.keyroom.protocol.bus.Frame;
-import dev.keyroom.protocol.envelope.Envelope;
 import dev.keyroom.server.auth.UserDirectory;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -33,8 +32,14 @@ import org.slf4j.LoggerFactory;
  * URL). Every subscribe and publish checks the caller's current status and membership. Outbound
  * frames go through a bounded count: a client that does not read is disconnected rather than let
  * memory grow (DOS-6).
+ *
+ * <p>Publishes are pipelined: each envelope's signature is checked on a virtual thread while the
+ * next frames are read, appends are queued to the store in the order the frames arrived (so one
+ * connection's messages keep their order), and each is acknowledged once durable. At most {@link
+ * #MAX_PUBLISHES_IN_FLIGHT} are outstanding per connection; beyond that the connection is not read
+ * until acknowledgements catch up, which pushes back on the client through TCP.
  */
-public final class BusSession implements Session.Listener.AutoDemanding {
+public final class BusSession implements Session.Listener {
     private static final Logger log = LoggerFactory.getLogger(BusSession.class);
 
     /** Close codes (RFC 6455 private range) that say why, besides 1002 for malformed frames. */
@@ -44,8 +49,19 @@ public final class BusSession implements Session.Listener.AutoDemanding {
     public static final int CLOSE_AUTH = 4002;
     public static final int CLOSE_LIMIT = 4003;
 
+    /** Unacknowledged publishes per connection before reading pauses. */
+    static final int MAX_PUBLISHES_IN_FLIGHT = 1024;
+
     /** The settings every session shares. */
-    public record Settings(int maxSubscriptions, int maxQueuedFrames, Duration authTimeout) {}
+    public record Settings(
+            int maxSubscriptions,
+            int maxQueuedFrames,
+            Duration authTimeout,
+            Duration pingInterval,
+            Duration idleTimeout) {}
+
+    /** Nothing received, not even a pong, for the idle timeout. */
+    public static final int CLOSE_IDLE = 4004;
 
     private final BusHub hub;
     private final java.util.function.Consumer<dev.keyroom.core.identity.EndpointId> admitIdentity;
@@ -60,9 +76,18 @@ public final class BusSession implements Session.Listener.AutoDemanding {
     private final byte[] challenge = new byte[32];
     private final Map<RoomId, RoomFeed> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger publishing = new AtomicInteger();
+    private final java.util.Queue<ByteBuffer> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Completes when the previous publish has been queued to the store; read-thread only. */
+    private java.util.concurrent.CompletableFuture<Void> lane =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
     private volatile Session session;
     private volatile User user;
     private volatile boolean closed;
+    private volatile long lastHeardNanos = System.nanoTime();
 
     /** A followed room: the last sequence sent, and the bus subscription feeding it. */
     private static final class RoomFeed {
@@ -104,6 +129,8 @@ public final class BusSession implements Session.Listener.AutoDemanding {
     public void onWebSocketOpen(Session s) {
         this.session = s;
         send(new Frame.Challenge(challenge.clone()));
+        s.demand();
+        keepAlive();
         scheduler.schedule(
                 () -> {
                     if (user == null && !closed) {
@@ -116,6 +143,7 @@ public final class BusSession implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        lastHeardNanos = System.nanoTime();
         try {
             handle(Frame.decode(payload));
         } catch (Frame.FormatException e) {
@@ -125,12 +153,81 @@ public final class BusSession implements Session.Listener.AutoDemanding {
             close(1011, "internal error");
         } finally {
             callback.succeed();
+            demandUnlessBusy();
+        }
+    }
+
+    /**
+     * Pings every {@code pingInterval}; a peer that sent nothing, not even a pong, for the idle
+     * timeout is closed (DOS-6). Server pings count as traffic for Jetty's own idle timeout, so the
+     * silence is measured here, on what the peer sent.
+     */
+    private void keepAlive() {
+        scheduler.schedule(
+                () -> {
+                    Session s = session;
+                    if (closed || s == null || !s.isOpen()) {
+                        return;
+                    }
+                    if (System.nanoTime() - lastHeardNanos
+                            > settings.idleTimeout().toNanos()) {
+                        close(
+                                CLOSE_IDLE,
+                                "idle: nothing received for "
+                                        + settings.idleTimeout().toSeconds() + " s");
+                        return;
+                    }
+                    s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+                    keepAlive();
+                },
+                settings.pingInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the next frame, unless too many publishes are outstanding; then the last ack resumes. */
+    private void demandUnlessBusy() {
+        Session s = session;
+        if (s == null || closed) {
+            return;
+        }
+        if (publishing.get() < MAX_PUBLISHES_IN_FLIGHT) {
+            s.demand();
+            return;
+        }
+        paused.set(true);
+        if (publishing.get() < MAX_PUBLISHES_IN_FLIGHT && paused.compareAndSet(true, false)) {
+            s.demand();
+        }
+    }
+
+    private void publishDone() {
+        if (publishing.decrementAndGet() < MAX_PUBLISHES_IN_FLIGHT && paused.compareAndSet(true, false)) {
+            Session s = session;
+            if (s != null && !closed) {
+                s.demand();
+            }
         }
     }
 
     @Override
     public void onWebSocketText(String message) {
         close(1003, "binary frames only");
+    }
+
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        lastHeardNanos = System.nanoTime();
+        Session s = session;
+        if (s != null) {
+            s.sendPong(payload, Callback.NOOP);
+            demandUnlessBusy();
+        }
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        lastHeardNanos = System.nanoTime();
+        demandUnlessBusy();
     }
 
     private void handle(Frame f) {
@@ -226,26 +323,36 @@ public final class BusSession implements Session.Listener.AutoDemanding {
     }
 
     private void publish(User caller, Frame.Publish p) {
-        try {
-            admitIdentity.accept(caller.endpoint());
-            Envelope e;
-            try {
-                e = Envelope.parse(p.envelope());
-            } catch (Envelope.FormatException x) {
-                throw KeyroomException.badRequest("malformed envelope: " + x.getMessage());
+        publishing.incrementAndGet();
+        java.util.concurrent.CompletableFuture<MessageService.Checked> checked =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> {
+                            admitIdentity.accept(caller.endpoint());
+                            MessageService.Published m =
+                                    dev.keyroom.server.http.MessageRoutes.signedBy(caller, p.envelope());
+                            return messages.check(caller, m.room(), m);
+                        },
+                        hub.work());
+        // The lane only orders the appends: checks run in parallel, appends are queued in frame order.
+        java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<Long>> queuedAppend =
+                lane.thenCombine(checked, (previous, c) -> messages.append(c));
+        lane = queuedAppend.handle((x, e) -> null);
+        queuedAppend.thenCompose(f -> f).whenComplete((seq, error) -> {
+            if (error == null) {
+                send(new Frame.Ack(p.requestId(), seq));
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                if (cause instanceof KeyroomException x) {
+                    send(new Frame.Error(p.requestId(), x.code().wireName(), x.getMessage()));
+                } else {
+                    log.atWarn().setCause(cause).log("a data-plane publish failed");
+                    send(new Frame.Error(p.requestId(), "internal", "internal error"));
+                }
             }
-            if (!e.sender().equals(caller.endpoint()) || !e.signatureValid(caller.signPub())) {
-                throw KeyroomException.badRequest("the envelope is not signed by the caller");
-            }
-            long seq = messages.publish(
-                    caller,
-                    e.room(),
-                    new MessageService.Published(
-                            e.room(), e.epoch(), e.sender(), e.messageIdHex(), e.encrypted(), p.envelope()));
-            send(new Frame.Ack(p.requestId(), seq));
-        } catch (KeyroomException x) {
-            send(new Frame.Error(p.requestId(), x.code().wireName(), x.getMessage()));
-        }
+            publishDone();
+        });
     }
 
     /** Ends this session's subscription to {@code room}, telling the client why (AZ-7). */
@@ -271,7 +378,35 @@ public final class BusSession implements Session.Listener.AutoDemanding {
             close(CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
             return;
         }
-        s.sendBinary(Frame.encode(f), Callback.from(queued::decrementAndGet, x -> queued.decrementAndGet()));
+        outbox.add(Frame.encode(f));
+        if (draining.compareAndSet(false, true)) {
+            hub.work().execute(this::drain);
+        }
+    }
+
+    /**
+     * Hands queued frames to Jetty off the caller's thread (the store's writer fans out), batching
+     * all but the last of a run so that many frames leave in one write.
+     */
+    private void drain() {
+        org.eclipse.jetty.websocket.core.CoreSession core =
+                ((org.eclipse.jetty.websocket.common.WebSocketSession) session).getCoreSession();
+        org.eclipse.jetty.util.Callback done =
+                org.eclipse.jetty.util.Callback.from(queued::decrementAndGet, x -> queued.decrementAndGet());
+        do {
+            ByteBuffer b;
+            while ((b = outbox.poll()) != null) {
+                if (closed) {
+                    queued.decrementAndGet();
+                    continue;
+                }
+                core.sendFrame(
+                        new org.eclipse.jetty.websocket.core.Frame(org.eclipse.jetty.websocket.core.OpCode.BINARY, b),
+                        done,
+                        !outbox.isEmpty());
+            }
+            draining.set(false);
+        } while (!outbox.isEmpty() && draining.compareAndSet(false, true));
     }
 
     private void close(int code, String reason) {

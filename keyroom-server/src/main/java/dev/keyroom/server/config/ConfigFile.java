@@ -30,7 +30,9 @@ public record ConfigFile(
             Integer maxSubscriptions,
             Integer maxSessionsPerIdentity,
             Integer maxQueuedFrames,
-            Integer authTimeoutSeconds) {}
+            Integer authTimeoutSeconds,
+            Integer pingSeconds,
+            Integer idleTimeoutSeconds) {}
 
     /** Message history kept per room. */
     public record Messages(Integer retainCount, Integer retainDays) {}

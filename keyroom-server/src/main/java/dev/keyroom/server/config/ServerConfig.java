@@ -169,7 +169,8 @@ public record ServerConfig(
         range(problems, "messages.retain_count", retainCount, 1, 10_000_000);
         int retainDays = or(m.retainDays(), 30);
         range(problems, "messages.retain_days", retainDays, 1, 3650);
-        ConfigFile.DataPlane dp = file.bus() == null ? new ConfigFile.DataPlane(null, null, null, null) : file.bus();
+        ConfigFile.DataPlane dp =
+                file.bus() == null ? new ConfigFile.DataPlane(null, null, null, null, null, null) : file.bus();
         int maxSubs = or(dp.maxSubscriptions(), 64);
         range(problems, "bus.max_subscriptions", maxSubs, 1, 10_000);
         int maxSessions = or(dp.maxSessionsPerIdentity(), 8);
@@ -178,6 +179,14 @@ public record ServerConfig(
         range(problems, "bus.max_queued_frames", maxQueued, 16, 1_000_000);
         int authTimeout = or(dp.authTimeoutSeconds(), 10);
         range(problems, "bus.auth_timeout_seconds", authTimeout, 1, 300);
+        int idleTimeout = or(dp.idleTimeoutSeconds(), 60);
+        range(problems, "bus.idle_timeout_seconds", idleTimeout, 2, 3600);
+        int ping = or(dp.pingSeconds(), 20);
+        range(problems, "bus.ping_seconds", ping, 1, 3600);
+        if (ping >= idleTimeout) {
+            problems.add("bus.ping_seconds (" + ping + ") must be less than bus.idle_timeout_seconds (" + idleTimeout
+                    + "), or live clients would be closed as idle");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -196,7 +205,12 @@ public record ServerConfig(
                 limits,
                 cors,
                 new dev.keyroom.core.rooms.Retention(retainCount, Duration.ofDays(retainDays)),
-                new dev.keyroom.server.bus.BusSession.Settings(maxSubs, maxQueued, Duration.ofSeconds(authTimeout)),
+                new dev.keyroom.server.bus.BusSession.Settings(
+                        maxSubs,
+                        maxQueued,
+                        Duration.ofSeconds(authTimeout),
+                        Duration.ofSeconds(ping),
+                        Duration.ofSeconds(idleTimeout)),
                 maxSessions);
     }
 
