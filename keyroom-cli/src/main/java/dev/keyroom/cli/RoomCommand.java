@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "room",
-        description = "Rooms: create, inspect, invite, leave, rekey.",
+        description = "Rooms: create, inspect, invite, leave, rekey, history retention.",
         subcommands = {
             RoomCommand.Create.class,
             RoomCommand.ListRooms.class,
@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
             RoomCommand.Members.class,
             RoomCommand.Invite.class,
             RoomCommand.Leave.class,
-            RoomCommand.Rekey.class
+            RoomCommand.Rekey.class,
+            RoomCommand.Retention.class
         })
 final class RoomCommand {
     static ClientCommand.Printed printed(Dto.Room r) {
@@ -130,6 +131,45 @@ final class RoomCommand {
             long epoch =
                     c.rekey(roomId(), remove.stream().map(EndpointId::parse).collect(Collectors.toSet()));
             return new Printed(new Dto.Epoch(epoch), "room " + room + " is at epoch " + epoch);
+        }
+    }
+
+    @Command(
+            name = "retention",
+            description = "Show the room's history retention, or set it (owners and admins); with --default,"
+                    + " return to the server's defaults. Messages beyond a lowered setting are deleted at once.")
+    static final class Retention extends OnRoom {
+        @Option(names = "--count", description = "Messages kept (1 to 10000000)")
+        Integer count;
+
+        @Option(names = "--days", description = "Days a message is kept (1 to 3650)")
+        Integer days;
+
+        @Option(names = "--default", description = "Use the server's defaults for this room again")
+        boolean useDefault;
+
+        @Override
+        Printed run(KeyroomClient c) {
+            if (useDefault && (count != null || days != null)) {
+                throw new IllegalArgumentException("--default cannot be combined with --count or --days");
+            }
+            Dto.Retention r;
+            if (useDefault) {
+                r = c.setRetention(roomId(), null, null);
+            } else if (count != null || days != null) {
+                Dto.Retention now = c.retention(roomId());
+                r = c.setRetention(
+                        roomId(),
+                        count != null ? count : now.roomRetainCount(),
+                        days != null ? days : now.roomRetainDays());
+            } else {
+                r = c.retention(roomId());
+            }
+            return new Printed(
+                    r,
+                    "keeps " + r.retainCount() + " messages"
+                            + (r.roomRetainCount() == null ? " (server default)" : "") + ", for " + r.retainDays()
+                            + " days" + (r.roomRetainDays() == null ? " (server default)" : ""));
         }
     }
 }

@@ -60,6 +60,17 @@ class MessagingCliTest {
                     CliTest.run(concat(new String[] {"tail", room, "--after", "1", "--count", "1"}, conn));
             assertThat(tail.code()).as(tail.err()).isZero();
             assertThat(tail.out()).startsWith("2 ").contains("keyroom-blob:v1:");
+
+            CliTest.Result keep = CliTest.run(concat(new String[] {"room", "retention", room, "--count", "1"}, conn));
+            assertThat(keep.code()).as(keep.err()).isZero();
+            assertThat(keep.out()).contains("keeps 1 messages, for 30 days (server default)");
+            assertThat(CliTest.run(concat(new String[] {"history", room}, conn)).out())
+                    .startsWith("2 ")
+                    .doesNotContain("hello");
+            CliTest.Result both =
+                    CliTest.run(concat(new String[] {"room", "retention", room, "--default", "--count", "3"}, conn));
+            assertThat(both.code()).isNotZero();
+            assertThat(both.err()).contains("--default cannot be combined");
         }
     }
 

@@ -372,6 +372,20 @@ public final class KeyroomClient implements AutoCloseable {
         return signKeys.computeIfAbsent(sender, e -> Base64Url.decode(user(e).signPub(), "sign_pub"));
     }
 
+    /** The room's history retention: its own setting (null parts: the server's default) and what applies. */
+    public Dto.Retention retention(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value() + "/retention", null, Dto.Retention.class);
+    }
+
+    /** Sets the room's own retention (owners and admins); a null part returns to the server's default. */
+    public Dto.Retention setRetention(RoomId room, Integer count, Integer days) {
+        return call(
+                "PUT",
+                "/v1/rooms/" + room.value() + "/retention",
+                new Dto.RetentionSet(count, days),
+                Dto.Retention.class);
+    }
+
     /**
      * Publishes {@code plaintext} to {@code room}: sealed under the room's current epoch key (in
      * encrypted rooms) and signed by this identity. Returns the sequence the server assigned.

@@ -354,6 +354,27 @@ public abstract class StoreContract {
     }
 
     @Test
+    void roomRetention_overridesTheDefault_prunesAtOnce_andSurvivesReopen() throws Exception {
+        Room room = newRoom();
+        for (int i = 1; i <= 4; i++) {
+            append(room.id(), "r" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, KEEP_ALL);
+        }
+        dev.keyroom.core.rooms.RetentionSetting three =
+                new dev.keyroom.core.rooms.RetentionSetting(Optional.of(3), Optional.empty());
+        store.setRetention(room.id(), three, three.resolve(KEEP_ALL), Fixtures.T0);
+        assertThat(store.messagesAfter(room.id(), 0, 10)).hasSize(3);
+        store = reopen(store);
+        assertThat(store.retentionSetting(room.id())).isEqualTo(three);
+        append(room.id(), "r5", owner.endpoint(), 1, new byte[] {5}, Fixtures.T0, KEEP_ALL);
+        assertThat(store.messagesAfter(room.id(), 0, 10))
+                .extracting(dev.keyroom.core.rooms.StoredMessage::seq)
+                .containsExactly(3L, 4L, 5L);
+        assertCode(
+                () -> store.retentionSetting(dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM)),
+                ErrorCode.NOT_FOUND);
+    }
+
+    @Test
     void retention_dropsOldAndExcessMessages_butNeverReusesSequences() {
         Room room = newRoom();
         dev.keyroom.core.rooms.Retention keepTwo =

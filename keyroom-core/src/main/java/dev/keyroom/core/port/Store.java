@@ -81,8 +81,8 @@ public interface Store extends AutoCloseable {
      * Appends a message with the room's next sequence; the future completes with it once the message
      * is durable, and the appends of one caller complete in the order they were made. Atomic with
      * the epoch: CONFLICT when {@code epoch} is not the room's current epoch (a publish racing a rekey
-     * loses) or when the room already holds {@code messageId}. Then drops what {@code retention} no
-     * longer keeps.
+     * loses) or when the room already holds {@code messageId}. Then drops what the room's retention
+     * no longer keeps: its own setting, resolved against {@code retention}, the server's default.
      */
     java.util.concurrent.CompletableFuture<Long> appendMessage(
             RoomId room,
@@ -92,6 +92,20 @@ public interface Store extends AutoCloseable {
             byte[] envelope,
             java.time.Instant receivedAt,
             dev.keyroom.core.rooms.Retention retention);
+
+    /** The room's own retention (empty parts: the server's default); NOT_FOUND without the room. */
+    dev.keyroom.core.rooms.RetentionSetting retentionSetting(RoomId room);
+
+    /**
+     * Replaces the room's own retention and at once drops what {@code effective} (the setting
+     * resolved against the server's default) no longer keeps at {@code now}; NOT_FOUND without the
+     * room.
+     */
+    void setRetention(
+            RoomId room,
+            dev.keyroom.core.rooms.RetentionSetting setting,
+            dev.keyroom.core.rooms.Retention effective,
+            java.time.Instant now);
 
     /** Messages with a sequence above {@code afterSeq}, in order, at most {@code limit}. */
     List<dev.keyroom.core.rooms.StoredMessage> messagesAfter(RoomId room, long afterSeq, int limit);

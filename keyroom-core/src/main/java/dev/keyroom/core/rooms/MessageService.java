@@ -94,6 +94,29 @@ public final class MessageService {
                 });
     }
 
+    /** The room's own retention and what applies (member). */
+    public record RetentionView(RetentionSetting setting, Retention effective) {}
+
+    public RetentionView retention(User caller, RoomId room) {
+        rooms.requireMember(caller, room);
+        RetentionSetting s = store.retentionSetting(room);
+        return new RetentionView(s, s.resolve(retention));
+    }
+
+    /**
+     * Sets the room's own retention (owners and admins of the room); history beyond it goes at
+     * once. An empty part falls back to the server's default.
+     */
+    public RetentionView setRetention(User caller, RoomId room, RetentionSetting setting) {
+        Member me = rooms.requireMember(caller, room);
+        if (!me.role().canManage()) {
+            throw KeyroomException.forbidden("only owners and admins set a room's retention");
+        }
+        Retention effective = setting.resolve(retention);
+        store.setRetention(room, setting, effective, clock.now());
+        return new RetentionView(setting, effective);
+    }
+
     public List<StoredMessage> history(User caller, RoomId room, long after, int limit) {
         rooms.requireMember(caller, room);
         if (limit < 1 || limit > MAX_LIMIT) {

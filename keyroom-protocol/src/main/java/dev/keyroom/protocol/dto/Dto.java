@@ -62,6 +62,11 @@ public final class Dto {
 
     public record Seq(long seq) {}
 
+    /** A room's retention: its own setting (null: the server's default) and what applies. */
+    public record Retention(Integer retainCount, Integer retainDays, Integer roomRetainCount, Integer roomRetainDays) {}
+
+    public record RetentionSet(Integer retainCount, Integer retainDays) {}
+
     public record Message(long seq, String sender, long epoch, String receivedAt, String envelope) {}
 
     public record Messages(List<Message> messages) {}

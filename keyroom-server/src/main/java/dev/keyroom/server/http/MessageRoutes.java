@@ -4,6 +4,7 @@ import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.rooms.MessageService;
+import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.StoredMessage;
 import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.protocol.envelope.Envelope;
@@ -29,7 +30,23 @@ public final class MessageRoutes {
                                         c.longQuery("limit").map(Long::intValue).orElse(MessageService.DEFAULT_LIMIT))
                                 .stream()
                                 .map(MessageRoutes::view)
-                                .toList())));
+                                .toList())))
+                .add("GET", "/v1/rooms/{room}/retention", c -> Reply.ok(view(messages.retention(c.caller(), c.room()))))
+                .add("PUT", "/v1/rooms/{room}/retention", c -> {
+                    Dto.RetentionSet req = c.json(Dto.RetentionSet.class);
+                    RetentionSetting setting = new RetentionSetting(
+                            java.util.Optional.ofNullable(req.retainCount()),
+                            java.util.Optional.ofNullable(req.retainDays()));
+                    return Reply.ok(view(messages.setRetention(c.caller(), c.room(), setting)));
+                });
+    }
+
+    static Dto.Retention view(MessageService.RetentionView r) {
+        return new Dto.Retention(
+                r.effective().count(),
+                (int) r.effective().age().toDays(),
+                r.setting().count().orElse(null),
+                r.setting().days().orElse(null));
     }
 
     private Reply publish(Call c) {

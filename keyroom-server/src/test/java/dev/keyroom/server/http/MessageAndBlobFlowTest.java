@@ -56,6 +56,36 @@ class MessageAndBlobFlowTest {
     }
 
     @Test
+    void roomRetention_isSetByTheOwner_appliesAtOnce_andFallsBackToTheDefault() {
+        for (int i = 1; i <= 5; i++) {
+            alice.publish(room, ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(bob.retention(room).retainCount()).isEqualTo(10_000);
+        assertThat(bob.retention(room).roomRetainCount()).isNull();
+
+        var set = alice.setRetention(room, 2, null);
+        assertThat(set.retainCount()).isEqualTo(2);
+        assertThat(set.roomRetainCount()).isEqualTo(2);
+        assertThat(set.retainDays()).isEqualTo(30);
+        assertThat(bob.history(room, 0, 100)).extracting(Delivery::seq).containsExactly(4L, 5L);
+        alice.publish(room, "m6".getBytes(StandardCharsets.UTF_8));
+        assertThat(bob.history(room, 0, 100)).extracting(Delivery::seq).containsExactly(5L, 6L);
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                                dev.keyroom.client.KeyroomApiException.class, () -> bob.setRetention(room, 1000, null))
+                        .status())
+                .isEqualTo(403);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                                dev.keyroom.client.KeyroomApiException.class, () -> alice.setRetention(room, 0, null))
+                        .status())
+                .isEqualTo(400);
+
+        assertThat(alice.setRetention(room, null, null).retainCount()).isEqualTo(10_000);
+        alice.publish(room, "m7".getBytes(StandardCharsets.UTF_8));
+        assertThat(bob.history(room, 0, 100)).extracting(Delivery::seq).containsExactly(5L, 6L, 7L);
+    }
+
+    @Test
     void messages_travelEncryptedAndSigned_betweenMembers() throws Exception {
         long s1 = alice.publish(room, "deploy build 42".getBytes(StandardCharsets.UTF_8));
         long s2 = bob.publish(room, "done".getBytes(StandardCharsets.UTF_8));

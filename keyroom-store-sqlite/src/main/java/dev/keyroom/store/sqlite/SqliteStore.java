@@ -12,6 +12,7 @@ import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Membership;
 import dev.keyroom.core.rooms.RekeyOutcome;
 import dev.keyroom.core.rooms.Retention;
+import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomPolicy;
@@ -307,8 +308,17 @@ public final class SqliteStore implements Store {
             Instant receivedAt,
             Retention retention) {
         return db.writeAsync(c -> {
-            long current = first(c, "SELECT epoch FROM rooms WHERE room_id = ?", rs -> rs.getLong(1), room.value())
+            long[] row = first(
+                            c,
+                            "SELECT epoch, coalesce(retain_count, 0), coalesce(retain_days, 0) FROM rooms WHERE room_id = ?",
+                            rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
+                            room.value())
                     .orElseThrow(KeyroomException::notFound);
+            long current = row[0];
+            Retention keep = new RetentionSetting(
+                            row[1] == 0 ? Optional.empty() : Optional.of((int) row[1]),
+                            row[2] == 0 ? Optional.empty() : Optional.of((int) row[2]))
+                    .resolve(retention);
             if (current != epoch) {
                 throw KeyroomException.conflict("the message is not for the room's current epoch " + current);
             }
@@ -329,16 +339,55 @@ public final class SqliteStore implements Store {
                     epoch,
                     envelope,
                     receivedAt.toEpochMilli());
-            // Two range deletes, each on its own index, so that only rows that go are visited.
-            if (seq > retention.count()) {
-                update(c, "DELETE FROM messages WHERE room_id = ? AND seq <= ?", room.value(), seq - retention.count());
-            }
-            update(
-                    c,
-                    "DELETE FROM messages WHERE room_id = ? AND received_at < ?",
-                    room.value(),
-                    receivedAt.minus(retention.age()).toEpochMilli());
+            prune(c, room, seq, keep, receivedAt);
             return seq;
+        });
+    }
+
+    /** Two range deletes, each on its own index, so that only rows that go are visited. */
+    private static void prune(Connection c, RoomId room, long lastSeq, Retention keep, Instant now)
+            throws SQLException {
+        if (lastSeq > keep.count()) {
+            update(c, "DELETE FROM messages WHERE room_id = ? AND seq <= ?", room.value(), lastSeq - keep.count());
+        }
+        update(
+                c,
+                "DELETE FROM messages WHERE room_id = ? AND received_at < ?",
+                room.value(),
+                now.minus(keep.age()).toEpochMilli());
+    }
+
+    @Override
+    public RetentionSetting retentionSetting(RoomId room) {
+        return db.read(c -> first(
+                        c,
+                        "SELECT retain_count, retain_days FROM rooms WHERE room_id = ?",
+                        rs -> new RetentionSetting(optionalInt(rs, 1), optionalInt(rs, 2)),
+                        room.value()))
+                .orElseThrow(KeyroomException::notFound);
+    }
+
+    private static Optional<Integer> optionalInt(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    @Override
+    public void setRetention(RoomId room, RetentionSetting setting, Retention effective, Instant now) {
+        db.write(c -> {
+            if (update(
+                            c,
+                            "UPDATE rooms SET retain_count = ?, retain_days = ? WHERE room_id = ?",
+                            setting.count().orElse(null),
+                            setting.days().orElse(null),
+                            room.value())
+                    == 0) {
+                throw KeyroomException.notFound();
+            }
+            long lastSeq = first(c, "SELECT last_seq FROM rooms WHERE room_id = ?", rs -> rs.getLong(1), room.value())
+                    .orElseThrow();
+            prune(c, room, lastSeq, effective, now);
+            return null;
         });
     }
 
