@@ -55,6 +55,8 @@ public final class BlobLoad {
             String room = client.createRoom("blobs").roomId();
             RequestSigner signer = new RequestSigner(admin, Clock.system(), random);
             Path floorDir = Files.createTempDirectory(dir, "floor-");
+            double[] k = new double[rounds];
+            double[] f = new double[rounds];
             for (int round = 0; round <= rounds; round++) {
                 byte[][] bodies = new byte[blobs][SIZE];
                 byte[][] digests = new byte[blobs][];
@@ -73,10 +75,19 @@ public final class BlobLoad {
                     hashWriteSync(floorDir.resolve(round + "-" + i), bodies[i]);
                 }
                 double floorMBs = mbPerSecond(blobs, System.nanoTime() - t1);
+                if (round > 0) {
+                    k[round - 1] = keyroomMBs;
+                    f[round - 1] = floorMBs;
+                }
                 System.out.printf(
                         "%s: keyroom PUT %.0f MB/s, SHA-256 + write + fsync %.0f MB/s, ratio %.2f (%d x 16 MiB)%n",
                         round == 0 ? "warm-up" : "round " + round, keyroomMBs, floorMBs, keyroomMBs / floorMBs, blobs);
             }
+            java.util.Arrays.sort(k);
+            java.util.Arrays.sort(f);
+            System.out.printf(
+                    "median of %d rounds: keyroom %.0f MB/s, floor %.0f MB/s, ratio %.2f%n",
+                    rounds, k[rounds / 2], f[rounds / 2], k[rounds / 2] / f[rounds / 2]);
         }
     }
 

@@ -67,6 +67,36 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void adopt_storesAFileHashedByTheCaller_andRefusesAnotherAddressOrTooMuch() throws Exception {
+        BlobStore s = store();
+        RoomId room = RoomId.random(Fixtures.RANDOM);
+        byte[] data = Fixtures.bytes(200_000);
+        byte[] sha = Digests.sha256(data);
+        java.nio.file.Path wrongFile = java.nio.file.Files.createTempFile("keyroom-adopt-", ".bin");
+        java.nio.file.Files.write(wrongFile, data);
+        String wrong = address(Fixtures.bytes(10));
+        assertThatThrownBy(() -> s.adopt(room, wrong, wrongFile, sha, 1 << 20))
+                .isInstanceOfSatisfying(
+                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        assertThatThrownBy(() -> s.adopt(room, address(data), wrongFile, sha, 1000))
+                .isInstanceOfSatisfying(
+                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        assertThat(s.size(room, wrong)).isEmpty();
+        assertThat(s.size(room, address(data))).isEmpty();
+
+        assertThat(s.adopt(room, address(data), wrongFile, sha, 1 << 20)).isTrue();
+        java.nio.file.Files.deleteIfExists(wrongFile);
+        try (InputStream in = s.open(room, address(data)).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        java.nio.file.Path again = java.nio.file.Files.createTempFile("keyroom-adopt-", ".bin");
+        java.nio.file.Files.write(again, data);
+        assertThat(s.adopt(room, address(data), again, sha, 1 << 20)).isFalse();
+        java.nio.file.Files.deleteIfExists(again);
+        assertThat(pendingParts()).isZero();
+    }
+
+    @Test
     void malformedAddress_isRefused() throws Exception {
         BlobStore s = store();
         assertThatThrownBy(() -> s.size(RoomId.random(Fixtures.RANDOM), "../../etc/passwd"))

@@ -20,6 +20,21 @@ public interface BlobStore {
     /** Stores the stream under {@code sha256Hex}; true when new, false when it was already there. */
     boolean put(RoomId room, String sha256Hex, InputStream body, long maxBytes);
 
+    /**
+     * Stores a file the caller wrote and hashed itself while writing it ({@code fileSha256}): the
+     * store may move it into place instead of copying and hashing it again. The address must be
+     * that hash (BAD_REQUEST otherwise). Afterwards the file may be gone; the caller deletes it if
+     * not. The default copies through {@link #put}, which hashes again.
+     */
+    default boolean adopt(RoomId room, String sha256Hex, java.nio.file.Path file, byte[] fileSha256, long maxBytes) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return put(room, sha256Hex, in, maxBytes);
+        } catch (java.io.IOException e) {
+            throw new dev.keyroom.core.error.KeyroomException(
+                    dev.keyroom.core.error.ErrorCode.INTERNAL, "cannot read the upload", e);
+        }
+    }
+
     /** The blob's size, if present. */
     Optional<Long> size(RoomId room, String sha256Hex);
 

@@ -18,12 +18,15 @@ public final class BlobService {
         this.maxBytes = maxBytes;
     }
 
-    /** Stores a blob; true when new. The bytes must hash to {@code sha256Hex}. */
-    public boolean put(User caller, RoomId room, String sha256Hex, InputStream body) {
+    /**
+     * Stores an upload the server spooled to {@code file} and hashed on the way ({@code
+     * fileSha256}); true when new. The address must be that hash.
+     */
+    public boolean put(User caller, RoomId room, String sha256Hex, java.nio.file.Path file, byte[] fileSha256) {
         if (!rooms.requireMember(caller, room).role().canWrite()) {
             throw KeyroomException.forbidden("readers cannot upload");
         }
-        return blobs.put(room, sha256Hex, body, maxBytes);
+        return blobs.adopt(room, sha256Hex, file, fileSha256, maxBytes);
     }
 
     public long size(User caller, RoomId room, String sha256Hex) {

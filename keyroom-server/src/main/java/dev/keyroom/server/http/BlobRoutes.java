@@ -4,9 +4,6 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.rooms.BlobService;
 import dev.keyroom.protocol.dto.Dto;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 
 /**
  * Blobs: {@code PUT/GET/HEAD /v1/rooms/{room}/blobs/{sha256}}. The upload arrives already spooled
@@ -46,11 +43,7 @@ public final class BlobRoutes {
         if (!(c.body() instanceof RequestBody.Spooled spooled)) {
             throw new KeyroomException(ErrorCode.BAD_REQUEST, "a blob upload needs a body");
         }
-        try (InputStream in = Files.newInputStream(spooled.file())) {
-            boolean created = blobs.put(c.caller(), c.room(), address, in);
-            return new Reply(created ? 201 : 200, new Dto.Blob(address, spooled.length()));
-        } catch (IOException e) {
-            throw new KeyroomException(ErrorCode.INTERNAL, "cannot read the spooled upload", e);
-        }
+        boolean created = blobs.put(c.caller(), c.room(), address, spooled.file(), spooled.sha256());
+        return new Reply(created ? 201 : 200, new Dto.Blob(address, spooled.length()));
     }
 }
