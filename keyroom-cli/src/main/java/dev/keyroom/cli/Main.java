@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             BlobCommand.class,
             DemoCommand.class,
+            AuditCommand.class,
         })
 public final class Main {
     /** Exit code for a refusal by the server or a failed check. */

@@ -372,6 +372,12 @@ public final class KeyroomClient implements AutoCloseable {
         return signKeys.computeIfAbsent(sender, e -> Base64Url.decode(user(e).signPub(), "sign_pub"));
     }
 
+    /** Audit entries after {@code afterSeq}, at most {@code limit} (admin). */
+    public List<dev.keyroom.protocol.audit.AuditChain.Entry> audit(long afterSeq, int limit) {
+        return call("GET", "/v1/audit?after=" + afterSeq + "&limit=" + limit, null, Dto.AuditEvents.class)
+                .events();
+    }
+
     /** The room's history retention: its own setting (null parts: the server's default) and what applies. */
     public Dto.Retention retention(RoomId room) {
         return call("GET", "/v1/rooms/" + room.value() + "/retention", null, Dto.Retention.class);

@@ -36,6 +36,27 @@ public record DataDir(Path root) {
         return root.resolve("blobs");
     }
 
+    /** The server's own signing key: it signs audit checkpoints. */
+    public Path serverIdentity() {
+        return root.resolve("server.identity");
+    }
+
+    /** The audit log and its signed checkpoints. */
+    public Path audit() {
+        return root.resolve("audit");
+    }
+
+    /** Reads the server's signing key, creating it (0600) on first use. */
+    public dev.keyroom.core.identity.Identity loadOrCreateServerIdentity(java.security.SecureRandom random)
+            throws IOException {
+        if (!Files.exists(serverIdentity())) {
+            try (dev.keyroom.core.identity.Identity fresh = dev.keyroom.core.identity.Identity.generate(random)) {
+                dev.keyroom.protocol.IdentityFile.write(serverIdentity(), fresh);
+            }
+        }
+        return dev.keyroom.protocol.IdentityFile.read(serverIdentity());
+    }
+
     public Path configFile() {
         return root.resolve("keyroom.yaml");
     }

@@ -87,6 +87,7 @@ public final class KeyroomServer implements AutoCloseable {
 
     private final Server jetty;
     private final Store store;
+    private final dev.keyroom.server.audit.FileAuditLog audit;
     private final URI uri;
     private final Optional<TlsReloader> tls;
     private final InflightBudget budget;
@@ -96,12 +97,14 @@ public final class KeyroomServer implements AutoCloseable {
     private KeyroomServer(
             Server jetty,
             Store store,
+            dev.keyroom.server.audit.FileAuditLog audit,
             URI uri,
             Optional<TlsReloader> tls,
             InflightBudget budget,
             MeterRegistry metrics) {
         this.jetty = jetty;
         this.store = store;
+        this.audit = audit;
         this.uri = uri;
         this.tls = tls;
         this.budget = budget;
@@ -114,6 +117,16 @@ public final class KeyroomServer implements AutoCloseable {
     }
 
     public static KeyroomServer start(ServerConfig config, Clock clock, SecureRandom random) throws Exception {
+        return start(config, clock, random, dev.keyroom.server.audit.FileAuditLog.FILES);
+    }
+
+    /** As above, with the audit log's files opened by {@code auditFiles} (tests inject failures). */
+    public static KeyroomServer start(
+            ServerConfig config,
+            Clock clock,
+            SecureRandom random,
+            dev.keyroom.server.audit.FileAuditLog.Opener auditFiles)
+            throws Exception {
         DataDir dir = new DataDir(config.dataDir());
         if (!dir.isInitialised()) {
             DataDir.Init init = dir.init(Optional.empty(), clock, random);
@@ -125,7 +138,20 @@ public final class KeyroomServer implements AutoCloseable {
         Optional<TlsMaterial> tls = config.tls() ? Optional.of(TlsMaterial.read(dir.tls())) : Optional.empty();
         Path spool = dir.spool();
 
-        Store store = SqliteStore.open(dir.database());
+        // The audit log owns the server's key from here and closes it with itself.
+        dev.keyroom.server.audit.FileAuditLog audit = dev.keyroom.server.audit.FileAuditLog.open(
+                dir.audit(),
+                dir.loadOrCreateServerIdentity(random),
+                clock,
+                dev.keyroom.server.audit.FileAuditLog.Settings.DEFAULT,
+                auditFiles);
+        Store store;
+        try {
+            store = SqliteStore.open(dir.database());
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
         try {
             MeterRegistry metrics = new SimpleMeterRegistry();
             ServerConfig.Limits limits = config.limits();
@@ -176,6 +202,7 @@ public final class KeyroomServer implements AutoCloseable {
                                     "primary"))
                     .register(router);
             new UserRoutes(users, rooms).register(router);
+            new dev.keyroom.server.http.AuditRoutes(audit).register(router);
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
             Bus bus = new InProcessBus();
@@ -234,7 +261,8 @@ public final class KeyroomServer implements AutoCloseable {
                     ids,
                     new ClientAddresses(config.trustedProxies()),
                     gate,
-                    spool);
+                    spool,
+                    audit);
             SizeLimitHandler ceiling =
                     new SizeLimitHandler(Math.max(limits.maxJsonBodyBytes(), limits.maxBlobBodyBytes()), -1);
             ceiling.setHandler(app);
@@ -297,9 +325,10 @@ public final class KeyroomServer implements AutoCloseable {
 
             String host = config.listenHost().contains(":") ? "[" + config.listenHost() + "]" : config.listenHost();
             URI uri = URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + connector.getLocalPort());
-            return new KeyroomServer(jetty, store, uri, reloader, budget, metrics);
+            return new KeyroomServer(jetty, store, audit, uri, reloader, budget, metrics);
         } catch (Exception | Error e) {
             store.close();
+            audit.close();
             throw e;
         }
     }
@@ -386,6 +415,7 @@ public final class KeyroomServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server failed", e);
         } finally {
+            audit.close();
             store.close();
         }
     }

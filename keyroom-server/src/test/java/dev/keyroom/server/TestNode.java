@@ -38,10 +38,16 @@ public final class TestNode implements AutoCloseable {
 
     /** Starts a node with the YAML configuration {@code yaml}; it listens on a free loopback port unless it says otherwise. */
     public static TestNode start(Path dir, String yaml) throws Exception {
+        return start(dir, yaml, dev.keyroom.server.audit.FileAuditLog.FILES);
+    }
+
+    /** As {@link #start(Path, String)}, with the audit log's files opened by {@code auditFiles}. */
+    public static TestNode start(Path dir, String yaml, dev.keyroom.server.audit.FileAuditLog.Opener auditFiles)
+            throws Exception {
         ConfigFile file =
                 ServerConfig.parse("listen: 127.0.0.1:0\n", "test").overriddenBy(ServerConfig.parse(yaml, "test"));
         ServerConfig cfg = ServerConfig.from(dir, file);
-        return new TestNode(KeyroomServer.start(cfg, Clock.system(), RANDOM), dir);
+        return new TestNode(KeyroomServer.start(cfg, Clock.system(), RANDOM, auditFiles), dir);
     }
 
     public URI uri() {

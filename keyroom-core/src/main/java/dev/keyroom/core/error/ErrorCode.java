@@ -18,7 +18,8 @@ public enum ErrorCode {
     INTERNAL("internal"),
     OVERLOADED("overloaded"),
     READ_ONLY_REPLICA("read_only_replica"),
-    AGENT_LOCKED("agent_locked");
+    AGENT_LOCKED("agent_locked"),
+    AUDIT_UNAVAILABLE("audit_unavailable");
 
     private final String wireName;
 

@@ -67,6 +67,9 @@ public final class Dto {
 
     public record RetentionSet(Integer retainCount, Integer retainDays) {}
 
+    /** A page of {@code GET /v1/audit}. */
+    public record AuditEvents(List<dev.keyroom.protocol.audit.AuditChain.Entry> events) {}
+
     public record Message(long seq, String sender, long epoch, String receivedAt, String envelope) {}
 
     public record Messages(List<Message> messages) {}

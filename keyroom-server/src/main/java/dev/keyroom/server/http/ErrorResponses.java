@@ -24,7 +24,7 @@ public final class ErrorResponses {
             case RATE_LIMITED -> 429;
             case HEADERS_TOO_LARGE -> 431;
             case INTERNAL -> 500;
-            case OVERLOADED, READ_ONLY_REPLICA -> 503;
+            case OVERLOADED, READ_ONLY_REPLICA, AUDIT_UNAVAILABLE -> 503;
         };
     }
 

@@ -50,6 +50,7 @@ public final class KeyroomHandler extends Handler.Abstract {
     private final ClientAddresses addresses;
     private final RequestGate gate;
     private final Path spoolDir;
+    private final dev.keyroom.core.port.AuditLog audit;
 
     public KeyroomHandler(
             Router router,
@@ -58,7 +59,8 @@ public final class KeyroomHandler extends Handler.Abstract {
             RequestIds ids,
             ClientAddresses addresses,
             RequestGate gate,
-            Path spoolDir) {
+            Path spoolDir,
+            dev.keyroom.core.port.AuditLog audit) {
         this.router = router;
         this.authenticator = authenticator;
         this.mode = mode;
@@ -66,6 +68,29 @@ public final class KeyroomHandler extends Handler.Abstract {
         this.addresses = addresses;
         this.gate = gate;
         this.spoolDir = spoolDir;
+        this.audit = audit;
+    }
+
+    /**
+     * What must be audited before it runs (LOG-4): every write and every secret read. Such a request
+     * gets a {@code started} entry once authenticated and before the route runs, so that while the
+     * log cannot be written it fails closed (503) without changing anything; its outcome is a second
+     * entry. A secret read whose outcome cannot be recorded is not served either.
+     */
+    static boolean mustAudit(String method, String path) {
+        if (path == null || !path.startsWith("/v1/")) {
+            return false;
+        }
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        return !read || SECRET_READ.matcher(path).matches();
+    }
+
+    private static final java.util.regex.Pattern SECRET_READ =
+            java.util.regex.Pattern.compile("^/v1/rooms/[^/]+/secrets/.+$");
+
+    /** Denials and authentication failures are audited too, whatever was asked (AZ-6, LOG-4). */
+    private static boolean isDenial(int status) {
+        return status == 401 || status == 403;
     }
 
     @Override
@@ -77,12 +102,18 @@ public final class KeyroomHandler extends Handler.Abstract {
         headers.put(RequestIds.HEADER, id);
         InetAddress client = addresses.resolve(request);
         String caller = "-";
+        User[] who = new User[1];
+        ErrorCode failed = ErrorCode.INTERNAL;
         int status;
         byte[] out;
         Reply.Stream stream = null;
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        boolean mustAudit = mustAudit(method, path);
         try {
             gate.admitAddress(client, headers);
-            Dispatched d = dispatch(request, headers, id);
+            Dispatched d = dispatch(
+                    request, headers, id, who, mustAudit ? (client == null ? "-" : client.getHostAddress()) : null);
             caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
             status = d.reply.status();
             if (d.reply.body() instanceof Reply.Stream s) {
@@ -92,6 +123,7 @@ public final class KeyroomHandler extends Handler.Abstract {
                 out = d.reply.body() == null ? null : Json.write(d.reply.body());
             }
         } catch (KeyroomException e) {
+            failed = e.code();
             status = ErrorResponses.status(e.code());
             out = ErrorResponses.body(e.code(), e.getMessage(), id);
             if (e.code() == ErrorCode.INTERNAL) {
@@ -101,6 +133,32 @@ public final class KeyroomHandler extends Handler.Abstract {
             status = 500;
             out = ErrorResponses.body(ErrorCode.INTERNAL, null, id);
             log.atError().addKeyValue("request_id", id).setCause(e).log("unexpected failure");
+        }
+        if (mustAudit || isDenial(status) || (status == 404 && who[0] != null)) {
+            try {
+                audit.record(new dev.keyroom.core.audit.AuditEvent(
+                        who[0] == null ? "-" : who[0].endpoint().value(),
+                        method,
+                        path,
+                        status < 400 ? String.valueOf(status) : status + " " + failed.wireName(),
+                        id,
+                        client == null ? "-" : client.getHostAddress()));
+            } catch (KeyroomException e) {
+                if (mustAudit && status < 400 && (method.equals("GET") || method.equals("HEAD"))) {
+                    // A secret read is not served without its outcome entry. (A write that ran has
+                    // its started entry, and its client is told what happened.)
+                    status = ErrorResponses.status(e.code());
+                    out = ErrorResponses.body(e.code(), "audit unavailable", id);
+                    if (stream != null && stream.in() != null) {
+                        try {
+                            stream.in().close();
+                        } catch (IOException ignored) {
+                            // nothing was sent from it
+                        }
+                    }
+                    stream = null;
+                }
+            }
         }
         response.setStatus(status);
         log.atInfo()
@@ -142,7 +200,8 @@ public final class KeyroomHandler extends Handler.Abstract {
         }
     }
 
-    private Dispatched dispatch(Request request, HttpFields.Mutable headers, String id) {
+    /** {@code auditFrom}: the client's address when the request must be audited before it runs. */
+    private Dispatched dispatch(Request request, HttpFields.Mutable headers, String id, User[] who, String auditFrom) {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
         if (path == null || !path.startsWith("/v1/")) {
@@ -164,6 +223,7 @@ public final class KeyroomHandler extends Handler.Abstract {
         try (InflightBudget.Reservation held = reservation.orElse(null);
                 RequestBody body = readBody(request, declared, cap, gate.isBlobRoute(method, path))) {
             User caller = authenticate(request, body);
+            who[0] = caller;
             if (caller.status() == UserStatus.LOCKED) {
                 throw new KeyroomException(ErrorCode.AGENT_LOCKED, "this identity is locked; an admin must unlock it");
             }
@@ -177,6 +237,10 @@ public final class KeyroomHandler extends Handler.Abstract {
                 if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                     throw new KeyroomException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "bodies must be application/json");
                 }
+            }
+            if (auditFrom != null) {
+                audit.record(new dev.keyroom.core.audit.AuditEvent(
+                        caller.endpoint().value(), method, path, "started", id, auditFrom));
             }
             Call call = new Call(f.params(), query(request.getHttpURI().getQuery()), body, caller, id);
             return new Dispatched(f.route().handler().apply(call), caller);

@@ -1,0 +1,91 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.protocol.IdentityFile;
+import dev.keyroom.protocol.audit.AuditChain;
+import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.server.DataDir;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "audit",
+        description = "The audit log: read it (admin), or verify a data directory's log offline.",
+        subcommands = {AuditCommand.Tail.class, AuditCommand.Verify.class})
+final class AuditCommand {
+    @Command(name = "tail", description = "Print audit entries after a sequence (admin).")
+    static final class Tail extends ClientCommand {
+        @Option(names = "--after", defaultValue = "0", description = "Print entries after this seq")
+        long after;
+
+        @Option(names = "--limit", defaultValue = "200", description = "At most this many (1 to 1000)")
+        int limit;
+
+        @Override
+        Printed run(KeyroomClient c) {
+            List<AuditChain.Entry> events = c.audit(after, limit);
+            List<String> lines = new ArrayList<>();
+            for (AuditChain.Entry e : events) {
+                lines.add(e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
+                        + e.outcome() + " " + e.remote() + " " + e.requestId());
+            }
+            return new Printed(new Dto.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
+        }
+    }
+
+    @Command(
+            name = "verify",
+            description = "Check a data directory's audit log offline: the hash chain, the sequence and the signed"
+                    + " checkpoints. Names the first bad entry; exit 1 if there is one.")
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, description = "The data directory")
+        Path data;
+
+        @Option(names = "--json", description = "Print the report as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            DataDir d = new DataDir(data);
+            byte[] key;
+            try (Identity server = IdentityFile.read(d.serverIdentity())) {
+                key = server.signPub();
+            }
+            AuditChain.Report report;
+            try (BufferedReader log = Files.newBufferedReader(d.audit().resolve("audit.log"), StandardCharsets.UTF_8);
+                    BufferedReader cps =
+                            Files.newBufferedReader(d.audit().resolve("checkpoints.log"), StandardCharsets.UTF_8)) {
+                report = AuditChain.verify(log, cps, key);
+            }
+            Output.print(
+                    spec,
+                    json,
+                    Map.of(
+                            "ok", report.ok(),
+                            "entries", report.entries(),
+                            "checkpoints", report.checkpoints(),
+                            "problem", report.problem().orElse("")),
+                    report.ok()
+                            ? "ok: " + report.entries() + " entries, " + report.checkpoints()
+                                    + " signed checkpoints verified"
+                            : "FAILED: " + report.problem().get() + " (" + report.entries()
+                                    + " entries verified before it)");
+            return report.ok() ? 0 : Main.EXIT_FAILED;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.keyroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyroom.server.DataDir;
+import dev.keyroom.server.KeyroomServer;
+import dev.keyroom.server.config.ConfigFile;
+import dev.keyroom.server.config.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LOG-4: {@code audit tail} reads the log; {@code audit verify} finds an edited, deleted or reordered entry on disk. */
+class AuditCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void tailShowsTheTrail_andVerifyNamesTheFirstBadEntryAfterTampering() throws Exception {
+        Path data = dir.resolve("data");
+        try (KeyroomServer server =
+                KeyroomServer.start(ServerConfig.from(data, ConfigFile.flags("127.0.0.1:0", null, null, null)))) {
+            String[] conn = {
+                "--server",
+                server.uri().toString(),
+                "--pin",
+                server.pin().orElseThrow(),
+                "--identity",
+                new DataDir(data).adminIdentity().toString()
+            };
+            for (String name : List.of("a", "b", "c")) {
+                assertThat(CliTest.run(MessagingCliTest.concat(new String[] {"room", "create", name}, conn))
+                                .code())
+                        .isZero();
+            }
+            CliTest.Result tail = CliTest.run(MessagingCliTest.concat(new String[] {"audit", "tail"}, conn));
+            assertThat(tail.code()).as(tail.err()).isZero();
+            assertThat(tail.out()).contains("POST /v1/rooms started").contains("POST /v1/rooms 201");
+        }
+
+        CliTest.Result ok = CliTest.run("audit", "verify", "--data", data.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("ok: 6 entries").contains("signed checkpoints verified");
+
+        Path log = new DataDir(data).audit().resolve("audit.log");
+        List<String> honest = Files.readAllLines(log);
+
+        List<String> edited = new ArrayList<>(honest);
+        edited.set(3, edited.get(3).replace("\"201\"", "\"403 forbidden\""));
+        Files.write(log, edited);
+        CliTest.Result e = CliTest.run("audit", "verify", "--data", data.toString());
+        assertThat(e.code()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(e.out()).startsWith("FAILED: entry 4:").contains("edited");
+
+        List<String> deleted = new ArrayList<>(honest);
+        deleted.remove(2);
+        Files.write(log, deleted);
+        assertThat(CliTest.run("audit", "verify", "--data", data.toString()).out())
+                .startsWith("FAILED: entry 3:");
+
+        List<String> reordered = new ArrayList<>(honest);
+        reordered.set(1, honest.get(2));
+        reordered.set(2, honest.get(1));
+        Files.write(log, reordered);
+        assertThat(CliTest.run("audit", "verify", "--data", data.toString()).out())
+                .startsWith("FAILED: entry 2:");
+
+        Files.write(log, honest.subList(0, 4));
+        assertThat(CliTest.run("audit", "verify", "--data", data.toString()).out())
+                .startsWith("FAILED: entry 5:")
+                .contains("cut from the end");
+    }
+}

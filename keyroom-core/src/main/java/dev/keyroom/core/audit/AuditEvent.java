@@ -1,0 +1,11 @@
+package dev.keyroom.core.audit;
+
+/**
+ * What an audit entry records (LOG-4): who ({@code actor}: an endpoint id or {@code -}), did what
+ * ({@code action}, e.g. {@code POST /v1/rooms/{room}/members}), to what ({@code resource}: the
+ * path), with what result ({@code outcome}: status and error code), under which request id, from
+ * which address. Never a secret value, a signature, a nonce or a key: callers pass none, and there
+ * is no field that could carry one.
+ */
+public record AuditEvent(
+        String actor, String action, String resource, String outcome, String requestId, String remote) {}

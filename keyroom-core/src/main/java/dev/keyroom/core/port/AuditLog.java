@@ -1,0 +1,23 @@
+package dev.keyroom.core.port;
+
+import dev.keyroom.core.audit.AuditEvent;
+
+/**
+ * The append-only, hash-chained audit log (LOG-4).
+ *
+ * <p>Guarantees: {@link #record} returns once the entry is written in order (handed to the
+ * operating system; made durable shortly after, in groups), so an entry that returned is in the
+ * log even if the process dies. It adds no fsync wait to the caller.
+ *
+ * <p>Errors: when the log cannot be written, or its queue stays full longer than a bounded time,
+ * {@link #record} and {@link #requireAvailable} raise {@code AUDIT_UNAVAILABLE}, and whatever
+ * needed the entry must fail closed.
+ */
+public interface AuditLog {
+
+    /** Records an event; returns once written. */
+    void record(AuditEvent event);
+
+    /** Raises {@code AUDIT_UNAVAILABLE} when a {@link #record} now would fail; checked before a write. */
+    void requireAvailable();
+}

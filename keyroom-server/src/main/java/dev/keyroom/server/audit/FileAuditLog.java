@@ -1,0 +1,417 @@
+package dev.keyroom.server.audit;
+
+import dev.keyroom.core.audit.AuditEvent;
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.Json;
+import dev.keyroom.protocol.audit.AuditChain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log in the data directory: {@code audit/audit.log} (entries) and {@code
+ * audit/checkpoints.log}, both 0600, in the format of {@link AuditChain}. One writer thread
+ * appends entries in the order they were queued and completes each caller once its bytes are
+ * written; a second thread fsyncs in the background and, every {@code checkpointEvery} entries or
+ * {@code checkpointInterval}, signs a checkpoint with the server's key. A write or sync failure
+ * puts the log in a failed state: from then on every {@link #record} raises {@code
+ * AUDIT_UNAVAILABLE} until the node is restarted on a writable disk.
+ */
+public final class FileAuditLog implements AuditLog, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FileAuditLog.class);
+
+    /** Bounds of the request path's wait. */
+    public record Settings(
+            int queueCapacity,
+            Duration enqueueWait,
+            Duration writeWait,
+            int checkpointEvery,
+            Duration checkpointInterval) {
+        public static final Settings DEFAULT =
+                new Settings(8192, Duration.ofMillis(250), Duration.ofSeconds(2), 1000, Duration.ofSeconds(60));
+    }
+
+    /** Opens the files the log writes; tests substitute a channel that fails on demand. */
+    @FunctionalInterface
+    public interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    public static final Opener FILES = f -> FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+
+    private record Pending(AuditEvent event, CompletableFuture<Void> written) {}
+
+    private final Path file;
+    private final Path checkpointFile;
+    private final Identity signer;
+    private final Clock clock;
+    private final Settings settings;
+    private final FileChannel channel;
+    private final FileChannel checkpoints;
+    private final BlockingQueue<Pending> queue;
+    private final Thread writer;
+    private final Thread syncer;
+    private final Object syncLock = new Object();
+    private volatile Throwable failure;
+    private volatile boolean closing;
+    private long lastSeq;
+    private String lastHash;
+    /** Written but not yet fsynced / not yet checkpointed; guarded by syncLock. */
+    private long writtenSeq;
+
+    private String writtenHash;
+    private long syncedSeq;
+    private String syncedHash;
+    private long checkpointedSeq;
+    private long lastCheckpointNanos = System.nanoTime();
+
+    private FileAuditLog(
+            Path dir, Identity signer, Clock clock, Settings settings, Opener opener, long lastSeq, String lastHash)
+            throws IOException {
+        this.file = dir.resolve("audit.log");
+        this.checkpointFile = dir.resolve("checkpoints.log");
+        this.signer = signer;
+        this.clock = clock;
+        this.settings = settings;
+        this.lastSeq = lastSeq;
+        this.lastHash = lastHash;
+        this.writtenSeq = lastSeq;
+        this.writtenHash = lastHash;
+        this.syncedSeq = lastSeq;
+        this.syncedHash = lastHash;
+        this.checkpointedSeq = lastSeq;
+        this.channel = opener.open(file);
+        this.checkpoints = opener.open(checkpointFile);
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.writer = Thread.ofPlatform().name("keyroom-audit-writer").daemon().unstarted(this::writeLoop);
+        this.syncer = Thread.ofPlatform().name("keyroom-audit-sync").daemon().unstarted(this::syncLoop);
+    }
+
+    /**
+     * Opens (creating) the log in {@code dir}, continuing its chain; it owns {@code signer} from
+     * then on and closes it with itself. An incomplete last line, left
+     * by a crash in the middle of a write, is cut off; a last entry whose hash does not match is
+     * refused (the node does not start on a log it cannot extend honestly).
+     */
+    public static FileAuditLog open(Path dir, Identity signer, Clock clock, Settings settings, Opener opener)
+            throws IOException {
+        FileAuditLog l;
+        try {
+            l = create(dir, signer, clock, settings, opener);
+        } catch (IOException | RuntimeException e) {
+            signer.close();
+            throw e;
+        }
+        l.writer.start();
+        l.syncer.start();
+        return l;
+    }
+
+    private static FileAuditLog create(Path dir, Identity signer, Clock clock, Settings settings, Opener opener)
+            throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        for (String name : List.of("audit.log", "checkpoints.log")) {
+            Path f = dir.resolve(name);
+            if (!Files.exists(f)) {
+                Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            cutIncompleteLastLine(f);
+        }
+        long seq = 0;
+        String hash = AuditChain.GENESIS;
+        String last = lastLine(dir.resolve("audit.log"));
+        if (last != null) {
+            try {
+                AuditChain.Entry e = AuditChain.parse(last);
+                seq = e.seq();
+                hash = e.hash();
+            } catch (AuditChain.FormatException e) {
+                throw new IOException("the last audit entry does not verify (" + e.getMessage()
+                        + "); run keyroom audit verify on this data directory");
+            }
+        }
+        return new FileAuditLog(dir, signer, clock, settings, opener, seq, hash);
+    }
+
+    @Override
+    public void record(AuditEvent event) {
+        requireAvailable();
+        Pending p = new Pending(event, new CompletableFuture<>());
+        try {
+            if (!queue.offer(p, settings.enqueueWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw unavailable("the audit queue stayed full", null);
+            }
+            p.written().get(settings.writeWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while auditing", e);
+        } catch (TimeoutException e) {
+            throw unavailable("the audit log did not write in time", e);
+        } catch (ExecutionException e) {
+            throw unavailable("the audit log cannot be written", e.getCause());
+        }
+    }
+
+    @Override
+    public void requireAvailable() {
+        if (failure != null) {
+            throw unavailable("the audit log cannot be written", failure);
+        }
+        if (closing) {
+            throw unavailable("the audit log is closing", null);
+        }
+    }
+
+    private static KeyroomException unavailable(String why, Throwable cause) {
+        return new KeyroomException(ErrorCode.AUDIT_UNAVAILABLE, "audit unavailable: " + why, cause);
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 511);
+            } catch (InterruptedException e) {
+                return;
+            }
+            writeBatch(batch);
+            batch.clear();
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        if (failure != null) {
+            for (Pending p : batch) {
+                p.written().completeExceptionally(failure);
+            }
+            return;
+        }
+        StringBuilder text = new StringBuilder(batch.size() * 256);
+        long seq = lastSeq;
+        String hash = lastHash;
+        String time = clock.now().toString();
+        for (Pending p : batch) {
+            AuditEvent e = p.event();
+            seq++;
+            String line = AuditChain.line(
+                    seq, time, e.actor(), e.action(), e.resource(), e.outcome(), e.requestId(), e.remote(), hash);
+            hash = line.substring(line.length() - 66, line.length() - 2);
+            text.append(line).append('\n');
+        }
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            for (Pending p : batch) {
+                p.written().completeExceptionally(e);
+            }
+            return;
+        }
+        lastSeq = seq;
+        lastHash = hash;
+        synchronized (syncLock) {
+            writtenSeq = seq;
+            writtenHash = hash;
+            syncLock.notifyAll();
+        }
+        for (Pending p : batch) {
+            p.written().complete(null);
+        }
+    }
+
+    private void syncLoop() {
+        while (true) {
+            long seq;
+            String hash;
+            synchronized (syncLock) {
+                try {
+                    if (writtenSeq == syncedSeq) {
+                        syncLock.wait(50);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                seq = writtenSeq;
+                hash = writtenHash;
+            }
+            if (seq != syncedSeq) {
+                try {
+                    channel.force(false);
+                    syncedSeq = seq;
+                    syncedHash = hash;
+                    maybeCheckpoint(seq, hash);
+                } catch (IOException | RuntimeException e) {
+                    fail(e);
+                }
+            }
+            if (closing && queue.isEmpty() && !writer.isAlive() && syncedSeq == writtenSeq) {
+                if (failure == null) {
+                    try {
+                        maybeCheckpoint(syncedSeq, syncedHash); // a clean stop always ends on a checkpoint
+                    } catch (IOException | RuntimeException e) {
+                        fail(e);
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    private void maybeCheckpoint(long seq, String hash) throws IOException {
+        boolean due = seq - checkpointedSeq >= settings.checkpointEvery()
+                || (seq > checkpointedSeq
+                        && System.nanoTime() - lastCheckpointNanos
+                                >= settings.checkpointInterval().toNanos())
+                || (closing && seq > checkpointedSeq);
+        if (!due) {
+            return;
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("seq", seq);
+        c.put("hash", hash);
+        c.put("time", clock.now().toString());
+        c.put("signature", Base64Url.encode(signer.sign(AuditChain.checkpointMessage(seq, hash))));
+        ByteBuffer bytes =
+                ByteBuffer.wrap((Json.mapper().writeValueAsString(c) + "\n").getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            checkpoints.write(bytes);
+        }
+        checkpoints.force(false);
+        checkpointedSeq = seq;
+        lastCheckpointNanos = System.nanoTime();
+    }
+
+    private void fail(Throwable e) {
+        if (failure == null) {
+            failure = e;
+            log.atError().setCause(e).log("the audit log cannot be written; requests that need audit now fail closed");
+        }
+    }
+
+    /** Entries with a seq above {@code afterSeq}, at most {@code limit}, read from the file. */
+    public List<AuditChain.Entry> after(long afterSeq, int limit) {
+        List<AuditChain.Entry> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null && out.size() < limit) {
+                AuditChain.Entry e = AuditChain.parse(line);
+                if (e.seq() > afterSeq) {
+                    out.add(e);
+                }
+            }
+        } catch (IOException | AuditChain.FormatException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "cannot read the audit log", e);
+        }
+        return out;
+    }
+
+    /** Last written seq (for metrics and tests). */
+    public long lastSeq() {
+        synchronized (syncLock) {
+            return writtenSeq;
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            writer.join(5000);
+            synchronized (syncLock) {
+                syncLock.notifyAll();
+            }
+            syncer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            channel.close();
+            checkpoints.close();
+        } catch (IOException e) {
+            log.atWarn().setCause(e).log("closing the audit log failed");
+        } finally {
+            signer.close();
+        }
+    }
+
+    private static String lastLine(Path f) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+            long end = raf.length();
+            if (end == 0) {
+                return null;
+            }
+            long pos = end - 1; // the final newline
+            while (pos > 0) {
+                raf.seek(pos - 1);
+                int b = raf.read();
+                if (b == '\n') {
+                    break;
+                }
+                pos--;
+            }
+            byte[] line = new byte[(int) (end - 1 - pos)];
+            raf.seek(pos);
+            raf.readFully(line);
+            return new String(line, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A crash in the middle of a write can leave a line without its newline; it never completed. */
+    private static void cutIncompleteLastLine(Path f) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            long end = raf.length();
+            long pos = end;
+            while (pos > 0) {
+                raf.seek(pos - 1);
+                if (raf.read() == '\n') {
+                    break;
+                }
+                pos--;
+            }
+            if (pos != end) {
+                log.atWarn()
+                        .addKeyValue("file", f.getFileName())
+                        .addKeyValue("bytes", end - pos)
+                        .log("cutting an incomplete last audit line left by a crash");
+                raf.setLength(pos);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.keyroom.server.http;
+
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.Access;
+import dev.keyroom.server.audit.FileAuditLog;
+
+/** {@code GET /v1/audit?after=SEQ&limit=N} (admin): the hash-chained audit entries in order. */
+public final class AuditRoutes {
+    public static final int MAX_LIMIT = 1000;
+    private final FileAuditLog audit;
+
+    public AuditRoutes(FileAuditLog audit) {
+        this.audit = audit;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "/v1/audit", c -> {
+            Access.requireAdmin(c.caller());
+            long after = c.longQuery("after").orElse(0L);
+            long limit = c.longQuery("limit").orElse(200L);
+            if (after < 0 || limit < 1 || limit > MAX_LIMIT) {
+                throw KeyroomException.badRequest("after must be 0 or more, limit 1 to " + MAX_LIMIT);
+            }
+            return Reply.ok(new dev.keyroom.protocol.dto.Dto.AuditEvents(audit.after(after, (int) limit)));
+        });
+    }
+}
