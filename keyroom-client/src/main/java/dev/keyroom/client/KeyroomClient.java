@@ -518,6 +518,80 @@ public final class KeyroomClient implements AutoCloseable {
                 identity, room, r.epoch(), key, plaintext, random, clock);
     }
 
+    // ---- the vault
+
+    /** A secret as read: its value (encrypted rooms: decrypted here) and where it came from. */
+    public record SecretValue(String name, long version, SecretBytes value, String createdBy, String createdAt)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            value.close();
+        }
+    }
+
+    private String secretPath(RoomId room, String name) {
+        try {
+            dev.keyroom.core.vault.VaultService.requireName(name);
+        } catch (dev.keyroom.core.error.KeyroomException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return "/v1/rooms/" + room.value() + "/secrets/" + name;
+    }
+
+    /**
+     * Writes the next version of a secret. {@code ifVersion} is the version the caller saw (0 for a
+     * new secret); a racing write makes this fail with 409. In encrypted rooms the value is sealed
+     * here under the room's current key, bound to room, name and the version being written, so the
+     * server never sees it. Returns the new version.
+     */
+    public long putSecret(RoomId room, String name, byte[] value, long ifVersion) {
+        Dto.Room r = room(room);
+        byte[] stored = r.policy().equals("encrypted")
+                ? dev.keyroom.protocol.envelope.SecretCrypto.seal(
+                        room, name, ifVersion + 1, r.epoch(), epochKey(room, r.epoch()), value, random)
+                : value;
+        return call(
+                        "PUT",
+                        secretPath(room, name),
+                        new Dto.SecretPut(Base64Url.encode(stored), ifVersion),
+                        Dto.SecretVersion.class)
+                .version();
+    }
+
+    /** Reads a secret (the latest version when {@code version} is empty), decrypting it in encrypted rooms. */
+    public SecretValue getSecret(RoomId room, String name, Optional<Long> version) {
+        Dto.Secret s = call(
+                "GET",
+                secretPath(room, name) + version.map(v -> "?version=" + v).orElse(""),
+                null,
+                Dto.Secret.class);
+        if (!s.name().equals(name) || version.isPresent() && s.version() != version.get()) {
+            throw new KeyroomApiException(
+                    200, dev.keyroom.core.error.ErrorCode.INTERNAL, "the server answered for another secret", null);
+        }
+        byte[] stored = Base64Url.decode(s.value(), "value");
+        byte[] plain = room(room).policy().equals("encrypted")
+                ? dev.keyroom.protocol.envelope.SecretCrypto.open(
+                        room,
+                        name,
+                        s.version(),
+                        epochKey(room, dev.keyroom.protocol.envelope.SecretCrypto.epoch(stored)),
+                        stored)
+                : stored;
+        return new SecretValue(s.name(), s.version(), SecretBytes.wrap(plain), s.createdBy(), s.createdAt());
+    }
+
+    /** The room's live secrets (not for agents). */
+    public List<Dto.SecretItem> secrets(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value() + "/secrets", null, Dto.Secrets.class)
+                .secrets();
+    }
+
+    /** Deletes a secret: a tombstone version. */
+    public void deleteSecret(RoomId room, String name) {
+        call("DELETE", secretPath(room, name), null, Void.class);
+    }
+
     // ---- blobs
 
     private static final int BLOB_SEGMENT = 1 << 20;

@@ -41,6 +41,11 @@ public record DataDir(Path root) {
         return root.resolve("server.identity");
     }
 
+    /** The at-rest keyring (SEC-2..SEC-4). */
+    public Path keyring() {
+        return root.resolve("keyring");
+    }
+
     /** The audit log and its signed checkpoints. */
     public Path audit() {
         return root.resolve("audit");

@@ -145,10 +145,13 @@ public final class KeyroomServer implements AutoCloseable {
                 clock,
                 dev.keyroom.server.audit.FileAuditLog.Settings.DEFAULT,
                 auditFiles);
+        java.util.concurrent.atomic.AtomicReference<dev.keyroom.core.vault.Keyring> keyring;
         Store store;
         try {
+            keyring = new java.util.concurrent.atomic.AtomicReference<>(
+                    dev.keyroom.core.vault.Keyring.loadOrCreate(dir.keyring(), random));
             store = SqliteStore.open(dir.database());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             audit.close();
             throw e;
         }
@@ -203,6 +206,16 @@ public final class KeyroomServer implements AutoCloseable {
                     .register(router);
             new UserRoutes(users, rooms).register(router);
             new dev.keyroom.server.http.AuditRoutes(audit).register(router);
+            new dev.keyroom.server.http.SecretRoutes(new dev.keyroom.core.vault.VaultService(
+                            store,
+                            rooms,
+                            clock,
+                            random,
+                            keyring::get,
+                            new dev.keyroom.core.vault.AgentLimits(
+                                    store, users, clock, dev.keyroom.core.vault.AgentLimits.Settings.DEFAULT),
+                            5))
+                    .register(router);
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
             Bus bus = new InProcessBus();

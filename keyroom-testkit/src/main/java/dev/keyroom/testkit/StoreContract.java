@@ -374,6 +374,68 @@ public abstract class StoreContract {
                 ErrorCode.NOT_FOUND);
     }
 
+    static dev.keyroom.core.vault.Keyring.Sealed sealed(long version) {
+        return new dev.keyroom.core.vault.Keyring.Sealed(1, new byte[12], new byte[] {(byte) version});
+    }
+
+    @Test
+    void secrets_compareAndSet_keepTheLastVersions_andTombstone() throws Exception {
+        Room room = newRoom();
+        assertThat(store.putSecret(
+                        room.id(), "db", Optional.of(0L), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3))
+                .isEqualTo(1);
+        assertCode(
+                () -> store.putSecret(
+                        room.id(), "db", Optional.of(0L), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3),
+                ErrorCode.CONFLICT);
+        for (long v = 2; v <= 5; v++) {
+            assertThat(store.putSecret(
+                            room.id(), "db", Optional.empty(), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3))
+                    .isEqualTo(v);
+        }
+        store = reopen(store);
+        assertThat(store.secret(room.id(), "db", Optional.of(2L))).isEmpty();
+        var latest = store.secret(room.id(), "db", Optional.empty()).orElseThrow();
+        assertThat(latest.version()).isEqualTo(5);
+        assertThat(latest.sealed().orElseThrow().ciphertext()).containsExactly(5);
+        assertThat(store.secrets(room.id()))
+                .extracting(dev.keyroom.core.vault.SecretInfo::name)
+                .containsExactly("db");
+
+        assertThat(store.deleteSecret(room.id(), "db", owner.endpoint(), Fixtures.T0, 3))
+                .isEqualTo(6);
+        assertThat(store.secret(room.id(), "db", Optional.empty()).orElseThrow().tombstone())
+                .isTrue();
+        assertThat(store.secrets(room.id())).isEmpty();
+        assertCode(() -> store.deleteSecret(room.id(), "db", owner.endpoint(), Fixtures.T0, 3), ErrorCode.NOT_FOUND);
+        assertThat(store.putSecret(
+                        room.id(), "db", Optional.of(0L), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3))
+                .isEqualTo(7);
+        assertCode(
+                () -> store.putSecret(
+                        dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM),
+                        "x",
+                        Optional.empty(),
+                        StoreContract::sealed,
+                        owner.endpoint(),
+                        Fixtures.T0,
+                        3),
+                ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void breaches_areCountedWithinTheWindow_andSurviveReopen() throws Exception {
+        EndpointId agent = Fixtures.user("bot", Role.AGENT).endpoint();
+        assertThat(store.recordBreach(agent, Fixtures.T0, Fixtures.T0.minusSeconds(7200)))
+                .isEqualTo(1);
+        store = reopen(store);
+        java.time.Instant later = Fixtures.T0.plusSeconds(3600);
+        assertThat(store.recordBreach(agent, later, later.minusSeconds(7200))).isEqualTo(2);
+        java.time.Instant muchLater = Fixtures.T0.plusSeconds(5 * 3600);
+        assertThat(store.recordBreach(agent, muchLater, muchLater.minusSeconds(7200)))
+                .isEqualTo(1);
+    }
+
     @Test
     void retention_dropsOldAndExcessMessages_butNeverReusesSequences() {
         Room room = newRoom();

@@ -89,6 +89,15 @@ public final class UserService {
         return target.withStatus(UserStatus.REVOKED);
     }
 
+    /** Locks an active user (the vault's harvesting defence); it stays locked across restarts until unlocked. */
+    public void lock(EndpointId endpoint) {
+        User target = store.findUser(endpoint).orElseThrow(KeyroomException::notFound);
+        if (target.status() == UserStatus.ACTIVE) {
+            store.setUserStatus(endpoint, UserStatus.LOCKED);
+            statusListener.statusChanged(endpoint, UserStatus.LOCKED);
+        }
+    }
+
     /** Lifts a lockout. A revoked user stays revoked. */
     public User unlock(User caller, EndpointId endpoint) {
         Access.requireAdmin(caller);

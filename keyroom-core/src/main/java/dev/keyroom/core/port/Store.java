@@ -107,6 +107,36 @@ public interface Store extends AutoCloseable {
             dev.keyroom.core.rooms.Retention effective,
             java.time.Instant now);
 
+    // ---- the vault
+
+    /**
+     * Writes the next version of a secret in one transaction: CONFLICT when {@code ifVersion} is given
+     * and is not the latest version (0: the secret must not exist or be deleted); {@code seal} makes
+     * the stored value for the version being written (its context names the version). Keeps the
+     * room's last {@code keep} versions of the name. NOT_FOUND without the room.
+     */
+    long putSecret(
+            RoomId room,
+            String name,
+            java.util.Optional<Long> ifVersion,
+            java.util.function.LongFunction<dev.keyroom.core.vault.Keyring.Sealed> seal,
+            EndpointId by,
+            java.time.Instant at,
+            int keep);
+
+    /** Writes a tombstone version; NOT_FOUND when the name has no live version. */
+    long deleteSecret(RoomId room, String name, EndpointId by, java.time.Instant at, int keep);
+
+    /** A version of a secret (the latest when empty), tombstones included. */
+    java.util.Optional<dev.keyroom.core.vault.StoredSecret> secret(
+            RoomId room, String name, java.util.Optional<Long> version);
+
+    /** The room's live secrets (latest version not a tombstone), by name. */
+    List<dev.keyroom.core.vault.SecretInfo> secrets(RoomId room);
+
+    /** Records a breach of an agent's read limit and returns how many it has since {@code since}. */
+    int recordBreach(EndpointId agent, java.time.Instant at, java.time.Instant since);
+
     /** Messages with a sequence above {@code afterSeq}, in order, at most {@code limit}. */
     List<dev.keyroom.core.rooms.StoredMessage> messagesAfter(RoomId room, long afterSeq, int limit);
 

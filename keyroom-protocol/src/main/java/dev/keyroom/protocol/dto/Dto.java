@@ -67,6 +67,16 @@ public final class Dto {
 
     public record RetentionSet(Integer retainCount, Integer retainDays) {}
 
+    public record SecretPut(String value, Long ifVersion) {}
+
+    public record SecretVersion(String name, long version) {}
+
+    public record Secret(String name, long version, String value, String createdBy, String createdAt) {}
+
+    public record SecretItem(String name, long version, String updatedAt) {}
+
+    public record Secrets(List<SecretItem> secrets) {}
+
     /** A page of {@code GET /v1/audit}. */
     public record AuditEvents(List<dev.keyroom.protocol.audit.AuditChain.Entry> events) {}
 

@@ -7,15 +7,8 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * Sealing and opening of room messages. The message key is derived from the room's epoch key by
@@ -96,21 +89,7 @@ public final class MessageCrypto {
     }
 
     private static byte[] aead(int mode, SecretBytes roomKey, byte[] nonce, byte[] aad, byte[] input) {
-        byte[] ikm = roomKey.unsafeBytes();
-        byte[] key = new byte[32];
-        try {
-            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-            hkdf.init(new HKDFParameters(ikm, null, MESSAGE_KEY_INFO));
-            hkdf.generateBytes(key, 0, key.length);
-            Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-            c.init(mode, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
-            c.updateAAD(aad);
-            return c.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new KeyroomException(ErrorCode.BAD_REQUEST, "message does not decrypt for this room and epoch");
-        } finally {
-            Arrays.fill(ikm, (byte) 0);
-            Arrays.fill(key, (byte) 0);
-        }
+        return RoomAead.apply(
+                mode, roomKey, MESSAGE_KEY_INFO, nonce, aad, input, "message does not decrypt for this room and epoch");
     }
 }

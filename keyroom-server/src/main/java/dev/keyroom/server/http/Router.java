@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Maps a method and a raw path to a route. Patterns are literal segments and {@code {name}}
- * captures of one segment. Every route is declared with its access: only the health check is
+ * Maps a method and a raw path to a route. Patterns are literal segments, {@code {name}}
+ * captures of one segment, and a last {@code {name...}} that captures the rest of the path (one or
+ * more non-empty segments, joined by {@code /}). Every route is declared with its access: only the health check is
  * public, everything else needs an authenticated caller (deny by default, AZ-5, AUTH-6).
  */
 public final class Router {
@@ -64,12 +65,24 @@ public final class Router {
     }
 
     private static Map<String, String> bind(String[] pattern, String[] path) {
-        if (pattern.length != path.length) {
+        boolean rest = pattern.length > 0 && pattern[pattern.length - 1].endsWith("...}");
+        if (rest ? path.length < pattern.length : pattern.length != path.length) {
             return null;
         }
         Map<String, String> params = new HashMap<>();
         for (int i = 0; i < pattern.length; i++) {
             String p = pattern[i];
+            if (rest && i == pattern.length - 1) {
+                for (int j = i; j < path.length; j++) {
+                    if (path[j].isEmpty()) {
+                        return null;
+                    }
+                }
+                params.put(
+                        p.substring(1, p.length() - 4),
+                        String.join("/", java.util.Arrays.copyOfRange(path, i, path.length)));
+                return params;
+            }
             if (p.startsWith("{") && p.endsWith("}")) {
                 if (path[i].isEmpty()) {
                     return null;

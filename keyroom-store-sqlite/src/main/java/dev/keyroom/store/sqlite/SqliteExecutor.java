@@ -43,8 +43,12 @@ final class SqliteExecutor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteExecutor.class);
 
     /** Schema migrations, applied in order, each once, each in its own transaction. */
-    static final List<String> MIGRATIONS =
-            List.of("V001__users_rooms.sql", "V002__bans.sql", "V003__messages.sql", "V004__room_retention.sql");
+    static final List<String> MIGRATIONS = List.of(
+            "V001__users_rooms.sql",
+            "V002__bans.sql",
+            "V003__messages.sql",
+            "V004__room_retention.sql",
+            "V005__secrets.sql");
 
     @FunctionalInterface
     interface Work<T> {

@@ -18,6 +18,9 @@ import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomPolicy;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.core.rooms.StoredMessage;
+import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.StoredSecret;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -341,6 +344,148 @@ public final class SqliteStore implements Store {
                     receivedAt.toEpochMilli());
             prune(c, room, seq, keep, receivedAt);
             return seq;
+        });
+    }
+
+    // ---- the vault
+
+    @Override
+    public long putSecret(
+            RoomId room,
+            String name,
+            Optional<Long> ifVersion,
+            java.util.function.LongFunction<Keyring.Sealed> seal,
+            EndpointId by,
+            Instant at,
+            int keep) {
+        return db.write(c -> {
+            if (!exists(c, "SELECT 1 FROM rooms WHERE room_id = ?", room.value())) {
+                throw KeyroomException.notFound();
+            }
+            long[] latest = latestSecret(c, room, name);
+            long current = latest[0];
+            boolean live = current > 0 && latest[1] == 0;
+            if (ifVersion.isPresent() && ifVersion.get() != (live ? current : 0)) {
+                throw KeyroomException.conflict(
+                        "the secret is at version " + (live ? current : 0) + ", not " + ifVersion.get());
+            }
+            long next = current + 1;
+            Keyring.Sealed sealed = seal.apply(next);
+            update(
+                    c,
+                    "INSERT INTO secrets (room_id, name, version, key_id, nonce, ciphertext, tombstone, created_by,"
+                            + " created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                    room.value(),
+                    name,
+                    next,
+                    sealed.keyId(),
+                    sealed.nonce(),
+                    sealed.ciphertext(),
+                    by.value(),
+                    at.toEpochMilli());
+            pruneVersions(c, room, name, next, keep);
+            return next;
+        });
+    }
+
+    @Override
+    public long deleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) {
+        return db.write(c -> {
+            long[] latest = latestSecret(c, room, name);
+            if (latest[0] == 0 || latest[1] == 1) {
+                throw KeyroomException.notFound();
+            }
+            long next = latest[0] + 1;
+            update(
+                    c,
+                    "INSERT INTO secrets (room_id, name, version, tombstone, created_by, created_at)"
+                            + " VALUES (?, ?, ?, 1, ?, ?)",
+                    room.value(),
+                    name,
+                    next,
+                    by.value(),
+                    at.toEpochMilli());
+            pruneVersions(c, room, name, next, keep);
+            return next;
+        });
+    }
+
+    /** {latest version or 0, 1 if it is a tombstone}. */
+    private static long[] latestSecret(Connection c, RoomId room, String name) throws SQLException {
+        return first(
+                        c,
+                        "SELECT version, tombstone FROM secrets WHERE room_id = ? AND name = ?"
+                                + " ORDER BY version DESC LIMIT 1",
+                        rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                        room.value(),
+                        name)
+                .orElse(new long[] {0, 0});
+    }
+
+    private static void pruneVersions(Connection c, RoomId room, String name, long latest, int keep)
+            throws SQLException {
+        update(
+                c,
+                "DELETE FROM secrets WHERE room_id = ? AND name = ? AND version <= ?",
+                room.value(),
+                name,
+                latest - keep);
+    }
+
+    @Override
+    public Optional<StoredSecret> secret(RoomId room, String name, Optional<Long> version) {
+        String cols = "SELECT name, version, key_id, nonce, ciphertext, tombstone, created_by, created_at FROM secrets";
+        return db.read(c -> version.isPresent()
+                ? first(
+                        c,
+                        cols + " WHERE room_id = ? AND name = ? AND version = ?",
+                        SqliteStore::storedSecret,
+                        room.value(),
+                        name,
+                        version.get())
+                : first(
+                        c,
+                        cols + " WHERE room_id = ? AND name = ? ORDER BY version DESC LIMIT 1",
+                        SqliteStore::storedSecret,
+                        room.value(),
+                        name));
+    }
+
+    private static StoredSecret storedSecret(ResultSet rs) throws SQLException {
+        boolean tombstone = rs.getInt(6) == 1;
+        return new StoredSecret(
+                rs.getString(1),
+                rs.getLong(2),
+                tombstone
+                        ? Optional.empty()
+                        : Optional.of(new Keyring.Sealed(rs.getInt(3), rs.getBytes(4), rs.getBytes(5))),
+                new EndpointId(rs.getString(7)),
+                Instant.ofEpochMilli(rs.getLong(8)));
+    }
+
+    @Override
+    public List<SecretInfo> secrets(RoomId room) {
+        return db.read(c -> all(
+                c,
+                "SELECT s.name, s.version, s.created_at FROM secrets s WHERE s.room_id = ? AND s.tombstone = 0"
+                        + " AND s.version = (SELECT max(version) FROM secrets t WHERE t.room_id = s.room_id"
+                        + " AND t.name = s.name) ORDER BY s.name",
+                rs -> new SecretInfo(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))),
+                room.value()));
+    }
+
+    @Override
+    public int recordBreach(EndpointId agent, Instant at, Instant since) {
+        return db.write(c -> {
+            update(c, "INSERT INTO agent_breaches (endpoint, at) VALUES (?, ?)", agent.value(), at.toEpochMilli());
+            update(c, "DELETE FROM agent_breaches WHERE endpoint = ? AND at < ?", agent.value(), since.toEpochMilli());
+            return first(
+                            c,
+                            "SELECT count(*) FROM agent_breaches WHERE endpoint = ? AND at >= ?",
+                            rs -> rs.getInt(1),
+                            agent.value(),
+                            since.toEpochMilli())
+                    .orElse(0);
         });
     }
 

@@ -1,0 +1,238 @@
+package dev.keyroom.server.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.protocol.audit.AuditChain;
+import dev.keyroom.server.DataDir;
+import dev.keyroom.server.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** AZ-6, DOS-7, SEC-2, SEC-5: the vault against agents that harvest, outsiders, racing writers and a stolen disk. */
+class VaultAttackTest {
+    @TempDir
+    Path dir;
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(KeyroomClient c, RoomId room, String name) {
+        try (KeyroomClient.SecretValue v = c.getSecret(room, name, Optional.empty())) {
+            return new String(v.value().unsafeBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static int status(Runnable r) {
+        return catchThrowableOfType(KeyroomApiException.class, r::run).status();
+    }
+
+    @Test
+    void anAgentCannotList_anOutsiderGets404_andAReaderCannotWrite() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
+            Identity botId = node.register("bot", Role.AGENT);
+            Identity readerId = node.register("reader", Role.MEMBER);
+            KeyroomClient outsider = node.client(node.register("eve", Role.MEMBER));
+            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
+            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
+            alice.invite(room, readerId.endpoint(), RoomRole.READER);
+            alice.putSecret(room, "db/password", utf8("s3cret"), 0);
+
+            KeyroomClient bot = node.client(botId);
+            assertThat(status(() -> bot.secrets(room))).isEqualTo(403);
+            assertThat(text(bot, room, "db/password")).isEqualTo("s3cret");
+            assertThat(alice.secrets(room)).extracting(s -> s.name()).containsExactly("db/password");
+
+            assertThat(status(() -> outsider.getSecret(room, "db/password", Optional.empty())))
+                    .isEqualTo(404);
+            assertThat(status(() -> outsider.secrets(room))).isEqualTo(404);
+            KeyroomClient reader = node.client(readerId);
+            assertThat(text(reader, room, "db/password")).isEqualTo("s3cret");
+            assertThat(status(() -> reader.putSecret(room, "db/password", utf8("mine"), 1)))
+                    .isEqualTo(403);
+            assertThat(catchThrowableOfType(
+                            IllegalArgumentException.class, () -> alice.putSecret(room, "a/../b", utf8("x"), 0)))
+                    .hasMessageContaining("'..'");
+            assertThat(alice.exchange(
+                                    "PUT",
+                                    "/v1/rooms/" + room.value() + "/secrets/bad%20name",
+                                    utf8("{\"value\":\"eA\",\"if_version\":0}"))
+                            .status())
+                    .isEqualTo(400);
+            assertThat(catchThrowableOfType(
+                            IllegalArgumentException.class, () -> alice.putSecret(room, "bad name", utf8("x"), 0)))
+                    .hasMessageContaining("secret names");
+        }
+    }
+
+    @Test
+    void aRacingWriteLosesOnIfVersion_versionsAreKeptToFive_andDeletesAreTombstones() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
+            Identity bobId = node.register("bob", Role.MEMBER);
+            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
+            alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+            KeyroomClient bob = node.client(bobId);
+
+            assertThat(alice.putSecret(room, "token", utf8("v1"), 0)).isEqualTo(1);
+            KeyroomApiException lost =
+                    catchThrowableOfType(KeyroomApiException.class, () -> bob.putSecret(room, "token", utf8("b"), 0));
+            assertThat(lost.status()).isEqualTo(409);
+            assertThat(bob.putSecret(room, "token", utf8("v2"), 1)).isEqualTo(2);
+            for (int v = 3; v <= 7; v++) {
+                alice.putSecret(room, "token", utf8("v" + v), v - 1);
+            }
+            assertThat(text(alice, room, "token")).isEqualTo("v7");
+            assertThat(status(() -> alice.getSecret(room, "token", Optional.of(2L))))
+                    .isEqualTo(404);
+            try (KeyroomClient.SecretValue v3 = alice.getSecret(room, "token", Optional.of(3L))) {
+                assertThat(v3.value().unsafeBytes()).isEqualTo(utf8("v3"));
+                assertThat(v3.toString()).doesNotContain("v3").contains("REDACTED");
+            }
+
+            alice.deleteSecret(room, "token");
+            assertThat(status(() -> alice.getSecret(room, "token", Optional.empty())))
+                    .isEqualTo(404);
+            assertThat(alice.secrets(room)).isEmpty();
+            assertThat(status(() -> alice.deleteSecret(room, "token"))).isEqualTo(404);
+            assertThat(alice.putSecret(room, "token", utf8("again"), 0)).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void aHarvestingAgentIsLocked_staysLockedAcrossARestart_untilAnAdminUnlocksIt() throws Exception {
+        Identity botId;
+        RoomId room;
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
+            botId = node.register("bot", Role.AGENT);
+            room = RoomId.parse(alice.createRoom("ops").roomId());
+            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
+            for (int i = 1; i <= 6; i++) {
+                alice.putSecret(room, "s" + i, utf8("value" + i), 0);
+            }
+            KeyroomClient bot = node.client(botId);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(text(bot, room, "s" + i)).isEqualTo("value" + i);
+            }
+            assertThat(text(bot, room, "s1")).isEqualTo("value1"); // the same secret again is not a new one
+            KeyroomApiException first = catchThrowableOfType(KeyroomApiException.class, () -> text(bot, room, "s4"));
+            assertThat(first.status()).isEqualTo(429);
+            KeyroomApiException second = catchThrowableOfType(KeyroomApiException.class, () -> text(bot, room, "s5"));
+            assertThat(second.status()).isEqualTo(403);
+            assertThat(second.code()).isEqualTo(ErrorCode.AGENT_LOCKED);
+            assertThat(status(() -> text(bot, room, "s1"))).isEqualTo(403);
+        }
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient bot = node.client(botId);
+            KeyroomApiException still = catchThrowableOfType(KeyroomApiException.class, () -> bot.me());
+            assertThat(still.code()).isEqualTo(ErrorCode.AGENT_LOCKED);
+
+            node.admin.unlock(botId.endpoint());
+            assertThat(bot.me().status()).isEqualTo("active");
+
+            List<AuditChain.Entry> log = Files.readAllLines(
+                            new DataDir(dir).audit().resolve("audit.log"))
+                    .stream()
+                    .map(l -> {
+                        try {
+                            return AuditChain.parse(l);
+                        } catch (AuditChain.FormatException e) {
+                            throw new AssertionError(e);
+                        }
+                    })
+                    .toList();
+            assertThat(log)
+                    .anySatisfy(e -> assertThat(e.outcome()).isEqualTo("429 rate_limited"))
+                    .anySatisfy(e -> assertThat(e.outcome()).isEqualTo("403 agent_locked"));
+        }
+    }
+
+    @Test
+    void aStolenDatabaseHoldsNoSecretValue_andAMovedRowIsReportedNotServed() throws Exception {
+        String clearValue = "correct-horse-battery-staple-cleartext";
+        String e2eValue = "correct-horse-battery-staple-encrypted";
+        RoomId clear;
+        RoomId e2e;
+        Identity aliceId;
+        try (TestNode node = TestNode.start(dir)) {
+            aliceId = node.register("alice", Role.MEMBER);
+            KeyroomClient alice = node.client(aliceId);
+            clear = RoomId.parse(alice.createCleartextRoom("plain").roomId());
+            e2e = RoomId.parse(alice.createRoom("sealed").roomId());
+            alice.putSecret(clear, "a", utf8(clearValue), 0);
+            alice.putSecret(clear, "b", utf8("the other one"), 0);
+            alice.putSecret(e2e, "k", utf8(e2eValue), 0);
+            assertThat(text(alice, clear, "a")).isEqualTo(clearValue);
+            assertThat(text(alice, e2e, "k")).isEqualTo(e2eValue);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals("keyring"))
+                    .toList();
+        }
+        for (Path f : files) {
+            String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            for (String v : List.of(clearValue, e2eValue)) {
+                assertThat(bytes).as(f.toString()).doesNotContain(v);
+                assertThat(bytes)
+                        .as(f.toString())
+                        .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(utf8(v)));
+            }
+        }
+
+        // An insider moves secret a's sealed value into secret b's row.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + new DataDir(dir).database())) {
+            byte[] nonce;
+            byte[] ct;
+            int key;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT key_id, nonce, ciphertext FROM secrets WHERE room_id = ? AND name = 'a'")) {
+                ps.setString(1, clear.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    key = rs.getInt(1);
+                    nonce = rs.getBytes(2);
+                    ct = rs.getBytes(3);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE secrets SET key_id = ?, nonce = ?, ciphertext = ? WHERE room_id = ? AND name = 'b'")) {
+                ps.setInt(1, key);
+                ps.setBytes(2, nonce);
+                ps.setBytes(3, ct);
+                ps.setString(4, clear.value());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient alice = node.client(aliceId);
+            KeyroomApiException refused =
+                    catchThrowableOfType(KeyroomApiException.class, () -> text(alice, clear, "b"));
+            assertThat(refused.status()).isEqualTo(500);
+            assertThat(refused.getMessage()).doesNotContain(clearValue);
+            assertThat(text(alice, clear, "a")).isEqualTo(clearValue);
+        }
+    }
+}
