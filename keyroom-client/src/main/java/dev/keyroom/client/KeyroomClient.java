@@ -592,6 +592,27 @@ public final class KeyroomClient implements AutoCloseable {
         call("DELETE", secretPath(room, name), null, Void.class);
     }
 
+    // ---- the keyring (admin)
+
+    public Dto.KeyringStatus keyringStatus() {
+        return call("GET", "/v1/keyring", null, Dto.KeyringStatus.class);
+    }
+
+    /** Adds a key that new writes use at once. */
+    public Dto.KeyringStatus rotateKeyring() {
+        return call("POST", "/v1/keyring/rotate", null, Dto.KeyringStatus.class);
+    }
+
+    /** Starts re-sealing items under older keys with the current one, in the background. */
+    public Dto.KeyringStatus rewrapKeyring() {
+        return call("POST", "/v1/keyring/rewrap", null, Dto.KeyringStatus.class);
+    }
+
+    /** Removes a key that no item uses any more. */
+    public Dto.KeyringStatus retireKey(int id) {
+        return call("DELETE", "/v1/keyring/keys/" + id, null, Dto.KeyringStatus.class);
+    }
+
     // ---- blobs
 
     private static final int BLOB_SEGMENT = 1 << 20;

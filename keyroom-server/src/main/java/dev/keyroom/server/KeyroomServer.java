@@ -206,6 +206,9 @@ public final class KeyroomServer implements AutoCloseable {
                     .register(router);
             new UserRoutes(users, rooms).register(router);
             new dev.keyroom.server.http.AuditRoutes(audit).register(router);
+            new dev.keyroom.server.http.KeyringRoutes(new dev.keyroom.core.vault.KeyringService(
+                            store, dir.keyring(), keyring, random, Thread.ofVirtual()::start))
+                    .register(router);
             new dev.keyroom.server.http.SecretRoutes(new dev.keyroom.core.vault.VaultService(
                             store,
                             rooms,

@@ -134,6 +134,21 @@ public interface Store extends AutoCloseable {
     /** The room's live secrets (latest version not a tombstone), by name. */
     List<dev.keyroom.core.vault.SecretInfo> secrets(RoomId room);
 
+    /** How many stored items each keyring key seals (SEC-3). */
+    java.util.Map<Integer, Long> sealedItemsByKey();
+
+    /** A sealed secret version, for re-wrapping. */
+    record SealedRow(RoomId room, String name, long version, dev.keyroom.core.vault.Keyring.Sealed sealed) {}
+
+    /** Up to {@code limit} secret versions sealed under a key other than {@code keyId}. */
+    List<SealedRow> sealedNotUnder(int keyId, int limit);
+
+    /**
+     * Replaces a version's sealed value if it is still {@code expected} (same key and nonce); false
+     * when it changed or went meanwhile.
+     */
+    boolean reseal(SealedRow expected, dev.keyroom.core.vault.Keyring.Sealed replacement);
+
     /** Records a breach of an agent's read limit and returns how many it has since {@code since}. */
     int recordBreach(EndpointId agent, java.time.Instant at, java.time.Instant since);
 

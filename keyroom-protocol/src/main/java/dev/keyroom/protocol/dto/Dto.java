@@ -77,6 +77,11 @@ public final class Dto {
 
     public record Secrets(List<SecretItem> secrets) {}
 
+    public record KeyringKey(int id, long items, boolean current) {}
+
+    public record KeyringStatus(
+            int current, List<KeyringKey> keys, boolean rewrapping, long rewrapped, long unreadable) {}
+
     /** A page of {@code GET /v1/audit}. */
     public record AuditEvents(List<dev.keyroom.protocol.audit.AuditChain.Entry> events) {}
 

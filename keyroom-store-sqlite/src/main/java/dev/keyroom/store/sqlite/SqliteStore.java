@@ -475,6 +475,47 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public java.util.Map<Integer, Long> sealedItemsByKey() {
+        java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+        db.read(c -> all(c, "SELECT key_id, count(*) FROM secrets WHERE key_id IS NOT NULL GROUP BY key_id", rs ->
+                        new long[] {rs.getLong(1), rs.getLong(2)}))
+                .forEach(r -> out.put((int) r[0], r[1]));
+        return out;
+    }
+
+    @Override
+    public List<SealedRow> sealedNotUnder(int keyId, int limit) {
+        return db.read(c -> all(
+                c,
+                "SELECT room_id, name, version, key_id, nonce, ciphertext FROM secrets"
+                        + " WHERE key_id IS NOT NULL AND key_id <> ? LIMIT ?",
+                rs -> new SealedRow(
+                        new RoomId(rs.getString(1)),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        new Keyring.Sealed(rs.getInt(4), rs.getBytes(5), rs.getBytes(6))),
+                keyId,
+                limit));
+    }
+
+    @Override
+    public boolean reseal(SealedRow expected, Keyring.Sealed replacement) {
+        return db.write(c -> update(
+                        c,
+                        "UPDATE secrets SET key_id = ?, nonce = ?, ciphertext = ?"
+                                + " WHERE room_id = ? AND name = ? AND version = ? AND key_id = ? AND nonce = ?",
+                        replacement.keyId(),
+                        replacement.nonce(),
+                        replacement.ciphertext(),
+                        expected.room().value(),
+                        expected.name(),
+                        expected.version(),
+                        expected.sealed().keyId(),
+                        expected.sealed().nonce())
+                == 1);
+    }
+
+    @Override
     public int recordBreach(EndpointId agent, Instant at, Instant since) {
         return db.write(c -> {
             update(c, "INSERT INTO agent_breaches (endpoint, at) VALUES (?, ?)", agent.value(), at.toEpochMilli());

@@ -1,0 +1,136 @@
+package dev.keyroom.core.vault;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.Access;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.port.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Keyring operations without downtime (SEC-3), admin only. {@link #rotate} writes a keyring with a
+ * new current key to the file, atomically, then swaps it in: writes after that use it at once,
+ * reads of older items still open under their keys. {@link #rewrap} re-seals, in the background and
+ * in batches, every item still under an older key; it is resumable (it works from what the store
+ * says is left) and harmless to race with writes (each re-seal is a compare-and-set). {@link
+ * #retire} removes a key only when nothing is sealed under it.
+ */
+public final class KeyringService {
+    static final int BATCH = 200;
+
+    /** Keys, which is current, how many items each seals, and whether a re-wrap is running. */
+    public record Status(
+            int current,
+            Map<Integer, Long> itemsByKey,
+            java.util.Set<Integer> keys,
+            boolean rewrapping,
+            long rewrapped,
+            long unreadable) {}
+
+    private final Store store;
+    private final Path file;
+    private final AtomicReference<Keyring> keyring;
+    private final SecureRandom random;
+    private final Executor background;
+    private final AtomicBoolean rewrapping = new AtomicBoolean();
+    private final AtomicLong rewrapped = new AtomicLong();
+    private final AtomicLong unreadable = new AtomicLong();
+
+    public KeyringService(
+            Store store, Path file, AtomicReference<Keyring> keyring, SecureRandom random, Executor background) {
+        this.store = store;
+        this.file = file;
+        this.keyring = keyring;
+        this.random = random;
+        this.background = background;
+    }
+
+    public Status status(User caller) {
+        Access.requireAdmin(caller);
+        Keyring k = keyring.get();
+        return new Status(
+                k.current(), store.sealedItemsByKey(), k.ids(), rewrapping.get(), rewrapped.get(), unreadable.get());
+    }
+
+    public synchronized Status rotate(User caller) {
+        Access.requireAdmin(caller);
+        replace(keyring.get().rotated(random));
+        return status(caller);
+    }
+
+    public synchronized Status retire(User caller, int keyId) {
+        Access.requireAdmin(caller);
+        long using = store.sealedItemsByKey().getOrDefault(keyId, 0L);
+        if (using > 0) {
+            throw KeyroomException.conflict("key " + keyId + " still seals " + using + " items; run a rewrap first");
+        }
+        replace(keyring.get().without(keyId));
+        return status(caller);
+    }
+
+    private void replace(Keyring next) {
+        try {
+            next.write(file, true);
+        } catch (IOException e) {
+            next.close();
+            throw new KeyroomException(ErrorCode.INTERNAL, "cannot write the keyring", e);
+        }
+        keyring.set(next);
+    }
+
+    /** Starts re-sealing everything under older keys, unless a re-wrap is running already. */
+    public Status rewrap(User caller) {
+        Access.requireAdmin(caller);
+        if (rewrapping.compareAndSet(false, true)) {
+            background.execute(() -> {
+                try {
+                    rewrapAll();
+                } finally {
+                    rewrapping.set(false);
+                }
+            });
+        }
+        return status(caller);
+    }
+
+    /** Re-seals in batches until nothing is left under an older key. */
+    void rewrapAll() {
+        while (true) {
+            Keyring k = keyring.get();
+            List<Store.SealedRow> batch = store.sealedNotUnder(k.current(), BATCH);
+            if (batch.isEmpty()) {
+                return;
+            }
+            int done = 0;
+            for (Store.SealedRow row : batch) {
+                String context = VaultService.context(row.room(), row.name(), row.version());
+                byte[] plain;
+                try {
+                    plain = k.open(context, row.sealed());
+                } catch (KeyroomException e) {
+                    unreadable.incrementAndGet(); // moved or corrupt: left as it is, counted in the status
+                    continue;
+                }
+                try {
+                    if (store.reseal(row, k.seal(context, plain, random))) {
+                        rewrapped.incrementAndGet();
+                        done++;
+                    }
+                } finally {
+                    java.util.Arrays.fill(plain, (byte) 0);
+                }
+            }
+            if (done == 0 && keyring.get() == k) {
+                return; // everything left changed under us; the next rewrap picks it up
+            }
+        }
+    }
+}

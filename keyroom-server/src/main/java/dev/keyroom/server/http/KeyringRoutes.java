@@ -1,0 +1,40 @@
+package dev.keyroom.server.http;
+
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.vault.KeyringService;
+import dev.keyroom.protocol.dto.Dto;
+
+/** The at-rest keyring (admin): status, rotate, rewrap, retire a key. */
+public final class KeyringRoutes {
+    private final KeyringService keyring;
+
+    public KeyringRoutes(KeyringService keyring) {
+        this.keyring = keyring;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "/v1/keyring", c -> Reply.ok(view(keyring.status(c.caller()))))
+                .add("POST", "/v1/keyring/rotate", c -> Reply.ok(view(keyring.rotate(c.caller()))))
+                .add("POST", "/v1/keyring/rewrap", c -> Reply.ok(view(keyring.rewrap(c.caller()))))
+                .add("DELETE", "/v1/keyring/keys/{id}", c -> {
+                    int id;
+                    try {
+                        id = Integer.parseInt(c.params().get("id"));
+                    } catch (NumberFormatException e) {
+                        throw KeyroomException.badRequest("key ids are numbers");
+                    }
+                    return Reply.ok(view(keyring.retire(c.caller(), id)));
+                });
+    }
+
+    static Dto.KeyringStatus view(KeyringService.Status s) {
+        return new Dto.KeyringStatus(
+                s.current(),
+                s.keys().stream()
+                        .map(id -> new Dto.KeyringKey(id, s.itemsByKey().getOrDefault(id, 0L), id == s.current()))
+                        .toList(),
+                s.rewrapping(),
+                s.rewrapped(),
+                s.unreadable());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.keyroom.server.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.server.DataDir;
+import dev.keyroom.server.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SEC-3, SEC-4: the keyring rotates and re-wraps while writers keep writing, with no failed request;
+ * old keys are retired only when nothing uses them; the keyring file is 0600.
+ */
+class KeyringRotationAttackTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void rotateAndRewrap_underAWriteLoad_failNoRequest_andRetireTheOldKey() throws Exception {
+        try (TestNode node = TestNode.start(dir, "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(new DataDir(dir).keyring())))
+                    .isEqualTo("rw-------");
+            KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
+            RoomId room = RoomId.parse(alice.createCleartextRoom("load").roomId());
+            for (int i = 0; i < 50; i++) {
+                alice.putSecret(room, "seed" + i, ("seed" + i).getBytes(StandardCharsets.UTF_8), 0);
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger writes = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            ExecutorService load = Executors.newVirtualThreadPerTaskExecutor();
+            Future<?>[] writers = new Future<?>[4];
+            for (int w = 0; w < writers.length; w++) {
+                String name = "live" + w;
+                writers[w] = load.submit(() -> {
+                    long version = 0;
+                    while (!stop.get()) {
+                        try {
+                            version = alice.putSecret(
+                                    room, name, ("v" + (version + 1)).getBytes(StandardCharsets.UTF_8), version);
+                            writes.incrementAndGet();
+                        } catch (KeyroomApiException e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > 50);
+            Dto.KeyringStatus rotated = node.admin.rotateKeyring();
+            assertThat(rotated.current()).isEqualTo(2);
+            int atRotation = writes.get();
+            await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > atRotation + 50);
+            node.admin.rewrapKeyring();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                Dto.KeyringStatus s = node.admin.keyringStatus();
+                return !s.rewrapping()
+                        && s.keys().stream().filter(k -> k.id() == 1).allMatch(k -> k.items() == 0);
+            });
+            stop.set(true);
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            load.close();
+            assertThat(failures.get())
+                    .as("failed writes during rotation and rewrap")
+                    .isZero();
+
+            Dto.KeyringStatus retired = node.admin.retireKey(1);
+            assertThat(retired.keys()).extracting(Dto.KeyringKey::id).containsExactly(2);
+            for (int i = 0; i < 50; i += 7) {
+                try (KeyroomClient.SecretValue v = alice.getSecret(room, "seed" + i, Optional.empty())) {
+                    assertThat(new String(v.value().unsafeBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("seed" + i);
+                }
+            }
+            assertThat(Files.readString(new DataDir(dir).keyring()))
+                    .contains("current 2")
+                    .doesNotContain("key 1 ");
+        }
+        // And after a restart, everything still opens under the one key left.
+        try (TestNode node = TestNode.start(dir)) {
+            assertThat(node.admin.keyringStatus().keys())
+                    .extracting(Dto.KeyringKey::id)
+                    .containsExactly(2);
+        }
+    }
+
+    @Test
+    void aKeyStillInUse_cannotBeRetired_andOnlyAdminsTouchTheKeyring() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
+            RoomId room = RoomId.parse(alice.createRoom("r").roomId());
+            alice.putSecret(room, "x", new byte[] {1}, 0);
+            node.admin.rotateKeyring();
+            KeyroomApiException inUse = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    KeyroomApiException.class, () -> node.admin.retireKey(1));
+            assertThat(inUse.status()).isEqualTo(409);
+            KeyroomApiException notAdmin = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    KeyroomApiException.class, alice::rotateKeyring);
+            assertThat(notAdmin.status()).isEqualTo(403);
+        }
+    }
+}
