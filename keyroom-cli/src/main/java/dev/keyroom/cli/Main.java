@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             BlobCommand.class,
             DemoCommand.class,
             AuditCommand.class,
+            SecretCommand.class,
+            KeyringCommand.class,
         })
 public final class Main {
     /** Exit code for a refusal by the server or a failed check. */

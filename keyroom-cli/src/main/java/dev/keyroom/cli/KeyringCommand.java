@@ -1,0 +1,64 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.protocol.dto.Dto;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "keyring",
+        description = "The server's at-rest keyring (admin): status, rotate, rewrap, retire.",
+        subcommands = {
+            KeyringCommand.Status.class,
+            KeyringCommand.Rotate.class,
+            KeyringCommand.Rewrap.class,
+            KeyringCommand.Retire.class
+        })
+final class KeyringCommand {
+    static ClientCommand.Printed printed(Dto.KeyringStatus s) {
+        return new ClientCommand.Printed(
+                s,
+                s.keys().stream()
+                                .map(k -> "key " + k.id() + (k.current() ? " (current)" : "") + ": " + k.items()
+                                        + " items")
+                                .collect(Collectors.joining("\n"))
+                        + (s.rewrapping() ? "\nrewrap running" : "") + "\nrewrapped " + s.rewrapped()
+                        + (s.unreadable() > 0 ? ", unreadable " + s.unreadable() : ""));
+    }
+
+    @Command(name = "status", description = "Keys, the current one, and how many items each seals.")
+    static final class Status extends ClientCommand {
+        @Override
+        Printed run(KeyroomClient c) {
+            return printed(c.keyringStatus());
+        }
+    }
+
+    @Command(name = "rotate", description = "Add a key; new writes use it at once, no restart.")
+    static final class Rotate extends ClientCommand {
+        @Override
+        Printed run(KeyroomClient c) {
+            return printed(c.rotateKeyring());
+        }
+    }
+
+    @Command(name = "rewrap", description = "Re-seal items under older keys with the current key, in the background.")
+    static final class Rewrap extends ClientCommand {
+        @Override
+        Printed run(KeyroomClient c) {
+            return printed(c.rewrapKeyring());
+        }
+    }
+
+    @Command(name = "retire", description = "Remove a key that no item uses any more.")
+    static final class Retire extends ClientCommand {
+        @Parameters(index = "0", description = "Key id")
+        int id;
+
+        @Override
+        Printed run(KeyroomClient c) {
+            return printed(c.retireKey(id));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.keyroom.cli;
+
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.protocol.dto.Dto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Secrets. Values never come from the command line (they would show in the process list and shell
+ * history): {@code put} reads standard input or {@code --file}; {@code get} writes the value to
+ * standard output, or to {@code --out} (created 0600).
+ */
+@Command(
+        name = "secret",
+        description = "Secrets in a room: put, get, ls, rm, history. Encrypted rooms: sealed here with the room key.",
+        subcommands = {
+            SecretCommand.Put.class,
+            SecretCommand.Get.class,
+            SecretCommand.Ls.class,
+            SecretCommand.Rm.class,
+            SecretCommand.History.class
+        })
+final class SecretCommand {
+    abstract static class OnSecret extends RoomCommand.OnRoom {
+        @Parameters(index = "1", description = "Secret name ([A-Za-z0-9._/-], up to 253)")
+        String name;
+    }
+
+    /** The latest live version, or 0 when there is none. */
+    static long currentVersion(KeyroomClient c, RoomId room, String name) {
+        try (KeyroomClient.SecretValue v = c.getSecret(room, name, Optional.empty())) {
+            return v.version();
+        } catch (KeyroomApiException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    @Command(name = "put", description = "Write the next version; the value is read from standard input or --file.")
+    static final class Put extends OnSecret {
+        @Option(names = "--file", description = "Read the value from this file instead of standard input")
+        Path file;
+
+        @Option(
+                names = "--if-version",
+                description = "Write only if the secret is at this version now (0: it must not exist)")
+        Long ifVersion;
+
+        @Override
+        Printed run(KeyroomClient c) throws IOException {
+            byte[] value = file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
+            try {
+                long expected = ifVersion != null ? ifVersion : currentVersion(c, roomId(), name);
+                long v = c.putSecret(roomId(), name, value, expected);
+                return new Printed(new Dto.SecretVersion(name, v), name + " is at version " + v);
+            } finally {
+                java.util.Arrays.fill(value, (byte) 0);
+            }
+        }
+    }
+
+    @Command(name = "get", description = "Print a secret's value (the latest version unless --version).")
+    static final class Get extends OnSecret {
+        @Option(names = "--version", description = "A given version")
+        Long version;
+
+        @Option(names = "--out", description = "Write the value to this new file (0600) instead of printing it")
+        Path out;
+
+        @Override
+        Printed run(KeyroomClient c) throws IOException {
+            try (KeyroomClient.SecretValue v = c.getSecret(roomId(), name, Optional.ofNullable(version))) {
+                byte[] bytes = v.value().unsafeBytes();
+                try {
+                    if (out != null) {
+                        dev.keyroom.core.crypto.KeyFiles.writeSecret(out, bytes, false);
+                        return new Printed(
+                                Map.of("name", name, "version", v.version(), "out", out.toString()),
+                                "wrote version " + v.version() + " of " + name + " to " + out);
+                    }
+                    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    return new Printed(
+                            Map.of("name", name, "version", v.version(), "value", text, "created_by", v.createdBy()),
+                            text);
+                } finally {
+                    java.util.Arrays.fill(bytes, (byte) 0);
+                }
+            }
+        }
+    }
+
+    @Command(name = "ls", description = "List a room's secrets (not for agents).")
+    static final class Ls extends RoomCommand.OnRoom {
+        @Override
+        Printed run(KeyroomClient c) {
+            List<Dto.SecretItem> items = c.secrets(roomId());
+            return new Printed(
+                    new Dto.Secrets(items),
+                    items.stream()
+                            .map(s -> s.name() + " v" + s.version() + " " + s.updatedAt())
+                            .collect(Collectors.joining("\n")));
+        }
+    }
+
+    @Command(name = "rm", description = "Delete a secret (a tombstone version; older versions age out).")
+    static final class Rm extends OnSecret {
+        @Override
+        Printed run(KeyroomClient c) {
+            c.deleteSecret(roomId(), name);
+            return new Printed(Map.of("name", name, "deleted", true), "deleted " + name);
+        }
+    }
+
+    @Command(
+            name = "history",
+            description = "List the versions of a secret still kept, newest first (values not shown).")
+    static final class History extends OnSecret {
+        @Override
+        Printed run(KeyroomClient c) {
+            long latest = currentVersion(c, roomId(), name);
+            List<Map<String, Object>> versions = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
+            for (long v = latest; v >= 1 && v > latest - 20; v--) {
+                try (KeyroomClient.SecretValue s = c.getSecret(roomId(), name, Optional.of(v))) {
+                    versions.add(Map.of("version", v, "created_by", s.createdBy(), "created_at", s.createdAt()));
+                    lines.add("v" + v + " " + s.createdAt() + " " + s.createdBy());
+                } catch (KeyroomApiException e) {
+                    if (e.code() != ErrorCode.NOT_FOUND) {
+                        throw e;
+                    }
+                }
+            }
+            return new Printed(Map.of("name", name, "versions", versions), String.join("\n", lines));
+        }
+    }
+}
