@@ -170,6 +170,37 @@ final class DemoCommand implements Callable<Integer> {
                             "13. builder tries to read the conversation: %d %s%n",
                             e.status(), e.code().wireName());
                 }
+                long secretVersion = owner.putSecret(
+                        room, "deploy/token", "tok-3f9a-demo".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
+                try (KeyroomClient.SecretValue token = scoutClient.getSecret(room, "deploy/token", Optional.empty())) {
+                    out.printf(
+                            "14. owner put secret deploy/token (v%d), encrypted with the room key before it left;"
+                                    + " scout read it: %d bytes, printed as %s%n",
+                            secretVersion, token.value().length(), token.value());
+                }
+                try {
+                    scoutClient.secrets(room);
+                    out.println("15. UNEXPECTED: an agent listed secrets");
+                    return Main.EXIT_FAILED;
+                } catch (KeyroomApiException e) {
+                    out.printf(
+                            "15. scout (an agent) tries to list the room's secrets: %d %s%n",
+                            e.status(), e.code().wireName());
+                }
+                out.println("16. the audit trail of that secret (admin, GET /v1/audit), hash-chained:");
+                for (var e : admin.audit(0, 1000)) {
+                    if (e.resource().contains("/secrets")) {
+                        out.printf(
+                                "    #%d %s %s %s %s -> %s  hash %s...%n",
+                                e.seq(),
+                                e.actor().substring(0, 8),
+                                e.action(),
+                                e.resource().substring(e.resource().indexOf("/secrets")),
+                                e.requestId(),
+                                e.outcome(),
+                                e.hash().substring(0, 12));
+                    }
+                }
                 for (KeyroomClient c : new KeyroomClient[] {admin, owner, scoutClient, builderClient}) {
                     c.close();
                 }
