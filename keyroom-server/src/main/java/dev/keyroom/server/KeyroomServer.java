@@ -317,6 +317,7 @@ public final class KeyroomServer implements AutoCloseable {
                             jetty.getScheduler(),
                             config.bus(),
                             authority,
+                            audit,
                             random);
                 });
             });

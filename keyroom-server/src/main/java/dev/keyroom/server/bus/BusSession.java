@@ -73,6 +73,10 @@ public final class BusSession implements Session.Listener {
     private final Scheduler scheduler;
     private final Settings settings;
     private final String authority;
+    private final dev.keyroom.core.port.AuditLog audit;
+    /** Names this session in audit entries: the prefix of each publish's request id. */
+    private final String sessionId;
+
     private final byte[] challenge = new byte[32];
     private final Map<RoomId, RoomFeed> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -106,6 +110,7 @@ public final class BusSession implements Session.Listener {
             Scheduler scheduler,
             Settings settings,
             String authority,
+            dev.keyroom.core.port.AuditLog audit,
             SecureRandom random) {
         this.hub = hub;
         this.admitIdentity = admitIdentity;
@@ -117,6 +122,10 @@ public final class BusSession implements Session.Listener {
         this.scheduler = scheduler;
         this.settings = settings;
         this.authority = authority;
+        this.audit = audit;
+        byte[] id = new byte[6];
+        random.nextBytes(id);
+        this.sessionId = "bus-" + dev.keyroom.core.crypto.Base64Url.encode(id);
         random.nextBytes(challenge);
     }
 
@@ -257,6 +266,12 @@ public final class BusSession implements Session.Listener {
                 .filter(x -> x.status() == UserStatus.ACTIVE)
                 .orElse(null);
         if (u == null || !Ed25519.verify(u.signPub(), Frame.authMessage(challenge, authority), a.signature())) {
+            try {
+                audit.record(new dev.keyroom.core.audit.AuditEvent(
+                        "-", "AUTH", "/v1/bus", "401 unauthorized", sessionId, remote()));
+            } catch (KeyroomException e) {
+                // refused either way
+            }
             close(CLOSE_AUTH, "unknown key or bad signature");
             return;
         }
@@ -330,7 +345,16 @@ public final class BusSession implements Session.Listener {
                             admitIdentity.accept(caller.endpoint());
                             MessageService.Published m =
                                     dev.keyroom.server.http.MessageRoutes.signedBy(caller, p.envelope());
-                            return messages.check(caller, m.room(), m);
+                            MessageService.Checked checkedPublish = messages.check(caller, m.room(), m);
+                            // Audited before it is appended; without the log it fails closed (LOG-4).
+                            audit.record(new dev.keyroom.core.audit.AuditEvent(
+                                    caller.endpoint().value(),
+                                    "PUBLISH",
+                                    "/v1/rooms/" + m.room().value() + "/messages",
+                                    "started",
+                                    sessionId + "-" + p.requestId(),
+                                    remote()));
+                            return checkedPublish;
                         },
                         hub.work());
         // The lane only orders the appends: checks run in parallel, appends are queued in frame order.
@@ -353,6 +377,14 @@ public final class BusSession implements Session.Listener {
             }
             publishDone();
         });
+    }
+
+    private String remote() {
+        Session s = session;
+        if (s != null && s.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a) {
+            return a.getAddress().getHostAddress();
+        }
+        return "-";
     }
 
     /** Ends this session's subscription to {@code room}, telling the client why (AZ-7). */

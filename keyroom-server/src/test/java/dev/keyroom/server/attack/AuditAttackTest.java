@@ -103,6 +103,37 @@ class AuditAttackTest {
     }
 
     @Test
+    void dataPlanePublishesAndAuthFailures_areAudited() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            Identity aliceId = node.register("alice", Role.MEMBER);
+            KeyroomClient alice = node.client(aliceId);
+            dev.keyroom.core.rooms.RoomId room =
+                    dev.keyroom.core.rooms.RoomId.parse(alice.createRoom("ops").roomId());
+            try (dev.keyroom.client.BusClient bus = alice.connectBus()) {
+                bus.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                bus.publish(room, "hello".getBytes(StandardCharsets.UTF_8))
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            try (dev.keyroom.client.BusClient stranger =
+                    node.client(Identity.generate(TestNode.RANDOM)).connectBus()) {
+                stranger.closedForGood().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(entries(dir))
+                    .anySatisfy(e -> {
+                        assertThat(e.actor()).isEqualTo(aliceId.endpoint().value());
+                        assertThat(e.action()).isEqualTo("PUBLISH");
+                        assertThat(e.resource()).isEqualTo("/v1/rooms/" + room.value() + "/messages");
+                        assertThat(e.requestId()).startsWith("bus-");
+                    })
+                    .anySatisfy(e -> {
+                        assertThat(e.resource()).isEqualTo("/v1/bus");
+                        assertThat(e.outcome()).isEqualTo("401 unauthorized");
+                        assertThat(e.remote()).isEqualTo("127.0.0.1");
+                    });
+        }
+    }
+
+    @Test
     void anAuditLogThatCannotBeWritten_makesWritesFailClosed_andChangesNothing() throws Exception {
         AtomicBoolean diskFull = new AtomicBoolean();
         try (TestNode node = TestNode.start(dir, "", f -> new FailingChannel(FileAuditLog.FILES.open(f), diskFull))) {
