@@ -274,6 +274,14 @@ public final class KeyroomHandler extends Handler.Abstract {
                         .log("authentication failed");
                 if (mode == AuthMode.SOFT) {
                     Optional<User> claimed = authenticator.claimedIdentity(view);
+                    // Soft mode lets a failure through only once it is on record (AUTH-5); without the log, 503.
+                    audit.record(new dev.keyroom.core.audit.AuditEvent(
+                            claimed.map(u -> u.endpoint().value()).orElse("-"),
+                            request.getMethod(),
+                            request.getHttpURI().getPath(),
+                            "soft auth failure: " + r.step(),
+                            String.valueOf(request.getAttribute(RequestIds.ATTRIBUTE)),
+                            Request.getRemoteAddr(request)));
                     if (claimed.isPresent()) {
                         yield claimed.get();
                     }

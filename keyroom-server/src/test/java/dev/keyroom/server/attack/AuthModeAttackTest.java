@@ -50,6 +50,10 @@ class AuthModeAttackTest {
                             .status())
                     .isEqualTo(200);
             assertThat(node.health().posture().auth()).isEqualTo("soft");
+            assertThat(java.nio.file.Files.readString(
+                            new dev.keyroom.server.DataDir(dir).audit().resolve("audit.log")))
+                    .contains("soft auth failure")
+                    .contains(alice.endpoint().value());
             node.admin.revoke(alice.endpoint());
             assertThat(node.client(alice, SKEWED)
                             .exchange("GET", "/v1/me", null)
