@@ -216,8 +216,8 @@ public final class KeyroomServer implements AutoCloseable {
                             random,
                             keyring::get,
                             new dev.keyroom.core.vault.AgentLimits(
-                                    store, users, clock, dev.keyroom.core.vault.AgentLimits.Settings.DEFAULT),
-                            5))
+                                    store, users, clock, config.vault().agentLimits()),
+                            config.vault().secretVersions()))
                     .register(router);
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);

@@ -20,10 +20,11 @@ public record ConfigFile(
         Limits limits,
         Cors cors,
         Messages messages,
-        DataPlane bus) {
+        DataPlane bus,
+        Vault vault) {
 
     public static final ConfigFile EMPTY =
-            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Data-plane limits (DOS-6). */
     public record DataPlane(
@@ -33,6 +34,10 @@ public record ConfigFile(
             Integer authTimeoutSeconds,
             Integer pingSeconds,
             Integer idleTimeoutSeconds) {}
+
+    /** The vault: versions kept, and how many distinct secrets an agent may read (AZ-6). */
+    public record Vault(
+            Integer secretVersions, Integer agentReadsPerMinute, Integer agentReadsPerHour, Integer agentLockHours) {}
 
     /** Message history kept per room. */
     public record Messages(Integer retainCount, Integer retainDays) {}
@@ -77,6 +82,7 @@ public record ConfigFile(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -95,6 +101,7 @@ public record ConfigFile(
                 o.limits != null ? o.limits : limits,
                 o.cors != null ? o.cors : cors,
                 o.messages != null ? o.messages : messages,
-                o.bus != null ? o.bus : bus);
+                o.bus != null ? o.bus : bus,
+                o.vault != null ? o.vault : vault);
     }
 }

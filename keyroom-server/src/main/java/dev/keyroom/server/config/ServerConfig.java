@@ -39,7 +39,11 @@ public record ServerConfig(
         CorsSettings cors,
         dev.keyroom.core.rooms.Retention retention,
         dev.keyroom.server.bus.BusSession.Settings bus,
-        int maxBusSessionsPerIdentity) {
+        int maxBusSessionsPerIdentity,
+        VaultSettings vault) {
+
+    /** Versions of a secret kept (rooms may set their own) and the agents' read limits. */
+    public record VaultSettings(int secretVersions, dev.keyroom.core.vault.AgentLimits.Settings agentLimits) {}
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -187,6 +191,15 @@ public record ServerConfig(
             problems.add("bus.ping_seconds (" + ping + ") must be less than bus.idle_timeout_seconds (" + idleTimeout
                     + "), or live clients would be closed as idle");
         }
+        ConfigFile.Vault v = file.vault() == null ? new ConfigFile.Vault(null, null, null, null) : file.vault();
+        int versions = or(v.secretVersions(), 5);
+        range(problems, "vault.secret_versions", versions, 1, 1000);
+        int perMinute = or(v.agentReadsPerMinute(), 3);
+        range(problems, "vault.agent_reads_per_minute", perMinute, 1, 10_000);
+        int perHour = or(v.agentReadsPerHour(), 10);
+        range(problems, "vault.agent_reads_per_hour", perHour, 1, 100_000);
+        int lockHours = or(v.agentLockHours(), 2);
+        range(problems, "vault.agent_lock_hours", lockHours, 1, 24 * 30);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -211,7 +224,11 @@ public record ServerConfig(
                         Duration.ofSeconds(authTimeout),
                         Duration.ofSeconds(ping),
                         Duration.ofSeconds(idleTimeout)),
-                maxSessions);
+                maxSessions,
+                new VaultSettings(
+                        versions,
+                        new dev.keyroom.core.vault.AgentLimits.Settings(
+                                perMinute, perHour, Duration.ofHours(lockHours))));
     }
 
     private static ConfigFile.Limits emptyLimits() {

@@ -64,6 +64,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void vaultSettings_haveSecureDefaults_andBadOnesAreReported() throws Exception {
+        ServerConfig d = ServerConfig.from(dir, yaml(""));
+        assertThat(d.vault().secretVersions()).isEqualTo(5);
+        assertThat(d.vault().agentLimits().perMinute()).isEqualTo(3);
+        assertThat(d.vault().agentLimits().perHour()).isEqualTo(10);
+        assertThat(d.vault().agentLimits().lockWindow()).hasHours(2);
+        ConfigFile bad = yaml("vault: {secret_versions: 0, agent_reads_per_minute: 0, agent_lock_hours: 100000}");
+        assertThatThrownBy(() -> ServerConfig.from(dir, bad))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.problems()).hasSize(3));
+        assertThat(ServerConfig.from(dir, yaml("vault: {agent_reads_per_hour: 50}"))
+                        .vault()
+                        .agentLimits()
+                        .perHour())
+                .isEqualTo(50);
+    }
+
+    @Test
     void yamlFile_unknownKey_isRefused() throws Exception {
         Path file = dir.resolve("keyroom.yaml");
         Files.writeString(file, "listen: 127.0.0.1:9000\nauth_mdoe: off\n");
