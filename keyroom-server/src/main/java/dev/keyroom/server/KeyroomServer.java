@@ -87,7 +87,7 @@ public final class KeyroomServer implements AutoCloseable {
 
     private final Server jetty;
     private final Store store;
-    private final dev.keyroom.server.audit.FileAuditLog audit;
+    private final dev.keyroom.server.audit.AuditTrail audit;
     private final URI uri;
     private final Optional<TlsReloader> tls;
     private final InflightBudget budget;
@@ -97,7 +97,7 @@ public final class KeyroomServer implements AutoCloseable {
     private KeyroomServer(
             Server jetty,
             Store store,
-            dev.keyroom.server.audit.FileAuditLog audit,
+            dev.keyroom.server.audit.AuditTrail audit,
             URI uri,
             Optional<TlsReloader> tls,
             InflightBudget budget,
@@ -127,6 +127,31 @@ public final class KeyroomServer implements AutoCloseable {
             SecureRandom random,
             dev.keyroom.server.audit.FileAuditLog.Opener auditFiles)
             throws Exception {
+        return start(
+                config,
+                clock,
+                random,
+                (dir, serverKey) -> dev.keyroom.server.audit.FileAuditLog.open(
+                        dir.audit(),
+                        serverKey,
+                        clock,
+                        dev.keyroom.server.audit.FileAuditLog.Settings.DEFAULT,
+                        auditFiles));
+    }
+
+    /** Makes the node's audit trail; it owns the server key it is given. */
+    @FunctionalInterface
+    public interface AuditFactory {
+        dev.keyroom.server.audit.AuditTrail open(DataDir dir, dev.keyroom.core.identity.Identity serverKey)
+                throws IOException;
+    }
+
+    /**
+     * As above, with the audit trail made by {@code audit}. Only benchmarks pass anything but the
+     * file log (to measure what auditing costs); no configuration or flag reaches this.
+     */
+    public static KeyroomServer start(ServerConfig config, Clock clock, SecureRandom random, AuditFactory auditFactory)
+            throws Exception {
         DataDir dir = new DataDir(config.dataDir());
         if (!dir.isInitialised()) {
             DataDir.Init init = dir.init(Optional.empty(), clock, random);
@@ -138,13 +163,8 @@ public final class KeyroomServer implements AutoCloseable {
         Optional<TlsMaterial> tls = config.tls() ? Optional.of(TlsMaterial.read(dir.tls())) : Optional.empty();
         Path spool = dir.spool();
 
-        // The audit log owns the server's key from here and closes it with itself.
-        dev.keyroom.server.audit.FileAuditLog audit = dev.keyroom.server.audit.FileAuditLog.open(
-                dir.audit(),
-                dir.loadOrCreateServerIdentity(random),
-                clock,
-                dev.keyroom.server.audit.FileAuditLog.Settings.DEFAULT,
-                auditFiles);
+        // The audit trail owns the server's key from here and closes it with itself.
+        dev.keyroom.server.audit.AuditTrail audit = audit(dir, dir.loadOrCreateServerIdentity(random), auditFactory);
         java.util.concurrent.atomic.AtomicReference<dev.keyroom.core.vault.Keyring> keyring;
         Store store;
         try {
@@ -346,6 +366,16 @@ public final class KeyroomServer implements AutoCloseable {
         } catch (Exception | Error e) {
             store.close();
             audit.close();
+            throw e;
+        }
+    }
+
+    private static dev.keyroom.server.audit.AuditTrail audit(
+            DataDir dir, dev.keyroom.core.identity.Identity serverKey, AuditFactory factory) throws IOException {
+        try {
+            return factory.open(dir, serverKey);
+        } catch (IOException | RuntimeException e) {
+            serverKey.close();
             throw e;
         }
     }

@@ -5,7 +5,6 @@ import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.port.AuditLog;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.audit.AuditChain;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * puts the log in a failed state: from then on every {@link #record} raises {@code
  * AUDIT_UNAVAILABLE} until the node is restarted on a writable disk.
  */
-public final class FileAuditLog implements AuditLog, AutoCloseable {
+public final class FileAuditLog implements AuditTrail {
     private static final Logger log = LoggerFactory.getLogger(FileAuditLog.class);
 
     /** Bounds of the request path's wait. */
@@ -326,6 +325,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     }
 
     /** Entries with a seq above {@code afterSeq}, at most {@code limit}, read from the file. */
+    @Override
     public List<AuditChain.Entry> after(long afterSeq, int limit) {
         List<AuditChain.Entry> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -2,14 +2,14 @@ package dev.keyroom.server.http;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
-import dev.keyroom.server.audit.FileAuditLog;
+import dev.keyroom.server.audit.AuditTrail;
 
 /** {@code GET /v1/audit?after=SEQ&limit=N} (admin): the hash-chained audit entries in order. */
 public final class AuditRoutes {
     public static final int MAX_LIMIT = 1000;
-    private final FileAuditLog audit;
+    private final AuditTrail audit;
 
-    public AuditRoutes(FileAuditLog audit) {
+    public AuditRoutes(AuditTrail audit) {
         this.audit = audit;
     }
 

@@ -72,10 +72,11 @@ public final class KeyroomHandler extends Handler.Abstract {
     }
 
     /**
-     * What must be audited before it runs (LOG-4): every write and every secret read. Such a request
-     * gets a {@code started} entry once authenticated and before the route runs, so that while the
-     * log cannot be written it fails closed (503) without changing anything; its outcome is a second
-     * entry. A secret read whose outcome cannot be recorded is not served either.
+     * What must be audited (LOG-4): every write and every secret read. A write gets a {@code started}
+     * entry once authenticated and before the route runs, so that while the log cannot be written it
+     * fails closed (503) without changing anything, and an outcome entry after. A secret read gets
+     * its entry after the value is read and before it is sent: if it cannot be written, the value
+     * is not served.
      */
     static boolean mustAudit(String method, String path) {
         if (path == null || !path.startsWith("/v1/")) {
@@ -112,8 +113,10 @@ public final class KeyroomHandler extends Handler.Abstract {
         boolean mustAudit = mustAudit(method, path);
         try {
             gate.admitAddress(client, headers);
+            // Writes are recorded before they run; a secret read only before its value is sent.
+            boolean before = mustAudit && !method.equals("GET") && !method.equals("HEAD");
             Dispatched d = dispatch(
-                    request, headers, id, who, mustAudit ? (client == null ? "-" : client.getHostAddress()) : null);
+                    request, headers, id, who, before ? (client == null ? "-" : client.getHostAddress()) : null);
             caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
             status = d.reply.status();
             if (d.reply.body() instanceof Reply.Stream s) {

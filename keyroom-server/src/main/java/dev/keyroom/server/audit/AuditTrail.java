@@ -1,0 +1,15 @@
+package dev.keyroom.server.audit;
+
+import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.protocol.audit.AuditChain;
+import java.util.List;
+
+/** The node's audit log as the server uses it: record, read back, close. */
+public interface AuditTrail extends AuditLog, AutoCloseable {
+
+    /** Entries with a seq above {@code afterSeq}, at most {@code limit}. */
+    List<AuditChain.Entry> after(long afterSeq, int limit);
+
+    @Override
+    void close();
+}
