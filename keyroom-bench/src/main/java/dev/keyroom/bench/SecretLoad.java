@@ -108,8 +108,8 @@ public final class SecretLoad {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         try (Node on = start(true);
                 Node off = start(false)) {
-            reads(on, 5, concurrency, "warm-up audit on");
-            reads(off, 5, concurrency, "warm-up audit off");
+            reads(on, 15, concurrency, "warm-up audit on");
+            reads(off, 15, concurrency, "warm-up audit off");
             double sumOn = 0;
             double sumOff = 0;
             for (int r = 0; r < rounds; r++) {
