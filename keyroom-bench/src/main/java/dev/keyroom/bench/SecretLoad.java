@@ -47,12 +47,6 @@ public final class SecretLoad {
 
     /** Audit off: nothing recorded. Only a benchmark may run a node like this. */
     static final class NoAudit implements AuditTrail {
-        private final Identity key;
-
-        NoAudit(Identity key) {
-            this.key = key;
-        }
-
         @Override
         public void record(AuditEvent event) {}
 
@@ -65,9 +59,7 @@ public final class SecretLoad {
         }
 
         @Override
-        public void close() {
-            key.close();
-        }
+        public void close() {}
     }
 
     record Node(KeyroomServer server, Identity admin, RoomId room) implements AutoCloseable {
@@ -89,7 +81,7 @@ public final class SecretLoad {
         SecureRandom random = new SecureRandom();
         KeyroomServer server = audit
                 ? KeyroomServer.start(cfg, Clock.system(), random)
-                : KeyroomServer.start(cfg, Clock.system(), random, (d, key) -> new NoAudit(key));
+                : KeyroomServer.start(cfg, Clock.system(), random, (d, key) -> new NoAudit());
         Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity());
         try (KeyroomClient c = KeyroomClient.builder(server.uri(), admin).build()) {
             RoomId room = RoomId.parse(c.createCleartextRoom("bench").roomId());

@@ -106,6 +106,8 @@ public record DataDir(Path root) {
                     .write(tls());
         }
         String pin = TlsMaterial.read(tls()).spkiPin();
+        loadOrCreateServerIdentity(random).close();
+        dev.keyroom.core.vault.Keyring.loadOrCreate(keyring(), random).close();
         try (SqliteStore store = SqliteStore.open(database())) {
             if (!store.listUsers().isEmpty()) {
                 return new Init(

@@ -139,11 +139,11 @@ public final class KeyroomServer implements AutoCloseable {
                         auditFiles));
     }
 
-    /** Makes the node's audit trail; it owns the server key it is given. */
+    /** Makes the node's audit trail, given where the server's signing key comes from. */
     @FunctionalInterface
     public interface AuditFactory {
-        dev.keyroom.server.audit.AuditTrail open(DataDir dir, dev.keyroom.core.identity.Identity serverKey)
-                throws IOException;
+        dev.keyroom.server.audit.AuditTrail open(
+                DataDir dir, dev.keyroom.server.audit.FileAuditLog.SignerSource serverKey) throws IOException;
     }
 
     /**
@@ -163,8 +163,9 @@ public final class KeyroomServer implements AutoCloseable {
         Optional<TlsMaterial> tls = config.tls() ? Optional.of(TlsMaterial.read(dir.tls())) : Optional.empty();
         Path spool = dir.spool();
 
-        // The audit trail owns the server's key from here and closes it with itself.
-        dev.keyroom.server.audit.AuditTrail audit = audit(dir, dir.loadOrCreateServerIdentity(random), auditFactory);
+        // The server's key signs audit checkpoints; it is read when first needed, off the start path.
+        dev.keyroom.server.audit.AuditTrail audit =
+                auditFactory.open(dir, () -> dir.loadOrCreateServerIdentity(random));
         java.util.concurrent.atomic.AtomicReference<dev.keyroom.core.vault.Keyring> keyring;
         Store store;
         try {
@@ -366,16 +367,6 @@ public final class KeyroomServer implements AutoCloseable {
         } catch (Exception | Error e) {
             store.close();
             audit.close();
-            throw e;
-        }
-    }
-
-    private static dev.keyroom.server.audit.AuditTrail audit(
-            DataDir dir, dev.keyroom.core.identity.Identity serverKey, AuditFactory factory) throws IOException {
-        try {
-            return factory.open(dir, serverKey);
-        } catch (IOException | RuntimeException e) {
-            serverKey.close();
             throw e;
         }
     }

@@ -61,6 +61,12 @@ public final class FileAuditLog implements AuditTrail {
         FileChannel open(Path file) throws IOException;
     }
 
+    /** Where the checkpoint signing key comes from. */
+    @FunctionalInterface
+    public interface SignerSource {
+        Identity load() throws IOException;
+    }
+
     public static final Opener FILES = f -> FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
     private record Pending(AuditEvent event, CompletableFuture<Void> written) {}
@@ -70,7 +76,10 @@ public final class FileAuditLog implements AuditTrail {
 
     private final Path file;
     private final Path checkpointFile;
-    private final Identity signer;
+    private final SignerSource signerSource;
+    /** Loaded by the sync thread at the first checkpoint, so that start does not wait for it. */
+    private Identity signer;
+
     private final Clock clock;
     private final Settings settings;
     private final FileChannel channel;
@@ -93,11 +102,11 @@ public final class FileAuditLog implements AuditTrail {
     private long lastCheckpointNanos = System.nanoTime();
 
     private FileAuditLog(
-            Path dir, Identity signer, Clock clock, Settings settings, Opener opener, long lastSeq, String lastHash)
+            Path dir, SignerSource signer, Clock clock, Settings settings, Opener opener, long lastSeq, String lastHash)
             throws IOException {
         this.file = dir.resolve("audit.log");
         this.checkpointFile = dir.resolve("checkpoints.log");
-        this.signer = signer;
+        this.signerSource = signer;
         this.clock = clock;
         this.settings = settings;
         this.lastSeq = lastSeq;
@@ -115,26 +124,20 @@ public final class FileAuditLog implements AuditTrail {
     }
 
     /**
-     * Opens (creating) the log in {@code dir}, continuing its chain; it owns {@code signer} from
-     * then on and closes it with itself. An incomplete last line, left
+     * Opens (creating) the log in {@code dir}, continuing its chain. The key that signs checkpoints
+     * is loaded from {@code signer} at the first checkpoint, and closed with the log. An incomplete last line, left
      * by a crash in the middle of a write, is cut off; a last entry whose hash does not match is
      * refused (the node does not start on a log it cannot extend honestly).
      */
-    public static FileAuditLog open(Path dir, Identity signer, Clock clock, Settings settings, Opener opener)
+    public static FileAuditLog open(Path dir, SignerSource signer, Clock clock, Settings settings, Opener opener)
             throws IOException {
-        FileAuditLog l;
-        try {
-            l = create(dir, signer, clock, settings, opener);
-        } catch (IOException | RuntimeException e) {
-            signer.close();
-            throw e;
-        }
+        FileAuditLog l = create(dir, signer, clock, settings, opener);
         l.writer.start();
         l.syncer.start();
         return l;
     }
 
-    private static FileAuditLog create(Path dir, Identity signer, Clock clock, Settings settings, Opener opener)
+    private static FileAuditLog create(Path dir, SignerSource signer, Clock clock, Settings settings, Opener opener)
             throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -308,6 +311,9 @@ public final class FileAuditLog implements AuditTrail {
         c.put("seq", seq);
         c.put("hash", hash);
         c.put("time", clock.now().toString());
+        if (signer == null) {
+            signer = signerSource.load();
+        }
         c.put("signature", Base64Url.encode(signer.sign(AuditChain.checkpointMessage(seq, hash))));
         ByteBuffer bytes =
                 ByteBuffer.wrap((Json.mapper().writeValueAsString(c) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -369,7 +375,9 @@ public final class FileAuditLog implements AuditTrail {
         } catch (IOException e) {
             log.atWarn().setCause(e).log("closing the audit log failed");
         } finally {
-            signer.close();
+            if (signer != null) {
+                signer.close();
+            }
         }
     }
 
