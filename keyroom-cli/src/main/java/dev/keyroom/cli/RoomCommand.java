@@ -145,23 +145,29 @@ final class RoomCommand {
         @Option(names = "--days", description = "Days a message is kept (1 to 3650)")
         Integer days;
 
+        @Option(names = "--secret-versions", description = "Versions of each secret kept (1 to 1000)")
+        Integer secretVersions;
+
         @Option(names = "--default", description = "Use the server's defaults for this room again")
         boolean useDefault;
 
         @Override
         Printed run(KeyroomClient c) {
-            if (useDefault && (count != null || days != null)) {
-                throw new IllegalArgumentException("--default cannot be combined with --count or --days");
+            boolean change = count != null || days != null || secretVersions != null;
+            if (useDefault && change) {
+                throw new IllegalArgumentException(
+                        "--default cannot be combined with --count, --days or --secret-versions");
             }
             Dto.Retention r;
             if (useDefault) {
-                r = c.setRetention(roomId(), null, null);
-            } else if (count != null || days != null) {
+                r = c.setRetention(roomId(), null, null, null);
+            } else if (change) {
                 Dto.Retention now = c.retention(roomId());
                 r = c.setRetention(
                         roomId(),
                         count != null ? count : now.roomRetainCount(),
-                        days != null ? days : now.roomRetainDays());
+                        days != null ? days : now.roomRetainDays(),
+                        secretVersions != null ? secretVersions : now.roomSecretVersions());
             } else {
                 r = c.retention(roomId());
             }
@@ -169,7 +175,9 @@ final class RoomCommand {
                     r,
                     "keeps " + r.retainCount() + " messages"
                             + (r.roomRetainCount() == null ? " (server default)" : "") + ", for " + r.retainDays()
-                            + " days" + (r.roomRetainDays() == null ? " (server default)" : ""));
+                            + " days" + (r.roomRetainDays() == null ? " (server default)" : "") + ", "
+                            + r.secretVersions() + " versions of each secret"
+                            + (r.roomSecretVersions() == null ? " (server default)" : ""));
         }
     }
 }

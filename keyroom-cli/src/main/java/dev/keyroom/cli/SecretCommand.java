@@ -57,7 +57,7 @@ final class SecretCommand {
 
         @Option(
                 names = "--if-version",
-                description = "Write only if the secret is at this version now (0: it must not exist)")
+                description = "Write only if the secret is at this version now, a deletion included (0: never written)")
         Long ifVersion;
 
         @Override

@@ -378,17 +378,20 @@ public final class KeyroomClient implements AutoCloseable {
                 .events();
     }
 
-    /** The room's history retention: its own setting (null parts: the server's default) and what applies. */
+    /**
+     * The room's retention of messages and secret versions: its own setting (null parts: the
+     * server's default) and what applies.
+     */
     public Dto.Retention retention(RoomId room) {
         return call("GET", "/v1/rooms/" + room.value() + "/retention", null, Dto.Retention.class);
     }
 
     /** Sets the room's own retention (owners and admins); a null part returns to the server's default. */
-    public Dto.Retention setRetention(RoomId room, Integer count, Integer days) {
+    public Dto.Retention setRetention(RoomId room, Integer count, Integer days, Integer secretVersions) {
         return call(
                 "PUT",
                 "/v1/rooms/" + room.value() + "/retention",
-                new Dto.RetentionSet(count, days),
+                new Dto.RetentionSet(count, days, secretVersions),
                 Dto.Retention.class);
     }
 

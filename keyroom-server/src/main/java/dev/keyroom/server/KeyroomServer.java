@@ -243,7 +243,8 @@ public final class KeyroomServer implements AutoCloseable {
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
             Bus bus = new InProcessBus();
-            MessageService messages = new MessageService(store, bus, clock, rooms, config.retention());
+            MessageService messages = new MessageService(
+                    store, bus, clock, rooms, config.retention(), config.vault().secretVersions());
             new MessageRoutes(messages).register(router);
             new BlobRoutes(new BlobService(new DiskBlobStore(dir.blobs()), rooms, limits.maxBlobBodyBytes()))
                     .register(router);

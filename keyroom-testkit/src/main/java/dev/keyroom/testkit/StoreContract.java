@@ -360,8 +360,8 @@ public abstract class StoreContract {
             append(room.id(), "r" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, KEEP_ALL);
         }
         dev.keyroom.core.rooms.RetentionSetting three =
-                new dev.keyroom.core.rooms.RetentionSetting(Optional.of(3), Optional.empty());
-        store.setRetention(room.id(), three, three.resolve(KEEP_ALL), Fixtures.T0);
+                new dev.keyroom.core.rooms.RetentionSetting(Optional.of(3), Optional.empty(), Optional.empty());
+        store.setRetention(room.id(), three, three.resolve(KEEP_ALL), 5, Fixtures.T0);
         assertThat(store.messagesAfter(room.id(), 0, 10)).hasSize(3);
         store = reopen(store);
         assertThat(store.retentionSetting(room.id())).isEqualTo(three);
@@ -408,8 +408,12 @@ public abstract class StoreContract {
                 .isTrue();
         assertThat(store.secrets(room.id())).isEmpty();
         assertCode(() -> store.deleteSecret(room.id(), "db", owner.endpoint(), Fixtures.T0, 3), ErrorCode.NOT_FOUND);
+        assertCode(
+                () -> store.putSecret(
+                        room.id(), "db", Optional.of(0L), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3),
+                ErrorCode.CONFLICT);
         assertThat(store.putSecret(
-                        room.id(), "db", Optional.of(0L), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3))
+                        room.id(), "db", Optional.of(6L), StoreContract::sealed, owner.endpoint(), Fixtures.T0, 3))
                 .isEqualTo(7);
         assertCode(
                 () -> store.putSecret(

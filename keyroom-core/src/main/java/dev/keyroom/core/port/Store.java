@@ -97,23 +97,25 @@ public interface Store extends AutoCloseable {
     dev.keyroom.core.rooms.RetentionSetting retentionSetting(RoomId room);
 
     /**
-     * Replaces the room's own retention and at once drops what {@code effective} (the setting
-     * resolved against the server's default) no longer keeps at {@code now}; NOT_FOUND without the
-     * room.
+     * Replaces the room's own retention and at once drops the messages {@code effective} (the
+     * setting resolved against the server's default) no longer keeps at {@code now}, and the secret
+     * versions beyond the last {@code secretVersions} of each name; NOT_FOUND without the room.
      */
     void setRetention(
             RoomId room,
             dev.keyroom.core.rooms.RetentionSetting setting,
             dev.keyroom.core.rooms.Retention effective,
+            int secretVersions,
             java.time.Instant now);
 
     // ---- the vault
 
     /**
      * Writes the next version of a secret in one transaction: CONFLICT when {@code ifVersion} is given
-     * and is not the latest version (0: the secret must not exist or be deleted); {@code seal} makes
+     * and is not the latest version number, a tombstone's included (0: never written), so that the
+     * version a client binds into its ciphertext is the one written; {@code seal} makes
      * the stored value for the version being written (its context names the version). Keeps the
-     * room's last {@code keep} versions of the name. NOT_FOUND without the room.
+     * last versions of the name: the room's own number, or {@code keep}. NOT_FOUND without the room.
      */
     long putSecret(
             RoomId room,

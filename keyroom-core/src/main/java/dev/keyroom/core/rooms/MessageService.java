@@ -29,13 +29,16 @@ public final class MessageService {
     private final Clock clock;
     private final RoomService rooms;
     private final Retention retention;
+    private final int secretVersions;
 
-    public MessageService(Store store, Bus bus, Clock clock, RoomService rooms, Retention retention) {
+    public MessageService(
+            Store store, Bus bus, Clock clock, RoomService rooms, Retention retention, int secretVersions) {
         this.store = store;
         this.bus = bus;
         this.clock = clock;
         this.rooms = rooms;
         this.retention = retention;
+        this.secretVersions = secretVersions;
     }
 
     /** The bus subject of a room's messages; payload: 8-byte sequence, then the envelope. */
@@ -95,12 +98,12 @@ public final class MessageService {
     }
 
     /** The room's own retention and what applies (member). */
-    public record RetentionView(RetentionSetting setting, Retention effective) {}
+    public record RetentionView(RetentionSetting setting, Retention effective, int secretVersions) {}
 
     public RetentionView retention(User caller, RoomId room) {
         rooms.requireMember(caller, room);
         RetentionSetting s = store.retentionSetting(room);
-        return new RetentionView(s, s.resolve(retention));
+        return new RetentionView(s, s.resolve(retention), s.secretVersions(secretVersions));
     }
 
     /**
@@ -113,8 +116,9 @@ public final class MessageService {
             throw KeyroomException.forbidden("only owners and admins set a room's retention");
         }
         Retention effective = setting.resolve(retention);
-        store.setRetention(room, setting, effective, clock.now());
-        return new RetentionView(setting, effective);
+        int versions = setting.secretVersions(secretVersions);
+        store.setRetention(room, setting, effective, versions, clock.now());
+        return new RetentionView(setting, effective, versions);
     }
 
     public List<StoredMessage> history(User caller, RoomId room, long after, int limit) {

@@ -63,9 +63,15 @@ public final class Dto {
     public record Seq(long seq) {}
 
     /** A room's retention: its own setting (null: the server's default) and what applies. */
-    public record Retention(Integer retainCount, Integer retainDays, Integer roomRetainCount, Integer roomRetainDays) {}
+    public record Retention(
+            Integer retainCount,
+            Integer retainDays,
+            Integer secretVersions,
+            Integer roomRetainCount,
+            Integer roomRetainDays,
+            Integer roomSecretVersions) {}
 
-    public record RetentionSet(Integer retainCount, Integer retainDays) {}
+    public record RetentionSet(Integer retainCount, Integer retainDays, Integer secretVersions) {}
 
     public record SecretPut(String value, Long ifVersion) {}
 

@@ -36,7 +36,8 @@ public final class MessageRoutes {
                     Dto.RetentionSet req = c.json(Dto.RetentionSet.class);
                     RetentionSetting setting = new RetentionSetting(
                             java.util.Optional.ofNullable(req.retainCount()),
-                            java.util.Optional.ofNullable(req.retainDays()));
+                            java.util.Optional.ofNullable(req.retainDays()),
+                            java.util.Optional.ofNullable(req.secretVersions()));
                     return Reply.ok(view(messages.setRetention(c.caller(), c.room(), setting)));
                 });
     }
@@ -45,8 +46,10 @@ public final class MessageRoutes {
         return new Dto.Retention(
                 r.effective().count(),
                 (int) r.effective().age().toDays(),
+                r.secretVersions(),
                 r.setting().count().orElse(null),
-                r.setting().days().orElse(null));
+                r.setting().days().orElse(null),
+                r.setting().secretVersions().orElse(null));
     }
 
     private Reply publish(Call c) {

@@ -115,7 +115,24 @@ class VaultAttackTest {
                     .isEqualTo(404);
             assertThat(alice.secrets(room)).isEmpty();
             assertThat(status(() -> alice.deleteSecret(room, "token"))).isEqualTo(404);
-            assertThat(alice.putSecret(room, "token", utf8("again"), 0)).isEqualTo(9);
+            KeyroomApiException blind =
+                    catchThrowableOfType(KeyroomApiException.class, () -> alice.putSecret(room, "token", utf8("x"), 0));
+            assertThat(blind.status()).isEqualTo(409);
+            assertThat(blind.getMessage()).contains("version 8 (deleted)");
+            assertThat(alice.putSecret(room, "token", utf8("again"), 8)).isEqualTo(9);
+
+            // The room keeps fewer versions from now on; older ones go at once.
+            assertThat(alice.setRetention(room, null, null, 2).secretVersions()).isEqualTo(2);
+            assertThat(status(() -> alice.getSecret(room, "token", Optional.of(7L))))
+                    .isEqualTo(404);
+            assertThat(text(alice, room, "token")).isEqualTo("again");
+            alice.putSecret(room, "token", utf8("latest"), 9);
+            assertThat(status(() -> alice.getSecret(room, "token", Optional.of(8L))))
+                    .isEqualTo(404);
+            try (KeyroomClient.SecretValue v9 = alice.getSecret(room, "token", Optional.of(9L))) {
+                assertThat(v9.value().unsafeBytes()).isEqualTo(utf8("again"));
+            }
+            assertThat(status(() -> bob.setRetention(room, null, null, 100))).isEqualTo(403);
         }
     }
 

@@ -63,7 +63,7 @@ class MessageAndBlobFlowTest {
         assertThat(bob.retention(room).retainCount()).isEqualTo(10_000);
         assertThat(bob.retention(room).roomRetainCount()).isNull();
 
-        var set = alice.setRetention(room, 2, null);
+        var set = alice.setRetention(room, 2, null, null);
         assertThat(set.retainCount()).isEqualTo(2);
         assertThat(set.roomRetainCount()).isEqualTo(2);
         assertThat(set.retainDays()).isEqualTo(30);
@@ -72,15 +72,17 @@ class MessageAndBlobFlowTest {
         assertThat(bob.history(room, 0, 100)).extracting(Delivery::seq).containsExactly(5L, 6L);
 
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
-                                dev.keyroom.client.KeyroomApiException.class, () -> bob.setRetention(room, 1000, null))
+                                dev.keyroom.client.KeyroomApiException.class,
+                                () -> bob.setRetention(room, 1000, null, null))
                         .status())
                 .isEqualTo(403);
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
-                                dev.keyroom.client.KeyroomApiException.class, () -> alice.setRetention(room, 0, null))
+                                dev.keyroom.client.KeyroomApiException.class,
+                                () -> alice.setRetention(room, 0, null, null))
                         .status())
                 .isEqualTo(400);
 
-        assertThat(alice.setRetention(room, null, null).retainCount()).isEqualTo(10_000);
+        assertThat(alice.setRetention(room, null, null, null).retainCount()).isEqualTo(10_000);
         alice.publish(room, "m7".getBytes(StandardCharsets.UTF_8));
         assertThat(bob.history(room, 0, 100)).extracting(Delivery::seq).containsExactly(5L, 6L, 7L);
     }

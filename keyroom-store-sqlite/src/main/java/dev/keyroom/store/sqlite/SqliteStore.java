@@ -320,7 +320,8 @@ public final class SqliteStore implements Store {
             long current = row[0];
             Retention keep = new RetentionSetting(
                             row[1] == 0 ? Optional.empty() : Optional.of((int) row[1]),
-                            row[2] == 0 ? Optional.empty() : Optional.of((int) row[2]))
+                            row[2] == 0 ? Optional.empty() : Optional.of((int) row[2]),
+                            Optional.empty())
                     .resolve(retention);
             if (current != epoch) {
                 throw KeyroomException.conflict("the message is not for the room's current epoch " + current);
@@ -359,15 +360,12 @@ public final class SqliteStore implements Store {
             Instant at,
             int keep) {
         return db.write(c -> {
-            if (!exists(c, "SELECT 1 FROM rooms WHERE room_id = ?", room.value())) {
-                throw KeyroomException.notFound();
-            }
+            int kept = keptVersions(c, room, keep);
             long[] latest = latestSecret(c, room, name);
             long current = latest[0];
-            boolean live = current > 0 && latest[1] == 0;
-            if (ifVersion.isPresent() && ifVersion.get() != (live ? current : 0)) {
-                throw KeyroomException.conflict(
-                        "the secret is at version " + (live ? current : 0) + ", not " + ifVersion.get());
+            if (ifVersion.isPresent() && ifVersion.get() != current) {
+                throw KeyroomException.conflict("the secret is at version " + current
+                        + (latest[1] == 1 ? " (deleted)" : "") + ", not " + ifVersion.get());
             }
             long next = current + 1;
             Keyring.Sealed sealed = seal.apply(next);
@@ -383,14 +381,26 @@ public final class SqliteStore implements Store {
                     sealed.ciphertext(),
                     by.value(),
                     at.toEpochMilli());
-            pruneVersions(c, room, name, next, keep);
+            pruneVersions(c, room, name, next, kept);
             return next;
         });
+    }
+
+    /** The room's own number of versions to keep, or {@code fallback}; NOT_FOUND without the room. */
+    private static int keptVersions(Connection c, RoomId room, int fallback) throws SQLException {
+        int own = first(
+                        c,
+                        "SELECT coalesce(secret_versions, 0) FROM rooms WHERE room_id = ?",
+                        rs -> rs.getInt(1),
+                        room.value())
+                .orElseThrow(KeyroomException::notFound);
+        return own > 0 ? own : fallback;
     }
 
     @Override
     public long deleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) {
         return db.write(c -> {
+            int kept = keptVersions(c, room, keep);
             long[] latest = latestSecret(c, room, name);
             if (latest[0] == 0 || latest[1] == 1) {
                 throw KeyroomException.notFound();
@@ -405,7 +415,7 @@ public final class SqliteStore implements Store {
                     next,
                     by.value(),
                     at.toEpochMilli());
-            pruneVersions(c, room, name, next, keep);
+            pruneVersions(c, room, name, next, kept);
             return next;
         });
     }
@@ -547,8 +557,8 @@ public final class SqliteStore implements Store {
     public RetentionSetting retentionSetting(RoomId room) {
         return db.read(c -> first(
                         c,
-                        "SELECT retain_count, retain_days FROM rooms WHERE room_id = ?",
-                        rs -> new RetentionSetting(optionalInt(rs, 1), optionalInt(rs, 2)),
+                        "SELECT retain_count, retain_days, secret_versions FROM rooms WHERE room_id = ?",
+                        rs -> new RetentionSetting(optionalInt(rs, 1), optionalInt(rs, 2), optionalInt(rs, 3)),
                         room.value()))
                 .orElseThrow(KeyroomException::notFound);
     }
@@ -559,13 +569,15 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void setRetention(RoomId room, RetentionSetting setting, Retention effective, Instant now) {
+    public void setRetention(
+            RoomId room, RetentionSetting setting, Retention effective, int secretVersions, Instant now) {
         db.write(c -> {
             if (update(
                             c,
-                            "UPDATE rooms SET retain_count = ?, retain_days = ? WHERE room_id = ?",
+                            "UPDATE rooms SET retain_count = ?, retain_days = ?, secret_versions = ? WHERE room_id = ?",
                             setting.count().orElse(null),
                             setting.days().orElse(null),
+                            setting.secretVersions().orElse(null),
                             room.value())
                     == 0) {
                 throw KeyroomException.notFound();
@@ -573,6 +585,12 @@ public final class SqliteStore implements Store {
             long lastSeq = first(c, "SELECT last_seq FROM rooms WHERE room_id = ?", rs -> rs.getLong(1), room.value())
                     .orElseThrow();
             prune(c, room, lastSeq, effective, now);
+            update(
+                    c,
+                    "DELETE FROM secrets WHERE room_id = ? AND version <= (SELECT max(t.version) FROM secrets t"
+                            + " WHERE t.room_id = secrets.room_id AND t.name = secrets.name) - ?",
+                    room.value(),
+                    secretVersions);
             return null;
         });
     }
