@@ -189,14 +189,19 @@ public final class KeyroomServer implements AutoCloseable {
                 hub.statusChanged(endpoint, status);
             });
             RoomService rooms = new RoomService(
-                    store, clock, random, new RoomRules(config.cleartextRoomsAllowed()), (room, removed, epoch) -> {
+                    store,
+                    clock,
+                    random,
+                    new RoomRules(config.cleartextRoomsAllowed()),
+                    (room, removed, epoch) -> {
                         hub.membersRemoved(room, removed);
                         log.atInfo()
                                 .addKeyValue("room", room.value())
                                 .addKeyValue("removed", removed.size())
                                 .addKeyValue("epoch", epoch)
                                 .log("members removed");
-                    });
+                    },
+                    keyring::get);
             InMemoryNonceStore nonces = new InMemoryNonceStore(config.nonceCapacity());
             Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size)
                     .register(metrics);

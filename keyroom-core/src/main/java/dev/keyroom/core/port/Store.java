@@ -136,7 +136,22 @@ public interface Store extends AutoCloseable {
     /** The room's live secrets (latest version not a tombstone), by name. */
     List<dev.keyroom.core.vault.SecretInfo> secrets(RoomId room);
 
-    /** How many stored items each keyring key seals (SEC-3). */
+    /** A member's stored sealed key, for re-wrapping. */
+    record SealedKeyRow(RoomId room, long epoch, EndpointId member, byte[] stored) {}
+
+    /**
+     * Up to {@code limit} stored sealed keys not wrapped under keyring key {@code keyId} (those stored
+     * before wrapping existed included).
+     */
+    List<SealedKeyRow> sealedKeysNotUnder(int keyId, int limit);
+
+    /** Replaces a stored sealed key if it is still {@code expected}'s bytes; false otherwise. */
+    boolean resealKey(SealedKeyRow expected, byte[] replacement);
+
+    /**
+     * How many stored items (secret versions and sealed room keys) each keyring key seals (SEC-3);
+     * key 0 counts sealed keys stored before they were wrapped.
+     */
     java.util.Map<Integer, Long> sealedItemsByKey();
 
     /** A sealed secret version, for re-wrapping. */

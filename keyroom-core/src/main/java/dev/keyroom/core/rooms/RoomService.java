@@ -31,7 +31,21 @@ public final class RoomService {
         void membersRemoved(RoomId room, Set<EndpointId> removed, long newEpoch);
     }
 
-    public RoomService(Store store, Clock clock, SecureRandom random, RoomRules rules, RoomEvents events) {
+    /** Sealed keys are wrapped under it at rest (SEC-2). */
+    private final java.util.function.Supplier<dev.keyroom.core.vault.Keyring> keyring;
+
+    private byte[] wrap(RoomId room, long epoch, EndpointId member, byte[] sealed) {
+        return dev.keyroom.core.vault.AtRestKeys.wrap(keyring.get(), room, epoch, member, sealed, random);
+    }
+
+    public RoomService(
+            Store store,
+            Clock clock,
+            SecureRandom random,
+            RoomRules rules,
+            RoomEvents events,
+            java.util.function.Supplier<dev.keyroom.core.vault.Keyring> keyring) {
+        this.keyring = keyring;
         this.store = store;
         this.clock = clock;
         this.random = random;
@@ -62,7 +76,10 @@ public final class RoomService {
         requireSealedKeyFits(policy, sealedKey);
         Room room = new Room(
                 proposedId.orElseGet(() -> RoomId.random(random)), name, policy, 1, caller.endpoint(), now(), false);
-        store.createRoom(room, new Member(caller.endpoint(), RoomRole.OWNER, room.createdAt()), sealedKey);
+        store.createRoom(
+                room,
+                new Member(caller.endpoint(), RoomRole.OWNER, room.createdAt()),
+                sealedKey.map(k -> wrap(room.id(), room.epoch(), caller.endpoint(), k)));
         return room;
     }
 
@@ -118,7 +135,7 @@ public final class RoomService {
         }
         requireSealedKeyFits(room.policy(), sealedKey);
         Member member = new Member(invitee.endpoint(), role, now());
-        store.addMember(id, member, room.epoch(), sealedKey);
+        store.addMember(id, member, room.epoch(), sealedKey.map(k -> wrap(id, room.epoch(), invitee.endpoint(), k)));
         return member;
     }
 
@@ -151,7 +168,9 @@ public final class RoomService {
                 throw KeyroomException.badRequest("a sealed key has an impossible size");
             }
         }
-        RekeyOutcome outcome = store.rekey(id, fromEpoch, remove, sealedKeys);
+        Map<EndpointId, byte[]> wrapped = new java.util.HashMap<>();
+        sealedKeys.forEach((member, k) -> wrapped.put(member, wrap(id, fromEpoch + 1, member, k)));
+        RekeyOutcome outcome = store.rekey(id, fromEpoch, remove, wrapped);
         return switch (outcome) {
             case RekeyOutcome.Rekeyed r -> {
                 events.membersRemoved(id, remove, r.epoch());
@@ -194,7 +213,8 @@ public final class RoomService {
             throw KeyroomException.badRequest("no such epoch");
         }
         return store.findSealedKey(id, e, caller.endpoint())
-                .map(k -> new SealedKey(e, k))
+                .map(k -> new SealedKey(
+                        e, dev.keyroom.core.vault.AtRestKeys.unwrap(keyring.get(), id, e, caller.endpoint(), k)))
                 .orElseThrow(() -> KeyroomException.forbidden("no key was sealed for you at that epoch"));
     }
 

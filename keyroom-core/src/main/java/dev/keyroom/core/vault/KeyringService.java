@@ -101,8 +101,40 @@ public final class KeyringService {
         return status(caller);
     }
 
-    /** Re-seals in batches until nothing is left under an older key. */
+    /** Re-seals in batches until nothing is left under an older key: secret values, then sealed room keys. */
     void rewrapAll() {
+        rewrapSecrets();
+        rewrapSealedKeys();
+    }
+
+    private void rewrapSealedKeys() {
+        while (true) {
+            Keyring k = keyring.get();
+            List<Store.SealedKeyRow> batch = store.sealedKeysNotUnder(k.current(), BATCH);
+            if (batch.isEmpty()) {
+                return;
+            }
+            int done = 0;
+            for (Store.SealedKeyRow row : batch) {
+                byte[] sealed;
+                try {
+                    sealed = AtRestKeys.unwrap(k, row.room(), row.epoch(), row.member(), row.stored());
+                } catch (KeyroomException e) {
+                    unreadable.incrementAndGet();
+                    continue;
+                }
+                if (store.resealKey(row, AtRestKeys.wrap(k, row.room(), row.epoch(), row.member(), sealed, random))) {
+                    rewrapped.incrementAndGet();
+                    done++;
+                }
+            }
+            if (done == 0 && keyring.get() == k) {
+                return;
+            }
+        }
+    }
+
+    private void rewrapSecrets() {
         while (true) {
             Keyring k = keyring.get();
             List<Store.SealedRow> batch = store.sealedNotUnder(k.current(), BATCH);

@@ -41,6 +41,11 @@ class KeyringRotationAttackTest {
                     .isEqualTo("rw-------");
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             RoomId room = RoomId.parse(alice.createCleartextRoom("load").roomId());
+            RoomId sealedRoom = RoomId.parse(alice.createRoom("sealed").roomId());
+            byte[] roomKeyBefore;
+            try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
+                roomKeyBefore = k.unsafeBytes();
+            }
             for (int i = 0; i < 50; i++) {
                 alice.putSecret(room, "seed" + i, ("seed" + i).getBytes(StandardCharsets.UTF_8), 0);
             }
@@ -87,6 +92,11 @@ class KeyringRotationAttackTest {
 
             Dto.KeyringStatus retired = node.admin.retireKey(1);
             assertThat(retired.keys()).extracting(Dto.KeyringKey::id).containsExactly(2);
+            try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
+                assertThat(k.unsafeBytes())
+                        .as("the room key, re-wrapped at rest")
+                        .isEqualTo(roomKeyBefore);
+            }
             for (int i = 0; i < 50; i += 7) {
                 try (KeyroomClient.SecretValue v = alice.getSecret(room, "seed" + i, Optional.empty())) {
                     assertThat(new String(v.value().unsafeBytes(), StandardCharsets.UTF_8))

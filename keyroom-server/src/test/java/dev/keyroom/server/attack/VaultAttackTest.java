@@ -192,6 +192,7 @@ class VaultAttackTest {
         RoomId clear;
         RoomId e2e;
         Identity aliceId;
+        byte[] sealedKeyAsServed;
         try (TestNode node = TestNode.start(dir)) {
             aliceId = node.register("alice", Role.MEMBER);
             KeyroomClient alice = node.client(aliceId);
@@ -202,6 +203,12 @@ class VaultAttackTest {
             alice.putSecret(e2e, "k", utf8(e2eValue), 0);
             assertThat(text(alice, clear, "a")).isEqualTo(clearValue);
             assertThat(text(alice, e2e, "k")).isEqualTo(e2eValue);
+            String servedKey = new String(
+                    alice.exchange("GET", "/v1/rooms/" + e2e.value() + "/key", null)
+                            .body(),
+                    StandardCharsets.UTF_8);
+            sealedKeyAsServed =
+                    Base64.getUrlDecoder().decode(servedKey.replaceAll(".*\"sealed_key\":\"([^\"]+)\".*", "$1"));
         }
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
@@ -209,8 +216,12 @@ class VaultAttackTest {
                     .filter(p -> !p.getFileName().toString().equals("keyring"))
                     .toList();
         }
+        String hpke = new String(java.util.Arrays.copyOf(sealedKeyAsServed, 48), StandardCharsets.ISO_8859_1);
         for (Path f : files) {
             String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            assertThat(bytes)
+                    .as("the sealed room key, wrapped again at rest: " + f)
+                    .doesNotContain(hpke);
             for (String v : List.of(clearValue, e2eValue)) {
                 assertThat(bytes).as(f.toString()).doesNotContain(v);
                 assertThat(bytes)

@@ -490,7 +490,45 @@ public final class SqliteStore implements Store {
         db.read(c -> all(c, "SELECT key_id, count(*) FROM secrets WHERE key_id IS NOT NULL GROUP BY key_id", rs ->
                         new long[] {rs.getLong(1), rs.getLong(2)}))
                 .forEach(r -> out.put((int) r[0], r[1]));
+        db.read(c -> all(
+                        c, "SELECT substr(sealed, 1, 8), count(*) FROM sealed_keys GROUP BY substr(sealed, 1, 8)", rs ->
+                                new Object[] {rs.getBytes(1), rs.getLong(2)}))
+                .forEach(r -> {
+                    byte[] head = (byte[]) r[0];
+                    int key = dev.keyroom.core.vault.AtRestKeys.keyIdOf(
+                                    java.util.Arrays.copyOf(head, Math.max(head.length, 21)))
+                            .orElse(0);
+                    out.merge(key, (Long) r[1], Long::sum);
+                });
         return out;
+    }
+
+    @Override
+    public List<SealedKeyRow> sealedKeysNotUnder(int keyId, int limit) {
+        byte[] head = java.nio.ByteBuffer.allocate(8)
+                .put("KRW1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(keyId)
+                .array();
+        return db.read(c -> all(
+                c,
+                "SELECT room_id, epoch, endpoint, sealed FROM sealed_keys WHERE substr(sealed, 1, 8) <> ? LIMIT ?",
+                rs -> new SealedKeyRow(
+                        new RoomId(rs.getString(1)), rs.getLong(2), new EndpointId(rs.getString(3)), rs.getBytes(4)),
+                head,
+                limit));
+    }
+
+    @Override
+    public boolean resealKey(SealedKeyRow expected, byte[] replacement) {
+        return db.write(c -> update(
+                        c,
+                        "UPDATE sealed_keys SET sealed = ? WHERE room_id = ? AND epoch = ? AND endpoint = ? AND sealed = ?",
+                        replacement,
+                        expected.room().value(),
+                        expected.epoch(),
+                        expected.member().value(),
+                        expected.stored())
+                == 1);
     }
 
     @Override
