@@ -103,65 +103,54 @@ public final class KeyringService {
 
     /** Re-seals in batches until nothing is left under an older key: secret values, then sealed room keys. */
     void rewrapAll() {
-        rewrapSecrets();
-        rewrapSealedKeys();
+        rewrapEach(k -> store.sealedNotUnder(k.current(), BATCH), (k, row) -> {
+            String context = VaultService.context(row.room(), row.name(), row.version());
+            byte[] plain = k.open(context, row.sealed());
+            try {
+                return store.reseal(row, k.seal(context, plain, random));
+            } finally {
+                java.util.Arrays.fill(plain, (byte) 0);
+            }
+        });
+        rewrapEach(
+                k -> store.sealedKeysNotUnder(k.current(), BATCH),
+                (k, row) -> store.resealKey(
+                        row,
+                        AtRestKeys.wrap(
+                                k,
+                                row.room(),
+                                row.epoch(),
+                                row.member(),
+                                AtRestKeys.unwrap(k, row.room(), row.epoch(), row.member(), row.stored()),
+                                random)));
     }
 
-    private void rewrapSealedKeys() {
+    /**
+     * Fetches batches of items under older keys and re-seals each with a compare-and-set. An item
+     * that does not open (moved or corrupt) is left as it is and counted. Stops when nothing is left,
+     * or when a whole batch changed under it (the next rewrap picks that up).
+     */
+    private <T> void rewrapEach(
+            java.util.function.Function<Keyring, List<T>> fetch, java.util.function.BiPredicate<Keyring, T> reseal) {
         while (true) {
             Keyring k = keyring.get();
-            List<Store.SealedKeyRow> batch = store.sealedKeysNotUnder(k.current(), BATCH);
+            List<T> batch = fetch.apply(k);
             if (batch.isEmpty()) {
                 return;
             }
             int done = 0;
-            for (Store.SealedKeyRow row : batch) {
-                byte[] sealed;
+            for (T row : batch) {
                 try {
-                    sealed = AtRestKeys.unwrap(k, row.room(), row.epoch(), row.member(), row.stored());
-                } catch (KeyroomException e) {
-                    unreadable.incrementAndGet();
-                    continue;
-                }
-                if (store.resealKey(row, AtRestKeys.wrap(k, row.room(), row.epoch(), row.member(), sealed, random))) {
-                    rewrapped.incrementAndGet();
-                    done++;
-                }
-            }
-            if (done == 0 && keyring.get() == k) {
-                return;
-            }
-        }
-    }
-
-    private void rewrapSecrets() {
-        while (true) {
-            Keyring k = keyring.get();
-            List<Store.SealedRow> batch = store.sealedNotUnder(k.current(), BATCH);
-            if (batch.isEmpty()) {
-                return;
-            }
-            int done = 0;
-            for (Store.SealedRow row : batch) {
-                String context = VaultService.context(row.room(), row.name(), row.version());
-                byte[] plain;
-                try {
-                    plain = k.open(context, row.sealed());
-                } catch (KeyroomException e) {
-                    unreadable.incrementAndGet(); // moved or corrupt: left as it is, counted in the status
-                    continue;
-                }
-                try {
-                    if (store.reseal(row, k.seal(context, plain, random))) {
+                    if (reseal.test(k, row)) {
                         rewrapped.incrementAndGet();
                         done++;
                     }
-                } finally {
-                    java.util.Arrays.fill(plain, (byte) 0);
+                } catch (KeyroomException e) {
+                    unreadable.incrementAndGet();
                 }
             }
             if (done == 0 && keyring.get() == k) {
-                return; // everything left changed under us; the next rewrap picks it up
+                return;
             }
         }
     }
