@@ -35,6 +35,32 @@ public interface BlobStore {
         }
     }
 
+    /**
+     * A {@link #put} for stores that {@link #adopt} files: spools the stream into {@code dir} while
+     * hashing and measuring it, adopts the file, and deletes whatever is left of it.
+     */
+    static boolean putBySpooling(
+            BlobStore store, RoomId room, String sha256Hex, InputStream body, long maxBytes, java.nio.file.Path dir) {
+        java.nio.file.Path part = null;
+        try {
+            dev.keyroom.core.crypto.HashedSpool spooled =
+                    dev.keyroom.core.crypto.HashedSpool.write(body, maxBytes, dir, "blob-", "blob too large");
+            part = spooled.file();
+            return store.adopt(room, sha256Hex, part, spooled.sha256(), maxBytes);
+        } catch (java.io.IOException e) {
+            throw new dev.keyroom.core.error.KeyroomException(
+                    dev.keyroom.core.error.ErrorCode.INTERNAL, "blob storage failure", e);
+        } finally {
+            if (part != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(part);
+                } catch (java.io.IOException ignored) {
+                    // spool directories are emptied at start
+                }
+            }
+        }
+    }
+
     /** The blob's size, if present. */
     Optional<Long> size(RoomId room, String sha256Hex);
 

@@ -5,11 +5,8 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 
 /**
  * A request body, read once under its route's cap and hashed while it streams in: kept in memory
@@ -60,32 +57,9 @@ public sealed interface RequestBody extends AutoCloseable {
 
     /** Streams {@code in} to a new file in {@code dir}, refusing more than {@code cap} bytes with 413. */
     static Spooled spool(InputStream in, long cap, Path dir) throws IOException {
-        Path file = Files.createTempFile(
-                dir,
-                "upload-",
-                ".part",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        MessageDigest sha = Digests.sha256();
-        long total = 0;
-        boolean ok = false;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                total += n;
-                if (total > cap) {
-                    throw tooLarge();
-                }
-                sha.update(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-            ok = true;
-        } finally {
-            if (!ok) {
-                Files.deleteIfExists(file);
-            }
-        }
-        return new Spooled(file, total, sha.digest());
+        dev.keyroom.core.crypto.HashedSpool s =
+                dev.keyroom.core.crypto.HashedSpool.write(in, cap, dir, "upload-", "request body too large");
+        return new Spooled(s.file(), s.length(), s.sha256());
     }
 
     private static KeyroomException tooLarge() {

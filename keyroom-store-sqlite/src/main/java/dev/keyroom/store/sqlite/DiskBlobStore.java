@@ -1,13 +1,12 @@
 package dev.keyroom.store.sqlite;
 
-import dev.keyroom.core.crypto.Digests;
+import dev.keyroom.core.crypto.HashedSpool;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.rooms.RoomId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -50,60 +46,11 @@ public final class DiskBlobStore implements BlobStore {
         return root.resolve(room.value()).resolve(sha256Hex.substring(0, 2)).resolve(sha256Hex);
     }
 
+    /** Spools the stream into the store's own directory while hashing it, then adopts the file. */
     @Override
     public boolean put(RoomId room, String sha256Hex, InputStream body, long maxBytes) {
-        Path target = path(room, sha256Hex);
-        Path part = null;
-        try {
-            part = Files.createTempFile(
-                    tmp,
-                    "blob-",
-                    ".part",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            MessageDigest sha = Digests.sha256();
-            long total = 0;
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while ((n = body.read(buf)) >= 0) {
-                    total += n;
-                    if (total > maxBytes) {
-                        throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "blob too large");
-                    }
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                }
-                out.flush();
-                ch.force(true);
-            }
-            if (!Digests.constantTimeEquals(sha.digest(), HexFormat.of().parseHex(sha256Hex))) {
-                throw KeyroomException.badRequest("the bytes do not hash to the blob address");
-            }
-            if (Files.exists(target)) {
-                return false;
-            }
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the blob directory does not support atomic renames", e);
-            } catch (FileAlreadyExistsException raced) {
-                return false;
-            }
-            part = null;
-            return true;
-        } catch (IOException e) {
-            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
-        } finally {
-            if (part != null) {
-                try {
-                    Files.deleteIfExists(part);
-                } catch (IOException ignored) {
-                    // cleaned at the next start
-                }
-            }
-        }
+        path(room, sha256Hex);
+        return BlobStore.putBySpooling(this, room, sha256Hex, body, maxBytes, tmp);
     }
 
     /**
@@ -118,12 +65,7 @@ public final class DiskBlobStore implements BlobStore {
             if (!Files.getFileStore(file).equals(Files.getFileStore(tmp))) {
                 return BlobStore.super.adopt(room, sha256Hex, file, fileSha256, maxBytes);
             }
-            if (Files.size(file) > maxBytes) {
-                throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "blob too large");
-            }
-            if (!Digests.constantTimeEquals(fileSha256, HexFormat.of().parseHex(sha256Hex))) {
-                throw KeyroomException.badRequest("the bytes do not hash to the blob address");
-            }
+            HashedSpool.requireBlobAddress(Files.size(file), fileSha256, sha256Hex, maxBytes);
             if (Files.exists(target)) {
                 return false;
             }

@@ -1,0 +1,169 @@
+package dev.keyroom.store.nats;
+
+import dev.keyroom.core.crypto.HashedSpool;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.RoomId;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.ObjectStore;
+import io.nats.client.ObjectStoreOptions;
+import io.nats.client.api.ObjectInfo;
+import io.nats.client.api.ObjectMeta;
+import io.nats.client.api.ObjectStoreConfiguration;
+import io.nats.client.api.StorageType;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs in a JetStream Object Store, under the same addresses as on disk: object {@code
+ * <room>/<sha256>}. Bytes are hashed and measured in a 0600 spool file first (or come already
+ * hashed from the server's own spool, {@link #adopt}); only bytes that hash to their address are
+ * put, and an object is visible only once the Object Store has written its last chunk and its
+ * description, so nothing half written or mismatching is ever served.
+ */
+public final class NatsBlobStore implements BlobStore {
+    static final Pattern ADDRESS = Pattern.compile("[0-9a-f]{64}");
+    private final ObjectStore objects;
+    private final Path spool;
+
+    public NatsBlobStore(Connection nats, String bucket, int replicas, Path spool, Duration timeout) {
+        this.spool = spool;
+        ObjectStoreOptions options = ObjectStoreOptions.builder()
+                .jetStreamOptions(io.nats.client.JetStreamOptions.builder()
+                        .requestTimeout(timeout)
+                        .build())
+                .build();
+        try {
+            Files.createDirectories(spool);
+            var management = nats.objectStoreManagement(options);
+            if (!management.getBucketNames().contains(bucket)) {
+                management.create(ObjectStoreConfiguration.builder(bucket)
+                        .replicas(replicas)
+                        .storageType(StorageType.File)
+                        .build());
+            }
+            this.objects = nats.objectStore(bucket, options);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static String name(RoomId room, String sha256Hex) {
+        if (!ADDRESS.matcher(sha256Hex).matches()) {
+            throw KeyroomException.badRequest("a blob address is 64 lowercase hex characters");
+        }
+        return room.value() + "/" + sha256Hex;
+    }
+
+    @Override
+    public boolean put(RoomId room, String sha256Hex, InputStream body, long maxBytes) {
+        name(room, sha256Hex);
+        return BlobStore.putBySpooling(this, room, sha256Hex, body, maxBytes, spool);
+    }
+
+    @Override
+    public boolean adopt(RoomId room, String sha256Hex, Path file, byte[] fileSha256, long maxBytes) {
+        String name = name(room, sha256Hex);
+        try {
+            HashedSpool.requireBlobAddress(Files.size(file), fileSha256, sha256Hex, maxBytes);
+            if (present(name).isPresent()) {
+                return false;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                objects.put(ObjectMeta.objectName(name), in);
+            }
+            return true;
+        } catch (IOException | JetStreamApiException | java.security.NoSuchAlgorithmException e) {
+            throw unavailable(e);
+        } catch (RuntimeException e) {
+            if (e instanceof KeyroomException k) {
+                throw k;
+            }
+            throw unavailable(e);
+        }
+    }
+
+    private Optional<ObjectInfo> present(String name) throws IOException, JetStreamApiException {
+        ObjectInfo info = objects.getInfo(name);
+        return info == null || info.isDeleted() ? Optional.empty() : Optional.of(info);
+    }
+
+    @Override
+    public Optional<Long> size(RoomId room, String sha256Hex) {
+        try {
+            return present(name(room, sha256Hex)).map(ObjectInfo::getSize);
+        } catch (IOException | JetStreamApiException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Fetches the blob into a 0600 spool file and streams it from there; the file goes when closed. */
+    @Override
+    public Optional<InputStream> open(RoomId room, String sha256Hex) {
+        String name = name(room, sha256Hex);
+        Path copy = null;
+        try {
+            if (present(name).isEmpty()) {
+                return Optional.empty();
+            }
+            copy = Files.createTempFile(
+                    spool,
+                    "get-",
+                    ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.WRITE)) {
+                objects.get(name, out);
+            }
+            Path file = copy;
+            copy = null;
+            return Optional.of(new FilterInputStream(Files.newInputStream(file)) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            });
+        } catch (IOException
+                | JetStreamApiException
+                | InterruptedException
+                | java.security.NoSuchAlgorithmException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw unavailable(e);
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException ignored) {
+                    // the spool is emptied at start
+                }
+            }
+        }
+    }
+
+    /** Uploads being spooled now (for tests: zero after every put, failed or not). */
+    public long pendingParts() throws IOException {
+        try (var files = Files.list(spool)) {
+            return files.count();
+        }
+    }
+
+    private static KeyroomException unavailable(Exception cause) {
+        return new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", cause);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.keyroom.store.nats;
+
+import dev.keyroom.testkit.NatsServers;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** One real nats-server and a connection to it for a test class; registered with {@code @RegisterExtension}. */
+final class OneNatsServer implements BeforeAllCallback, AfterAllCallback {
+    Path dir;
+    NatsServers nats;
+    Connection connection;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("keyroom-nats-test-");
+        nats = NatsServers.single(dir.resolve("nats"));
+        connection = Nats.connect(new Options.Builder()
+                .server(nats.url(0))
+                .connectionTimeout(Duration.ofSeconds(2))
+                .build());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        connection.close();
+        nats.close();
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
