@@ -125,7 +125,7 @@ public final class AuditChain {
     }
 
     /** The result of {@link #verify}: the first problem found, or how much was checked. */
-    public record Report(long entries, long lastSeq, int checkpoints, Optional<String> problem) {
+    public record Report(long entries, int checkpoints, Optional<String> problem) {
         public boolean ok() {
             return problem.isEmpty();
         }
@@ -155,13 +155,12 @@ public final class AuditChain {
                         java.util.Base64.getUrlDecoder().decode(c.signature()))) {
                     return new Report(
                             0,
-                            0,
                             count,
                             Optional.of("checkpoint " + (count + 1) + " (seq " + c.seq()
                                     + ") is not signed by this server's key"));
                 }
             } catch (RuntimeException x) {
-                return new Report(0, 0, count, Optional.of("checkpoint " + (count + 1) + " is malformed"));
+                return new Report(0, count, Optional.of("checkpoint " + (count + 1) + " is malformed"));
             }
             signed.put(c.seq(), c.hash());
             count++;
@@ -174,12 +173,10 @@ public final class AuditChain {
             try {
                 e = parse(line);
             } catch (FormatException x) {
-                return new Report(
-                        expect - 1, expect - 1, count, Optional.of("entry " + expect + ": " + x.getMessage()));
+                return new Report(expect - 1, count, Optional.of("entry " + expect + ": " + x.getMessage()));
             }
             if (e.seq() != expect) {
                 return new Report(
-                        expect - 1,
                         expect - 1,
                         count,
                         Optional.of("entry " + expect + ": found seq " + e.seq()
@@ -188,7 +185,6 @@ public final class AuditChain {
             if (!e.prevHash().equals(prev)) {
                 return new Report(
                         expect - 1,
-                        expect - 1,
                         count,
                         Optional.of("entry " + expect + ": prev_hash is not the hash of entry " + (expect - 1)
                                 + " (entries deleted, inserted, reordered or rewritten)"));
@@ -196,7 +192,6 @@ public final class AuditChain {
             String cpHash = signed.remove(e.seq());
             if (cpHash != null && !cpHash.equals(e.hash())) {
                 return new Report(
-                        expect - 1,
                         expect - 1,
                         count,
                         Optional.of("entry " + expect + ": differs from the signed checkpoint at this seq"
@@ -210,11 +205,10 @@ public final class AuditChain {
         if (beyond.isPresent()) {
             return new Report(
                     last,
-                    last,
                     count,
                     Optional.of("entry " + (last + 1) + ": missing; the log ends at seq " + last
                             + " but a signed checkpoint covers seq " + beyond.get() + " (entries cut from the end)"));
         }
-        return new Report(last, last, count, Optional.empty());
+        return new Report(last, count, Optional.empty());
     }
 }

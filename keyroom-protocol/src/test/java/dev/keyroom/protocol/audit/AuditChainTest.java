@@ -55,7 +55,7 @@ class AuditChainTest {
         List<String> lines = log(20);
         AuditChain.Report r = verify(lines, List.of(checkpoint(lines.get(9)), checkpoint(lines.get(19))));
         assertThat(r.ok()).as(r.problem().orElse("")).isTrue();
-        assertThat(r.lastSeq()).isEqualTo(20);
+        assertThat(r.entries()).isEqualTo(20);
         assertThat(r.checkpoints()).isEqualTo(2);
         assertThat(AuditChain.parse(lines.get(4)).resource()).isEqualTo("/v1/rooms/r/messages \"quoted\" \u001b[31m");
         assertThat(lines.get(4)).doesNotContain("\u001b").doesNotContain("\n");

@@ -90,13 +90,13 @@ public final class FileAuditLog implements AuditTrail {
     private final Object syncLock = new Object();
     private volatile Throwable failure;
     private volatile boolean closing;
-    private long lastSeq;
-    private String lastHash;
-    /** Written but not yet fsynced / not yet checkpointed; guarded by syncLock. */
+    /** The chain's last written entry: set by the writer, read by the syncer; guarded by syncLock. */
     private long writtenSeq;
 
     private String writtenHash;
+    /** The syncer's own: what is fsynced and what is checkpointed. */
     private long syncedSeq;
+
     private String syncedHash;
     private long checkpointedSeq;
     private long lastCheckpointNanos = System.nanoTime();
@@ -109,8 +109,6 @@ public final class FileAuditLog implements AuditTrail {
         this.signerSource = signer;
         this.clock = clock;
         this.settings = settings;
-        this.lastSeq = lastSeq;
-        this.lastHash = lastHash;
         this.writtenSeq = lastSeq;
         this.writtenHash = lastHash;
         this.syncedSeq = lastSeq;
@@ -226,8 +224,12 @@ public final class FileAuditLog implements AuditTrail {
             return;
         }
         StringBuilder text = new StringBuilder(batch.size() * 256);
-        long seq = lastSeq;
-        String hash = lastHash;
+        long seq;
+        String hash;
+        synchronized (syncLock) {
+            seq = writtenSeq;
+            hash = writtenHash;
+        }
         String time = clock.now().toString();
         for (Pending p : batch) {
             AuditEvent e = p.event();
@@ -249,8 +251,6 @@ public final class FileAuditLog implements AuditTrail {
             }
             return;
         }
-        lastSeq = seq;
-        lastHash = hash;
         synchronized (syncLock) {
             writtenSeq = seq;
             writtenHash = hash;
@@ -348,13 +348,6 @@ public final class FileAuditLog implements AuditTrail {
             throw new KeyroomException(ErrorCode.INTERNAL, "cannot read the audit log", e);
         }
         return out;
-    }
-
-    /** Last written seq (for metrics and tests). */
-    public long lastSeq() {
-        synchronized (syncLock) {
-            return writtenSeq;
-        }
     }
 
     @Override
