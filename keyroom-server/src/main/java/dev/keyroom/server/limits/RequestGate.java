@@ -64,27 +64,25 @@ public final class RequestGate {
         if (client == null || (client.isLoopbackAddress() && !limits.rateLimitLoopback())) {
             return;
         }
-        String subject = "addr:" + client.getHostAddress();
-        refuseIfBanned(subject, headers);
-        RateLimiter.Decision d = perAddress.tryAcquire(client.getHostAddress());
-        apply(d, headers);
-        if (d instanceof RateLimiter.Decision.Refused) {
-            refusedAddress.increment();
-            bans.recordRefusal(subject, "rate limit per address");
-            throw new KeyroomException(ErrorCode.RATE_LIMITED, "too many requests from this address");
-        }
+        admit("addr:", client.getHostAddress(), perAddress, refusedAddress, "address", headers);
     }
 
     /** DOS-3: the authenticated identity's ban and bucket. */
     public void admitIdentity(EndpointId caller, HttpFields.Mutable headers) {
-        String subject = "id:" + caller.value();
+        admit("id:", caller.value(), perIdentity, refusedIdentity, "identity", headers);
+    }
+
+    /** One subject's ban, then its bucket; repeated refusals are counted towards a ban (DOS-7). */
+    private void admit(
+            String kind, String key, RateLimiter limiter, Counter refused, String what, HttpFields.Mutable headers) {
+        String subject = kind + key;
         refuseIfBanned(subject, headers);
-        RateLimiter.Decision d = perIdentity.tryAcquire(caller.value());
+        RateLimiter.Decision d = limiter.tryAcquire(key);
         apply(d, headers);
         if (d instanceof RateLimiter.Decision.Refused) {
-            refusedIdentity.increment();
-            bans.recordRefusal(subject, "rate limit per identity");
-            throw new KeyroomException(ErrorCode.RATE_LIMITED, "too many requests from this identity");
+            refused.increment();
+            bans.recordRefusal(subject, "rate limit per " + what);
+            throw new KeyroomException(ErrorCode.RATE_LIMITED, "too many requests from this " + what);
         }
     }
 
