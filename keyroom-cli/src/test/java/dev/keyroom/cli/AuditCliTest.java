@@ -3,9 +3,6 @@ package dev.keyroom.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyroom.server.DataDir;
-import dev.keyroom.server.KeyroomServer;
-import dev.keyroom.server.config.ConfigFile;
-import dev.keyroom.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,22 +20,11 @@ class AuditCliTest {
     @Timeout(120)
     void tailShowsTheTrail_andVerifyNamesTheFirstBadEntryAfterTampering() throws Exception {
         Path data = dir.resolve("data");
-        try (KeyroomServer server =
-                KeyroomServer.start(ServerConfig.from(data, ConfigFile.flags("127.0.0.1:0", null, null, null)))) {
-            String[] conn = {
-                "--server",
-                server.uri().toString(),
-                "--pin",
-                server.pin().orElseThrow(),
-                "--identity",
-                new DataDir(data).adminIdentity().toString()
-            };
+        try (CliNode node = CliNode.start(data)) {
             for (String name : List.of("a", "b", "c")) {
-                assertThat(CliTest.run(MessagingCliTest.concat(new String[] {"room", "create", name}, conn))
-                                .code())
-                        .isZero();
+                assertThat(node.run("room", "create", name).code()).isZero();
             }
-            CliTest.Result tail = CliTest.run(MessagingCliTest.concat(new String[] {"audit", "tail"}, conn));
+            CliTest.Result tail = node.run("audit", "tail");
             assertThat(tail.code()).as(tail.err()).isZero();
             assertThat(tail.out()).contains("POST /v1/rooms started").contains("POST /v1/rooms 201");
         }

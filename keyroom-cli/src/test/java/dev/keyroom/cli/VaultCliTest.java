@@ -2,10 +2,6 @@ package dev.keyroom.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyroom.server.DataDir;
-import dev.keyroom.server.KeyroomServer;
-import dev.keyroom.server.config.ConfigFile;
-import dev.keyroom.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,73 +18,43 @@ class VaultCliTest {
     @Timeout(120)
     void secretsAndKeyring_fromTheCommandLine() throws Exception {
         Path data = dir.resolve("data");
-        try (KeyroomServer server =
-                KeyroomServer.start(ServerConfig.from(data, ConfigFile.flags("127.0.0.1:0", null, null, null)))) {
-            String[] conn = {
-                "--server",
-                server.uri().toString(),
-                "--pin",
-                server.pin().orElseThrow(),
-                "--identity",
-                new DataDir(data).adminIdentity().toString()
-            };
-            CliTest.Result created =
-                    CliTest.run(MessagingCliTest.concat(new String[] {"room", "create", "vault", "--json"}, conn));
+        try (CliNode node = CliNode.start(data)) {
+            CliTest.Result created = node.run("room", "create", "vault", "--json");
             String room = created.out()
                     .replaceAll("(?s).*\"room_id\":\"([0-9a-f]{32})\".*", "$1")
                     .strip();
             Path value = dir.resolve("value");
             Files.writeString(value, "pa55word");
-            CliTest.Result put = CliTest.run(MessagingCliTest.concat(
-                    new String[] {"secret", "put", room, "db/password", "--file", value.toString()}, conn));
+            CliTest.Result put = node.run("secret", "put", room, "db/password", "--file", value.toString());
             assertThat(put.code()).as(put.err()).isZero();
             assertThat(put.out()).contains("db/password is at version 1");
             Files.writeString(value, "pa55word-2");
-            assertThat(CliTest.run(MessagingCliTest.concat(
-                                    new String[] {"secret", "put", room, "db/password", "--file", value.toString()},
-                                    conn))
+            assertThat(node.run("secret", "put", room, "db/password", "--file", value.toString())
                             .out())
                     .contains("version 2");
-            CliTest.Result stale = CliTest.run(MessagingCliTest.concat(
-                    new String[] {"secret", "put", room, "db/password", "--file", value.toString(), "--if-version", "1"
-                    },
-                    conn));
+            CliTest.Result stale =
+                    node.run("secret", "put", room, "db/password", "--file", value.toString(), "--if-version", "1");
             assertThat(stale.code()).isEqualTo(Main.EXIT_FAILED);
 
-            CliTest.Result get =
-                    CliTest.run(MessagingCliTest.concat(new String[] {"secret", "get", room, "db/password"}, conn));
+            CliTest.Result get = node.run("secret", "get", room, "db/password");
             assertThat(get.out().strip()).isEqualTo("pa55word-2");
             Path out = dir.resolve("out");
-            assertThat(CliTest.run(MessagingCliTest.concat(
-                                    new String[] {
-                                        "secret", "get", room, "db/password", "--version", "1", "--out", out.toString()
-                                    },
-                                    conn))
+            assertThat(node.run("secret", "get", room, "db/password", "--version", "1", "--out", out.toString())
                             .code())
                     .isZero();
             assertThat(Files.readString(out)).isEqualTo("pa55word");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
                     .isEqualTo("rw-------");
 
-            assertThat(CliTest.run(MessagingCliTest.concat(new String[] {"secret", "ls", room}, conn))
-                            .out())
-                    .contains("db/password v2");
-            assertThat(CliTest.run(MessagingCliTest.concat(
-                                    new String[] {"secret", "history", room, "db/password"}, conn))
-                            .out())
+            assertThat(node.run("secret", "ls", room).out()).contains("db/password v2");
+            assertThat(node.run("secret", "history", room, "db/password").out())
                     .contains("v2 ")
                     .contains("v1 ");
-            assertThat(CliTest.run(MessagingCliTest.concat(new String[] {"secret", "rm", room, "db/password"}, conn))
-                            .code())
-                    .isZero();
-            assertThat(CliTest.run(MessagingCliTest.concat(new String[] {"secret", "get", room, "db/password"}, conn))
-                            .code())
-                    .isEqualTo(Main.EXIT_FAILED);
+            assertThat(node.run("secret", "rm", room, "db/password").code()).isZero();
+            assertThat(node.run("secret", "get", room, "db/password").code()).isEqualTo(Main.EXIT_FAILED);
 
-            assertThat(CliTest.run(MessagingCliTest.concat(new String[] {"keyring", "rotate"}, conn))
-                            .out())
-                    .contains("key 2 (current)");
-            CliTest.Result status = CliTest.run(MessagingCliTest.concat(new String[] {"keyring", "status"}, conn));
+            assertThat(node.run("keyring", "rotate").out()).contains("key 2 (current)");
+            CliTest.Result status = node.run("keyring", "status");
             assertThat(status.code()).as(status.err()).isZero();
             assertThat(status.out())
                     .contains("key 1: 3 items")
