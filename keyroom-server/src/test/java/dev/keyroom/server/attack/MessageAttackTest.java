@@ -43,14 +43,14 @@ class MessageAttackTest {
     @BeforeEach
     void start() throws Exception {
         node = TestNode.start(dir);
-        aliceId = node.register("alice", Role.MEMBER);
-        bobId = node.register("bob", Role.AGENT);
+        TestNode.TwoMembers two = node.aliceAndBobInARoom();
+        aliceId = two.aliceId();
+        bobId = two.bobId();
+        alice = two.alice();
+        bob = two.bob();
+        room = two.room();
         outsiderId = node.register("outsider", Role.MEMBER);
-        alice = node.client(aliceId);
-        bob = node.client(bobId);
         outsider = node.client(outsiderId);
-        room = RoomId.parse(alice.createRoom("ops").roomId());
-        alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
     }
 
     @AfterEach

@@ -6,9 +6,7 @@ import dev.keyroom.client.BlobRef;
 import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.server.TestNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,12 +35,12 @@ class MessageAndBlobFlowTest {
     @BeforeEach
     void start() throws Exception {
         node = TestNode.start(dir);
-        aliceId = node.register("alice", Role.MEMBER);
-        bobId = node.register("bob", Role.AGENT);
-        alice = node.client(aliceId);
-        bob = node.client(bobId);
-        room = RoomId.parse(alice.createRoom("ops").roomId());
-        alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+        TestNode.TwoMembers two = node.aliceAndBobInARoom();
+        aliceId = two.aliceId();
+        bobId = two.bobId();
+        alice = two.alice();
+        bob = two.bob();
+        room = two.room();
     }
 
     @AfterEach
