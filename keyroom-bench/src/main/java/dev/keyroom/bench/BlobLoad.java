@@ -38,12 +38,7 @@ public final class BlobLoad {
         int blobs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path dir = Files.createTempDirectory("keyroom-blobload-");
-        ServerConfig cfg = ServerConfig.from(
-                dir,
-                ServerConfig.parse(
-                        "listen: 127.0.0.1:0\ninsecure_plaintext: true\n"
-                                + "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n",
-                        "bench"));
+        ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         SecureRandom random = new SecureRandom();
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity());

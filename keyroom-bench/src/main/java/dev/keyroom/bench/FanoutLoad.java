@@ -69,13 +69,7 @@ public final class FanoutLoad {
         int latencySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path dir = Files.createTempDirectory("keyroom-fanout-");
-        ServerConfig cfg = ServerConfig.from(
-                dir,
-                ServerConfig.parse(
-                        "listen: 127.0.0.1:0\ninsecure_plaintext: true\n"
-                                + "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n"
-                                + "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n",
-                        "bench"));
+        ServerConfig cfg = BenchConfig.loopbackNode(dir, "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n");
         try (NatsProcess nats = NatsProcess.start(Files.createTempDirectory("keyroom-fanout-nats-"));
                 KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity())) {

@@ -72,12 +72,7 @@ public final class SecretLoad {
 
     static Node start(boolean audit) throws Exception {
         Path dir = Files.createTempDirectory(audit ? "keyroom-secrets-audit-" : "keyroom-secrets-noaudit-");
-        ServerConfig cfg = ServerConfig.from(
-                dir,
-                ServerConfig.parse(
-                        "listen: 127.0.0.1:0\ninsecure_plaintext: true\n"
-                                + "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n",
-                        "bench"));
+        ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         SecureRandom random = new SecureRandom();
         KeyroomServer server = audit
                 ? KeyroomServer.start(cfg, Clock.system(), random)

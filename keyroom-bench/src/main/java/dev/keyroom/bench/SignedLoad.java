@@ -50,13 +50,7 @@ public final class SignedLoad {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path dir = Files.createTempDirectory("keyroom-load-");
-        // One identity drives the whole load: lift its rate limit so the limit is evaluated but never refuses.
-        ServerConfig cfg = ServerConfig.from(
-                dir,
-                ServerConfig.parse(
-                        "listen: 127.0.0.1:0\ninsecure_plaintext: true\n"
-                                + "limits: {rate_per_identity: 100000, burst_per_identity: 100000}",
-                        "bench"));
+        ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity id = IdentityFile.read(new DataDir(dir).adminIdentity())) {
             Server bare = bareVerifier(id.signPub());
