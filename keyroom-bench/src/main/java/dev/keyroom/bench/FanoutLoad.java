@@ -155,46 +155,55 @@ public final class FanoutLoad {
 
     record Result(double deliveriesPerSecond, double p50, double p99) {}
 
+    /** As fast as the window allows: at most {@link #WINDOW} messages ahead of the slowest subscriber. */
     static Result throughput(Side side, int count, String label) throws Exception {
-        side.reset(count);
-        side.recording = true;
-        int first = side.cursor;
-        long start = System.nanoTime();
-        long allowed = 0;
-        for (int i = 0; i < count; i++) {
-            while (i >= allowed) {
-                allowed = side.slowest() + WINDOW;
-                if (i >= allowed) {
-                    LockSupport.parkNanos(20_000);
-                }
-            }
-            side.sentAt.set(first + i, System.nanoTime());
-            side.send(first + i);
-        }
-        awaitAll(side, count);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        side.recording = false;
-        side.advance(count);
-        Result r = summarise(side, count * (double) SUBSCRIBERS / seconds);
-        System.out.printf(
-                "  %-8s %-10s %9.0f deliveries/s  p50 %6.2f ms  p99 %7.2f ms  (%d messages x %d subscribers, %d room(s))%n",
-                side.name, label, r.deliveriesPerSecond(), r.p50(), r.p99(), count, SUBSCRIBERS, side.rooms);
-        return r;
+        long[] allowed = {0};
+        return drive(
+                side,
+                count,
+                (i, start) -> {
+                    while (i >= allowed[0]) {
+                        allowed[0] = side.slowest() + WINDOW;
+                        if (i >= allowed[0]) {
+                            LockSupport.parkNanos(20_000);
+                        }
+                    }
+                    return System.nanoTime();
+                },
+                label,
+                "%d messages x %d subscribers".formatted(count, SUBSCRIBERS));
     }
 
+    /** At {@link #LATENCY_PUBLISHES_PER_SECOND}, latency counted from when each message was due. */
     static Result paced(Side side, int count) throws Exception {
+        long interval = 1_000_000_000L / LATENCY_PUBLISHES_PER_SECOND;
+        return drive(
+                side,
+                count,
+                (i, start) -> {
+                    long due = start + i * interval;
+                    while (due - System.nanoTime() > 0) {
+                        LockSupport.parkNanos(50_000);
+                    }
+                    // A publisher held up counts against the latency.
+                    return due;
+                },
+                "latency",
+                "paced at %d deliveries/s".formatted(LATENCY_PUBLISHES_PER_SECOND * SUBSCRIBERS));
+    }
+
+    /** When message {@code i} may go; returns the time its latency counts from. */
+    interface Pace {
+        long await(int i, long start);
+    }
+
+    static Result drive(Side side, int count, Pace pace, String label, String shape) throws Exception {
         side.reset(count);
         side.recording = true;
         int first = side.cursor;
-        long interval = 1_000_000_000L / LATENCY_PUBLISHES_PER_SECOND;
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            long due = start + i * interval;
-            while (due - System.nanoTime() > 0) {
-                LockSupport.parkNanos(50_000);
-            }
-            // Latency is measured from when the message was due, so a publisher held up counts against it.
-            side.sentAt.set(first + i, due);
+            side.sentAt.set(first + i, pace.await(i, start));
             side.send(first + i);
         }
         awaitAll(side, count);
@@ -203,14 +212,8 @@ public final class FanoutLoad {
         side.advance(count);
         Result r = summarise(side, count * (double) SUBSCRIBERS / seconds);
         System.out.printf(
-                "  %-8s %-10s %9.0f deliveries/s  p50 %6.2f ms  p99 %7.2f ms  (paced at %d deliveries/s, %d room(s))%n",
-                side.name,
-                "latency",
-                r.deliveriesPerSecond(),
-                r.p50(),
-                r.p99(),
-                LATENCY_PUBLISHES_PER_SECOND * SUBSCRIBERS,
-                side.rooms);
+                "  %-8s %-10s %9.0f deliveries/s  p50 %6.2f ms  p99 %7.2f ms  (%s, %d room(s))%n",
+                side.name, label, r.deliveriesPerSecond(), r.p50(), r.p99(), shape, side.rooms);
         return r;
     }
 
