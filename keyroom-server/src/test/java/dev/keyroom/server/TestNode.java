@@ -67,24 +67,6 @@ public final class TestNode implements AutoCloseable {
         return c;
     }
 
-    /** Alice (a member) owns an encrypted room {@code ops}, and Bob (an agent) is a member of it. */
-    public record TwoMembers(
-            Identity aliceId,
-            KeyroomClient alice,
-            Identity bobId,
-            KeyroomClient bob,
-            dev.keyroom.core.rooms.RoomId room) {}
-
-    public TwoMembers aliceAndBobInARoom() {
-        Identity aliceId = register("alice", Role.MEMBER);
-        Identity bobId = register("bob", Role.AGENT);
-        KeyroomClient alice = client(aliceId);
-        dev.keyroom.core.rooms.RoomId room =
-                dev.keyroom.core.rooms.RoomId.parse(alice.createRoom("ops").roomId());
-        alice.invite(room, bobId.endpoint(), dev.keyroom.core.rooms.RoomRole.MEMBER);
-        return new TwoMembers(aliceId, alice, bobId, client(bobId), room);
-    }
-
     /** A new identity registered by the admin with {@code role}. */
     public Identity register(String name, Role role) {
         Identity id = Identity.generate(RANDOM);

@@ -7,47 +7,18 @@ import dev.keyroom.client.BusClient;
 import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.server.TestNode;
+import dev.keyroom.server.TwoMemberRoomTest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The WebSocket data plane: live delivery, catch-up, eviction, revocation, in-band auth. */
-class DataPlaneAttackTest {
-    @TempDir
-    Path dir;
-
-    TestNode node;
-    Identity aliceId;
-    Identity bobId;
-    KeyroomClient alice;
-    KeyroomClient bob;
-    RoomId room;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start(dir);
-        TestNode.TwoMembers two = node.aliceAndBobInARoom();
-        aliceId = two.aliceId();
-        bobId = two.bobId();
-        alice = two.alice();
-        bob = two.bob();
-        room = two.room();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+class DataPlaneAttackTest extends TwoMemberRoomTest {
 
     static final class Inbox implements BusClient.RoomListener {
         final List<Delivery> got = new CopyOnWriteArrayList<>();

@@ -11,51 +11,27 @@ import dev.keyroom.core.crypto.SecretBytes;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.envelope.Envelope;
 import dev.keyroom.protocol.envelope.MessageCrypto;
 import dev.keyroom.server.TestNode;
+import dev.keyroom.server.TwoMemberRoomTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Attacks on messages and blobs: stale epochs, forged or replayed envelopes, outsiders, readers. */
-class MessageAttackTest {
-    @TempDir
-    Path dir;
-
-    TestNode node;
-    Identity aliceId;
-    Identity bobId;
+class MessageAttackTest extends TwoMemberRoomTest {
     Identity outsiderId;
-    KeyroomClient alice;
-    KeyroomClient bob;
     KeyroomClient outsider;
-    RoomId room;
 
     @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start(dir);
-        TestNode.TwoMembers two = node.aliceAndBobInARoom();
-        aliceId = two.aliceId();
-        bobId = two.bobId();
-        alice = two.alice();
-        bob = two.bob();
-        room = two.room();
+    void addOutsider() {
         outsiderId = node.register("outsider", Role.MEMBER);
         outsider = node.client(outsiderId);
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
     }
 
     KeyroomClient.Response post(KeyroomClient c, Envelope e) {

@@ -5,48 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keyroom.client.BlobRef;
 import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.server.TestNode;
+import dev.keyroom.server.TwoMemberRoomTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Encrypt, sign, publish, read and decrypt across two SDK clients; blobs the same way. */
-class MessageAndBlobFlowTest {
-    @TempDir
-    Path dir;
-
-    TestNode node;
-    Identity aliceId;
-    Identity bobId;
-    KeyroomClient alice;
-    KeyroomClient bob;
-    RoomId room;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start(dir);
-        TestNode.TwoMembers two = node.aliceAndBobInARoom();
-        aliceId = two.aliceId();
-        bobId = two.bobId();
-        alice = two.alice();
-        bob = two.bob();
-        room = two.room();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+class MessageAndBlobFlowTest extends TwoMemberRoomTest {
 
     static String text(Delivery d) {
         assertThat(d).isInstanceOf(Delivery.Accepted.class);
