@@ -27,6 +27,14 @@ final class OneNatsServer implements BeforeAllCallback, AfterAllCallback {
                 .build());
     }
 
+    /** Deletes every stream (and so every bucket) on the server: the next store starts empty. */
+    void reset() throws Exception {
+        var jsm = connection.jetStreamManagement();
+        for (String stream : jsm.getStreamNames()) {
+            jsm.deleteStream(stream);
+        }
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         connection.close();

@@ -68,9 +68,13 @@ final class SqliteExecutor implements AutoCloseable {
     private final ThreadLocal<Connection> connection = new ThreadLocal<>();
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
 
-    private SqliteExecutor(Path file, int readerThreads, Duration timeout) {
+    /** FULL for a store of record; OFF for a replica that is rebuilt from its log after a crash. */
+    private final SQLiteConfig.SynchronousMode synchronous;
+
+    private SqliteExecutor(Path file, int readerThreads, Duration timeout, boolean durable) {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
         this.timeout = timeout;
+        this.synchronous = durable ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.OFF;
         this.writer = threads("keyroom-sqlite-writer").newThread(() -> {
             try {
                 migrate(connection(false));
@@ -84,13 +88,13 @@ final class SqliteExecutor implements AutoCloseable {
         this.readers = Executors.newFixedThreadPool(readerThreads, threads("keyroom-sqlite-reader"));
     }
 
-    static SqliteExecutor open(Path file, int readerThreads, Duration timeout) {
+    static SqliteExecutor open(Path file, int readerThreads, Duration timeout, boolean durable) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new KeyroomException(ErrorCode.INTERNAL, "cannot create the data directory", e);
         }
-        SqliteExecutor ex = new SqliteExecutor(file, readerThreads, timeout);
+        SqliteExecutor ex = new SqliteExecutor(file, readerThreads, timeout, durable);
         try {
             ex.writer.start();
             ex.await(ex.migrated);
@@ -116,7 +120,7 @@ final class SqliteExecutor implements AutoCloseable {
         if (c == null) {
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setSynchronous(synchronous);
             config.enforceForeignKeys(true);
             config.setBusyTimeout((int) timeout.toMillis());
             c = DriverManager.getConnection(url, config.toProperties());
@@ -290,6 +294,26 @@ final class SqliteExecutor implements AutoCloseable {
             connection(false).rollback();
         } catch (SQLException | RuntimeException e) {
             log.atError().setCause(e).log("rollback after a failed group commit failed");
+        }
+    }
+
+    /**
+     * Runs {@code work} on a connection of its own, opened for it and closed after, in autocommit
+     * mode, on the calling thread: for rare whole-database work (copies, digests) that must not hold
+     * the writer or a reader for long.
+     */
+    <T> T onOwnConnection(Work<T> work) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout((int) timeout.toMillis());
+        try (Connection c = DriverManager.getConnection(url, config.toProperties())) {
+            T value = work.run(c);
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            return value;
+        } catch (SQLException e) {
+            throw SqliteStore.storageFailure(e);
         }
     }
 

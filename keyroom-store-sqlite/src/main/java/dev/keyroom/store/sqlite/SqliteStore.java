@@ -55,7 +55,93 @@ public final class SqliteStore implements Store {
 
     /** Opens (creating if needed) the database at {@code file} and brings its schema up to date. */
     public static SqliteStore open(Path file) {
-        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10)));
+        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), true));
+    }
+
+    /**
+     * Opens a replica: the same schema and rules, but commits are not synced to disk, because a
+     * replica is rebuilt from the log it follows after a crash, never trusted as a record.
+     */
+    public static SqliteStore openReplica(Path file) {
+        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), false));
+    }
+
+    /**
+     * Writes a consistent copy of the whole database to {@code target} (which must not exist): one
+     * read transaction on a connection of its own, so it holds exactly the writes committed before
+     * it started.
+     */
+    public void snapshotTo(Path target) {
+        db.onOwnConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, target.toAbsolutePath().toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Every table that holds state, in a fixed order, for {@link #digest()}. */
+    private static final List<String> TABLES =
+            List.of("users", "rooms", "members", "sealed_keys", "messages", "secrets", "bans", "agent_breaches");
+
+    /** Counts of records per table and a SHA-256 over all of them, independent of storage order. */
+    public record Digest(Map<String, Long> counts, String sha256) {}
+
+    /**
+     * The digest of every record, read in one transaction: rows of each table ordered by all their
+     * columns, each value hashed with its type and length, so two stores with the same records have
+     * the same digest whatever order they were written in.
+     */
+    public Digest digest() {
+        return db.onOwnConnection(c -> {
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            c.setAutoCommit(false); // one read transaction: every table as of the same moment
+            for (String table : TABLES) {
+                long n = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table);
+                        ResultSet probe = ps.executeQuery()) {
+                    int columns = probe.getMetaData().getColumnCount();
+                    StringBuilder order = new StringBuilder();
+                    for (int i = 1; i <= columns; i++) {
+                        order.append(i == 1 ? "" : ", ").append(i);
+                    }
+                    try (PreparedStatement sorted =
+                                    c.prepareStatement("SELECT * FROM " + table + " ORDER BY " + order);
+                            ResultSet rs = sorted.executeQuery()) {
+                        sha.update(table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        while (rs.next()) {
+                            n++;
+                            for (int i = 1; i <= columns; i++) {
+                                Object v = rs.getObject(i);
+                                byte[] bytes = v == null
+                                        ? new byte[0]
+                                        : v instanceof byte[] b
+                                                ? b
+                                                : v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                                char type =
+                                        v == null ? 'n' : v instanceof byte[] ? 'b' : v instanceof Number ? 'i' : 't';
+                                sha.update((byte) type);
+                                sha.update(java.nio.ByteBuffer.allocate(4)
+                                        .putInt(bytes.length)
+                                        .array());
+                                sha.update(bytes);
+                            }
+                        }
+                    }
+                }
+                counts.put(table, n);
+            }
+            return new Digest(
+                    java.util.Collections.unmodifiableMap(counts),
+                    java.util.HexFormat.of().formatHex(sha.digest()));
+        });
     }
 
     // ---- users

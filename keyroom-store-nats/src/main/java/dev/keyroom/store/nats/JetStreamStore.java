@@ -1,0 +1,1032 @@
+package dev.keyroom.store.nats;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.Membership;
+import dev.keyroom.core.rooms.RekeyOutcome;
+import dev.keyroom.core.rooms.Retention;
+import dev.keyroom.core.rooms.RetentionSetting;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.StoredMessage;
+import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.StoredSecret;
+import dev.keyroom.store.sqlite.SqliteStore;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.Message;
+import io.nats.client.ObjectStore;
+import io.nats.client.ObjectStoreOptions;
+import io.nats.client.PublishOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.ObjectMeta;
+import io.nats.client.api.ObjectStoreConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's {@link Store}: a replicated state machine on one JetStream stream.
+ *
+ * <p>Every change is a command published to the stream {@value #STREAM}, replicated by the NATS
+ * cluster's Raft group before it is acknowledged. Every node applies every command, in stream
+ * order, to a replica of its own (a {@link SqliteStore} rebuilt from the stream at start), and the
+ * outcome of a command is what applying it gives: the rules, compare-and-set checks and unique
+ * constraints are the embedded store's own, evaluated against the same history on every node, so
+ * two nodes racing for the same room or version are decided by the stream's order, once, the
+ * same way everywhere. A caller is answered once its command is in the stream and applied here.
+ *
+ * <p>Reads are linearizable: before a read, the node asks the stream for its last sequence and
+ * waits until its replica has applied it, so a read sees every change that returned on any node
+ * before it started. When the cluster cannot answer (no quorum, timeout) every call fails with
+ * {@code OVERLOADED}, and callers deciding authentication or authorization deny.
+ *
+ * <p>Applied commands that revoke identities or remove members are reported to {@link Changes}
+ * listeners on every node, which is how a revocation on one node closes sessions on the others.
+ *
+ * <p>A replica that cannot apply a command for a reason other than the command itself (its disk,
+ * its database) stops: it could otherwise diverge. The store then refuses everything until the
+ * node is restarted, which rebuilds the replica.
+ */
+public final class JetStreamStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(JetStreamStore.class);
+    public static final String STREAM = "KEYROOM_STATE";
+    public static final String SUBJECT = "keyroom.state";
+    /** The snapshot a fresh replica starts from (a migrated single-node database), if any. */
+    static final String SNAPSHOTS = "keyroom-snapshots";
+
+    static final String POINTER_KEY = "current";
+    /** Commands applied without waiting (message appends) at most, before applying pauses. */
+    private static final int MAX_PENDING_APPLIES = 4096;
+
+    /** What applied commands mean for live sessions, reported on every node. */
+    public interface Changes {
+        void userCreated(EndpointId endpoint);
+
+        void userStatusChanged(EndpointId endpoint, UserStatus status);
+
+        void membersRemoved(RoomId room, Set<EndpointId> removed);
+    }
+
+    private final Connection nats;
+    private final JetStream js;
+    private final JetStreamManagement jsm;
+    private final Duration timeout;
+    private final SqliteStore replica;
+    private final long node;
+    private final AtomicLong counter = new AtomicLong();
+    private final Map<Long, CompletableFuture<Object>> waiting = new ConcurrentHashMap<>();
+    private final List<Changes> listeners = new CopyOnWriteArrayList<>();
+    private final Semaphore pendingApplies = new Semaphore(MAX_PENDING_APPLIES);
+    private final Dispatcher dispatcher;
+    private final JetStreamSubscription subscription;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    /** The last stream sequence whose command is applied to the replica. */
+    private long applied;
+    /** The stream sequence the next delivered command must have; only the applying thread uses it. */
+    private long expected;
+
+    private volatile KeyroomException broken;
+
+    private JetStreamStore(Connection nats, int replicas, Path replicaDir, Duration timeout) throws Exception {
+        this.nats = nats;
+        this.timeout = timeout;
+        JetStreamOptions options =
+                JetStreamOptions.builder().requestTimeout(timeout).build();
+        this.js = nats.jetStream(options);
+        this.jsm = nats.jetStreamManagement(options);
+        this.node = new SecureRandom().nextLong();
+        ensureStream(jsm, replicas);
+
+        Files.createDirectories(replicaDir);
+        Path file = replicaDir.resolve("replica.db");
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(replicaDir.resolve("replica.db" + suffix));
+        }
+        long start = restoreSnapshot(nats, timeout, file);
+        this.replica = SqliteStore.openReplica(file);
+        this.applied = start;
+        this.expected = start + 1;
+        this.dispatcher = nats.createDispatcher();
+        try {
+            this.subscription = js.subscribe(
+                    SUBJECT,
+                    dispatcher,
+                    this::apply,
+                    false,
+                    PushSubscribeOptions.builder().stream(STREAM)
+                            .ordered(true)
+                            .configuration(ConsumerConfiguration.builder()
+                                    .deliverPolicy(DeliverPolicy.ByStartSequence)
+                                    .startSequence(start + 1)
+                                    .build())
+                            .build());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            nats.closeDispatcher(dispatcher);
+            replica.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the cluster's store: creates the stream with {@code replicas} copies if it does not exist
+     * yet, rebuilds this node's replica under {@code replicaDir} from the stream, and returns once
+     * the replica has caught up with it (or fails within {@code catchUp}).
+     */
+    public static JetStreamStore open(
+            Connection nats, int replicas, Path replicaDir, Duration timeout, Duration catchUp) {
+        JetStreamStore store;
+        try {
+            store = new JetStreamStore(nats, replicas, replicaDir, timeout);
+        } catch (KeyroomException e) {
+            throw e;
+        } catch (Exception e) {
+            throw unavailable("cannot open the cluster's state stream", e);
+        }
+        try {
+            store.awaitApplied(store.lastSequence(), catchUp);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    static void ensureStream(JetStreamManagement jsm, int replicas) throws IOException, JetStreamApiException {
+        try {
+            jsm.getStreamInfo(STREAM);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != 10059) { // stream not found
+                throw e;
+            }
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(STREAM)
+                    .subjects(SUBJECT)
+                    .replicas(replicas)
+                    .storageType(StorageType.File)
+                    .duplicateWindow(Duration.ofMinutes(2))
+                    .build());
+        }
+    }
+
+    public void onChange(Changes listener) {
+        listeners.add(listener);
+    }
+
+    /** The stream sequence of the last command this node's replica applied. */
+    public long appliedSequence() {
+        lock.lock();
+        try {
+            return applied;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counts and a digest of every record in this node's replica, after catching up. */
+    public SqliteStore.Digest digest() {
+        barrier();
+        return replica.digest();
+    }
+
+    // ---- applying
+
+    private static final byte CREATE_USER = 1,
+            SET_USER_STATUS = 2,
+            CREATE_ROOM = 3,
+            ADD_MEMBER = 4,
+            REMOVE_MEMBER = 5,
+            REKEY = 6,
+            APPEND_MESSAGE = 7,
+            SET_RETENTION = 8,
+            PUT_SECRET = 9,
+            DELETE_SECRET = 10,
+            RESEAL_KEY = 11,
+            RESEAL = 12,
+            RECORD_BREACH = 13,
+            PUT_BAN = 14,
+            DELETE_BAN = 15;
+
+    /** Runs on the dispatcher's thread, one command at a time, in stream order. */
+    private void apply(Message msg) {
+        if (broken != null) {
+            return;
+        }
+        long seq = msg.metaData().streamSequence();
+        if (seq < expected) {
+            return; // delivered again after the consumer was recreated
+        }
+        if (seq != expected) {
+            stop(new KeyroomException(
+                    ErrorCode.INTERNAL,
+                    "the state stream skips from " + (expected - 1) + " to " + seq
+                            + "; restart the node to rebuild its replica from a snapshot"));
+            return;
+        }
+        expected = seq + 1;
+        long origin;
+        long id;
+        Object outcome;
+        try {
+            Wire.In in = new Wire.In(msg.getData());
+            origin = in.i64();
+            id = in.i64();
+            byte op = (byte) in.u8();
+            if (op == APPEND_MESSAGE) {
+                applyAppend(in, seq, origin, id);
+                return;
+            }
+            outcome = run(op, in);
+        } catch (IOException e) {
+            // Not a command this version can read: refusing it here refuses it everywhere alike.
+            log.atError().addKeyValue("seq", seq).setCause(e).log("an unreadable state change is skipped");
+            advance(seq);
+            return;
+        }
+        if (isReplicaFailure(outcome)) {
+            stop((KeyroomException) outcome);
+            return;
+        }
+        advance(seq);
+        settle(origin, id, outcome);
+    }
+
+    private void applyAppend(Wire.In in, long seq, long origin, long id) throws IOException {
+        RoomId room = in.room();
+        String messageId = in.text();
+        EndpointId sender = in.endpoint();
+        long epoch = in.i64();
+        byte[] envelope = in.bytes();
+        Instant receivedAt = in.instant();
+        Retention retention = in.retention();
+        in.end();
+        pendingApplies.acquireUninterruptibly();
+        CompletableFuture<Long> f;
+        try {
+            f = replica.appendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        // The replica completes its writes in the order they were made, so sequences advance in order.
+        f.whenComplete((value, error) -> {
+            pendingApplies.release();
+            Object outcome = error == null ? value : unwrap(error);
+            if (isReplicaFailure(outcome)) {
+                stop((KeyroomException) outcome);
+                return;
+            }
+            advance(seq);
+            settle(origin, id, outcome);
+        });
+    }
+
+    private Object run(byte op, Wire.In in) throws IOException {
+        Runner r = switch (op) {
+            case CREATE_USER -> {
+                User u = in.user();
+                in.end();
+                yield () -> {
+                    replica.createUser(u);
+                    listeners.forEach(l -> l.userCreated(u.endpoint()));
+                    return null;
+                };
+            }
+            case SET_USER_STATUS -> {
+                EndpointId e = in.endpoint();
+                UserStatus s = UserStatus.parse(in.text());
+                in.end();
+                yield () -> {
+                    boolean changed = replica.setUserStatus(e, s);
+                    if (changed) {
+                        listeners.forEach(l -> l.userStatusChanged(e, s));
+                    }
+                    return changed;
+                };
+            }
+            case CREATE_ROOM -> {
+                Room room = in.roomRecord();
+                Member owner = in.member();
+                Optional<byte[]> key = in.optionalBytes();
+                in.end();
+                yield () -> {
+                    replica.createRoom(room, owner, key);
+                    return null;
+                };
+            }
+            case ADD_MEMBER -> {
+                RoomId room = in.room();
+                Member m = in.member();
+                long epoch = in.i64();
+                Optional<byte[]> key = in.optionalBytes();
+                in.end();
+                yield () -> {
+                    replica.addMember(room, m, epoch, key);
+                    return null;
+                };
+            }
+            case REMOVE_MEMBER -> {
+                RoomId room = in.room();
+                EndpointId e = in.endpoint();
+                in.end();
+                yield () -> {
+                    boolean removed = replica.removeMember(room, e);
+                    if (removed) {
+                        listeners.forEach(l -> l.membersRemoved(room, Set.of(e)));
+                    }
+                    return removed;
+                };
+            }
+            case REKEY -> {
+                RoomId room = in.room();
+                long from = in.i64();
+                Set<EndpointId> remove = in.endpoints();
+                Map<EndpointId, byte[]> keys = in.keys();
+                in.end();
+                yield () -> {
+                    RekeyOutcome o = replica.rekey(room, from, remove, keys);
+                    if (o instanceof RekeyOutcome.Rekeyed && !remove.isEmpty()) {
+                        listeners.forEach(l -> l.membersRemoved(room, remove));
+                    }
+                    return o;
+                };
+            }
+            case SET_RETENTION -> {
+                RoomId room = in.room();
+                RetentionSetting setting = in.retentionSetting();
+                Retention effective = in.retention();
+                int versions = in.i32();
+                Instant now = in.instant();
+                in.end();
+                yield () -> {
+                    replica.setRetention(room, setting, effective, versions, now);
+                    return null;
+                };
+            }
+            case PUT_SECRET -> {
+                RoomId room = in.room();
+                String name = in.text();
+                long latest = in.i64();
+                Keyring.Sealed sealed = in.sealed();
+                EndpointId by = in.endpoint();
+                Instant at = in.instant();
+                int keep = in.i32();
+                in.end();
+                // Sealed for latest + 1 by the node that wrote it; the CAS on latest makes that the version.
+                yield () -> replica.putSecret(room, name, Optional.of(latest), v -> sealed, by, at, keep);
+            }
+            case DELETE_SECRET -> {
+                RoomId room = in.room();
+                String name = in.text();
+                EndpointId by = in.endpoint();
+                Instant at = in.instant();
+                int keep = in.i32();
+                in.end();
+                yield () -> replica.deleteSecret(room, name, by, at, keep);
+            }
+            case RESEAL_KEY -> {
+                SealedKeyRow row = new SealedKeyRow(in.room(), in.i64(), in.endpoint(), in.bytes());
+                byte[] replacement = in.bytes();
+                in.end();
+                yield () -> replica.resealKey(row, replacement);
+            }
+            case RESEAL -> {
+                SealedRow row = new SealedRow(in.room(), in.text(), in.i64(), in.sealed());
+                Keyring.Sealed replacement = in.sealed();
+                in.end();
+                yield () -> replica.reseal(row, replacement);
+            }
+            case RECORD_BREACH -> {
+                EndpointId agent = in.endpoint();
+                Instant at = in.instant();
+                Instant since = in.instant();
+                in.end();
+                yield () -> replica.recordBreach(agent, at, since);
+            }
+            case PUT_BAN -> {
+                Ban ban = in.ban();
+                in.end();
+                yield () -> {
+                    replica.putBan(ban);
+                    return null;
+                };
+            }
+            case DELETE_BAN -> {
+                String subject = in.text();
+                in.end();
+                yield () -> replica.deleteBan(subject);
+            }
+            default -> throw new IOException("unknown state change " + op);
+        };
+        try {
+            return r.run();
+        } catch (KeyroomException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new KeyroomException(ErrorCode.INTERNAL, "applying a state change failed", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Runner {
+        Object run();
+    }
+
+    /**
+     * A failure of this node's replica rather than an outcome of the command: it timed out, or its
+     * database could not read or write. Applying on would diverge from the other nodes.
+     */
+    private static boolean isReplicaFailure(Object outcome) {
+        if (!(outcome instanceof KeyroomException e)) {
+            return false;
+        }
+        if (e.code() == ErrorCode.OVERLOADED) {
+            return true;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                String m = String.valueOf(s.getMessage());
+                return m.contains("SQLITE_FULL")
+                        || m.contains("SQLITE_IOERR")
+                        || m.contains("SQLITE_CORRUPT")
+                        || m.contains("SQLITE_CANTOPEN")
+                        || m.contains("SQLITE_READONLY");
+            }
+        }
+        return false;
+    }
+
+    private void stop(KeyroomException cause) {
+        if (broken == null) {
+            broken = new KeyroomException(
+                    ErrorCode.INTERNAL, "this node's replica of the cluster state stopped; restart the node", cause);
+            log.atError().setCause(cause).log("the replica stopped applying the state stream");
+            waiting.values().forEach(f -> f.completeExceptionally(broken));
+            lock.lock();
+            try {
+                advanced.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void advance(long seq) {
+        lock.lock();
+        try {
+            if (seq > applied) {
+                applied = seq;
+                advanced.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void settle(long origin, long id, Object outcome) {
+        if (origin != node) {
+            return;
+        }
+        CompletableFuture<Object> f = waiting.remove(id);
+        if (f != null) {
+            f.complete(outcome);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof KeyroomException ? t : new KeyroomException(ErrorCode.INTERNAL, "apply failed", t);
+    }
+
+    // ---- submitting
+
+    /** Publishes a command and completes with its outcome once this node applied it. */
+    private CompletableFuture<Object> submit(byte op, java.util.function.Consumer<Wire.Out> args) {
+        KeyroomException b = broken;
+        if (b != null) {
+            return CompletableFuture.failedFuture(b);
+        }
+        long id = counter.incrementAndGet();
+        Wire.Out out = new Wire.Out().i64(node).i64(id).u8(op);
+        args.accept(out);
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        waiting.put(id, outcome);
+        try {
+            js.publishAsync(
+                            SUBJECT,
+                            null,
+                            out.toByteArray(),
+                            PublishOptions.builder()
+                                    .expectedStream(STREAM)
+                                    .messageId(Long.toHexString(node) + "-" + id)
+                                    .build())
+                    .whenComplete((ack, error) -> {
+                        if (error != null) {
+                            waiting.remove(id);
+                            outcome.completeExceptionally(
+                                    unavailable("the cluster did not store the change", unwrap(error)));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            waiting.remove(id);
+            outcome.completeExceptionally(unavailable("the cluster did not take the change", e));
+        }
+        return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> waiting.remove(id));
+    }
+
+    private Object write(byte op, java.util.function.Consumer<Wire.Out> args) {
+        return await(submit(op, args));
+    }
+
+    private Object await(CompletableFuture<Object> f) {
+        try {
+            return outcome(f.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for the cluster", e);
+        } catch (ExecutionException e) {
+            throw asKeyroom(e.getCause());
+        }
+    }
+
+    private static Object outcome(Object o) {
+        if (o instanceof KeyroomException e) {
+            // Rethrown with the caller's stack; the code and message are the command's outcome.
+            throw new KeyroomException(e.code(), e.getMessage(), e);
+        }
+        return o;
+    }
+
+    private static KeyroomException asKeyroom(Throwable t) {
+        t = unwrap(t);
+        if (t instanceof TimeoutException) {
+            return unavailable("the cluster did not answer in time; the change may or may not be stored", t);
+        }
+        if (t instanceof KeyroomException k) {
+            return new KeyroomException(k.code(), k.getMessage(), k);
+        }
+        return unavailable("the cluster failed", t);
+    }
+
+    static KeyroomException unavailable(String what, Throwable cause) {
+        return new KeyroomException(ErrorCode.OVERLOADED, what, cause);
+    }
+
+    // ---- reading
+
+    private long lastSequence() {
+        try {
+            return jsm.getStreamInfo(STREAM).getStreamState().getLastSequence();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw unavailable("the cluster cannot confirm its state", e);
+        }
+    }
+
+    /** Waits until this node has applied every change the stream held when the read began. */
+    private void barrier() {
+        awaitApplied(lastSequence(), timeout);
+    }
+
+    private void awaitApplied(long seq, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        lock.lock();
+        try {
+            while (applied < seq) {
+                if (broken != null) {
+                    throw broken;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw unavailable("this node is behind the cluster's state", null);
+                }
+                advanced.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while catching up", e);
+        } finally {
+            lock.unlock();
+        }
+        if (broken != null) {
+            throw broken;
+        }
+    }
+
+    // ---- users
+
+    @Override
+    public void createUser(User user) {
+        write(CREATE_USER, o -> o.user(user));
+    }
+
+    @Override
+    public Optional<User> findUser(EndpointId endpoint) {
+        barrier();
+        return replica.findUser(endpoint);
+    }
+
+    @Override
+    public List<User> listUsers() {
+        barrier();
+        return replica.listUsers();
+    }
+
+    @Override
+    public boolean setUserStatus(EndpointId endpoint, UserStatus status) {
+        return (Boolean) write(SET_USER_STATUS, o -> o.endpoint(endpoint).text(status.wireName()));
+    }
+
+    // ---- rooms
+
+    @Override
+    public void createRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) {
+        write(CREATE_ROOM, o -> o.roomRecord(room).member(owner).optionalBytes(ownerSealedKey));
+    }
+
+    @Override
+    public Optional<Room> findRoom(RoomId room) {
+        barrier();
+        return replica.findRoom(room);
+    }
+
+    @Override
+    public Optional<Member> findMember(RoomId room, EndpointId endpoint) {
+        barrier();
+        return replica.findMember(room, endpoint);
+    }
+
+    @Override
+    public List<Member> listMembers(RoomId room) {
+        barrier();
+        return replica.listMembers(room);
+    }
+
+    @Override
+    public void addMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) {
+        write(ADD_MEMBER, o -> o.room(room).member(member).i64(epoch).optionalBytes(sealedKey));
+    }
+
+    @Override
+    public boolean removeMember(RoomId room, EndpointId endpoint) {
+        return (Boolean) write(REMOVE_MEMBER, o -> o.room(room).endpoint(endpoint));
+    }
+
+    @Override
+    public RekeyOutcome rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys) {
+        return (RekeyOutcome)
+                write(REKEY, o -> o.room(room).i64(fromEpoch).endpoints(remove).keys(sealedKeys));
+    }
+
+    @Override
+    public Optional<byte[]> findSealedKey(RoomId room, long epoch, EndpointId endpoint) {
+        barrier();
+        return replica.findSealedKey(room, epoch, endpoint);
+    }
+
+    @Override
+    public List<Membership> roomsOf(EndpointId endpoint) {
+        barrier();
+        return replica.roomsOf(endpoint);
+    }
+
+    // ---- messages
+
+    @Override
+    public CompletableFuture<Long> appendMessage(
+            RoomId room,
+            String messageId,
+            EndpointId sender,
+            long epoch,
+            byte[] envelope,
+            Instant receivedAt,
+            Retention retention) {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        submit(
+                        APPEND_MESSAGE,
+                        o -> o.room(room)
+                                .text(messageId)
+                                .endpoint(sender)
+                                .i64(epoch)
+                                .bytes(envelope)
+                                .instant(receivedAt)
+                                .retention(retention))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(asKeyroom(e));
+                    } else if (v instanceof KeyroomException k) {
+                        result.completeExceptionally(new KeyroomException(k.code(), k.getMessage(), k));
+                    } else {
+                        result.complete((Long) v);
+                    }
+                });
+        return result;
+    }
+
+    @Override
+    public RetentionSetting retentionSetting(RoomId room) {
+        barrier();
+        return replica.retentionSetting(room);
+    }
+
+    @Override
+    public void setRetention(
+            RoomId room, RetentionSetting setting, Retention effective, int secretVersions, Instant now) {
+        write(
+                SET_RETENTION,
+                o -> o.room(room)
+                        .retentionSetting(setting)
+                        .retention(effective)
+                        .i32(secretVersions)
+                        .instant(now));
+    }
+
+    @Override
+    public List<StoredMessage> messagesAfter(RoomId room, long afterSeq, int limit) {
+        barrier();
+        return replica.messagesAfter(room, afterSeq, limit);
+    }
+
+    // ---- the vault
+
+    /**
+     * The value is sealed here, for the version this node expects to write (the latest it sees plus
+     * one), and the command carries that expectation: applied anywhere, it writes that version or
+     * nothing. Without {@code ifVersion}, a lost race is retried with the new latest version.
+     */
+    @Override
+    public long putSecret(
+            RoomId room,
+            String name,
+            Optional<Long> ifVersion,
+            LongFunction<Keyring.Sealed> seal,
+            EndpointId by,
+            Instant at,
+            int keep) {
+        for (int attempt = 0; ; attempt++) {
+            long latest;
+            if (ifVersion.isPresent()) {
+                latest = ifVersion.get();
+            } else {
+                barrier();
+                replica.retentionSetting(room); // NOT_FOUND without the room, before sealing anything
+                latest = replica.secret(room, name, Optional.empty())
+                        .map(StoredSecret::version)
+                        .orElse(0L);
+            }
+            Keyring.Sealed sealed = seal.apply(latest + 1);
+            try {
+                return (Long) write(
+                        PUT_SECRET,
+                        o -> o.room(room)
+                                .text(name)
+                                .i64(latest)
+                                .sealed(sealed)
+                                .endpoint(by)
+                                .instant(at)
+                                .i32(keep));
+            } catch (KeyroomException e) {
+                if (ifVersion.isPresent() || e.code() != ErrorCode.CONFLICT || attempt >= 8) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public long deleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) {
+        return (Long) write(
+                DELETE_SECRET,
+                o -> o.room(room).text(name).endpoint(by).instant(at).i32(keep));
+    }
+
+    @Override
+    public Optional<StoredSecret> secret(RoomId room, String name, Optional<Long> version) {
+        barrier();
+        return replica.secret(room, name, version);
+    }
+
+    @Override
+    public List<SecretInfo> secrets(RoomId room) {
+        barrier();
+        return replica.secrets(room);
+    }
+
+    @Override
+    public List<SealedKeyRow> sealedKeysNotUnder(int keyId, int limit) {
+        barrier();
+        return replica.sealedKeysNotUnder(keyId, limit);
+    }
+
+    @Override
+    public boolean resealKey(SealedKeyRow expected, byte[] replacement) {
+        return (Boolean) write(
+                RESEAL_KEY,
+                o -> o.room(expected.room())
+                        .i64(expected.epoch())
+                        .endpoint(expected.member())
+                        .bytes(expected.stored())
+                        .bytes(replacement));
+    }
+
+    @Override
+    public Map<Integer, Long> sealedItemsByKey() {
+        barrier();
+        return replica.sealedItemsByKey();
+    }
+
+    @Override
+    public List<SealedRow> sealedNotUnder(int keyId, int limit) {
+        barrier();
+        return replica.sealedNotUnder(keyId, limit);
+    }
+
+    @Override
+    public boolean reseal(SealedRow expected, Keyring.Sealed replacement) {
+        return (Boolean) write(
+                RESEAL,
+                o -> o.room(expected.room())
+                        .text(expected.name())
+                        .i64(expected.version())
+                        .sealed(expected.sealed())
+                        .sealed(replacement));
+    }
+
+    @Override
+    public int recordBreach(EndpointId agent, Instant at, Instant since) {
+        return (Integer) write(RECORD_BREACH, o -> o.endpoint(agent).instant(at).instant(since));
+    }
+
+    // ---- bans
+
+    @Override
+    public void putBan(Ban ban) {
+        write(PUT_BAN, o -> o.ban(ban));
+    }
+
+    @Override
+    public List<Ban> activeBans(Instant now) {
+        barrier();
+        return replica.activeBans(now);
+    }
+
+    @Override
+    public boolean deleteBan(String subject) {
+        return (Boolean) write(DELETE_BAN, o -> o.text(subject));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (dispatcher.isActive()) {
+                dispatcher.unsubscribe(subscription);
+            }
+            nats.closeDispatcher(dispatcher);
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("closing the state subscription failed");
+        }
+        replica.close();
+    }
+
+    // ---- snapshots: where a replica starts
+
+    /**
+     * Downloads the cluster's snapshot, if it has one, to {@code file} and returns the stream
+     * sequence it was taken at (0 without one: the replica starts empty from the first command).
+     */
+    private static long restoreSnapshot(Connection nats, Duration timeout, Path file) throws Exception {
+        KeyValue pointers = snapshotPointers(nats, timeout, 1, false);
+        if (pointers == null) {
+            return 0;
+        }
+        KeyValueEntry entry = pointers.get(POINTER_KEY);
+        if (entry == null || entry.getValue() == null) {
+            return 0;
+        }
+        String[] parts = new String(entry.getValue(), StandardCharsets.UTF_8).split(" ");
+        String name = parts[0];
+        long seq = Long.parseLong(parts[1]);
+        ObjectStore objects = nats.objectStore(SNAPSHOTS, objectOptions(timeout));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            objects.get(name, out);
+        }
+        log.atInfo().addKeyValue("snapshot", name).addKeyValue("seq", seq).log("replica starts from a snapshot");
+        return seq;
+    }
+
+    private static ObjectStoreOptions objectOptions(Duration timeout) {
+        return ObjectStoreOptions.builder()
+                .jetStreamOptions(
+                        JetStreamOptions.builder().requestTimeout(timeout).build())
+                .build();
+    }
+
+    /** The bucket naming the current snapshot; null when it does not exist and {@code create} is false. */
+    private static KeyValue snapshotPointers(Connection nats, Duration timeout, int replicas, boolean create)
+            throws IOException, JetStreamApiException {
+        KeyValueOptions options = KeyValueOptions.builder()
+                .jetStreamOptions(
+                        JetStreamOptions.builder().requestTimeout(timeout).build())
+                .build();
+        var management = nats.keyValueManagement(options);
+        if (!management.getBucketNames().contains(SNAPSHOTS)) {
+            if (!create) {
+                return null;
+            }
+            management.create(KeyValueConfiguration.builder()
+                    .name(SNAPSHOTS)
+                    .replicas(replicas)
+                    .storageType(StorageType.File)
+                    .build());
+        }
+        return nats.keyValue(SNAPSHOTS, options);
+    }
+
+    /**
+     * Seeds an empty cluster with a single-node database (migration): uploads a consistent copy of
+     * {@code source} as the snapshot every replica starts from. Refused unless the cluster's state
+     * stream is empty and has no snapshot yet, so nothing already in the cluster is overwritten.
+     */
+    public static void seed(Connection nats, int replicas, SqliteStore source, Path workDir, Duration timeout)
+            throws Exception {
+        JetStreamOptions jso =
+                JetStreamOptions.builder().requestTimeout(timeout).build();
+        JetStreamManagement jsm = nats.jetStreamManagement(jso);
+        ensureStream(jsm, replicas);
+        if (jsm.getStreamInfo(STREAM).getStreamState().getLastSequence() != 0) {
+            throw KeyroomException.conflict("the cluster already holds state; migrate only into an empty cluster");
+        }
+        KeyValue pointers = snapshotPointers(nats, timeout, replicas, true);
+        Path copy = workDir.resolve("snapshot-" + Long.toHexString(new SecureRandom().nextLong()) + ".db");
+        source.snapshotTo(copy);
+        try {
+            var management = nats.objectStoreManagement(objectOptions(timeout));
+            if (!management.getBucketNames().contains(SNAPSHOTS)) {
+                management.create(ObjectStoreConfiguration.builder(SNAPSHOTS)
+                        .replicas(replicas)
+                        .storageType(StorageType.File)
+                        .build());
+            }
+            String name = "state-" + copy.getFileName();
+            try (InputStream in = Files.newInputStream(copy)) {
+                nats.objectStore(SNAPSHOTS, objectOptions(timeout))
+                        .put(ObjectMeta.builder(name).build(), in);
+            }
+            try {
+                pointers.create(POINTER_KEY, (name + " 0").getBytes(StandardCharsets.UTF_8));
+            } catch (JetStreamApiException e) {
+                throw KeyroomException.conflict(
+                        "the cluster already has a snapshot; migrate only into an empty cluster");
+            }
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+}
