@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             KeygenCommand.class,
             InitCommand.class,
             ServerCommand.class,
+            MigrateCommand.class,
             ConfigCommand.class,
             WhoamiCommand.class,
             UserCommand.class,

@@ -1,6 +1,5 @@
 package dev.keyroom.server;
 
-import dev.keyroom.core.auth.InMemoryNonceStore;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.UserService;
 import dev.keyroom.core.port.Bus;
@@ -37,9 +36,6 @@ import dev.keyroom.server.limits.InflightBudget;
 import dev.keyroom.server.limits.RequestGate;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.server.tls.TlsReloader;
-import dev.keyroom.store.sqlite.DiskBlobStore;
-import dev.keyroom.store.sqlite.InProcessBus;
-import dev.keyroom.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,7 +82,7 @@ public final class KeyroomServer implements AutoCloseable {
             .orElse("0.1.0-dev");
 
     private final Server jetty;
-    private final Store store;
+    private final Backends backends;
     private final dev.keyroom.server.audit.AuditTrail audit;
     private final URI uri;
     private final Optional<TlsReloader> tls;
@@ -96,14 +92,14 @@ public final class KeyroomServer implements AutoCloseable {
 
     private KeyroomServer(
             Server jetty,
-            Store store,
+            Backends backends,
             dev.keyroom.server.audit.AuditTrail audit,
             URI uri,
             Optional<TlsReloader> tls,
             InflightBudget budget,
             MeterRegistry metrics) {
         this.jetty = jetty;
-        this.store = store;
+        this.backends = backends;
         this.audit = audit;
         this.uri = uri;
         this.tls = tls;
@@ -167,17 +163,18 @@ public final class KeyroomServer implements AutoCloseable {
         dev.keyroom.server.audit.AuditTrail audit =
                 auditFactory.open(dir, () -> dir.loadOrCreateServerIdentity(random));
         java.util.concurrent.atomic.AtomicReference<dev.keyroom.core.vault.Keyring> keyring;
-        Store store;
+        MeterRegistry metrics = new SimpleMeterRegistry();
+        Backends backends;
         try {
             keyring = new java.util.concurrent.atomic.AtomicReference<>(
                     dev.keyroom.core.vault.Keyring.loadOrCreate(dir.keyring(), random));
-            store = SqliteStore.open(dir.database());
-        } catch (IOException | RuntimeException e) {
+            backends = Backends.open(config, dir, metrics);
+        } catch (Exception | Error e) {
             audit.close();
             throw e;
         }
+        Store store = backends.store();
         try {
-            MeterRegistry metrics = new SimpleMeterRegistry();
             ServerConfig.Limits limits = config.limits();
             UserDirectory directory = new UserDirectory(store);
             BusHub hub = new BusHub(config.maxBusSessionsPerIdentity());
@@ -202,13 +199,30 @@ public final class KeyroomServer implements AutoCloseable {
                                 .log("members removed");
                     },
                     keyring::get);
-            InMemoryNonceStore nonces = new InMemoryNonceStore(config.nonceCapacity());
-            Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size)
-                    .register(metrics);
-            FunctionCounter.builder("keyroom.nonces.evicted_early", nonces, InMemoryNonceStore::evictedEarly)
-                    .register(metrics);
+            // Changes applied from the cluster's stream reach this node's caches and sessions (AUTH-8, AZ-7).
+            backends.cluster()
+                    .ifPresent(cluster -> cluster.onChange(new dev.keyroom.store.nats.JetStreamStore.Changes() {
+                        @Override
+                        public void userCreated(dev.keyroom.core.identity.EndpointId endpoint) {
+                            directory.invalidate(endpoint);
+                        }
+
+                        @Override
+                        public void userStatusChanged(
+                                dev.keyroom.core.identity.EndpointId endpoint,
+                                dev.keyroom.core.identity.UserStatus status) {
+                            directory.invalidate(endpoint);
+                            hub.statusChanged(endpoint, status);
+                        }
+
+                        @Override
+                        public void membersRemoved(
+                                dev.keyroom.core.rooms.RoomId room, Set<dev.keyroom.core.identity.EndpointId> removed) {
+                            hub.membersRemoved(room, removed);
+                        }
+                    }));
             RequestAuthenticator authenticator = new RequestAuthenticator(
-                    directory, nonces, clock, config.skew(), new HashSet<>(config.publicAuthorities()));
+                    directory, backends.nonces(), clock, config.skew(), new HashSet<>(config.publicAuthorities()));
             InflightBudget budget = new InflightBudget(limits.inflightBudgetBytes());
             Gauge.builder("keyroom.inflight.bytes", budget, InflightBudget::used)
                     .description("bytes of request bodies reserved by requests in flight")
@@ -225,8 +239,8 @@ public final class KeyroomServer implements AutoCloseable {
                             new Dto.Posture(
                                     config.authMode().wireName(),
                                     config.tls(),
-                                    false,
-                                    "sqlite",
+                                    backends.cluster().isPresent(),
+                                    backends.storeName(),
                                     !config.cleartextRoomsAllowed(),
                                     "primary"))
                     .register(router);
@@ -247,12 +261,11 @@ public final class KeyroomServer implements AutoCloseable {
                     .register(router);
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
-            Bus bus = new InProcessBus();
+            Bus bus = backends.bus();
             MessageService messages = new MessageService(
                     store, bus, clock, rooms, config.retention(), config.vault().secretVersions());
             new MessageRoutes(messages).register(router);
-            new BlobRoutes(new BlobService(new DiskBlobStore(dir.blobs()), rooms, limits.maxBlobBodyBytes()))
-                    .register(router);
+            new BlobRoutes(new BlobService(backends.blobs(), rooms, limits.maxBlobBodyBytes())).register(router);
             RequestIds ids = new RequestIds(random);
 
             QueuedThreadPool pool = new QueuedThreadPool(256, 4);
@@ -369,9 +382,9 @@ public final class KeyroomServer implements AutoCloseable {
 
             String host = config.listenHost().contains(":") ? "[" + config.listenHost() + "]" : config.listenHost();
             URI uri = URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + connector.getLocalPort());
-            return new KeyroomServer(jetty, store, audit, uri, reloader, budget, metrics);
+            return new KeyroomServer(jetty, backends, audit, uri, reloader, budget, metrics);
         } catch (Exception | Error e) {
-            store.close();
+            backends.close();
             audit.close();
             throw e;
         }
@@ -460,7 +473,7 @@ public final class KeyroomServer implements AutoCloseable {
             log.warn("stopping the HTTP server failed", e);
         } finally {
             audit.close();
-            store.close();
+            backends.close();
         }
     }
 

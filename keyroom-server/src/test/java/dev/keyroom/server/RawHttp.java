@@ -44,11 +44,24 @@ public final class RawHttp {
     public static Response send(
             TestNode node, String source, String method, String path, Map<String, String> extraHeaders, byte[] body)
             throws IOException {
+        return send(node, source, node.uri().getRawAuthority(), method, path, extraHeaders, body);
+    }
+
+    /** As above, naming {@code host} in the Host header (a request meant for another node). */
+    public static Response send(
+            TestNode node,
+            String source,
+            String host,
+            String method,
+            String path,
+            Map<String, String> extraHeaders,
+            byte[] body)
+            throws IOException {
         try (Socket s = connect(node, source)) {
             s.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-            head.append("Host: ").append(node.uri().getRawAuthority()).append("\r\n");
+            head.append("Host: ").append(host).append("\r\n");
             extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             if (body != null) {
                 head.append("Content-Length: ").append(body.length).append("\r\n");

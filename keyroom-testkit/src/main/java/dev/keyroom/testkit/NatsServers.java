@@ -22,15 +22,23 @@ import java.util.stream.Collectors;
 public final class NatsServers implements AutoCloseable {
     private record Member(String name, int port, int clusterPort, Path storeDir, Path log) {}
 
+    /**
+     * How clients must reach the servers: TLS with this certificate and key (PEM) and this user's
+     * password, as a clustered Keyroom node requires (CL-1, TLS-3).
+     */
+    public record Security(Path certFile, Path keyFile, String user, String password) {}
+
     private final Path binary;
     private final String clusterName;
     private final List<Member> members;
+    private final java.util.Optional<Security> security;
     private final Process[] processes;
 
-    private NatsServers(Path binary, String clusterName, List<Member> members) {
+    private NatsServers(Path binary, String clusterName, List<Member> members, java.util.Optional<Security> security) {
         this.binary = binary;
         this.clusterName = clusterName;
         this.members = members;
+        this.security = security;
         this.processes = new Process[members.size()];
     }
 
@@ -57,21 +65,27 @@ public final class NatsServers implements AutoCloseable {
 
     /** One JetStream-enabled server. */
     public static NatsServers single(Path dir) throws IOException, InterruptedException {
-        return start(dir, 1);
+        return start(dir, 1, java.util.Optional.empty());
     }
 
     /** {@code size} JetStream-enabled servers routed to each other as one cluster. */
     public static NatsServers cluster(Path dir, int size) throws IOException, InterruptedException {
-        return start(dir, size);
+        return start(dir, size, java.util.Optional.empty());
     }
 
-    private static NatsServers start(Path dir, int size) throws IOException, InterruptedException {
+    /** As {@link #cluster}, with clients held to TLS and a user's password. */
+    public static NatsServers cluster(Path dir, int size, Security security) throws IOException, InterruptedException {
+        return start(dir, size, java.util.Optional.of(security));
+    }
+
+    private static NatsServers start(Path dir, int size, java.util.Optional<Security> security)
+            throws IOException, InterruptedException {
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             Path store = Files.createDirectories(dir.resolve("nats-" + i));
             members.add(new Member("n" + i, freePort(), freePort(), store, dir.resolve("nats-" + i + ".log")));
         }
-        NatsServers s = new NatsServers(binary(), "keyroom-test", members);
+        NatsServers s = new NatsServers(binary(), "keyroom-test", members, security);
         try {
             for (int i = 0; i < size; i++) {
                 s.launch(i);
@@ -105,6 +119,16 @@ public final class NatsServers implements AutoCloseable {
                 "-js",
                 "-sd",
                 m.storeDir().toString()));
+        security.ifPresent(sec -> cmd.addAll(List.of(
+                "--tls",
+                "--tlscert",
+                sec.certFile().toString(),
+                "--tlskey",
+                sec.keyFile().toString(),
+                "--user",
+                sec.user(),
+                "--pass",
+                sec.password())));
         if (members.size() > 1) {
             cmd.addAll(List.of(
                     "--cluster_name",
@@ -147,12 +171,15 @@ public final class NatsServers implements AutoCloseable {
 
     /** The client URL of member {@code i}. */
     public String url(int i) {
-        return "nats://127.0.0.1:" + members.get(i).port();
+        return (security.isPresent() ? "tls" : "nats") + "://127.0.0.1:"
+                + members.get(i).port();
     }
 
     /** Every member's client URL, for a client that should fail over between them. */
     public String[] urls() {
-        return members.stream().map(m -> "nats://127.0.0.1:" + m.port()).toArray(String[]::new);
+        return java.util.stream.IntStream.range(0, members.size())
+                .mapToObj(this::url)
+                .toArray(String[]::new);
     }
 
     /** Kills member {@code i} at once (SIGKILL): no clean shutdown, as in a crash. */

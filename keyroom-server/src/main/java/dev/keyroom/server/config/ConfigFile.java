@@ -21,10 +21,19 @@ public record ConfigFile(
         Cors cors,
         Messages messages,
         DataPlane bus,
-        Vault vault) {
+        Vault vault,
+        Cluster cluster) {
 
     public static final ConfigFile EMPTY =
-            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * Cluster mode on NATS JetStream: the servers ({@code tls://} URLs), the CA that signed their
+     * certificates, a file holding the NATS credentials, copies kept of everything, and the time a
+     * call to the cluster may take.
+     */
+    public record Cluster(
+            List<String> natsUrls, String caFile, String credentialsFile, Integer replicas, Integer timeoutMs) {}
 
     /** Data-plane limits (DOS-6). */
     public record DataPlane(
@@ -83,6 +92,7 @@ public record ConfigFile(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -102,6 +112,7 @@ public record ConfigFile(
                 o.cors != null ? o.cors : cors,
                 o.messages != null ? o.messages : messages,
                 o.bus != null ? o.bus : bus,
-                o.vault != null ? o.vault : vault);
+                o.vault != null ? o.vault : vault,
+                o.cluster != null ? o.cluster : cluster);
     }
 }

@@ -40,7 +40,12 @@ public record ServerConfig(
         dev.keyroom.core.rooms.Retention retention,
         dev.keyroom.server.bus.BusSession.Settings bus,
         int maxBusSessionsPerIdentity,
-        VaultSettings vault) {
+        VaultSettings vault,
+        Optional<ClusterSettings> cluster) {
+
+    /** Cluster mode: where the NATS servers are and how this node proves itself to them. */
+    public record ClusterSettings(
+            List<String> natsUrls, Path caFile, Path credentialsFile, int replicas, Duration timeout) {}
 
     /** Versions of a secret kept (rooms may set their own) and the agents' read limits. */
     public record VaultSettings(int secretVersions, dev.keyroom.core.vault.AgentLimits.Settings agentLimits) {}
@@ -200,6 +205,9 @@ public record ServerConfig(
         range(problems, "vault.agent_reads_per_hour", perHour, 1, 100_000);
         int lockHours = or(v.agentLockHours(), 2);
         range(problems, "vault.agent_lock_hours", lockHours, 1, 24 * 30);
+        Optional<ClusterSettings> cluster = file.cluster() == null
+                ? Optional.empty()
+                : Optional.of(cluster(file.cluster(), mode, plaintext, problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -228,7 +236,59 @@ public record ServerConfig(
                 new VaultSettings(
                         versions,
                         new dev.keyroom.core.vault.AgentLimits.Settings(
-                                perMinute, perHour, Duration.ofHours(lockHours))));
+                                perMinute, perHour, Duration.ofHours(lockHours))),
+                cluster);
+    }
+
+    /**
+     * CL-1 and TLS-3: a clustered node enforces authentication, serves clients over TLS, and reaches
+     * NATS over TLS with a pinned CA and credentials read from a file only its owner can read.
+     */
+    private static ClusterSettings cluster(
+            ConfigFile.Cluster c, AuthMode mode, boolean plaintext, List<String> problems) {
+        if (mode != AuthMode.ENFORCE) {
+            problems.add("cluster mode needs auth_mode enforce (CL-1); it is " + mode.wireName());
+        }
+        if (plaintext) {
+            problems.add("cluster mode needs TLS for clients (CL-1); remove insecure_plaintext");
+        }
+        List<String> urls = or(c.natsUrls(), List.<String>of());
+        if (urls.isEmpty()) {
+            problems.add("cluster.nats_urls must list the NATS servers, e.g. [tls://nats-1:4222]");
+        }
+        for (String u : urls) {
+            if (u == null || !u.startsWith("tls://")) {
+                problems.add("cluster.nats_urls entries must be tls:// URLs (CL-1, TLS-3): " + u);
+            }
+        }
+        Path ca = null;
+        if (c.caFile() == null || !Files.isReadable(Path.of(c.caFile()))) {
+            problems.add("cluster.ca_file must be a readable PEM file with the CA of the NATS servers");
+        } else {
+            ca = Path.of(c.caFile());
+        }
+        Path creds = null;
+        if (c.credentialsFile() == null || !Files.isReadable(Path.of(c.credentialsFile()))) {
+            problems.add("cluster.credentials_file must be a readable file with this node's NATS credentials"
+                    + " (TLS-3: never inline in the config)");
+        } else {
+            creds = Path.of(c.credentialsFile());
+            try {
+                dev.keyroom.core.crypto.KeyFiles.requireOwnerOnly(creds);
+            } catch (IOException e) {
+                problems.add("cluster.credentials_file: " + e.getMessage());
+            }
+        }
+        int replicas = or(c.replicas(), 3);
+        range(problems, "cluster.replicas", replicas, 1, 5);
+        int timeout = or(c.timeoutMs(), 2000);
+        range(problems, "cluster.timeout_ms", timeout, 100, 60_000);
+        return new ClusterSettings(
+                urls.stream().filter(java.util.Objects::nonNull).toList(),
+                ca,
+                creds,
+                replicas,
+                Duration.ofMillis(timeout));
     }
 
     private static ConfigFile.Limits emptyLimits() {

@@ -123,14 +123,24 @@ public final class JetStreamStore implements Store {
     private final List<Changes> listeners = new CopyOnWriteArrayList<>();
     private final Semaphore pendingApplies = new Semaphore(MAX_PENDING_APPLIES);
     private final Dispatcher dispatcher;
-    private final JetStreamSubscription subscription;
+    private volatile JetStreamSubscription subscription;
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keyroom-state-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+    /** What the watchdog saw last: the applied sequence, and how many checks in a row it stood still behind. */
+    private long watchedApplied = -1;
+
+    private int stalledChecks;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     /** The last stream sequence whose command is applied to the replica. */
     private long applied;
-    /** The stream sequence the next delivered command must have; only the applying thread uses it. */
-    private long expected;
+    /** The stream sequence the next delivered command must have; only the applying thread changes it. */
+    private volatile long expected;
 
     private volatile KeyroomException broken;
 
@@ -155,22 +165,67 @@ public final class JetStreamStore implements Store {
         this.expected = start + 1;
         this.dispatcher = nats.createDispatcher();
         try {
-            this.subscription = js.subscribe(
-                    SUBJECT,
-                    dispatcher,
-                    this::apply,
-                    false,
-                    PushSubscribeOptions.builder().stream(STREAM)
-                            .ordered(true)
-                            .configuration(ConsumerConfiguration.builder()
-                                    .deliverPolicy(DeliverPolicy.ByStartSequence)
-                                    .startSequence(start + 1)
-                                    .build())
-                            .build());
+            this.subscription = follow(start + 1);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             nats.closeDispatcher(dispatcher);
             replica.close();
             throw e;
+        }
+        watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * An ordered consumer of the stream from {@code from}, delivering to {@link #apply} on the
+     * dispatcher. Its short heartbeat lets the client notice a lost consumer (its server died) within
+     * about a second and a half and recreate it on another server.
+     */
+    private JetStreamSubscription follow(long from) throws IOException, JetStreamApiException {
+        return js.subscribe(
+                SUBJECT,
+                dispatcher,
+                this::apply,
+                false,
+                PushSubscribeOptions.builder().stream(STREAM)
+                        .ordered(true)
+                        .configuration(ConsumerConfiguration.builder()
+                                .deliverPolicy(DeliverPolicy.ByStartSequence)
+                                .startSequence(from)
+                                .idleHeartbeat(Duration.ofMillis(500))
+                                .build())
+                        .build());
+    }
+
+    /**
+     * Once a second: if the replica is behind the stream and has not moved for two checks, its
+     * consumer is lost (it can be, when the cluster lost quorum while the consumer was being
+     * recreated), so follow the stream again from the next command to apply. Commands delivered
+     * twice meanwhile are skipped by their sequence.
+     */
+    private void watch() {
+        if (broken != null) {
+            return;
+        }
+        try {
+            long last = lastSequence();
+            long now = appliedSequence();
+            stalledChecks = now < last && now == watchedApplied ? stalledChecks + 1 : 0;
+            watchedApplied = now;
+            if (stalledChecks >= 2) {
+                stalledChecks = 0;
+                JetStreamSubscription old = subscription;
+                subscription = follow(expected);
+                log.atWarn()
+                        .addKeyValue("applied", now)
+                        .addKeyValue("last", last)
+                        .log("the replica stood still behind the state stream; following it again");
+                try {
+                    dispatcher.unsubscribe(old);
+                } catch (RuntimeException e) {
+                    log.atDebug().setCause(e).log("dropping the old state consumer failed");
+                }
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            log.atDebug().setCause(e).log("the state watchdog could not check the stream");
         }
     }
 
@@ -924,6 +979,7 @@ public final class JetStreamStore implements Store {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         try {
             if (dispatcher.isActive()) {
                 dispatcher.unsubscribe(subscription);

@@ -106,6 +106,30 @@ public final class DiskBlobStore implements BlobStore {
         }
     }
 
+    /** A stored blob's address. */
+    public record Address(RoomId room, String sha256Hex) {}
+
+    /** Every stored blob, by room then address (for migration into another store). */
+    public java.util.List<Address> addresses() throws IOException {
+        java.util.List<Address> out = new java.util.ArrayList<>();
+        try (var rooms = Files.list(root)) {
+            for (Path room : rooms.sorted().toList()) {
+                if (room.equals(tmp) || !Files.isDirectory(room)) {
+                    continue;
+                }
+                try (var files = Files.walk(room, 2)) {
+                    for (Path f : files.sorted().toList()) {
+                        String name = f.getFileName().toString();
+                        if (Files.isRegularFile(f) && ADDRESS.matcher(name).matches()) {
+                            out.add(new Address(new RoomId(room.getFileName().toString()), name));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Files waiting in the temporary directory (for tests: none after any put). */
     public long pendingParts() throws IOException {
         try (var s = Files.list(tmp)) {

@@ -1,0 +1,121 @@
+package dev.keyroom.server;
+
+import dev.keyroom.core.auth.InMemoryNonceStore;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.port.Bus;
+import dev.keyroom.core.port.NonceStore;
+import dev.keyroom.core.port.Store;
+import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.store.nats.JetStreamStore;
+import dev.keyroom.store.nats.NatsBlobStore;
+import dev.keyroom.store.nats.NatsBus;
+import dev.keyroom.store.nats.NatsConnections;
+import dev.keyroom.store.nats.NatsNonceStore;
+import dev.keyroom.store.sqlite.DiskBlobStore;
+import dev.keyroom.store.sqlite.InProcessBus;
+import dev.keyroom.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The four ports of a node, of one mode: embedded (SQLite, bounded memory, disk, in-process) or
+ * cluster (JetStream state stream, KV nonces, Object Store, NATS subjects over one TLS connection).
+ * Closes what it opened, last opened first.
+ */
+record Backends(
+        Store store,
+        NonceStore nonces,
+        Bus bus,
+        BlobStore blobs,
+        Optional<JetStreamStore> cluster,
+        String storeName,
+        List<AutoCloseable> owned)
+        implements AutoCloseable {
+
+    /** Names in NATS shared by every node of a cluster. */
+    static final String NONCE_BUCKET = "keyroom-nonces";
+
+    static final String BLOB_BUCKET = "keyroom-blobs";
+    /** Longer than the longest nonce retention (twice the largest allowed skew, 300 s). */
+    static final Duration NONCE_TTL = Duration.ofMinutes(11);
+    /** How long a starting node may take to rebuild its replica from the state stream. */
+    static final Duration CATCH_UP = Duration.ofMinutes(10);
+
+    static Backends open(ServerConfig config, DataDir dir, MeterRegistry metrics) throws Exception {
+        return config.cluster().isPresent()
+                ? cluster(config, config.cluster().get(), dir)
+                : embedded(config, dir, metrics);
+    }
+
+    private static Backends embedded(ServerConfig config, DataDir dir, MeterRegistry metrics)
+            throws java.io.IOException {
+        SqliteStore store = SqliteStore.open(dir.database());
+        InMemoryNonceStore nonces = new InMemoryNonceStore(config.nonceCapacity());
+        Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size).register(metrics);
+        FunctionCounter.builder("keyroom.nonces.evicted_early", nonces, InMemoryNonceStore::evictedEarly)
+                .register(metrics);
+        return new Backends(
+                store,
+                nonces,
+                new InProcessBus(),
+                new DiskBlobStore(dir.blobs()),
+                Optional.empty(),
+                "sqlite",
+                List.of(store));
+    }
+
+    private static Backends cluster(ServerConfig config, ServerConfig.ClusterSettings c, DataDir dir) throws Exception {
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            Connection nats = NatsConnections.connect(
+                    c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom " + config.listenHost());
+            owned.add(nats);
+            JetStreamStore store =
+                    JetStreamStore.open(nats, c.replicas(), dir.root().resolve("cluster"), c.timeout(), CATCH_UP);
+            owned.add(store);
+            if (store.listUsers().isEmpty()) {
+                throw new KeyroomException(
+                        ErrorCode.INTERNAL,
+                        "the cluster holds no state yet: seed it from an initialised data directory with"
+                                + " `keyroom migrate --from sqlite --to jetstream`");
+            }
+            NatsBus bus = new NatsBus(nats);
+            owned.add(bus);
+            NatsNonceStore nonces = new NatsNonceStore(nats, NONCE_BUCKET, c.replicas(), NONCE_TTL, c.timeout());
+            NatsBlobStore blobs = new NatsBlobStore(nats, BLOB_BUCKET, c.replicas(), dir.spool(), c.timeout());
+            return new Backends(store, nonces, bus, blobs, Optional.of(store), "jetstream", List.copyOf(owned));
+        } catch (Exception | Error e) {
+            closeAll(owned);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(owned);
+    }
+
+    private static void closeAll(List<AutoCloseable> owned) {
+        KeyroomException first = null;
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new KeyroomException(ErrorCode.INTERNAL, "closing the node's backends failed", e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

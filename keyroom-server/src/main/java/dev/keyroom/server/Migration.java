@@ -1,0 +1,96 @@
+package dev.keyroom.server;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.store.nats.JetStreamStore;
+import dev.keyroom.store.nats.NatsBlobStore;
+import dev.keyroom.store.nats.NatsConnections;
+import dev.keyroom.store.sqlite.DiskBlobStore;
+import dev.keyroom.store.sqlite.SqliteStore;
+import io.nats.client.Connection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code keyroom migrate --from sqlite --to jetstream}: seeds an empty cluster with a single-node
+ * data directory, then proves the copy. The database goes up as one consistent copy that every
+ * cluster replica starts from; every blob is put into the Object Store under its address (and
+ * hashed again on the way). Then a fresh replica is rebuilt from the cluster and its counts and
+ * digest over every record must equal the source's, and every blob must be there with its size.
+ *
+ * <p>The node of the source directory must be stopped: writes made during the copy would not be in
+ * it. The keyring file is not copied into NATS; every cluster node needs the same one (copied like
+ * a TLS key).
+ */
+public final class Migration {
+    private Migration() {}
+
+    public record Report(SqliteStore.Digest source, SqliteStore.Digest cluster, int blobs, int blobsVerified) {
+        public boolean verified() {
+            return source.equals(cluster) && blobs == blobsVerified;
+        }
+    }
+
+    public static Report sqliteToJetStream(ServerConfig config, Path dataDir) throws Exception {
+        ServerConfig.ClusterSettings c = config.cluster()
+                .orElseThrow(() -> KeyroomException.badRequest(
+                        "the configuration has no cluster section: say which NATS cluster to migrate into"));
+        DataDir dir = new DataDir(dataDir);
+        if (!dir.isInitialised()) {
+            throw KeyroomException.badRequest(dataDir + " is not an initialised Keyroom data directory");
+        }
+        Path work = dataDir.resolve("migrate");
+        deleteTree(work);
+        Files.createDirectories(work);
+        try (Connection nats = NatsConnections.connect(
+                        c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom migrate");
+                SqliteStore source = SqliteStore.open(dir.database())) {
+            SqliteStore.Digest before = source.digest();
+            JetStreamStore.seed(nats, c.replicas(), source, work, c.timeout());
+
+            DiskBlobStore disk = new DiskBlobStore(dir.blobs());
+            NatsBlobStore objects =
+                    new NatsBlobStore(nats, Backends.BLOB_BUCKET, c.replicas(), work.resolve("spool"), c.timeout());
+            List<DiskBlobStore.Address> blobs = disk.addresses();
+            long max = config.limits().maxBlobBodyBytes();
+            for (DiskBlobStore.Address a : blobs) {
+                try (InputStream in = disk.open(a.room(), a.sha256Hex()).orElseThrow()) {
+                    objects.put(a.room(), a.sha256Hex(), in, max);
+                }
+            }
+
+            SqliteStore.Digest after;
+            try (JetStreamStore rebuilt =
+                    JetStreamStore.open(nats, c.replicas(), work.resolve("verify"), c.timeout(), Backends.CATCH_UP)) {
+                after = rebuilt.digest();
+            }
+            int present = 0;
+            for (DiskBlobStore.Address a : blobs) {
+                if (objects.size(a.room(), a.sha256Hex()).equals(disk.size(a.room(), a.sha256Hex()))) {
+                    present++;
+                }
+            }
+            return new Report(before, after, blobs.size(), present);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var files = Files.walk(p)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "cannot clear " + p, e);
+        }
+    }
+}

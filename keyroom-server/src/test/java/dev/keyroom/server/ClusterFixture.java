@@ -1,0 +1,120 @@
+package dev.keyroom.server;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.keyroom.core.crypto.KeyFiles;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.testkit.NatsServers;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Two Keyroom nodes, A and B, over one three-server NATS JetStream cluster on loopback, as an
+ * operator would set them up: NATS with TLS and a password read from a file; A's data directory
+ * initialised and migrated into the empty cluster; B given A's keyring and admin identity. Both
+ * nodes list both their addresses as public authorities, as nodes behind one name would.
+ */
+public final class ClusterFixture implements AutoCloseable {
+    public final NatsServers nats;
+    public final String yaml;
+    public final Migration.Report seeded;
+    public TestNode a;
+    public TestNode b;
+
+    private ClusterFixture(NatsServers nats, String yaml, Migration.Report seeded) {
+        this.nats = nats;
+        this.yaml = yaml;
+        this.seeded = seeded;
+    }
+
+    /** The cluster section of a node's config for these NATS servers and files. */
+    public static String clusterYaml(NatsServers nats, Path caFile, Path credentials) {
+        return "cluster:\n"
+                + "  nats_urls: [" + Arrays.stream(nats.urls()).collect(Collectors.joining(", ")) + "]\n"
+                + "  ca_file: " + caFile + "\n"
+                + "  credentials_file: " + credentials + "\n"
+                + "  replicas: 3\n"
+                + "  timeout_ms: 2000\n";
+    }
+
+    public static ClusterFixture start(Path dir) throws Exception {
+        Path natsTls = dir.resolve("nats-tls");
+        TlsMaterial.selfSigned(List.of("127.0.0.1", "localhost"), TestNode.RANDOM)
+                .write(natsTls);
+        String password = Long.toHexString(TestNode.RANDOM.nextLong()) + Long.toHexString(TestNode.RANDOM.nextLong());
+        Path creds = dir.resolve("nats.credentials");
+        KeyFiles.writeSecret(creds, ("keyroom:" + password).getBytes(StandardCharsets.UTF_8), false);
+        NatsServers nats = NatsServers.cluster(
+                dir.resolve("nats"),
+                3,
+                new NatsServers.Security(
+                        natsTls.resolve(TlsMaterial.CERT_FILE),
+                        natsTls.resolve(TlsMaterial.KEY_FILE),
+                        "keyroom",
+                        password));
+        try {
+            int portA = freePort();
+            int portB = freePort();
+            String yaml = "public_authorities: [\"127.0.0.1:" + portA + "\", \"127.0.0.1:" + portB + "\"]\n"
+                    + clusterYaml(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds);
+
+            Path dirA = dir.resolve("a");
+            new DataDir(dirA).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
+            ServerConfig seedConfig = ServerConfig.from(dirA, ServerConfig.parse(yaml, "test"));
+            Migration.Report[] report = new Migration.Report[1];
+            // A new cluster elects its JetStream leader in the first seconds.
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                report[0] = Migration.sqliteToJetStream(seedConfig, dirA);
+                return true;
+            });
+            Path dirB = dir.resolve("b");
+            Files.createDirectories(dirB);
+            for (String f : List.of("keyring", "admin.identity")) {
+                Files.copy(dirA.resolve(f), dirB.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            new DataDir(dirB).init(Optional.of(dirB.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+            ClusterFixture f = new ClusterFixture(nats, yaml, report[0]);
+            try {
+                f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml);
+                f.b = TestNode.start(dirB, "listen: 127.0.0.1:" + portB + "\n" + yaml);
+            } catch (Exception | Error e) {
+                f.close();
+                throw e;
+            }
+            return f;
+        } catch (Exception | Error e) {
+            nats.close();
+            throw e;
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (a != null) {
+                a.close();
+            }
+            if (b != null) {
+                b.close();
+            }
+        } finally {
+            nats.close();
+        }
+    }
+}
