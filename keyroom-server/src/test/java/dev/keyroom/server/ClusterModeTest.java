@@ -1,6 +1,7 @@
 package dev.keyroom.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.client.BusClient;
@@ -78,6 +79,18 @@ class ClusterModeTest {
             assertThat(posture.auth()).isEqualTo("enforce");
             assertThat(posture.tls()).isTrue();
         }
+    }
+
+    @Test
+    @Order(1)
+    void migratingIntoACluster_thatHoldsState_isRefused_andChangesNothing() throws Exception {
+        var config = dev.keyroom.server.config.ServerConfig.from(
+                cluster.a.dir, dev.keyroom.server.config.ServerConfig.parse(cluster.yaml, "test"));
+        assertThatThrownBy(() -> Migration.sqliteToJetStream(config, cluster.a.dir))
+                .isInstanceOfSatisfying(
+                        dev.keyroom.core.error.KeyroomException.class,
+                        e -> assertThat(e.getMessage()).contains("migrate only into an empty cluster"));
+        assertThat(bobOnB.myRooms()).extracting(r -> r.roomId()).containsExactly(room.value());
     }
 
     @Test
