@@ -73,14 +73,26 @@ public final class SignedLoad {
     }
 
     static double run(String label, URI base, Identity id, int seconds, int concurrency) throws Exception {
+        return run(label, base, id, seconds, concurrency, java.util.Optional.empty());
+    }
+
+    /** As above, over TLS with {@code tls} when given. */
+    static double run(
+            String label,
+            URI base,
+            Identity id,
+            int seconds,
+            int concurrency,
+            java.util.Optional<javax.net.ssl.SSLContext> tls)
+            throws Exception {
         RequestSigner signer = new RequestSigner(id, Clock.system(), new SecureRandom());
         URI uri = base.resolve("/v1/me");
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
-        try (HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .build();
+        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        tls.ifPresent(hb::sslContext);
+        try (HttpClient http = hb.build();
                 ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
             long start = System.nanoTime();

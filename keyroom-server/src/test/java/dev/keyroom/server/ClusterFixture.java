@@ -48,6 +48,11 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     public static ClusterFixture start(Path dir) throws Exception {
+        return start(dir, "");
+    }
+
+    /** As above, with {@code extraYaml} added to both nodes' configuration (load generators lift limits). */
+    public static ClusterFixture start(Path dir, String extraYaml) throws Exception {
         Path natsTls = dir.resolve("nats-tls");
         TlsMaterial.selfSigned(List.of("127.0.0.1", "localhost"), TestNode.RANDOM)
                 .write(natsTls);
@@ -66,7 +71,8 @@ public final class ClusterFixture implements AutoCloseable {
             int portA = freePort();
             int portB = freePort();
             String yaml = "public_authorities: [\"127.0.0.1:" + portA + "\", \"127.0.0.1:" + portB + "\"]\n"
-                    + clusterYaml(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds);
+                    + clusterYaml(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds)
+                    + extraYaml;
 
             Path dirA = dir.resolve("a");
             new DataDir(dirA).init(Optional.empty(), Clock.system(), TestNode.RANDOM);

@@ -304,14 +304,7 @@ public final class BusSession implements Session.Listener {
                     bus.subscribe(MessageService.subject(s.room()), payload -> live(s.room(), feed, payload));
             if (s.afterSeq() > 0) {
                 // Catch up while holding the feed: live messages wait, so none is skipped or sent twice.
-                List<StoredMessage> page;
-                do {
-                    page = store.messagesAfter(s.room(), feed.lastSeq, 500);
-                    for (StoredMessage m : page) {
-                        feed.lastSeq = m.seq();
-                        send(new Frame.Deliver(s.room(), m.seq(), m.envelope()));
-                    }
-                } while (!page.isEmpty() && !closed);
+                catchUp(s.room(), feed, Long.MAX_VALUE);
             }
         }
     }
@@ -325,8 +318,37 @@ public final class BusSession implements Session.Listener {
             if (feeds.get(room) != feed || seq <= feed.lastSeq) {
                 return;
             }
+            if (seq > feed.lastSeq + 1) {
+                // The bus delivers at most once, in order per publishing node only (a cluster has
+                // several): what is missing before this message comes from the store.
+                try {
+                    catchUp(room, feed, seq);
+                } catch (KeyroomException e) {
+                    log.atWarn()
+                            .addKeyValue("room", room.value())
+                            .setCause(e)
+                            .log("could not fill a gap in a live feed from the store");
+                }
+            }
             feed.lastSeq = seq;
             send(new Frame.Deliver(room, seq, envelope));
+        }
+    }
+
+    /** Sends the stored messages after the feed's last one and before {@code before}; holds the feed. */
+    private void catchUp(RoomId room, RoomFeed feed, long before) {
+        while (!closed) {
+            List<StoredMessage> page = store.messagesAfter(room, feed.lastSeq, 500);
+            for (StoredMessage m : page) {
+                if (m.seq() >= before) {
+                    return;
+                }
+                feed.lastSeq = m.seq();
+                send(new Frame.Deliver(room, m.seq(), m.envelope()));
+            }
+            if (page.isEmpty()) {
+                return;
+            }
         }
     }
 

@@ -1,0 +1,165 @@
+package dev.keyroom.bench;
+
+import dev.keyroom.client.ServerTrust;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.port.NonceStore;
+import dev.keyroom.server.ClusterFixture;
+import dev.keyroom.server.TestNode;
+import dev.keyroom.store.nats.NatsNonceStore;
+import dev.keyroom.testkit.NatsServers;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Load generator for cluster mode (issue 6), everything on loopback, started and stopped by itself:
+ *
+ * <ol>
+ *   <li>Cross-node nonce claims on a three-server R3 JetStream cluster: a claim through server 0
+ *       (accepted), then the same nonce through server 1 (refused); latency of each, one at a time.
+ *   <li>Signed {@code GET /v1/me} over TLS: a single embedded node; node A of a two-node cluster
+ *       over three NATS servers; nodes A and B together (half the clients on each). Same run.
+ * </ol>
+ *
+ * <p>Usage: {@code java -cp keyroom-bench/target/benchmarks.jar dev.keyroom.bench.ClusterLoad
+ * [seconds per round] [concurrency] [nonce claims]}.
+ */
+public final class ClusterLoad {
+    private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int claims = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
+        Path dir = Files.createTempDirectory("keyroom-cluster-load-");
+        nonceClaims(dir.resolve("nonces"), claims);
+        signedRequests(dir, seconds, concurrency);
+    }
+
+    static void nonceClaims(Path dir, int claims) throws Exception {
+        try (NatsServers nats = NatsServers.cluster(dir, 3);
+                Connection a = connect(nats.url(0));
+                Connection b = connect(nats.url(1))) {
+            NatsNonceStore[] stores = new NatsNonceStore[2];
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (stores[0] == null) {
+                try {
+                    stores[0] = new NatsNonceStore(a, "bench-nonces", 3, Duration.ofMinutes(11), Duration.ofSeconds(2));
+                } catch (RuntimeException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    Thread.sleep(250);
+                }
+            }
+            stores[1] = new NatsNonceStore(b, "bench-nonces", 3, Duration.ofMinutes(11), Duration.ofSeconds(2));
+            EndpointId key = new EndpointId("c".repeat(32));
+            Duration window = Duration.ofSeconds(60);
+            for (int i = 0; i < 1000; i++) { // warm-up
+                stores[i % 2].claim(key, "warm-" + i, Instant.now(), window);
+            }
+            long[] first = new long[claims];
+            long[] cross = new long[claims];
+            for (int i = 0; i < claims; i++) {
+                String nonce = "nonce-" + i;
+                long t0 = System.nanoTime();
+                NonceStore.Claim c0 = stores[0].claim(key, nonce, Instant.now(), window);
+                long t1 = System.nanoTime();
+                NonceStore.Claim c1 = stores[1].claim(key, nonce, Instant.now(), window);
+                long t2 = System.nanoTime();
+                if (c0 != NonceStore.Claim.ACCEPTED || c1 != NonceStore.Claim.REPLAYED) {
+                    throw new IllegalStateException("claim " + i + ": " + c0 + " then " + c1);
+                }
+                first[i] = t1 - t0;
+                cross[i] = t2 - t1;
+            }
+            print("nonce claim on server 0 (accepted)", first);
+            print("same nonce on server 1 (refused)", cross);
+        }
+    }
+
+    static void print(String label, long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        System.out.printf(
+                "%-36s n=%d p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
+                label, s.length, s[s.length / 2] / 1e6, s[(int) (s.length * 0.99)] / 1e6, s[s.length - 1] / 1e6);
+    }
+
+    static void signedRequests(Path dir, int seconds, int concurrency) throws Exception {
+        try (TestNode single = TestNode.start(Files.createDirectories(dir.resolve("single")), LIFTED);
+                ClusterFixture cluster =
+                        ClusterFixture.start(Files.createDirectories(dir.resolve("cluster")), LIFTED)) {
+            SSLContext singleTls = tls(single);
+            SSLContext aTls = tls(cluster.a);
+            SSLContext bTls = tls(cluster.b);
+            SignedLoad.run(
+                    "warm-up single", single.uri(), single.adminIdentity, 15, concurrency, Optional.of(singleTls));
+            SignedLoad.run("warm-up A", cluster.a.uri(), cluster.a.adminIdentity, 15, concurrency, Optional.of(aTls));
+            SignedLoad.run("warm-up B", cluster.b.uri(), cluster.b.adminIdentity, 15, concurrency, Optional.of(bTls));
+            double one = SignedLoad.run(
+                    "single node (SQLite)",
+                    single.uri(),
+                    single.adminIdentity,
+                    seconds,
+                    concurrency,
+                    Optional.of(singleTls));
+            double a = SignedLoad.run(
+                    "cluster node A alone",
+                    cluster.a.uri(),
+                    cluster.a.adminIdentity,
+                    seconds,
+                    concurrency,
+                    Optional.of(aTls));
+            CompletableFuture<Double> onA = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
+                    "  A, beside B",
+                    cluster.a.uri(),
+                    cluster.a.adminIdentity,
+                    seconds,
+                    concurrency / 2,
+                    Optional.of(aTls))));
+            CompletableFuture<Double> onB = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
+                    "  B, beside A",
+                    cluster.b.uri(),
+                    cluster.b.adminIdentity,
+                    seconds,
+                    concurrency / 2,
+                    Optional.of(bTls))));
+            double both = onA.get() + onB.get();
+            System.out.printf(
+                    "signed GET /v1/me over TLS: single %.0f req/s, cluster A alone %.0f, A+B %.0f (%.2f x single)%n",
+                    one, a, both, both / one);
+        }
+    }
+
+    static SSLContext tls(TestNode node) {
+        return ServerTrust.pin(node.server.pin().orElseThrow()).sslContext();
+    }
+
+    interface Run {
+        double run() throws Exception;
+    }
+
+    static double quietly(Run r) {
+        try {
+            return r.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Connection connect(String url) throws Exception {
+        return Nats.connect(new Options.Builder()
+                .server(url)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .build());
+    }
+}
