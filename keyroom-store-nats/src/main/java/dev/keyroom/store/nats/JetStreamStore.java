@@ -26,25 +26,14 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.JetStreamSubscription;
-import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
 import io.nats.client.Message;
-import io.nats.client.ObjectStore;
-import io.nats.client.ObjectStoreOptions;
 import io.nats.client.PublishOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.ObjectMeta;
-import io.nats.client.api.ObjectStoreConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -96,10 +85,6 @@ public final class JetStreamStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(JetStreamStore.class);
     public static final String STREAM = "KEYROOM_STATE";
     public static final String SUBJECT = "keyroom.state";
-    /** The snapshot a fresh replica starts from (a migrated single-node database), if any. */
-    static final String SNAPSHOTS = "keyroom-snapshots";
-
-    static final String POINTER_KEY = "current";
     /** Commands applied without waiting (message appends) at most, before applying pauses. */
     private static final int MAX_PENDING_APPLIES = 4096;
 
@@ -144,7 +129,15 @@ public final class JetStreamStore implements Store {
 
     private volatile KeyroomException broken;
 
-    private JetStreamStore(Connection nats, int replicas, Path replicaDir, Duration timeout) throws Exception {
+    private final Path replicaDir;
+    private final Snapshots snapshots;
+    /** Commands between snapshots: each bounds how much a starting replica replays. */
+    private final long snapshotEvery;
+    /** The sequence of the last snapshot marker applied (or the snapshot this replica started from). */
+    private volatile long lastSnapshot;
+
+    private JetStreamStore(Connection nats, int replicas, Path replicaDir, Duration timeout, long snapshotEvery)
+            throws Exception {
         this.nats = nats;
         this.timeout = timeout;
         JetStreamOptions options =
@@ -159,7 +152,11 @@ public final class JetStreamStore implements Store {
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(replicaDir.resolve("replica.db" + suffix));
         }
-        long start = restoreSnapshot(nats, timeout, file);
+        this.replicaDir = replicaDir;
+        this.snapshots = new Snapshots(nats, replicas, timeout);
+        this.snapshotEvery = snapshotEvery;
+        long start = snapshots.restore(file);
+        this.lastSnapshot = start;
         this.replica = SqliteStore.openReplica(file);
         this.applied = start;
         this.expected = start + 1;
@@ -236,9 +233,18 @@ public final class JetStreamStore implements Store {
      */
     public static JetStreamStore open(
             Connection nats, int replicas, Path replicaDir, Duration timeout, Duration catchUp) {
+        return open(nats, replicas, replicaDir, timeout, catchUp, DEFAULT_SNAPSHOT_EVERY);
+    }
+
+    /** Commands between two snapshots unless told otherwise. */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 100_000;
+
+    /** As above, taking a snapshot every {@code snapshotEvery} commands. */
+    public static JetStreamStore open(
+            Connection nats, int replicas, Path replicaDir, Duration timeout, Duration catchUp, long snapshotEvery) {
         JetStreamStore store;
         try {
-            store = new JetStreamStore(nats, replicas, replicaDir, timeout);
+            store = new JetStreamStore(nats, replicas, replicaDir, timeout, snapshotEvery);
         } catch (KeyroomException e) {
             throw e;
         } catch (Exception e) {
@@ -306,7 +312,8 @@ public final class JetStreamStore implements Store {
             RESEAL = 12,
             RECORD_BREACH = 13,
             PUT_BAN = 14,
-            DELETE_BAN = 15;
+            DELETE_BAN = 15,
+            SNAPSHOT = 16;
 
     /** Runs on the dispatcher's thread, one command at a time, in stream order. */
     private void apply(Message msg) {
@@ -325,6 +332,12 @@ public final class JetStreamStore implements Store {
             return;
         }
         expected = seq + 1;
+        if (seq - lastSnapshot >= snapshotEvery) {
+            // Due: ask for one (without waiting). Nodes that ask at once each take theirs; the newer
+            // replaces the older by CAS, and every node counts from the last marker it applied.
+            lastSnapshot = seq;
+            submit(SNAPSHOT, o -> {});
+        }
         long origin;
         long id;
         Object outcome;
@@ -335,6 +348,16 @@ public final class JetStreamStore implements Store {
             byte op = (byte) in.u8();
             if (op == APPEND_MESSAGE) {
                 applyAppend(in, seq, origin, id);
+                return;
+            }
+            if (op == SNAPSHOT) {
+                in.end();
+                lastSnapshot = seq;
+                if (origin == node) {
+                    takeSnapshot(seq);
+                }
+                advance(seq);
+                settle(origin, id, null);
                 return;
             }
             outcome = run(op, in);
@@ -991,58 +1014,43 @@ public final class JetStreamStore implements Store {
         replica.close();
     }
 
-    // ---- snapshots: where a replica starts
+    // ---- snapshots
 
     /**
-     * Downloads the cluster's snapshot, if it has one, to {@code file} and returns the stream
-     * sequence it was taken at (0 without one: the replica starts empty from the first command).
+     * Asks for a snapshot: a marker command goes into the stream, and this node, when it applies
+     * its own marker, copies its replica as of exactly that sequence and makes the copy current
+     * (then the stream is purged up to the snapshot before). Returns the marker's sequence.
      */
-    private static long restoreSnapshot(Connection nats, Duration timeout, Path file) throws Exception {
-        KeyValue pointers = snapshotPointers(nats, timeout, 1, false);
-        if (pointers == null) {
-            return 0;
-        }
-        KeyValueEntry entry = pointers.get(POINTER_KEY);
-        if (entry == null || entry.getValue() == null) {
-            return 0;
-        }
-        String[] parts = new String(entry.getValue(), StandardCharsets.UTF_8).split(" ");
-        String name = parts[0];
-        long seq = Long.parseLong(parts[1]);
-        ObjectStore objects = nats.objectStore(SNAPSHOTS, objectOptions(timeout));
-        try (OutputStream out = Files.newOutputStream(file)) {
-            objects.get(name, out);
-        }
-        log.atInfo().addKeyValue("snapshot", name).addKeyValue("seq", seq).log("replica starts from a snapshot");
-        return seq;
+    public long snapshot() {
+        write(SNAPSHOT, o -> {});
+        return lastSnapshot;
     }
 
-    private static ObjectStoreOptions objectOptions(Duration timeout) {
-        return ObjectStoreOptions.builder()
-                .jetStreamOptions(
-                        JetStreamOptions.builder().requestTimeout(timeout).build())
-                .build();
-    }
-
-    /** The bucket naming the current snapshot; null when it does not exist and {@code create} is false. */
-    private static KeyValue snapshotPointers(Connection nats, Duration timeout, int replicas, boolean create)
-            throws IOException, JetStreamApiException {
-        KeyValueOptions options = KeyValueOptions.builder()
-                .jetStreamOptions(
-                        JetStreamOptions.builder().requestTimeout(timeout).build())
-                .build();
-        var management = nats.keyValueManagement(options);
-        if (!management.getBucketNames().contains(SNAPSHOTS)) {
-            if (!create) {
-                return null;
+    /** Copies the replica as of {@code seq}, on the applying thread, and publishes it off that thread. */
+    private void takeSnapshot(long seq) {
+        pendingApplies.acquireUninterruptibly(MAX_PENDING_APPLIES); // every earlier append is in
+        pendingApplies.release(MAX_PENDING_APPLIES);
+        Path copy = replicaDir.resolve("snapshot-" + seq + ".db");
+        try {
+            Files.deleteIfExists(copy);
+            replica.snapshotTo(copy);
+        } catch (IOException | RuntimeException e) {
+            log.atWarn().setCause(e).log("copying the replica for a snapshot failed; the stream is not purged");
+            return;
+        }
+        Thread.ofVirtual().name("keyroom-snapshot").start(() -> {
+            try {
+                snapshots.publish(copy, seq, false);
+            } catch (Exception e) {
+                log.atWarn().setCause(e).log("publishing a snapshot failed; the stream is not purged");
+            } finally {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    log.atWarn().setCause(e).log("a snapshot copy was left behind");
+                }
             }
-            management.create(KeyValueConfiguration.builder()
-                    .name(SNAPSHOTS)
-                    .replicas(replicas)
-                    .storageType(StorageType.File)
-                    .build());
-        }
-        return nats.keyValue(SNAPSHOTS, options);
+        });
     }
 
     /**
@@ -1052,35 +1060,17 @@ public final class JetStreamStore implements Store {
      */
     public static void seed(Connection nats, int replicas, SqliteStore source, Path workDir, Duration timeout)
             throws Exception {
-        JetStreamOptions jso =
-                JetStreamOptions.builder().requestTimeout(timeout).build();
-        JetStreamManagement jsm = nats.jetStreamManagement(jso);
+        JetStreamManagement jsm = nats.jetStreamManagement(
+                JetStreamOptions.builder().requestTimeout(timeout).build());
         ensureStream(jsm, replicas);
         if (jsm.getStreamInfo(STREAM).getStreamState().getLastSequence() != 0) {
             throw KeyroomException.conflict("the cluster already holds state; migrate only into an empty cluster");
         }
-        KeyValue pointers = snapshotPointers(nats, timeout, replicas, true);
-        Path copy = workDir.resolve("snapshot-" + Long.toHexString(new SecureRandom().nextLong()) + ".db");
+        Snapshots snapshots = new Snapshots(nats, replicas, timeout);
+        Path copy = workDir.resolve("seed-" + Long.toHexString(new SecureRandom().nextLong()) + ".db");
         source.snapshotTo(copy);
         try {
-            var management = nats.objectStoreManagement(objectOptions(timeout));
-            if (!management.getBucketNames().contains(SNAPSHOTS)) {
-                management.create(ObjectStoreConfiguration.builder(SNAPSHOTS)
-                        .replicas(replicas)
-                        .storageType(StorageType.File)
-                        .build());
-            }
-            String name = "state-" + copy.getFileName();
-            try (InputStream in = Files.newInputStream(copy)) {
-                nats.objectStore(SNAPSHOTS, objectOptions(timeout))
-                        .put(ObjectMeta.builder(name).build(), in);
-            }
-            try {
-                pointers.create(POINTER_KEY, (name + " 0").getBytes(StandardCharsets.UTF_8));
-            } catch (JetStreamApiException e) {
-                throw KeyroomException.conflict(
-                        "the cluster already has a snapshot; migrate only into an empty cluster");
-            }
+            snapshots.publish(copy, 0, true);
         } finally {
             Files.deleteIfExists(copy);
         }
