@@ -27,21 +27,58 @@ import javax.net.ssl.SSLContext;
  *       (accepted), then the same nonce through server 1 (refused); latency of each, one at a time.
  *   <li>Signed {@code GET /v1/me} over TLS: a single embedded node; node A of a two-node cluster
  *       over three NATS servers; nodes A and B together (half the clients on each). Same run.
+ *   <li>Fan-out: one publisher and ten subscribers on the single node, then the publisher on A and
+ *       the subscribers on B.
  * </ol>
  *
  * <p>Usage: {@code java -cp keyroom-bench/target/benchmarks.jar dev.keyroom.bench.ClusterLoad
- * [seconds per round] [concurrency] [nonce claims]}.
+ * [seconds per round] [concurrency] [nonce claims] [fan-out messages]}.
  */
 public final class ClusterLoad {
-    private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
+    private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n"
+            + "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n";
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int claims = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
+        int messages = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
         Path dir = Files.createTempDirectory("keyroom-cluster-load-");
         nonceClaims(dir.resolve("nonces"), claims);
-        signedRequests(dir, seconds, concurrency);
+        try (TestNode single = TestNode.start(Files.createDirectories(dir.resolve("single")), LIFTED);
+                ClusterFixture cluster =
+                        ClusterFixture.start(Files.createDirectories(dir.resolve("cluster")), LIFTED)) {
+            signedRequests(single, cluster, seconds, concurrency);
+            fanout(single, cluster, messages);
+        }
+    }
+
+    /**
+     * One publisher, ten subscribers, one room, 1 KiB messages, as fast as a window of 2000 allows:
+     * all on the single node, then the publisher on A and the subscribers on B.
+     */
+    static void fanout(TestNode single, ClusterFixture cluster, int messages) throws Exception {
+        FanoutLoad.KeyroomSide.Target s = new FanoutLoad.KeyroomSide.Target(single.uri(), single.server.pin());
+        FanoutLoad.KeyroomSide.Target a = new FanoutLoad.KeyroomSide.Target(cluster.a.uri(), cluster.a.server.pin());
+        FanoutLoad.KeyroomSide.Target b = new FanoutLoad.KeyroomSide.Target(cluster.b.uri(), cluster.b.server.pin());
+        try (FanoutLoad.KeyroomSide local = FanoutLoad.KeyroomSide.setUp(s, s, single.adminIdentity, 1);
+                FanoutLoad.KeyroomSide across = FanoutLoad.KeyroomSide.setUp(a, b, cluster.a.adminIdentity, 1)) {
+            int total = messages / 5 + 2 * messages;
+            local.prepare(total);
+            across.prepare(total);
+            FanoutLoad.throughput(local, messages / 5, "warm-up");
+            FanoutLoad.throughput(across, messages / 5, "warm-up");
+            double l = 0;
+            double x = 0;
+            for (int r = 0; r < 2; r++) {
+                l += FanoutLoad.throughput(local, messages, "single " + (r + 1)).deliveriesPerSecond();
+                x += FanoutLoad.throughput(across, messages, "A->B " + (r + 1)).deliveriesPerSecond();
+            }
+            System.out.printf(
+                    "fan-out over TLS, 1 KiB, 1 publisher, 10 subscribers: single node %.0f deliveries/s,"
+                            + " publisher on A and subscribers on B %.0f deliveries/s (%.2f x single)%n",
+                    l / 2, x / 2, x / l);
+        }
     }
 
     static void nonceClaims(Path dir, int claims) throws Exception {
@@ -94,10 +131,8 @@ public final class ClusterLoad {
                 label, s.length, s[s.length / 2] / 1e6, s[(int) (s.length * 0.99)] / 1e6, s[s.length - 1] / 1e6);
     }
 
-    static void signedRequests(Path dir, int seconds, int concurrency) throws Exception {
-        try (TestNode single = TestNode.start(Files.createDirectories(dir.resolve("single")), LIFTED);
-                ClusterFixture cluster =
-                        ClusterFixture.start(Files.createDirectories(dir.resolve("cluster")), LIFTED)) {
+    static void signedRequests(TestNode single, ClusterFixture cluster, int seconds, int concurrency) throws Exception {
+        {
             SSLContext singleTls = tls(single);
             SSLContext aTls = tls(cluster.a);
             SSLContext bTls = tls(cluster.b);

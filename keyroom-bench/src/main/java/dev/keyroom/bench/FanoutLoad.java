@@ -243,12 +243,26 @@ public final class FanoutLoad {
 
     /** Keyroom: JDK WebSocket clients on the data plane, authenticated by challenge signature. */
     static final class KeyroomSide extends Side {
-        final URI base;
+        /** A node to connect to: its URL and, under TLS, the pin of its certificate. */
+        record Target(URI base, Optional<String> pin) {
+            static Target plain(URI base) {
+                return new Target(base, Optional.empty());
+            }
+
+            KeyroomClient client(Identity id) {
+                KeyroomClient.Builder b = KeyroomClient.builder(base, id);
+                pin.ifPresent(p -> b.trust(dev.keyroom.client.ServerTrust.pin(p)));
+                return b.build();
+            }
+        }
+
+        final Target publisherNode;
+        final Target subscriberNode;
         final Identity publisher;
         final List<Identity> subscriberIds;
         final List<RoomId> roomIds;
         final List<SecretBytes> roomKeys;
-        final HttpClient http = HttpClient.newHttpClient();
+        final Map<Target, HttpClient> clients = new HashMap<>();
         final Semaphore inFlight = new Semaphore(WINDOW);
         final Map<Long, Integer> indexById = new HashMap<>();
         final List<WebSocket> sockets = new ArrayList<>();
@@ -256,9 +270,15 @@ public final class FanoutLoad {
         WebSocket pub;
 
         private KeyroomSide(
-                URI base, Identity publisher, List<Identity> subs, List<RoomId> roomIds, List<SecretBytes> keys) {
+                Target publisherNode,
+                Target subscriberNode,
+                Identity publisher,
+                List<Identity> subs,
+                List<RoomId> roomIds,
+                List<SecretBytes> keys) {
             super("keyroom", roomIds.size());
-            this.base = base;
+            this.publisherNode = publisherNode;
+            this.subscriberNode = subscriberNode;
             this.publisher = publisher;
             this.subscriberIds = subs;
             this.roomIds = roomIds;
@@ -266,8 +286,14 @@ public final class FanoutLoad {
         }
 
         static KeyroomSide setUp(URI base, Identity admin, int rooms) throws Exception {
+            return setUp(Target.plain(base), Target.plain(base), admin, rooms);
+        }
+
+        /** The publisher on {@code publisherNode}, the subscribers on {@code subscriberNode}. */
+        static KeyroomSide setUp(Target publisherNode, Target subscriberNode, Identity admin, int rooms)
+                throws Exception {
             SecureRandom random = new SecureRandom();
-            try (KeyroomClient a = KeyroomClient.builder(base, admin).build()) {
+            try (KeyroomClient a = publisherNode.client(admin)) {
                 Identity pub = Identity.generate(random);
                 a.registerUser(pub.signPub(), pub.kexPub(), "bench-publisher-" + rooms, Role.AGENT);
                 List<Identity> subs = new ArrayList<>();
@@ -288,7 +314,7 @@ public final class FanoutLoad {
                     ids.add(room);
                     keys.add(a.roomKey(room, Optional.empty()));
                 }
-                KeyroomSide side = new KeyroomSide(base, pub, subs, ids, keys);
+                KeyroomSide side = new KeyroomSide(publisherNode, subscriberNode, pub, subs, ids, keys);
                 side.connect();
                 return side;
             }
@@ -323,7 +349,7 @@ public final class FanoutLoad {
         }
 
         void connect() throws Exception {
-            pub = open(publisher, frame -> {
+            pub = open(publisher, publisherNode, frame -> {
                 if (frame[1] == 7) {
                     inFlight.release();
                 } else if (frame[1] == 9) {
@@ -333,7 +359,7 @@ public final class FanoutLoad {
             });
             for (int s = 0; s < SUBSCRIBERS; s++) {
                 int me = s;
-                WebSocket ws = open(subscriberIds.get(s), frame -> {
+                WebSocket ws = open(subscriberIds.get(s), subscriberNode, frame -> {
                     if (frame[1] == 8) {
                         received(me, indexById.get(messageKey(frame, 2 + 16 + 8)));
                     }
@@ -349,11 +375,19 @@ public final class FanoutLoad {
             void handle(byte[] frame) throws Exception;
         }
 
-        WebSocket open(Identity id, FrameHandler after) throws Exception {
+        WebSocket open(Identity id, Target node, FrameHandler after) throws Exception {
             CompletableFuture<Void> ready = new CompletableFuture<>();
-            String authority = base.getHost() + ":" + base.getPort();
+            String authority = node.base().getHost() + ":" + node.base().getPort();
+            HttpClient http = clients.computeIfAbsent(node, t -> {
+                HttpClient.Builder b = HttpClient.newBuilder();
+                t.pin()
+                        .ifPresent(p -> b.sslContext(
+                                dev.keyroom.client.ServerTrust.pin(p).sslContext()));
+                return b.build();
+            });
+            String scheme = node.pin().isPresent() ? "wss://" : "ws://";
             WebSocket ws = http.newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://" + authority + "/v1/bus"), new WebSocket.Listener() {
+                    .buildAsync(URI.create(scheme + authority + "/v1/bus"), new WebSocket.Listener() {
                         final java.io.ByteArrayOutputStream parts = new java.io.ByteArrayOutputStream();
                         CompletableFuture<WebSocket> authSent = new CompletableFuture<>();
 
@@ -418,7 +452,7 @@ public final class FanoutLoad {
                         .exceptionally(x -> null)
                         .join();
             }
-            http.close();
+            clients.values().forEach(HttpClient::close);
             frames = null;
         }
     }
