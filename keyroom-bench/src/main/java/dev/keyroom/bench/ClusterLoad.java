@@ -132,47 +132,44 @@ public final class ClusterLoad {
     }
 
     static void signedRequests(TestNode single, ClusterFixture cluster, int seconds, int concurrency) throws Exception {
-        {
-            SSLContext singleTls = tls(single);
-            SSLContext aTls = tls(cluster.a);
-            SSLContext bTls = tls(cluster.b);
-            SignedLoad.run(
-                    "warm-up single", single.uri(), single.adminIdentity, 15, concurrency, Optional.of(singleTls));
-            SignedLoad.run("warm-up A", cluster.a.uri(), cluster.a.adminIdentity, 15, concurrency, Optional.of(aTls));
-            SignedLoad.run("warm-up B", cluster.b.uri(), cluster.b.adminIdentity, 15, concurrency, Optional.of(bTls));
-            double one = SignedLoad.run(
-                    "single node (SQLite)",
-                    single.uri(),
-                    single.adminIdentity,
-                    seconds,
-                    concurrency,
-                    Optional.of(singleTls));
-            double a = SignedLoad.run(
-                    "cluster node A alone",
-                    cluster.a.uri(),
-                    cluster.a.adminIdentity,
-                    seconds,
-                    concurrency,
-                    Optional.of(aTls));
-            CompletableFuture<Double> onA = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
-                    "  A, beside B",
-                    cluster.a.uri(),
-                    cluster.a.adminIdentity,
-                    seconds,
-                    concurrency / 2,
-                    Optional.of(aTls))));
-            CompletableFuture<Double> onB = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
-                    "  B, beside A",
-                    cluster.b.uri(),
-                    cluster.b.adminIdentity,
-                    seconds,
-                    concurrency / 2,
-                    Optional.of(bTls))));
-            double both = onA.get() + onB.get();
-            System.out.printf(
-                    "signed GET /v1/me over TLS: single %.0f req/s, cluster A alone %.0f, A+B %.0f (%.2f x single)%n",
-                    one, a, both, both / one);
-        }
+        SSLContext singleTls = tls(single);
+        SSLContext aTls = tls(cluster.a);
+        SSLContext bTls = tls(cluster.b);
+        SignedLoad.run("warm-up single", single.uri(), single.adminIdentity, 15, concurrency, Optional.of(singleTls));
+        SignedLoad.run("warm-up A", cluster.a.uri(), cluster.a.adminIdentity, 15, concurrency, Optional.of(aTls));
+        SignedLoad.run("warm-up B", cluster.b.uri(), cluster.b.adminIdentity, 15, concurrency, Optional.of(bTls));
+        double one = SignedLoad.run(
+                "single node (SQLite)",
+                single.uri(),
+                single.adminIdentity,
+                seconds,
+                concurrency,
+                Optional.of(singleTls));
+        double a = SignedLoad.run(
+                "cluster node A alone",
+                cluster.a.uri(),
+                cluster.a.adminIdentity,
+                seconds,
+                concurrency,
+                Optional.of(aTls));
+        CompletableFuture<Double> onA = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
+                "  A, beside B",
+                cluster.a.uri(),
+                cluster.a.adminIdentity,
+                seconds,
+                concurrency / 2,
+                Optional.of(aTls))));
+        CompletableFuture<Double> onB = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
+                "  B, beside A",
+                cluster.b.uri(),
+                cluster.b.adminIdentity,
+                seconds,
+                concurrency / 2,
+                Optional.of(bTls))));
+        double both = onA.get() + onB.get();
+        System.out.printf(
+                "signed GET /v1/me over TLS: single %.0f req/s, cluster A alone %.0f, A+B %.0f (%.2f x single)%n",
+                one, a, both, both / one);
     }
 
     static SSLContext tls(TestNode node) {
