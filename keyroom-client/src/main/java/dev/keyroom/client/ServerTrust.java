@@ -2,15 +2,12 @@ package dev.keyroom.client;
 
 import dev.keyroom.core.crypto.Digests;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
@@ -121,16 +118,8 @@ public sealed interface ServerTrust {
     record CustomCa(Path caPem) implements ServerTrust {
         @Override
         public SSLContext sslContext() {
-            try (InputStream in = Files.newInputStream(caPem)) {
-                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-                ks.load(null, null);
-                int i = 0;
-                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    ks.setCertificateEntry("ca-" + i++, cert);
-                }
-                if (i == 0) {
-                    throw new IllegalArgumentException("no certificate in " + caPem);
-                }
+            try {
+                KeyStore ks = dev.keyroom.core.crypto.PemCertificates.trustStore(caPem);
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ks);
                 return context(tmf.getTrustManagers());

@@ -42,12 +42,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -408,27 +404,11 @@ public final class KeyroomServer implements AutoCloseable {
             ssl.setIncludeProtocols("TLSv1.3");
         }
         if (settings.clientCa().isPresent()) {
-            ssl.setTrustStore(caStore(settings.clientCa().get()));
+            ssl.setTrustStore(dev.keyroom.core.crypto.PemCertificates.trustStore(
+                    settings.clientCa().get()));
             ssl.setNeedClientAuth(true);
         }
         return ssl;
-    }
-
-    private static KeyStore caStore(Path pem) throws IOException {
-        try (var in = Files.newInputStream(pem)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            int i = 0;
-            for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                ks.setCertificateEntry("client-ca-" + i++, cert);
-            }
-            if (i == 0) {
-                throw new IOException("no certificate in " + pem);
-            }
-            return ks;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot read client CA " + pem, e);
-        }
     }
 
     private static char[] randomPassword(SecureRandom random) {

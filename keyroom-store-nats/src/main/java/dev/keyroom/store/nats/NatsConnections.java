@@ -1,20 +1,17 @@
 package dev.keyroom.store.nats;
 
 import dev.keyroom.core.crypto.KeyFiles;
+import dev.keyroom.core.crypto.PemCertificates;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -84,16 +81,8 @@ public final class NatsConnections {
 
     /** TLS 1.3 trusting exactly the certificates in the PEM file {@code caFile}. */
     static SSLContext trusting(Path caFile) throws IOException {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int n = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("nats-ca-" + n++, c);
-            }
-            if (n == 0) {
-                throw new IOException("no certificate in the NATS CA file " + caFile);
-            }
+        try {
+            KeyStore trust = PemCertificates.trustStore(caFile);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
