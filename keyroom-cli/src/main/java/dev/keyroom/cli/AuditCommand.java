@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "audit",
         description = "The audit log: read it (admin), or verify a data directory's log offline.",
-        subcommands = {AuditCommand.Tail.class, AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Tail.class, AuditCommand.Verify.class, AuditCommand.VerifyCluster.class})
 final class AuditCommand {
     @Command(name = "tail", description = "Print audit entries after a sequence (admin).")
     static final class Tail extends ClientCommand {
@@ -88,6 +88,46 @@ final class AuditCommand {
                             : "FAILED: " + report.problem().get() + " (" + report.entries()
                                     + " entries verified before it)");
             return report.ok() ? 0 : Main.EXIT_FAILED;
+        }
+    }
+
+    @Command(
+            name = "verify-cluster",
+            description = "Check every node's audit chain as copied into the cluster's audit stream (the config's"
+                    + " cluster section says where). Exit 1 if any chain is broken.")
+    static final class VerifyCluster implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE})")
+        Path data;
+
+        @Option(names = "--config", description = "YAML config file (default: DATA/keyroom.yaml when present)")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.keyroom.server.config.ServerConfig cfg = config != null
+                    ? dev.keyroom.server.config.ServerConfig.from(
+                            data, dev.keyroom.server.config.ServerConfig.readFile(config))
+                    : dev.keyroom.server.KeyroomServer.configFor(data, dev.keyroom.server.config.ConfigFile.EMPTY);
+            var c = cfg.cluster()
+                    .orElseThrow(() -> new IllegalArgumentException("the configuration has no cluster section"));
+            boolean ok = true;
+            try (var nats = dev.keyroom.store.nats.NatsConnections.connect(
+                    c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom audit")) {
+                var reports = dev.keyroom.server.audit.ClusterAudit.verify(nats, c.timeout());
+                for (var r : reports.values()) {
+                    ok &= r.chain().ok();
+                    spec.commandLine()
+                            .getOut()
+                            .println(r.node() + " " + r.entries() + " entries: "
+                                    + (r.chain().ok()
+                                            ? "ok"
+                                            : "FAILED: " + r.chain().problem().get()));
+                }
+            }
+            return ok ? 0 : Main.EXIT_FAILED;
         }
     }
 }

@@ -36,6 +36,7 @@ record Backends(
         Bus bus,
         BlobStore blobs,
         Optional<JetStreamStore> cluster,
+        Optional<Connection> nats,
         String storeName,
         List<AutoCloseable> owned)
         implements AutoCloseable {
@@ -68,8 +69,9 @@ record Backends(
                 new InProcessBus(),
                 new DiskBlobStore(dir.blobs()),
                 Optional.empty(),
+                Optional.empty(),
                 "sqlite",
-                List.of(store));
+                new ArrayList<>(List.of(store)));
     }
 
     private static Backends cluster(ServerConfig config, ServerConfig.ClusterSettings c, DataDir dir) throws Exception {
@@ -91,11 +93,27 @@ record Backends(
             owned.add(bus);
             NatsNonceStore nonces = new NatsNonceStore(nats, NONCE_BUCKET, c.replicas(), NONCE_TTL, c.timeout());
             NatsBlobStore blobs = new NatsBlobStore(nats, BLOB_BUCKET, c.replicas(), dir.spool(), c.timeout());
-            return new Backends(store, nonces, bus, blobs, Optional.of(store), "jetstream", List.copyOf(owned));
+            return new Backends(store, nonces, bus, blobs, Optional.of(store), Optional.of(nats), "jetstream", owned);
         } catch (Exception | Error e) {
             closeAll(owned);
             throw e;
         }
+    }
+
+    /**
+     * In cluster mode, copies the node's audit log into the cluster's audit stream under {@code
+     * node} (closed before the connection it uses); nothing in embedded mode.
+     */
+    Optional<dev.keyroom.server.audit.StreamAuditMirror> mirrorAudit(
+            dev.keyroom.server.audit.AuditTrail audit, ServerConfig config, String node) throws Exception {
+        if (nats.isEmpty() || !(audit instanceof dev.keyroom.server.audit.FileAuditLog file)) {
+            return Optional.empty();
+        }
+        ServerConfig.ClusterSettings c = config.cluster().orElseThrow();
+        var mirror =
+                dev.keyroom.server.audit.StreamAuditMirror.start(file, nats.get(), c.replicas(), c.timeout(), node);
+        owned.add(mirror);
+        return Optional.of(mirror);
     }
 
     @Override

@@ -171,6 +171,18 @@ public final class KeyroomServer implements AutoCloseable {
         }
         Store store = backends.store();
         try {
+            if (backends.nats().isPresent()) {
+                String node;
+                try (dev.keyroom.core.identity.Identity key = dir.loadOrCreateServerIdentity(random)) {
+                    node = key.endpoint().value();
+                }
+                backends.mirrorAudit(audit, config, node)
+                        .ifPresent(m -> Gauge.builder(
+                                        "keyroom.audit.mirror.lag", m, dev.keyroom.server.audit.StreamAuditMirror::lag)
+                                .description(
+                                        "audit entries written on this node and not yet in the cluster's audit stream")
+                                .register(metrics));
+            }
             ServerConfig.Limits limits = config.limits();
             UserDirectory directory = new UserDirectory(store);
             BusHub hub = new BusHub(config.maxBusSessionsPerIdentity());

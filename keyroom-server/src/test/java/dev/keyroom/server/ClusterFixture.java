@@ -26,13 +26,17 @@ import java.util.stream.Collectors;
  */
 public final class ClusterFixture implements AutoCloseable {
     public final NatsServers nats;
+    public final Path caFile;
+    public final Path credentials;
     public final String yaml;
     public final Migration.Report seeded;
     public TestNode a;
     public TestNode b;
 
-    private ClusterFixture(NatsServers nats, String yaml, Migration.Report seeded) {
+    private ClusterFixture(NatsServers nats, Path caFile, Path credentials, String yaml, Migration.Report seeded) {
         this.nats = nats;
+        this.caFile = caFile;
+        this.credentials = credentials;
         this.yaml = yaml;
         this.seeded = seeded;
     }
@@ -89,7 +93,7 @@ public final class ClusterFixture implements AutoCloseable {
                 Files.copy(dirA.resolve(f), dirB.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
             }
             new DataDir(dirB).init(Optional.of(dirB.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
-            ClusterFixture f = new ClusterFixture(nats, yaml, report[0]);
+            ClusterFixture f = new ClusterFixture(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds, yaml, report[0]);
             try {
                 f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml);
                 f.b = TestNode.start(dirB, "listen: 127.0.0.1:" + portB + "\n" + yaml);
@@ -102,6 +106,12 @@ public final class ClusterFixture implements AutoCloseable {
             nats.close();
             throw e;
         }
+    }
+
+    /** A connection to the NATS cluster as a node makes it (TLS, the password from the file). */
+    public io.nats.client.Connection connect() throws Exception {
+        return dev.keyroom.store.nats.NatsConnections.connect(
+                List.of(nats.urls()), caFile, credentials, Duration.ofSeconds(2), "test");
     }
 
     private static int freePort() throws java.io.IOException {

@@ -231,6 +231,8 @@ public final class FileAuditLog implements AuditTrail {
             hash = writtenHash;
         }
         String time = clock.now().toString();
+        List<String> lines = new ArrayList<>(batch.size());
+        long firstSeq = seq + 1;
         for (Pending p : batch) {
             AuditEvent e = p.event();
             seq++;
@@ -238,6 +240,7 @@ public final class FileAuditLog implements AuditTrail {
                     seq, time, e.actor(), e.action(), e.resource(), e.outcome(), e.requestId(), e.remote(), hash);
             hash = line.substring(line.length() - 66, line.length() - 2);
             text.append(line).append('\n');
+            lines.add(line);
         }
         try {
             ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
@@ -257,6 +260,11 @@ public final class FileAuditLog implements AuditTrail {
         }
         for (Pending p : batch) {
             p.written().complete(null);
+        }
+        try {
+            listener.written(firstSeq, lines);
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("an audit listener failed");
         }
     }
 
@@ -336,18 +344,49 @@ public final class FileAuditLog implements AuditTrail {
     @Override
     public List<AuditChain.Entry> after(long afterSeq, int limit) {
         List<AuditChain.Entry> out = new ArrayList<>();
+        for (String line : linesAfter(afterSeq, limit)) {
+            try {
+                out.add(AuditChain.parse(line));
+            } catch (AuditChain.FormatException e) {
+                throw new KeyroomException(ErrorCode.INTERNAL, "cannot read the audit log", e);
+            }
+        }
+        return out;
+    }
+
+    /** The stored lines (without their newline) of the entries with a seq above {@code afterSeq}. */
+    public List<String> linesAfter(long afterSeq, int limit) {
+        List<String> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null && out.size() < limit) {
-                AuditChain.Entry e = AuditChain.parse(line);
-                if (e.seq() > afterSeq) {
-                    out.add(e);
+                if (AuditChain.parse(line).seq() > afterSeq) {
+                    out.add(line);
                 }
             }
         } catch (IOException | AuditChain.FormatException e) {
             throw new KeyroomException(ErrorCode.INTERNAL, "cannot read the audit log", e);
         }
         return out;
+    }
+
+    /** Told of each batch of entries right after it is written, on the writer's thread: must not block. */
+    @FunctionalInterface
+    public interface WrittenListener {
+        void written(long firstSeq, List<String> lines);
+    }
+
+    private volatile WrittenListener listener = (first, lines) -> {};
+
+    public void onWritten(WrittenListener l) {
+        this.listener = l;
+    }
+
+    /** The seq of the last entry written. */
+    public long writtenSeq() {
+        synchronized (syncLock) {
+            return writtenSeq;
+        }
     }
 
     @Override
