@@ -207,7 +207,17 @@ public final class KeyroomServer implements AutoCloseable {
                                 .log("members removed");
                     },
                     keyring::get);
-            // Changes applied from the cluster's stream reach this node's caches and sessions (AUTH-8, AZ-7).
+            RequestAuthenticator authenticator = new RequestAuthenticator(
+                    directory, backends.nonces(), clock, config.skew(), new HashSet<>(config.publicAuthorities()));
+            InflightBudget budget = new InflightBudget(limits.inflightBudgetBytes());
+            Gauge.builder("keyroom.inflight.bytes", budget, InflightBudget::used)
+                    .description("bytes of request bodies reserved by requests in flight")
+                    .register(metrics);
+            Gauge.builder("keyroom.inflight.capacity.bytes", budget, InflightBudget::capacity)
+                    .register(metrics);
+            BanList bans = new BanList(store, clock, limits.banAfterRefusals(), limits.banDuration());
+            // Changes applied from the cluster's stream reach this node's caches, sessions and bans (AUTH-8, AZ-7,
+            // DOS-7).
             backends.cluster()
                     .ifPresent(cluster -> cluster.onChange(new dev.keyroom.store.nats.JetStreamStore.Changes() {
                         @Override
@@ -228,16 +238,12 @@ public final class KeyroomServer implements AutoCloseable {
                                 dev.keyroom.core.rooms.RoomId room, Set<dev.keyroom.core.identity.EndpointId> removed) {
                             hub.membersRemoved(room, removed);
                         }
+
+                        @Override
+                        public void banned(dev.keyroom.core.limits.Ban ban) {
+                            bans.adopt(ban);
+                        }
                     }));
-            RequestAuthenticator authenticator = new RequestAuthenticator(
-                    directory, backends.nonces(), clock, config.skew(), new HashSet<>(config.publicAuthorities()));
-            InflightBudget budget = new InflightBudget(limits.inflightBudgetBytes());
-            Gauge.builder("keyroom.inflight.bytes", budget, InflightBudget::used)
-                    .description("bytes of request bodies reserved by requests in flight")
-                    .register(metrics);
-            Gauge.builder("keyroom.inflight.capacity.bytes", budget, InflightBudget::capacity)
-                    .register(metrics);
-            BanList bans = new BanList(store, clock, limits.banAfterRefusals(), limits.banDuration());
             Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);
             RequestGate gate = new RequestGate(limits, clock, budget, bans, metrics);
 

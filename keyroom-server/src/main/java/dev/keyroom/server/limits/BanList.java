@@ -57,6 +57,11 @@ public final class BanList {
         return Optional.of(until);
     }
 
+    /** Takes in a ban recorded elsewhere (another node of the cluster); the later end wins. */
+    public void adopt(Ban ban) {
+        active.merge(ban.subject(), ban.until(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+
     /** Counts a refusal of {@code subject}; bans it when it reaches the threshold within the window. */
     public void recordRefusal(String subject, String reason) {
         int n = refusals.get(subject, k -> new AtomicInteger()).incrementAndGet();

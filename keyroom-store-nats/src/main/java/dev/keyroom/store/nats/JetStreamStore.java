@@ -95,6 +95,9 @@ public final class JetStreamStore implements Store {
         void userStatusChanged(EndpointId endpoint, UserStatus status);
 
         void membersRemoved(RoomId room, Set<EndpointId> removed);
+
+        /** A ban recorded on any node (DOS-7): every node refuses the subject until it ends. */
+        void banned(Ban ban);
     }
 
     private final Connection nats;
@@ -411,7 +414,7 @@ public final class JetStreamStore implements Store {
                 in.end();
                 yield () -> {
                     replica.createUser(u);
-                    listeners.forEach(l -> l.userCreated(u.endpoint()));
+                    tell(l -> l.userCreated(u.endpoint()));
                     return null;
                 };
             }
@@ -422,7 +425,7 @@ public final class JetStreamStore implements Store {
                 yield () -> {
                     boolean changed = replica.setUserStatus(e, s);
                     if (changed) {
-                        listeners.forEach(l -> l.userStatusChanged(e, s));
+                        tell(l -> l.userStatusChanged(e, s));
                     }
                     return changed;
                 };
@@ -455,7 +458,7 @@ public final class JetStreamStore implements Store {
                 yield () -> {
                     boolean removed = replica.removeMember(room, e);
                     if (removed) {
-                        listeners.forEach(l -> l.membersRemoved(room, Set.of(e)));
+                        tell(l -> l.membersRemoved(room, Set.of(e)));
                     }
                     return removed;
                 };
@@ -469,7 +472,7 @@ public final class JetStreamStore implements Store {
                 yield () -> {
                     RekeyOutcome o = replica.rekey(room, from, remove, keys);
                     if (o instanceof RekeyOutcome.Rekeyed && !remove.isEmpty()) {
-                        listeners.forEach(l -> l.membersRemoved(room, remove));
+                        tell(l -> l.membersRemoved(room, remove));
                     }
                     return o;
                 };
@@ -531,6 +534,7 @@ public final class JetStreamStore implements Store {
                 in.end();
                 yield () -> {
                     replica.putBan(ban);
+                    tell(l -> l.banned(ban));
                     return null;
                 };
             }
@@ -547,6 +551,17 @@ public final class JetStreamStore implements Store {
             return e;
         } catch (RuntimeException e) {
             return new KeyroomException(ErrorCode.INTERNAL, "applying a state change failed", e);
+        }
+    }
+
+    /** Tells every listener; one that fails is logged and changes nothing about the applied command. */
+    private void tell(java.util.function.Consumer<Changes> event) {
+        for (Changes l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("a listener of applied changes failed");
+            }
         }
     }
 
