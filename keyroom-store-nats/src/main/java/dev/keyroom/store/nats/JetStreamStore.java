@@ -356,6 +356,7 @@ public final class JetStreamStore implements Store {
             if (op == SNAPSHOT) {
                 in.end();
                 lastSnapshot = seq;
+                drainAppends();
                 if (origin == node) {
                     takeSnapshot(seq);
                 }
@@ -367,6 +368,7 @@ public final class JetStreamStore implements Store {
         } catch (IOException e) {
             // Not a command this version can read: refusing it here refuses it everywhere alike.
             log.atError().addKeyValue("seq", seq).setCause(e).log("an unreadable state change is skipped");
+            drainAppends();
             advance(seq);
             return;
         }
@@ -376,6 +378,15 @@ public final class JetStreamStore implements Store {
         }
         advance(seq);
         settle(origin, id, outcome);
+    }
+
+    /**
+     * Waits until every append applied without waiting is in the replica, so that advancing past a
+     * command that wrote nothing cannot let a read pass before an earlier append.
+     */
+    private void drainAppends() {
+        pendingApplies.acquireUninterruptibly(MAX_PENDING_APPLIES);
+        pendingApplies.release(MAX_PENDING_APPLIES);
     }
 
     private void applyAppend(Wire.In in, long seq, long origin, long id) throws IOException {
@@ -1041,10 +1052,11 @@ public final class JetStreamStore implements Store {
         return lastSnapshot;
     }
 
-    /** Copies the replica as of {@code seq}, on the applying thread, and publishes it off that thread. */
+    /**
+     * Copies the replica as of {@code seq} (earlier appends drained), on the applying thread, and
+     * publishes it off that thread.
+     */
     private void takeSnapshot(long seq) {
-        pendingApplies.acquireUninterruptibly(MAX_PENDING_APPLIES); // every earlier append is in
-        pendingApplies.release(MAX_PENDING_APPLIES);
         Path copy = replicaDir.resolve("snapshot-" + seq + ".db");
         try {
             Files.deleteIfExists(copy);
