@@ -52,7 +52,17 @@ final class MigrateCommand implements Callable<Integer> {
         out.printf("%-15s %8d -> %8d%n", "blobs", r.blobs(), r.blobsVerified());
         out.println("digest source  " + r.source().sha256());
         out.println("digest cluster " + r.cluster().sha256());
-        out.println(r.verified() ? "verified" : "MISMATCH: the cluster does not hold what the source holds");
+        if (r.resumed()) {
+            out.println("the database was uploaded by an earlier run; checked again");
+        }
+        out.println(
+                r.verified()
+                        ? "verified"
+                        : "MISMATCH: the cluster does not hold what the source holds"
+                                + (r.resumed()
+                                        ? " (it holds another upload: to start over, delete the cluster's streams"
+                                                + " KEYROOM_STATE, KV_keyroom-snapshots and OBJ_keyroom-snapshots)"
+                                        : ""));
         out.println("copy " + data.resolve("keyring") + " to every cluster node before starting it");
         return r.verified() ? 0 : 1;
     }

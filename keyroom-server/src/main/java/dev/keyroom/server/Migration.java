@@ -23,6 +23,10 @@ import java.util.List;
  * hashed again on the way). Then a fresh replica is rebuilt from the cluster and its counts and
  * digest over every record must equal the source's, and every blob must be there with its size.
  *
+ * <p>A run that stopped half way (after the upload, before the check) can be run again: the upload
+ * is kept, blobs are put again (already there: nothing to do) and the check decides. Once a node
+ * has written to the cluster, migration is refused.
+ *
  * <p>The node of the source directory must be stopped: writes made during the copy would not be in
  * it. The keyring file is not copied into NATS; every cluster node needs the same one (copied like
  * a TLS key).
@@ -30,7 +34,12 @@ import java.util.List;
 public final class Migration {
     private Migration() {}
 
-    public record Report(SqliteStore.Digest source, SqliteStore.Digest cluster, int blobs, int blobsVerified) {
+    /**
+     * What the migration found; {@code resumed} when the database had been uploaded by an earlier run
+     * that stopped before it finished (the digest then says whether it was this data).
+     */
+    public record Report(
+            SqliteStore.Digest source, SqliteStore.Digest cluster, int blobs, int blobsVerified, boolean resumed) {
         public boolean verified() {
             return source.equals(cluster) && blobs == blobsVerified;
         }
@@ -51,7 +60,7 @@ public final class Migration {
                         c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom migrate");
                 SqliteStore source = SqliteStore.open(dir.database())) {
             SqliteStore.Digest before = source.digest();
-            JetStreamStore.seed(nats, c.replicas(), source, work, c.timeout());
+            boolean resumed = !JetStreamStore.seed(nats, c.replicas(), source, work, c.timeout());
 
             DiskBlobStore disk = new DiskBlobStore(dir.blobs());
             NatsBlobStore objects =
@@ -75,7 +84,7 @@ public final class Migration {
                     present++;
                 }
             }
-            return new Report(before, after, blobs.size(), present);
+            return new Report(before, after, blobs.size(), present, resumed);
         } finally {
             deleteTree(work);
         }

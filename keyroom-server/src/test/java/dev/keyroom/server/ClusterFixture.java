@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Two Keyroom nodes, A and B, over one three-server NATS JetStream cluster on loopback, as an
@@ -41,22 +39,26 @@ public final class ClusterFixture implements AutoCloseable {
         this.seeded = seeded;
     }
 
-    /** The cluster section of a node's config for these NATS servers and files. */
-    public static String clusterYaml(NatsServers nats, Path caFile, Path credentials) {
-        return "cluster:\n"
-                + "  nats_urls: [" + Arrays.stream(nats.urls()).collect(Collectors.joining(", ")) + "]\n"
-                + "  ca_file: " + caFile + "\n"
-                + "  credentials_file: " + credentials + "\n"
-                + "  replicas: 3\n"
-                + "  timeout_ms: 2000\n";
+    /** NATS servers that take TLS and a password only, with the files a node needs to reach them. */
+    public record SecuredNats(NatsServers servers, Path caFile, Path credentials) implements AutoCloseable {
+        /** The cluster section of a node's config for these servers and files. */
+        public String yaml(int replicas) {
+            return "cluster:\n"
+                    + "  nats_urls: [" + String.join(", ", servers.urls()) + "]\n"
+                    + "  ca_file: " + caFile + "\n"
+                    + "  credentials_file: " + credentials + "\n"
+                    + "  replicas: " + replicas + "\n"
+                    + "  timeout_ms: 2000\n";
+        }
+
+        @Override
+        public void close() {
+            servers.close();
+        }
     }
 
-    public static ClusterFixture start(Path dir) throws Exception {
-        return start(dir, "");
-    }
-
-    /** As above, with {@code extraYaml} added to both nodes' configuration (load generators lift limits). */
-    public static ClusterFixture start(Path dir, String extraYaml) throws Exception {
+    /** Starts {@code size} routed NATS servers with a self-signed certificate and a random password. */
+    public static SecuredNats securedNats(Path dir, int size) throws Exception {
         Path natsTls = dir.resolve("nats-tls");
         TlsMaterial.selfSigned(List.of("127.0.0.1", "localhost"), TestNode.RANDOM)
                 .write(natsTls);
@@ -65,17 +67,29 @@ public final class ClusterFixture implements AutoCloseable {
         KeyFiles.writeSecret(creds, ("keyroom:" + password).getBytes(StandardCharsets.UTF_8), false);
         NatsServers nats = NatsServers.cluster(
                 dir.resolve("nats"),
-                3,
+                size,
                 new NatsServers.Security(
                         natsTls.resolve(TlsMaterial.CERT_FILE),
                         natsTls.resolve(TlsMaterial.KEY_FILE),
                         "keyroom",
                         password));
+        return new SecuredNats(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds);
+    }
+
+    public static ClusterFixture start(Path dir) throws Exception {
+        return start(dir, "");
+    }
+
+    /** As above, with {@code extraYaml} added to both nodes' configuration (load generators lift limits). */
+    public static ClusterFixture start(Path dir, String extraYaml) throws Exception {
+        SecuredNats secured = securedNats(dir, 3);
+        NatsServers nats = secured.servers();
+        Path creds = secured.credentials();
         try {
             int portA = freePort();
             int portB = freePort();
             String yaml = "public_authorities: [\"127.0.0.1:" + portA + "\", \"127.0.0.1:" + portB + "\"]\n"
-                    + clusterYaml(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds)
+                    + secured.yaml(3)
                     + extraYaml;
 
             Path dirA = dir.resolve("a");
@@ -93,7 +107,7 @@ public final class ClusterFixture implements AutoCloseable {
                 Files.copy(dirA.resolve(f), dirB.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
             }
             new DataDir(dirB).init(Optional.of(dirB.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
-            ClusterFixture f = new ClusterFixture(nats, natsTls.resolve(TlsMaterial.CERT_FILE), creds, yaml, report[0]);
+            ClusterFixture f = new ClusterFixture(nats, secured.caFile(), creds, yaml, report[0]);
             try {
                 f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml);
                 f.b = TestNode.start(dirB, "listen: 127.0.0.1:" + portB + "\n" + yaml);

@@ -1082,10 +1082,12 @@ public final class JetStreamStore implements Store {
 
     /**
      * Seeds an empty cluster with a single-node database (migration): uploads a consistent copy of
-     * {@code source} as the snapshot every replica starts from. Refused unless the cluster's state
-     * stream is empty and has no snapshot yet, so nothing already in the cluster is overwritten.
+     * {@code source} as the snapshot every replica starts from. Refused (CONFLICT) once the cluster's
+     * state stream holds a change, so nothing a node wrote is ever overwritten. Returns false, and
+     * uploads nothing, when a seed is already there and no node has written since: an earlier
+     * migration that stopped half way; the caller's verification then says whether it is this one.
      */
-    public static void seed(Connection nats, int replicas, SqliteStore source, Path workDir, Duration timeout)
+    public static boolean seed(Connection nats, int replicas, SqliteStore source, Path workDir, Duration timeout)
             throws Exception {
         JetStreamManagement jsm = nats.jetStreamManagement(
                 JetStreamOptions.builder().requestTimeout(timeout).build());
@@ -1094,10 +1096,13 @@ public final class JetStreamStore implements Store {
             throw KeyroomException.conflict("the cluster already holds state; migrate only into an empty cluster");
         }
         Snapshots snapshots = new Snapshots(nats, replicas, timeout);
+        if (snapshots.current().isPresent()) {
+            return false;
+        }
         Path copy = workDir.resolve("seed-" + Long.toHexString(new SecureRandom().nextLong()) + ".db");
         source.snapshotTo(copy);
         try {
-            snapshots.publish(copy, 0, true);
+            return snapshots.publish(copy, 0, true);
         } finally {
             Files.deleteIfExists(copy);
         }
