@@ -99,19 +99,13 @@ final class AuditCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE})")
-        Path data;
-
-        @Option(names = "--config", description = "YAML config file (default: DATA/keyroom.yaml when present)")
-        Path config;
+        @picocli.CommandLine.Mixin
+        NodeOptions node;
 
         @Override
         public Integer call() throws Exception {
-            dev.keyroom.server.config.ServerConfig cfg = config != null
-                    ? dev.keyroom.server.config.ServerConfig.from(
-                            data, dev.keyroom.server.config.ServerConfig.readFile(config))
-                    : dev.keyroom.server.KeyroomServer.configFor(data, dev.keyroom.server.config.ConfigFile.EMPTY);
-            var c = cfg.cluster()
+            var c = node.load(dev.keyroom.server.config.ConfigFile.EMPTY)
+                    .cluster()
                     .orElseThrow(() -> new IllegalArgumentException("the configuration has no cluster section"));
             boolean ok = true;
             try (var nats = dev.keyroom.store.nats.NatsConnections.connect(

@@ -15,6 +15,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
                 err.println("keyroom: refused: " + api.getMessage());
                 return Main.EXIT_FAILED;
             }
+            case dev.keyroom.core.error.KeyroomException k -> {
+                err.println("keyroom: " + k.getMessage());
+                return k.code() == dev.keyroom.core.error.ErrorCode.BAD_REQUEST ? Main.EXIT_USAGE : Main.EXIT_FAILED;
+            }
             case ConfigException c -> {
                 for (String p : c.problems()) {
                     err.println("keyroom: config: " + p);

@@ -1,6 +1,5 @@
 package dev.keyroom.cli;
 
-import dev.keyroom.server.KeyroomServer;
 import dev.keyroom.server.Migration;
 import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.ServerConfig;
@@ -8,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,11 +21,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE})")
-    Path data;
-
-    @Option(names = "--config", description = "YAML config file (default: DATA/keyroom.yaml when present)")
-    Path config;
+    @Mixin
+    NodeOptions node;
 
     @Option(names = "--from", required = true, description = "Where the data is now: sqlite")
     String from;
@@ -41,9 +38,8 @@ final class MigrateCommand implements Callable<Integer> {
             err.println("only --from sqlite --to jetstream is supported");
             return 2;
         }
-        ServerConfig cfg = config != null
-                ? ServerConfig.from(data, ServerConfig.readFile(config))
-                : KeyroomServer.configFor(data, ConfigFile.EMPTY);
+        Path data = node.data;
+        ServerConfig cfg = node.load(ConfigFile.EMPTY);
         Migration.Report r = Migration.sqliteToJetStream(cfg, data);
         r.source()
                 .counts()

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,11 +21,8 @@ final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE})")
-    Path data;
-
-    @Option(names = "--config", description = "YAML config file (default: DATA/keyroom.yaml when present)")
-    Path config;
+    @Mixin
+    NodeOptions node;
 
     @Option(names = "--listen", description = "HOST:PORT (default: 127.0.0.1:8443)")
     String listen;
@@ -41,12 +39,8 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigFile flags = ConfigFile.flags(listen, insecurePlaintext, authMode, allowCleartextRooms);
-        ServerConfig cfg;
-        if (config != null) {
-            cfg = ServerConfig.from(data, ServerConfig.readFile(config).overriddenBy(flags));
-        } else {
-            cfg = KeyroomServer.configFor(data, flags);
-        }
+        ServerConfig cfg = node.load(flags);
+        Path data = node.data;
         boolean fresh = !Files.exists(data.resolve("keyroom.db"));
         KeyroomServer server = KeyroomServer.start(cfg);
         PrintWriter out = spec.commandLine().getOut();
