@@ -256,7 +256,7 @@ public final class KeyroomServer implements AutoCloseable {
                                     backends.cluster().isPresent(),
                                     backends.storeName(),
                                     !config.cleartextRoomsAllowed(),
-                                    "primary"))
+                                    config.replication().role()))
                     .register(router);
             new UserRoutes(users, rooms).register(router);
             new dev.keyroom.server.http.AuditRoutes(audit).register(router);
@@ -332,7 +332,8 @@ public final class KeyroomServer implements AutoCloseable {
                     new ClientAddresses(config.trustedProxies()),
                     gate,
                     spool,
-                    audit);
+                    audit,
+                    config.bus().backupOf());
             SizeLimitHandler ceiling =
                     new SizeLimitHandler(Math.max(limits.maxJsonBodyBytes(), limits.maxBlobBodyBytes()), -1);
             ceiling.setHandler(app);

@@ -1,6 +1,7 @@
 package dev.keyroom.server.bus;
 
 import dev.keyroom.core.crypto.Ed25519;
+import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
@@ -17,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +60,8 @@ public final class BusSession implements Session.Listener {
             int maxQueuedFrames,
             Duration authTimeout,
             Duration pingInterval,
-            Duration idleTimeout) {}
+            Duration idleTimeout,
+            Optional<String> backupOf) {}
 
     /** Nothing received, not even a pong, for the idle timeout. */
     public static final int CLOSE_IDLE = 4004;
@@ -360,6 +363,15 @@ public final class BusSession implements Session.Listener {
     }
 
     private void publish(User caller, Frame.Publish p) {
+        if (settings.backupOf().isPresent()) {
+            // REPL-4: a backup takes no writes; its state comes from the primary only.
+            send(new Frame.Error(
+                    p.requestId(),
+                    ErrorCode.READ_ONLY_REPLICA.wireName(),
+                    "this site is a backup; publish to the primary at "
+                            + settings.backupOf().get()));
+            return;
+        }
         publishing.incrementAndGet();
         java.util.concurrent.CompletableFuture<MessageService.Checked> checked =
                 java.util.concurrent.CompletableFuture.supplyAsync(

@@ -22,10 +22,17 @@ public record ConfigFile(
         Messages messages,
         DataPlane bus,
         Vault vault,
-        Cluster cluster) {
+        Cluster cluster,
+        Replication replication) {
 
-    public static final ConfigFile EMPTY =
-            new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final ConfigFile EMPTY = new ConfigFile(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * The site's role (REPL-1): {@code primary} (default) or {@code backup}, read from this file
+     * only; a backup names its primary, where clients are sent for writes.
+     */
+    public record Replication(String role, String primaryUrl) {}
 
     /**
      * Cluster mode on NATS JetStream: the servers ({@code tls://} URLs), the CA that signed their
@@ -93,6 +100,7 @@ public record ConfigFile(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -113,6 +121,7 @@ public record ConfigFile(
                 o.messages != null ? o.messages : messages,
                 o.bus != null ? o.bus : bus,
                 o.vault != null ? o.vault : vault,
-                o.cluster != null ? o.cluster : cluster);
+                o.cluster != null ? o.cluster : cluster,
+                o.replication != null ? o.replication : replication);
     }
 }

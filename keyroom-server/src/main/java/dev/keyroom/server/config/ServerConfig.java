@@ -41,7 +41,15 @@ public record ServerConfig(
         dev.keyroom.server.bus.BusSession.Settings bus,
         int maxBusSessionsPerIdentity,
         VaultSettings vault,
-        Optional<ClusterSettings> cluster) {
+        Optional<ClusterSettings> cluster,
+        ReplicationSettings replication) {
+
+    /** The site's role; a backup's primary (REPL-1, REPL-4). */
+    public record ReplicationSettings(boolean backup, Optional<java.net.URI> primary) {
+        public String role() {
+            return backup ? "backup" : "primary";
+        }
+    }
 
     /** Cluster mode: where the NATS servers are and how this node proves itself to them. */
     public record ClusterSettings(
@@ -205,6 +213,7 @@ public record ServerConfig(
         range(problems, "vault.agent_reads_per_hour", perHour, 1, 100_000);
         int lockHours = or(v.agentLockHours(), 2);
         range(problems, "vault.agent_lock_hours", lockHours, 1, 24 * 30);
+        ReplicationSettings replication = replication(file.replication(), problems);
         Optional<ClusterSettings> cluster = file.cluster() == null
                 ? Optional.empty()
                 : Optional.of(cluster(file.cluster(), mode, plaintext, problems));
@@ -231,13 +240,41 @@ public record ServerConfig(
                         maxQueued,
                         Duration.ofSeconds(authTimeout),
                         Duration.ofSeconds(ping),
-                        Duration.ofSeconds(idleTimeout)),
+                        Duration.ofSeconds(idleTimeout),
+                        replication.backup() ? replication.primary().map(Object::toString) : Optional.empty()),
                 maxSessions,
                 new VaultSettings(
                         versions,
                         new dev.keyroom.core.vault.AgentLimits.Settings(
                                 perMinute, perHour, Duration.ofHours(lockHours))),
-                cluster);
+                cluster,
+                replication);
+    }
+
+    /** REPL-1: the role comes from the config file only; a backup must say where its primary is. */
+    private static ReplicationSettings replication(ConfigFile.Replication r, List<String> problems) {
+        if (r == null || r.role() == null || r.role().equals("primary")) {
+            if (r != null && r.primaryUrl() != null) {
+                problems.add("replication.primary_url is for a backup; remove it or set replication.role: backup");
+            }
+            return new ReplicationSettings(false, Optional.empty());
+        }
+        if (!r.role().equals("backup")) {
+            problems.add("replication.role must be primary (default) or backup");
+            return new ReplicationSettings(false, Optional.empty());
+        }
+        java.net.URI primary = null;
+        try {
+            primary = r.primaryUrl() == null ? null : new java.net.URI(r.primaryUrl());
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        if (primary == null || !"https".equals(primary.getScheme()) || primary.getHost() == null) {
+            problems.add(
+                    "replication.primary_url must be the primary's https:// URL, e.g. https://primary.example:8443");
+            return new ReplicationSettings(true, Optional.empty());
+        }
+        return new ReplicationSettings(true, Optional.of(primary));
     }
 
     /**

@@ -60,8 +60,10 @@ public final class KeyroomHandler extends Handler.Abstract {
             ClientAddresses addresses,
             RequestGate gate,
             Path spoolDir,
-            dev.keyroom.core.port.AuditLog audit) {
+            dev.keyroom.core.port.AuditLog audit,
+            Optional<String> backupOf) {
         this.router = router;
+        this.backupOf = backupOf;
         this.authenticator = authenticator;
         this.mode = mode;
         this.ids = ids;
@@ -70,6 +72,12 @@ public final class KeyroomHandler extends Handler.Abstract {
         this.spoolDir = spoolDir;
         this.audit = audit;
     }
+
+    /** When this site is a backup, its primary's URL: client writes are refused and sent there (REPL-4). */
+    private final Optional<String> backupOf;
+
+    /** The header that names the primary on a backup's refusal of a write. */
+    public static final String PRIMARY_HEADER = "Keyroom-Primary";
 
     /**
      * What must be audited (LOG-4): every write and every secret read. A write gets a {@code started}
@@ -215,6 +223,12 @@ public final class KeyroomHandler extends Handler.Abstract {
                         null);
             }
             throw notFoundOr(m);
+        }
+        if (backupOf.isPresent() && !method.equals("GET") && !method.equals("HEAD")) {
+            // Before the body is read or anything is checked: a backup takes no client writes at all.
+            headers.put(PRIMARY_HEADER, backupOf.get());
+            throw new KeyroomException(
+                    ErrorCode.READ_ONLY_REPLICA, "this site is a backup; send writes to the primary");
         }
         long cap = gate.capFor(method, path);
         long declared = request.getLength();
