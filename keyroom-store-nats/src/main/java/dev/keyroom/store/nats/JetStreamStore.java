@@ -18,6 +18,7 @@ import dev.keyroom.core.rooms.StoredMessage;
 import dev.keyroom.core.vault.Keyring;
 import dev.keyroom.core.vault.SecretInfo;
 import dev.keyroom.core.vault.StoredSecret;
+import dev.keyroom.store.sqlite.Change;
 import dev.keyroom.store.sqlite.SqliteStore;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -34,6 +35,7 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -301,22 +303,10 @@ public final class JetStreamStore implements Store {
 
     // ---- applying
 
-    private static final byte CREATE_USER = 1,
-            SET_USER_STATUS = 2,
-            CREATE_ROOM = 3,
-            ADD_MEMBER = 4,
-            REMOVE_MEMBER = 5,
-            REKEY = 6,
-            APPEND_MESSAGE = 7,
-            SET_RETENTION = 8,
-            PUT_SECRET = 9,
-            DELETE_SECRET = 10,
-            RESEAL_KEY = 11,
-            RESEAL = 12,
-            RECORD_BREACH = 13,
-            PUT_BAN = 14,
-            DELETE_BAN = 15,
-            SNAPSHOT = 16;
+    /** A command is a header (origin node, its counter, kind) and, for a change, the change's bytes. */
+    private static final int HEADER = 17;
+
+    private static final byte CHANGE = 0, SNAPSHOT = 1;
 
     /** Runs on the dispatcher's thread, one command at a time, in stream order. */
     private void apply(Message msg) {
@@ -339,22 +329,20 @@ public final class JetStreamStore implements Store {
             // Due: ask for one (without waiting). Nodes that ask at once each take theirs; the newer
             // replaces the older by CAS, and every node counts from the last marker it applied.
             lastSnapshot = seq;
-            submit(SNAPSHOT, o -> {});
+            submit(SNAPSHOT, new byte[0]);
         }
+        ByteBuffer data = ByteBuffer.wrap(msg.getData());
+        Change change;
         long origin;
         long id;
-        Object outcome;
         try {
-            Wire.In in = new Wire.In(msg.getData());
-            origin = in.i64();
-            id = in.i64();
-            byte op = (byte) in.u8();
-            if (op == APPEND_MESSAGE) {
-                applyAppend(in, seq, origin, id);
-                return;
+            if (data.remaining() < HEADER) {
+                throw new IOException("a command shorter than its header");
             }
-            if (op == SNAPSHOT) {
-                in.end();
+            origin = data.getLong();
+            id = data.getLong();
+            byte kind = data.get();
+            if (kind == SNAPSHOT) {
                 lastSnapshot = seq;
                 drainAppends();
                 if (origin == node) {
@@ -364,7 +352,12 @@ public final class JetStreamStore implements Store {
                 settle(origin, id, null);
                 return;
             }
-            outcome = run(op, in);
+            if (kind != CHANGE) {
+                throw new IOException("unknown command kind " + kind);
+            }
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            change = Change.decode(bytes);
         } catch (IOException e) {
             // Not a command this version can read: refusing it here refuses it everywhere alike.
             log.atError().addKeyValue("seq", seq).setCause(e).log("an unreadable state change is skipped");
@@ -372,6 +365,11 @@ public final class JetStreamStore implements Store {
             advance(seq);
             return;
         }
+        if (change instanceof Change.AppendMessage a) {
+            applyAppend(a, seq, origin, id);
+            return;
+        }
+        Object outcome = run(change);
         if (isReplicaFailure(outcome)) {
             stop((KeyroomException) outcome);
             return;
@@ -389,19 +387,12 @@ public final class JetStreamStore implements Store {
         pendingApplies.release(MAX_PENDING_APPLIES);
     }
 
-    private void applyAppend(Wire.In in, long seq, long origin, long id) throws IOException {
-        RoomId room = in.room();
-        String messageId = in.text();
-        EndpointId sender = in.endpoint();
-        long epoch = in.i64();
-        byte[] envelope = in.bytes();
-        Instant receivedAt = in.instant();
-        Retention retention = in.retention();
-        in.end();
+    private void applyAppend(Change.AppendMessage a, long seq, long origin, long id) {
         pendingApplies.acquireUninterruptibly();
         CompletableFuture<Long> f;
         try {
-            f = replica.appendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention);
+            f = replica.appendMessage(
+                    a.room(), a.messageId(), a.sender(), a.epoch(), a.envelope(), a.receivedAt(), a.retention());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -418,151 +409,29 @@ public final class JetStreamStore implements Store {
         });
     }
 
-    private Object run(byte op, Wire.In in) throws IOException {
-        Runner r = switch (op) {
-            case CREATE_USER -> {
-                User u = in.user();
-                in.end();
-                yield () -> {
-                    replica.createUser(u);
-                    tell(l -> l.userCreated(u.endpoint()));
-                    return null;
-                };
-            }
-            case SET_USER_STATUS -> {
-                EndpointId e = in.endpoint();
-                UserStatus s = UserStatus.parse(in.text());
-                in.end();
-                yield () -> {
-                    boolean changed = replica.setUserStatus(e, s);
-                    if (changed) {
-                        tell(l -> l.userStatusChanged(e, s));
-                    }
-                    return changed;
-                };
-            }
-            case CREATE_ROOM -> {
-                Room room = in.roomRecord();
-                Member owner = in.member();
-                Optional<byte[]> key = in.optionalBytes();
-                in.end();
-                yield () -> {
-                    replica.createRoom(room, owner, key);
-                    return null;
-                };
-            }
-            case ADD_MEMBER -> {
-                RoomId room = in.room();
-                Member m = in.member();
-                long epoch = in.i64();
-                Optional<byte[]> key = in.optionalBytes();
-                in.end();
-                yield () -> {
-                    replica.addMember(room, m, epoch, key);
-                    return null;
-                };
-            }
-            case REMOVE_MEMBER -> {
-                RoomId room = in.room();
-                EndpointId e = in.endpoint();
-                in.end();
-                yield () -> {
-                    boolean removed = replica.removeMember(room, e);
-                    if (removed) {
-                        tell(l -> l.membersRemoved(room, Set.of(e)));
-                    }
-                    return removed;
-                };
-            }
-            case REKEY -> {
-                RoomId room = in.room();
-                long from = in.i64();
-                Set<EndpointId> remove = in.endpoints();
-                Map<EndpointId, byte[]> keys = in.keys();
-                in.end();
-                yield () -> {
-                    RekeyOutcome o = replica.rekey(room, from, remove, keys);
-                    if (o instanceof RekeyOutcome.Rekeyed && !remove.isEmpty()) {
-                        tell(l -> l.membersRemoved(room, remove));
-                    }
-                    return o;
-                };
-            }
-            case SET_RETENTION -> {
-                RoomId room = in.room();
-                RetentionSetting setting = in.retentionSetting();
-                Retention effective = in.retention();
-                int versions = in.i32();
-                Instant now = in.instant();
-                in.end();
-                yield () -> {
-                    replica.setRetention(room, setting, effective, versions, now);
-                    return null;
-                };
-            }
-            case PUT_SECRET -> {
-                RoomId room = in.room();
-                String name = in.text();
-                long latest = in.i64();
-                Keyring.Sealed sealed = in.sealed();
-                EndpointId by = in.endpoint();
-                Instant at = in.instant();
-                int keep = in.i32();
-                in.end();
-                // Sealed for latest + 1 by the node that wrote it; the CAS on latest makes that the version.
-                yield () -> replica.putSecret(room, name, Optional.of(latest), v -> sealed, by, at, keep);
-            }
-            case DELETE_SECRET -> {
-                RoomId room = in.room();
-                String name = in.text();
-                EndpointId by = in.endpoint();
-                Instant at = in.instant();
-                int keep = in.i32();
-                in.end();
-                yield () -> replica.deleteSecret(room, name, by, at, keep);
-            }
-            case RESEAL_KEY -> {
-                SealedKeyRow row = new SealedKeyRow(in.room(), in.i64(), in.endpoint(), in.bytes());
-                byte[] replacement = in.bytes();
-                in.end();
-                yield () -> replica.resealKey(row, replacement);
-            }
-            case RESEAL -> {
-                SealedRow row = new SealedRow(in.room(), in.text(), in.i64(), in.sealed());
-                Keyring.Sealed replacement = in.sealed();
-                in.end();
-                yield () -> replica.reseal(row, replacement);
-            }
-            case RECORD_BREACH -> {
-                EndpointId agent = in.endpoint();
-                Instant at = in.instant();
-                Instant since = in.instant();
-                in.end();
-                yield () -> replica.recordBreach(agent, at, since);
-            }
-            case PUT_BAN -> {
-                Ban ban = in.ban();
-                in.end();
-                yield () -> {
-                    replica.putBan(ban);
-                    tell(l -> l.banned(ban));
-                    return null;
-                };
-            }
-            case DELETE_BAN -> {
-                String subject = in.text();
-                in.end();
-                yield () -> replica.deleteBan(subject);
-            }
-            default -> throw new IOException("unknown state change " + op);
-        };
+    /** Applies a change to the replica and tells the listeners what it means for live sessions. */
+    private Object run(Change change) {
+        Object outcome;
         try {
-            return r.run();
+            outcome = change.applyTo(replica);
         } catch (KeyroomException e) {
             return e;
         } catch (RuntimeException e) {
             return new KeyroomException(ErrorCode.INTERNAL, "applying a state change failed", e);
         }
+        switch (change) {
+            case Change.CreateUser c -> tell(l -> l.userCreated(c.user().endpoint()));
+            case Change.SetUserStatus c
+            when Boolean.TRUE.equals(outcome) -> tell(l -> l.userStatusChanged(c.endpoint(), c.status()));
+            case Change.RemoveMember c
+            when Boolean.TRUE.equals(outcome) -> tell(l -> l.membersRemoved(c.room(), Set.of(c.endpoint())));
+            case Change.Rekey c
+            when outcome instanceof RekeyOutcome.Rekeyed && !c.remove().isEmpty() ->
+                tell(l -> l.membersRemoved(c.room(), c.remove()));
+            case Change.PutBan c -> tell(l -> l.banned(c.ban()));
+            default -> {}
+        }
+        return outcome;
     }
 
     /** Tells every listener; one that fails is logged and changes nothing about the applied command. */
@@ -574,11 +443,6 @@ public final class JetStreamStore implements Store {
                 log.atWarn().setCause(e).log("a listener of applied changes failed");
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Runner {
-        Object run();
     }
 
     /**
@@ -653,21 +517,29 @@ public final class JetStreamStore implements Store {
     // ---- submitting
 
     /** Publishes a command and completes with its outcome once this node applied it. */
-    private CompletableFuture<Object> submit(byte op, java.util.function.Consumer<Wire.Out> args) {
+    private CompletableFuture<Object> submit(Change change) {
+        return submit(CHANGE, change.encode());
+    }
+
+    private CompletableFuture<Object> submit(byte kind, byte[] body) {
         KeyroomException b = broken;
         if (b != null) {
             return CompletableFuture.failedFuture(b);
         }
         long id = counter.incrementAndGet();
-        Wire.Out out = new Wire.Out().i64(node).i64(id).u8(op);
-        args.accept(out);
+        byte[] command = ByteBuffer.allocate(HEADER + body.length)
+                .putLong(node)
+                .putLong(id)
+                .put(kind)
+                .put(body)
+                .array();
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         waiting.put(id, outcome);
         try {
             js.publishAsync(
                             SUBJECT,
                             null,
-                            out.toByteArray(),
+                            command,
                             PublishOptions.builder()
                                     .expectedStream(STREAM)
                                     .messageId(Long.toHexString(node) + "-" + id)
@@ -686,8 +558,8 @@ public final class JetStreamStore implements Store {
         return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> waiting.remove(id));
     }
 
-    private Object write(byte op, java.util.function.Consumer<Wire.Out> args) {
-        return await(submit(op, args));
+    private Object write(Change change) {
+        return await(submit(change));
     }
 
     private Object await(CompletableFuture<Object> f) {
@@ -768,7 +640,7 @@ public final class JetStreamStore implements Store {
 
     @Override
     public void createUser(User user) {
-        write(CREATE_USER, o -> o.user(user));
+        write(new Change.CreateUser(user));
     }
 
     @Override
@@ -785,14 +657,14 @@ public final class JetStreamStore implements Store {
 
     @Override
     public boolean setUserStatus(EndpointId endpoint, UserStatus status) {
-        return (Boolean) write(SET_USER_STATUS, o -> o.endpoint(endpoint).text(status.wireName()));
+        return (Boolean) write(new Change.SetUserStatus(endpoint, status));
     }
 
     // ---- rooms
 
     @Override
     public void createRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) {
-        write(CREATE_ROOM, o -> o.roomRecord(room).member(owner).optionalBytes(ownerSealedKey));
+        write(new Change.CreateRoom(room, owner, ownerSealedKey));
     }
 
     @Override
@@ -815,18 +687,17 @@ public final class JetStreamStore implements Store {
 
     @Override
     public void addMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) {
-        write(ADD_MEMBER, o -> o.room(room).member(member).i64(epoch).optionalBytes(sealedKey));
+        write(new Change.AddMember(room, member, epoch, sealedKey));
     }
 
     @Override
     public boolean removeMember(RoomId room, EndpointId endpoint) {
-        return (Boolean) write(REMOVE_MEMBER, o -> o.room(room).endpoint(endpoint));
+        return (Boolean) write(new Change.RemoveMember(room, endpoint));
     }
 
     @Override
     public RekeyOutcome rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys) {
-        return (RekeyOutcome)
-                write(REKEY, o -> o.room(room).i64(fromEpoch).endpoints(remove).keys(sealedKeys));
+        return (RekeyOutcome) write(new Change.Rekey(room, fromEpoch, remove, sealedKeys));
     }
 
     @Override
@@ -853,15 +724,7 @@ public final class JetStreamStore implements Store {
             Instant receivedAt,
             Retention retention) {
         CompletableFuture<Long> result = new CompletableFuture<>();
-        submit(
-                        APPEND_MESSAGE,
-                        o -> o.room(room)
-                                .text(messageId)
-                                .endpoint(sender)
-                                .i64(epoch)
-                                .bytes(envelope)
-                                .instant(receivedAt)
-                                .retention(retention))
+        submit(new Change.AppendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         result.completeExceptionally(asKeyroom(e));
@@ -883,13 +746,7 @@ public final class JetStreamStore implements Store {
     @Override
     public void setRetention(
             RoomId room, RetentionSetting setting, Retention effective, int secretVersions, Instant now) {
-        write(
-                SET_RETENTION,
-                o -> o.room(room)
-                        .retentionSetting(setting)
-                        .retention(effective)
-                        .i32(secretVersions)
-                        .instant(now));
+        write(new Change.SetRetention(room, setting, effective, secretVersions, now));
     }
 
     @Override
@@ -927,15 +784,7 @@ public final class JetStreamStore implements Store {
             }
             Keyring.Sealed sealed = seal.apply(latest + 1);
             try {
-                return (Long) write(
-                        PUT_SECRET,
-                        o -> o.room(room)
-                                .text(name)
-                                .i64(latest)
-                                .sealed(sealed)
-                                .endpoint(by)
-                                .instant(at)
-                                .i32(keep));
+                return (Long) write(new Change.PutSecret(room, name, latest, sealed, by, at, keep));
             } catch (KeyroomException e) {
                 if (ifVersion.isPresent() || e.code() != ErrorCode.CONFLICT || attempt >= 8) {
                     throw e;
@@ -946,9 +795,7 @@ public final class JetStreamStore implements Store {
 
     @Override
     public long deleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) {
-        return (Long) write(
-                DELETE_SECRET,
-                o -> o.room(room).text(name).endpoint(by).instant(at).i32(keep));
+        return (Long) write(new Change.DeleteSecret(room, name, by, at, keep));
     }
 
     @Override
@@ -971,13 +818,7 @@ public final class JetStreamStore implements Store {
 
     @Override
     public boolean resealKey(SealedKeyRow expected, byte[] replacement) {
-        return (Boolean) write(
-                RESEAL_KEY,
-                o -> o.room(expected.room())
-                        .i64(expected.epoch())
-                        .endpoint(expected.member())
-                        .bytes(expected.stored())
-                        .bytes(replacement));
+        return (Boolean) write(new Change.ResealKey(expected, replacement));
     }
 
     @Override
@@ -994,25 +835,19 @@ public final class JetStreamStore implements Store {
 
     @Override
     public boolean reseal(SealedRow expected, Keyring.Sealed replacement) {
-        return (Boolean) write(
-                RESEAL,
-                o -> o.room(expected.room())
-                        .text(expected.name())
-                        .i64(expected.version())
-                        .sealed(expected.sealed())
-                        .sealed(replacement));
+        return (Boolean) write(new Change.Reseal(expected, replacement));
     }
 
     @Override
     public int recordBreach(EndpointId agent, Instant at, Instant since) {
-        return (Integer) write(RECORD_BREACH, o -> o.endpoint(agent).instant(at).instant(since));
+        return (Integer) write(new Change.RecordBreach(agent, at, since));
     }
 
     // ---- bans
 
     @Override
     public void putBan(Ban ban) {
-        write(PUT_BAN, o -> o.ban(ban));
+        write(new Change.PutBan(ban));
     }
 
     @Override
@@ -1023,7 +858,7 @@ public final class JetStreamStore implements Store {
 
     @Override
     public boolean deleteBan(String subject) {
-        return (Boolean) write(DELETE_BAN, o -> o.text(subject));
+        return (Boolean) write(new Change.DeleteBan(subject));
     }
 
     @Override
@@ -1048,7 +883,7 @@ public final class JetStreamStore implements Store {
      * (then the stream is purged up to the snapshot before). Returns the marker's sequence.
      */
     public long snapshot() {
-        write(SNAPSHOT, o -> {});
+        await(submit(SNAPSHOT, new byte[0]));
         return lastSnapshot;
     }
 

@@ -1,4 +1,4 @@
-package dev.keyroom.store.nats;
+package dev.keyroom.store.sqlite;
 
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
@@ -187,7 +187,11 @@ final class Wire {
             if (n < 0 || n > MAX_FIELD || n > length) {
                 throw new IOException("a field of " + n + " bytes does not fit the change");
             }
-            return in.readNBytes(n);
+            byte[] b = in.readNBytes(n);
+            if (b.length != n) {
+                throw new java.io.EOFException("a field of " + n + " bytes is cut short");
+            }
+            return b;
         }
 
         String text() throws IOException {

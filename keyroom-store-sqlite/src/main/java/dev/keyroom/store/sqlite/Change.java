@@ -1,0 +1,318 @@
+package dev.keyroom.store.sqlite;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.Retention;
+import dev.keyroom.core.rooms.RetentionSetting;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.vault.Keyring;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One change to a {@link Store}, as data: every write of the port, with everything applying it
+ * needs (times, sealed values, the version a value was sealed for), so that applying the same
+ * changes in the same order to the same state gives the same state and the same outcomes on any
+ * node. The cluster's state stream carries them (the replicated state machine of ADR 0003) and the
+ * embedded store's change feed records them (REPL-2).
+ *
+ * <p>The binary form starts with one byte naming the kind; {@link #decode} refuses anything that
+ * does not read back whole.
+ */
+public sealed interface Change {
+
+    /** Applies this change to {@code store}, returning what the store's method returned. */
+    Object applyTo(Store store);
+
+    /** The binary form. */
+    byte[] encode();
+
+    record CreateUser(User user) implements Change {
+        public Object applyTo(Store s) {
+            s.createUser(user);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(1).user(user).toByteArray();
+        }
+    }
+
+    record SetUserStatus(EndpointId endpoint, UserStatus status) implements Change {
+        public Object applyTo(Store s) {
+            return s.setUserStatus(endpoint, status);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(2)
+                    .endpoint(endpoint)
+                    .text(status.wireName())
+                    .toByteArray();
+        }
+    }
+
+    record CreateRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) implements Change {
+        public Object applyTo(Store s) {
+            s.createRoom(room, owner, ownerSealedKey);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(3)
+                    .roomRecord(room)
+                    .member(owner)
+                    .optionalBytes(ownerSealedKey)
+                    .toByteArray();
+        }
+    }
+
+    record AddMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) implements Change {
+        public Object applyTo(Store s) {
+            s.addMember(room, member, epoch, sealedKey);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(4)
+                    .room(room)
+                    .member(member)
+                    .i64(epoch)
+                    .optionalBytes(sealedKey)
+                    .toByteArray();
+        }
+    }
+
+    record RemoveMember(RoomId room, EndpointId endpoint) implements Change {
+        public Object applyTo(Store s) {
+            return s.removeMember(room, endpoint);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(5).room(room).endpoint(endpoint).toByteArray();
+        }
+    }
+
+    record Rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys)
+            implements Change {
+        public Object applyTo(Store s) {
+            return s.rekey(room, fromEpoch, remove, sealedKeys);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(6)
+                    .room(room)
+                    .i64(fromEpoch)
+                    .endpoints(remove)
+                    .keys(sealedKeys)
+                    .toByteArray();
+        }
+    }
+
+    /** Applied with {@link Store#appendMessage}, whose future the caller waits for or not. */
+    record AppendMessage(
+            RoomId room,
+            String messageId,
+            EndpointId sender,
+            long epoch,
+            byte[] envelope,
+            Instant receivedAt,
+            Retention retention)
+            implements Change {
+        public Object applyTo(Store s) {
+            return s.appendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention)
+                    .join();
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(7)
+                    .room(room)
+                    .text(messageId)
+                    .endpoint(sender)
+                    .i64(epoch)
+                    .bytes(envelope)
+                    .instant(receivedAt)
+                    .retention(retention)
+                    .toByteArray();
+        }
+    }
+
+    record SetRetention(RoomId room, RetentionSetting setting, Retention effective, int secretVersions, Instant now)
+            implements Change {
+        public Object applyTo(Store s) {
+            s.setRetention(room, setting, effective, secretVersions, now);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(8)
+                    .room(room)
+                    .retentionSetting(setting)
+                    .retention(effective)
+                    .i32(secretVersions)
+                    .instant(now)
+                    .toByteArray();
+        }
+    }
+
+    /**
+     * A secret version sealed for {@code latest + 1} by whoever made the change; the compare-and-set
+     * on {@code latest} makes that the version written, or nothing.
+     */
+    record PutSecret(RoomId room, String name, long latest, Keyring.Sealed sealed, EndpointId by, Instant at, int keep)
+            implements Change {
+        public Object applyTo(Store s) {
+            return s.putSecret(room, name, Optional.of(latest), v -> sealed, by, at, keep);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(9)
+                    .room(room)
+                    .text(name)
+                    .i64(latest)
+                    .sealed(sealed)
+                    .endpoint(by)
+                    .instant(at)
+                    .i32(keep)
+                    .toByteArray();
+        }
+    }
+
+    record DeleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) implements Change {
+        public Object applyTo(Store s) {
+            return s.deleteSecret(room, name, by, at, keep);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(10)
+                    .room(room)
+                    .text(name)
+                    .endpoint(by)
+                    .instant(at)
+                    .i32(keep)
+                    .toByteArray();
+        }
+    }
+
+    record ResealKey(Store.SealedKeyRow expected, byte[] replacement) implements Change {
+        public Object applyTo(Store s) {
+            return s.resealKey(expected, replacement);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(11)
+                    .room(expected.room())
+                    .i64(expected.epoch())
+                    .endpoint(expected.member())
+                    .bytes(expected.stored())
+                    .bytes(replacement)
+                    .toByteArray();
+        }
+    }
+
+    record Reseal(Store.SealedRow expected, Keyring.Sealed replacement) implements Change {
+        public Object applyTo(Store s) {
+            return s.reseal(expected, replacement);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(12)
+                    .room(expected.room())
+                    .text(expected.name())
+                    .i64(expected.version())
+                    .sealed(expected.sealed())
+                    .sealed(replacement)
+                    .toByteArray();
+        }
+    }
+
+    record RecordBreach(EndpointId agent, Instant at, Instant since) implements Change {
+        public Object applyTo(Store s) {
+            return s.recordBreach(agent, at, since);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(13)
+                    .endpoint(agent)
+                    .instant(at)
+                    .instant(since)
+                    .toByteArray();
+        }
+    }
+
+    record PutBan(Ban ban) implements Change {
+        public Object applyTo(Store s) {
+            s.putBan(ban);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(14).ban(ban).toByteArray();
+        }
+    }
+
+    record DeleteBan(String subject) implements Change {
+        public Object applyTo(Store s) {
+            return s.deleteBan(subject);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(15).text(subject).toByteArray();
+        }
+    }
+
+    /** Reads a change back; an {@link IOException} when it is not one this version can read whole. */
+    static Change decode(byte[] data) throws IOException {
+        try {
+            return read(new Wire.In(data));
+        } catch (RuntimeException invalid) {
+            // A field that reads but is not valid (a name, an id, a role): not a change either.
+            throw new IOException("not a valid change: " + invalid.getMessage(), invalid);
+        }
+    }
+
+    private static Change read(Wire.In in) throws IOException {
+        int kind = in.u8();
+        Change c = switch (kind) {
+            case 1 -> new CreateUser(in.user());
+            case 2 -> new SetUserStatus(in.endpoint(), UserStatus.parse(in.text()));
+            case 3 -> new CreateRoom(in.roomRecord(), in.member(), in.optionalBytes());
+            case 4 -> new AddMember(in.room(), in.member(), in.i64(), in.optionalBytes());
+            case 5 -> new RemoveMember(in.room(), in.endpoint());
+            case 6 -> new Rekey(in.room(), in.i64(), in.endpoints(), in.keys());
+            case 7 ->
+                new AppendMessage(
+                        in.room(), in.text(), in.endpoint(), in.i64(), in.bytes(), in.instant(), in.retention());
+            case 8 -> new SetRetention(in.room(), in.retentionSetting(), in.retention(), in.i32(), in.instant());
+            case 9 -> new PutSecret(in.room(), in.text(), in.i64(), in.sealed(), in.endpoint(), in.instant(), in.i32());
+            case 10 -> new DeleteSecret(in.room(), in.text(), in.endpoint(), in.instant(), in.i32());
+            case 11 ->
+                new ResealKey(new Store.SealedKeyRow(in.room(), in.i64(), in.endpoint(), in.bytes()), in.bytes());
+            case 12 -> new Reseal(new Store.SealedRow(in.room(), in.text(), in.i64(), in.sealed()), in.sealed());
+            case 13 -> new RecordBreach(in.endpoint(), in.instant(), in.instant());
+            case 14 -> new PutBan(in.ban());
+            case 15 -> new DeleteBan(in.text());
+            default -> throw new IOException("unknown change kind " + kind);
+        };
+        in.end();
+        return c;
+    }
+}
