@@ -48,7 +48,8 @@ final class SqliteExecutor implements AutoCloseable {
             "V002__bans.sql",
             "V003__messages.sql",
             "V004__room_retention.sql",
-            "V005__secrets.sql");
+            "V005__secrets.sql",
+            "V006__change_feed.sql");
 
     @FunctionalInterface
     interface Work<T> {
@@ -211,12 +212,40 @@ final class SqliteExecutor implements AutoCloseable {
      * with {@code overloaded} and is then never run.
      */
     <T> CompletableFuture<T> writeAsync(Work<T> work) {
+        if (Thread.currentThread() == writer) {
+            return nested(work);
+        }
         PendingWrite<T> w = new PendingWrite<>(work, new CompletableFuture<>());
         if (closing || !writes.offer(w)) {
             w.result.completeExceptionally(
                     new KeyroomException(ErrorCode.OVERLOADED, closing ? "storage is closing" : "storage is busy"));
         }
         return w.result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A write made by a write on the writer thread (a batch of changes applied as one): it runs at
+     * once, inside the running transaction, in a savepoint of its own, so it fails alone and the
+     * outer write decides whether the whole commits.
+     */
+    private <T> CompletableFuture<T> nested(Work<T> work) {
+        try {
+            Connection c = connection(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SAVEPOINT nested");
+                try {
+                    T value = work.run(c);
+                    st.execute("RELEASE nested");
+                    return CompletableFuture.completedFuture(value);
+                } catch (SQLException | RuntimeException e) {
+                    st.execute("ROLLBACK TO nested");
+                    st.execute("RELEASE nested");
+                    throw e;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof KeyroomException ? e : SqliteStore.storageFailure(e));
+        }
     }
 
     private record PendingWrite<T>(Work<T> work, CompletableFuture<T> result) {

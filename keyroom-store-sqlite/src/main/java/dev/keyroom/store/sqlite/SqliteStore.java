@@ -48,14 +48,22 @@ import java.util.TreeSet;
  */
 public final class SqliteStore implements Store {
     private final SqliteExecutor db;
+    /** Whether writes are recorded in the change feed (a primary with a backup to feed). */
+    private final boolean feed;
 
-    private SqliteStore(SqliteExecutor db) {
+    private SqliteStore(SqliteExecutor db, boolean feed) {
         this.db = db;
+        this.feed = feed;
     }
 
     /** Opens (creating if needed) the database at {@code file} and brings its schema up to date. */
     public static SqliteStore open(Path file) {
-        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), true));
+        return open(file, false);
+    }
+
+    /** As {@link #open(Path)}; with {@code recordChanges}, every write also enters the change feed. */
+    public static SqliteStore open(Path file, boolean recordChanges) {
+        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), true), recordChanges);
     }
 
     /**
@@ -63,7 +71,7 @@ public final class SqliteStore implements Store {
      * replica is rebuilt from the log it follows after a crash, never trusted as a record.
      */
     public static SqliteStore openReplica(Path file) {
-        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), false));
+        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), false), false);
     }
 
     /**
@@ -144,11 +152,113 @@ public final class SqliteStore implements Store {
         });
     }
 
+    // ---- the change feed (REPL-2, REPL-6)
+
+    /**
+     * Runs a write; when {@code changed} says it changed something, {@code change} enters the feed
+     * in the same transaction, so the feed holds a change if and only if the store does.
+     */
+    private <T> T recorded(
+            Change change, java.util.function.Predicate<? super T> changed, SqliteExecutor.Work<T> work) {
+        return db.write(c -> {
+            T result = work.run(c);
+            if (changed.test(result)) {
+                record(c, change);
+            }
+            return result;
+        });
+    }
+
+    private void record(Connection c, Change change) throws SQLException {
+        if (feed) {
+            update(
+                    c,
+                    "INSERT INTO change_feed (change, at) VALUES (?, ?)",
+                    change.encode(),
+                    System.currentTimeMillis());
+        }
+    }
+
+    /** One recorded change and its place in the feed. */
+    public record FeedEntry(long seq, byte[] change) {}
+
+    /** Recorded changes with a sequence above {@code afterSeq}, in order, at most {@code limit}. */
+    public List<FeedEntry> changesAfter(long afterSeq, int limit) {
+        return db.read(c -> all(
+                c,
+                "SELECT seq, change FROM change_feed WHERE seq > ? ORDER BY seq LIMIT ?",
+                rs -> new FeedEntry(rs.getLong(1), rs.getBytes(2)),
+                afterSeq,
+                limit));
+    }
+
+    /** The sequence of the last recorded change; 0 before the first. */
+    public long lastChange() {
+        return db.read(c -> first(
+                        c,
+                        "SELECT coalesce(max(seq), (SELECT seq FROM sqlite_sequence WHERE name = 'change_feed'), 0)"
+                                + " FROM change_feed",
+                        rs -> rs.getLong(1))
+                .orElse(0L));
+    }
+
+    /** Drops recorded changes up to {@code seq} (a backup acknowledged them); sequences are never reused. */
+    public void forgetChangesUpTo(long seq) {
+        db.write(c -> update(c, "DELETE FROM change_feed WHERE seq <= ?", seq));
+    }
+
+    /** On a backup: the last sequence of the primary's feed applied here (the watermark). */
+    public long appliedChanges() {
+        return db.read(c -> first(c, "SELECT applied FROM feed_watermark WHERE id = 1", rs -> rs.getLong(1))
+                .orElse(0L));
+    }
+
+    /**
+     * Applies changes {@code firstSeq}, {@code firstSeq + 1}, ... of a primary's feed, all in one
+     * transaction with the new watermark (REPL-6): changes at or below the watermark are skipped, so a
+     * batch applied twice changes nothing; a batch that starts after the watermark plus one is a gap
+     * and is refused (CONFLICT naming the watermark) with nothing applied; a change that does not
+     * read, or does not apply as it did on the primary, refuses the whole batch. Returns the new
+     * watermark.
+     */
+    public long applyChanges(long firstSeq, List<byte[]> changes) {
+        return db.write(c -> {
+            long watermark = first(c, "SELECT applied FROM feed_watermark WHERE id = 1", rs -> rs.getLong(1))
+                    .orElse(0L);
+            if (firstSeq > watermark + 1) {
+                throw KeyroomException.conflict("gap: this backup holds changes up to " + watermark);
+            }
+            long seq = firstSeq;
+            for (byte[] bytes : changes) {
+                if (seq > watermark) {
+                    Change change;
+                    try {
+                        change = Change.decode(bytes);
+                    } catch (java.io.IOException e) {
+                        throw KeyroomException.badRequest("change " + seq + " does not read: " + e.getMessage());
+                    }
+                    // Each write runs inside this transaction (a write made on the writer thread is nested).
+                    Object outcome = change.applyTo(this);
+                    // The primary recorded it because it changed something; here it must too.
+                    if (Boolean.FALSE.equals(outcome)
+                            || (outcome instanceof RekeyOutcome r && !(r instanceof RekeyOutcome.Rekeyed))) {
+                        throw KeyroomException.conflict(
+                                "change " + seq + " did not apply as it did on the primary (" + outcome + ")");
+                    }
+                }
+                seq++;
+            }
+            long applied = Math.max(watermark, seq - 1);
+            update(c, "UPDATE feed_watermark SET applied = ? WHERE id = 1", applied);
+            return applied;
+        });
+    }
+
     // ---- users
 
     @Override
     public void createUser(User user) {
-        db.write(c -> {
+        recorded(new Change.CreateUser(user), r -> true, c -> {
             if (exists(
                     c, "SELECT 1 FROM users WHERE endpoint = ?", user.endpoint().value())) {
                 throw KeyroomException.conflict("that key is already registered");
@@ -184,8 +294,11 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean setUserStatus(EndpointId endpoint, UserStatus status) {
-        return db.write(c ->
-                update(c, "UPDATE users SET status = ? WHERE endpoint = ?", status.wireName(), endpoint.value()) == 1);
+        return recorded(
+                new Change.SetUserStatus(endpoint, status),
+                Boolean.TRUE::equals,
+                c -> update(c, "UPDATE users SET status = ? WHERE endpoint = ?", status.wireName(), endpoint.value())
+                        == 1);
     }
 
     private static User user(ResultSet rs) throws SQLException {
@@ -203,7 +316,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void createRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) {
-        db.write(c -> {
+        recorded(new Change.CreateRoom(room, owner, ownerSealedKey), r -> true, c -> {
             if (exists(c, "SELECT 1 FROM rooms WHERE room_id = ?", room.id().value())) {
                 throw KeyroomException.conflict("a room with that id exists");
             }
@@ -272,7 +385,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void addMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) {
-        db.write(c -> {
+        recorded(new Change.AddMember(room, member, epoch, sealedKey), r -> true, c -> {
             Optional<Room> r = first(
                     c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value());
             if (r.isEmpty()) {
@@ -307,7 +420,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean removeMember(RoomId room, EndpointId endpoint) {
-        return db.write(c -> {
+        return recorded(new Change.RemoveMember(room, endpoint), Boolean.TRUE::equals, c -> {
             int n = update(c, "DELETE FROM members WHERE room_id = ? AND endpoint = ?", room.value(), endpoint.value());
             if (n == 1) {
                 update(c, "UPDATE rooms SET rekey_required = 1 WHERE room_id = ?", room.value());
@@ -318,50 +431,54 @@ public final class SqliteStore implements Store {
 
     @Override
     public RekeyOutcome rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys) {
-        return db.write(c -> {
-            Optional<Room> r = first(
-                    c, "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?", SqliteStore::room, room.value());
-            if (r.isEmpty()) {
-                return new RekeyOutcome.NoSuchRoom();
-            }
-            if (r.get().epoch() != fromEpoch) {
-                return new RekeyOutcome.StaleEpoch(r.get().epoch());
-            }
-            Set<EndpointId> members = new LinkedHashSet<>();
-            for (Member m : all(
-                    c,
-                    "SELECT endpoint, role, joined_at FROM members WHERE room_id = ?",
-                    SqliteStore::member,
-                    room.value())) {
-                members.add(m.endpoint());
-            }
-            for (EndpointId e : new TreeSet<>(remove)) {
-                if (!members.contains(e)) {
-                    return new RekeyOutcome.NotAMember(e);
-                }
-            }
-            Set<EndpointId> remaining = new HashSet<>(members);
-            remaining.removeAll(remove);
-            Set<EndpointId> missing = new HashSet<>();
-            if (r.get().policy() == RoomPolicy.ENCRYPTED) {
-                missing.addAll(remaining);
-                missing.removeAll(sealedKeys.keySet());
-            }
-            Set<EndpointId> unexpected = new HashSet<>(sealedKeys.keySet());
-            unexpected.removeAll(remaining);
-            if (!missing.isEmpty() || !unexpected.isEmpty()) {
-                return new RekeyOutcome.KeysMismatch(Set.copyOf(missing), Set.copyOf(unexpected));
-            }
-            long next = fromEpoch + 1;
-            for (EndpointId e : remove) {
-                update(c, "DELETE FROM members WHERE room_id = ? AND endpoint = ?", room.value(), e.value());
-            }
-            for (Map.Entry<EndpointId, byte[]> k : sealedKeys.entrySet()) {
-                insertKey(c, room, next, k.getKey(), k.getValue());
-            }
-            update(c, "UPDATE rooms SET epoch = ?, rekey_required = 0 WHERE room_id = ?", next, room.value());
-            return new RekeyOutcome.Rekeyed(next);
-        });
+        return recorded(
+                new Change.Rekey(room, fromEpoch, remove, sealedKeys), r -> r instanceof RekeyOutcome.Rekeyed, c -> {
+                    Optional<Room> r = first(
+                            c,
+                            "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.room_id = ?",
+                            SqliteStore::room,
+                            room.value());
+                    if (r.isEmpty()) {
+                        return new RekeyOutcome.NoSuchRoom();
+                    }
+                    if (r.get().epoch() != fromEpoch) {
+                        return new RekeyOutcome.StaleEpoch(r.get().epoch());
+                    }
+                    Set<EndpointId> members = new LinkedHashSet<>();
+                    for (Member m : all(
+                            c,
+                            "SELECT endpoint, role, joined_at FROM members WHERE room_id = ?",
+                            SqliteStore::member,
+                            room.value())) {
+                        members.add(m.endpoint());
+                    }
+                    for (EndpointId e : new TreeSet<>(remove)) {
+                        if (!members.contains(e)) {
+                            return new RekeyOutcome.NotAMember(e);
+                        }
+                    }
+                    Set<EndpointId> remaining = new HashSet<>(members);
+                    remaining.removeAll(remove);
+                    Set<EndpointId> missing = new HashSet<>();
+                    if (r.get().policy() == RoomPolicy.ENCRYPTED) {
+                        missing.addAll(remaining);
+                        missing.removeAll(sealedKeys.keySet());
+                    }
+                    Set<EndpointId> unexpected = new HashSet<>(sealedKeys.keySet());
+                    unexpected.removeAll(remaining);
+                    if (!missing.isEmpty() || !unexpected.isEmpty()) {
+                        return new RekeyOutcome.KeysMismatch(Set.copyOf(missing), Set.copyOf(unexpected));
+                    }
+                    long next = fromEpoch + 1;
+                    for (EndpointId e : remove) {
+                        update(c, "DELETE FROM members WHERE room_id = ? AND endpoint = ?", room.value(), e.value());
+                    }
+                    for (Map.Entry<EndpointId, byte[]> k : sealedKeys.entrySet()) {
+                        insertKey(c, room, next, k.getKey(), k.getValue());
+                    }
+                    update(c, "UPDATE rooms SET epoch = ?, rekey_required = 0 WHERE room_id = ?", next, room.value());
+                    return new RekeyOutcome.Rekeyed(next);
+                });
     }
 
     @Override
@@ -430,6 +547,7 @@ public final class SqliteStore implements Store {
                     envelope,
                     receivedAt.toEpochMilli());
             prune(c, room, seq, keep, receivedAt);
+            record(c, new Change.AppendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
             return seq;
         });
     }
@@ -468,6 +586,7 @@ public final class SqliteStore implements Store {
                     by.value(),
                     at.toEpochMilli());
             pruneVersions(c, room, name, next, kept);
+            record(c, new Change.PutSecret(room, name, current, sealed, by, at, keep));
             return next;
         });
     }
@@ -485,7 +604,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public long deleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) {
-        return db.write(c -> {
+        return recorded(new Change.DeleteSecret(room, name, by, at, keep), r -> true, c -> {
             int kept = keptVersions(c, room, keep);
             long[] latest = latestSecret(c, room, name);
             if (latest[0] == 0 || latest[1] == 1) {
@@ -606,15 +725,18 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean resealKey(SealedKeyRow expected, byte[] replacement) {
-        return db.write(c -> update(
-                        c,
-                        "UPDATE sealed_keys SET sealed = ? WHERE room_id = ? AND epoch = ? AND endpoint = ? AND sealed = ?",
-                        replacement,
-                        expected.room().value(),
-                        expected.epoch(),
-                        expected.member().value(),
-                        expected.stored())
-                == 1);
+        return recorded(
+                new Change.ResealKey(expected, replacement),
+                Boolean.TRUE::equals,
+                c -> update(
+                                c,
+                                "UPDATE sealed_keys SET sealed = ? WHERE room_id = ? AND epoch = ? AND endpoint = ? AND sealed = ?",
+                                replacement,
+                                expected.room().value(),
+                                expected.epoch(),
+                                expected.member().value(),
+                                expected.stored())
+                        == 1);
     }
 
     @Override
@@ -634,24 +756,27 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean reseal(SealedRow expected, Keyring.Sealed replacement) {
-        return db.write(c -> update(
-                        c,
-                        "UPDATE secrets SET key_id = ?, nonce = ?, ciphertext = ?"
-                                + " WHERE room_id = ? AND name = ? AND version = ? AND key_id = ? AND nonce = ?",
-                        replacement.keyId(),
-                        replacement.nonce(),
-                        replacement.ciphertext(),
-                        expected.room().value(),
-                        expected.name(),
-                        expected.version(),
-                        expected.sealed().keyId(),
-                        expected.sealed().nonce())
-                == 1);
+        return recorded(
+                new Change.Reseal(expected, replacement),
+                Boolean.TRUE::equals,
+                c -> update(
+                                c,
+                                "UPDATE secrets SET key_id = ?, nonce = ?, ciphertext = ?"
+                                        + " WHERE room_id = ? AND name = ? AND version = ? AND key_id = ? AND nonce = ?",
+                                replacement.keyId(),
+                                replacement.nonce(),
+                                replacement.ciphertext(),
+                                expected.room().value(),
+                                expected.name(),
+                                expected.version(),
+                                expected.sealed().keyId(),
+                                expected.sealed().nonce())
+                        == 1);
     }
 
     @Override
     public int recordBreach(EndpointId agent, Instant at, Instant since) {
-        return db.write(c -> {
+        return recorded(new Change.RecordBreach(agent, at, since), r -> true, c -> {
             update(c, "INSERT INTO agent_breaches (endpoint, at) VALUES (?, ?)", agent.value(), at.toEpochMilli());
             update(c, "DELETE FROM agent_breaches WHERE endpoint = ? AND at < ?", agent.value(), since.toEpochMilli());
             return first(
@@ -695,7 +820,7 @@ public final class SqliteStore implements Store {
     @Override
     public void setRetention(
             RoomId room, RetentionSetting setting, Retention effective, int secretVersions, Instant now) {
-        db.write(c -> {
+        recorded(new Change.SetRetention(room, setting, effective, secretVersions, now), r -> true, c -> {
             if (update(
                             c,
                             "UPDATE rooms SET retain_count = ?, retain_days = ?, secret_versions = ? WHERE room_id = ?",
@@ -742,13 +867,16 @@ public final class SqliteStore implements Store {
 
     @Override
     public void putBan(Ban ban) {
-        db.write(c -> update(
-                c,
-                "INSERT INTO bans (subject, until, reason) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (subject) DO UPDATE SET until = excluded.until, reason = excluded.reason",
-                ban.subject(),
-                ban.until().toEpochMilli(),
-                ban.reason()));
+        recorded(
+                new Change.PutBan(ban),
+                r -> true,
+                c -> update(
+                        c,
+                        "INSERT INTO bans (subject, until, reason) VALUES (?, ?, ?)"
+                                + " ON CONFLICT (subject) DO UPDATE SET until = excluded.until, reason = excluded.reason",
+                        ban.subject(),
+                        ban.until().toEpochMilli(),
+                        ban.reason()));
     }
 
     @Override
@@ -762,7 +890,10 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean deleteBan(String subject) {
-        return db.write(c -> update(c, "DELETE FROM bans WHERE subject = ?", subject) == 1);
+        return recorded(
+                new Change.DeleteBan(subject),
+                Boolean.TRUE::equals,
+                c -> update(c, "DELETE FROM bans WHERE subject = ?", subject) == 1);
     }
 
     @Override

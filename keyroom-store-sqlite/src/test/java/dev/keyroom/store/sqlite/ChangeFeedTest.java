@@ -1,0 +1,151 @@
+package dev.keyroom.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.rooms.Retention;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.testkit.Fixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * REPL-2 and REPL-6 at the store: every change enters the feed in its own transaction (and a
+ * refused write enters nothing); a backup store that applies the feed holds the same records;
+ * a batch applied twice changes nothing; a gap, or a change that does not apply, applies nothing.
+ */
+class ChangeFeedTest {
+    @TempDir
+    Path dir;
+
+    /** A primary with some of every kind of write, one refused. */
+    static void writeSome(SqliteStore s) throws Exception {
+        User owner = Fixtures.user("owner", Role.MEMBER);
+        User bob = Fixtures.user("bob", Role.AGENT);
+        s.createUser(owner);
+        s.createUser(bob);
+        assertThatThrownBy(() -> s.createUser(owner)).isInstanceOf(KeyroomException.class); // refused: not recorded
+        Room room = Fixtures.room(owner.endpoint());
+        s.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
+        s.addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.of(Fixtures.bytes(48)));
+        for (int i = 0; i < 5; i++) {
+            s.appendMessage(
+                            room.id(),
+                            "m-" + i,
+                            owner.endpoint(),
+                            1,
+                            Fixtures.bytes(80),
+                            Fixtures.T0.plusSeconds(i),
+                            new Retention(3, Duration.ofDays(30)))
+                    .get();
+        }
+        s.putSecret(
+                room.id(),
+                "api-key",
+                Optional.empty(),
+                v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
+                owner.endpoint(),
+                Fixtures.T0,
+                5);
+        s.putSecret(
+                room.id(),
+                "api-key",
+                Optional.of(1L),
+                v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
+                owner.endpoint(),
+                Fixtures.T0,
+                5);
+        s.rekey(room.id(), 1, Set.of(bob.endpoint()), Map.of(owner.endpoint(), Fixtures.bytes(48)));
+        s.rekey(room.id(), 1, Set.of(), Map.of()); // stale: changes nothing, not recorded
+        s.setUserStatus(bob.endpoint(), UserStatus.REVOKED);
+        s.putBan(new Ban("addr:192.0.2.9", Fixtures.T0.plusSeconds(3600), "flood"));
+        s.recordBreach(bob.endpoint(), Fixtures.T0, Fixtures.T0.minusSeconds(7200));
+    }
+
+    @Test
+    void theFeedHoldsEveryChangeOnce_andABackupApplyingItHoldsTheSameRecords() throws Exception {
+        try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
+                SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
+            writeSome(primary);
+            List<SqliteStore.FeedEntry> feed = primary.changesAfter(0, 1000);
+            assertThat(feed)
+                    .extracting(SqliteStore.FeedEntry::seq)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+            assertThat(primary.lastChange()).isEqualTo(15);
+
+            for (int i = 0; i < feed.size(); i += 4) {
+                List<SqliteStore.FeedEntry> batch = feed.subList(i, Math.min(feed.size(), i + 4));
+                backup.applyChanges(
+                        batch.getFirst().seq(),
+                        batch.stream().map(SqliteStore.FeedEntry::change).toList());
+            }
+            assertThat(backup.appliedChanges()).isEqualTo(15);
+            assertThat(backup.digest()).isEqualTo(primary.digest());
+
+            // The same batch again (a retry after a lost acknowledgement): nothing changes.
+            SqliteStore.Digest before = backup.digest();
+            assertThat(backup.applyChanges(
+                            12,
+                            feed.subList(11, 15).stream()
+                                    .map(SqliteStore.FeedEntry::change)
+                                    .toList()))
+                    .isEqualTo(15);
+            assertThat(backup.digest()).isEqualTo(before);
+
+            // Acknowledged changes can go; sequences are never reused.
+            primary.forgetChangesUpTo(15);
+            assertThat(primary.changesAfter(0, 10)).isEmpty();
+            assertThat(primary.lastChange()).isEqualTo(15);
+        }
+    }
+
+    @Test
+    void aGap_orAChangeThatDoesNotApply_appliesNothing() throws Exception {
+        try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
+                SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
+            writeSome(primary);
+            List<byte[]> all = primary.changesAfter(0, 1000).stream()
+                    .map(SqliteStore.FeedEntry::change)
+                    .toList();
+            backup.applyChanges(1, all.subList(0, 3));
+
+            assertThatThrownBy(() -> backup.applyChanges(5, all.subList(4, 6)))
+                    .isInstanceOfSatisfying(KeyroomException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                        assertThat(e.getMessage()).contains("up to 3");
+                    });
+            // A batch whose second change is corrupt, then one whose change cannot apply here: all or nothing.
+            SqliteStore.Digest before = backup.digest();
+            assertThatThrownBy(() -> backup.applyChanges(4, List.of(all.get(3), new byte[] {99})))
+                    .isInstanceOf(KeyroomException.class);
+            assertThatThrownBy(() -> backup.applyChanges(4, List.of(all.get(3), all.get(0))))
+                    .isInstanceOfSatisfying(
+                            KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+            assertThat(backup.appliedChanges()).isEqualTo(3);
+            assertThat(backup.digest()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void withoutTheFeed_nothingIsRecorded() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir.resolve("plain.db"))) {
+            writeSome(store);
+            assertThat(store.changesAfter(0, 10)).isEmpty();
+            assertThat(store.lastChange()).isZero();
+        }
+    }
+}
