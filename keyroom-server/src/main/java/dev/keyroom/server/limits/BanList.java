@@ -57,6 +57,18 @@ public final class BanList {
         return Optional.of(until);
     }
 
+    /** Bans {@code subject} for {@code duration} at once, written to the store first (DOS-7). */
+    public void ban(String subject, Duration duration, String reason) {
+        Instant until = clock.now().plus(duration);
+        store.putBan(new Ban(subject, until, reason));
+        active.put(subject, until);
+        log.atWarn()
+                .addKeyValue("subject", subject)
+                .addKeyValue("until", until.toString())
+                .addKeyValue("reason", reason)
+                .log("banned");
+    }
+
     /** Takes in a ban recorded elsewhere (another node of the cluster); the later end wins. */
     public void adopt(Ban ban) {
         active.merge(ban.subject(), ban.until(), (a, b) -> a.isAfter(b) ? a : b);
@@ -66,15 +78,8 @@ public final class BanList {
     public void recordRefusal(String subject, String reason) {
         int n = refusals.get(subject, k -> new AtomicInteger()).incrementAndGet();
         if (n == threshold) {
-            Instant until = clock.now().plus(duration);
-            store.putBan(new Ban(subject, until, reason));
-            active.put(subject, until);
+            ban(subject, duration, reason);
             refusals.invalidate(subject);
-            log.atWarn()
-                    .addKeyValue("subject", subject)
-                    .addKeyValue("until", until.toString())
-                    .addKeyValue("reason", reason)
-                    .log("banned");
         }
     }
 

@@ -1,0 +1,159 @@
+package dev.keyroom.server.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyroom.core.audit.AuditEvent;
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.server.TestNode;
+import dev.keyroom.server.limits.BanList;
+import dev.keyroom.server.replication.ApplyGate;
+import dev.keyroom.store.sqlite.Change;
+import dev.keyroom.store.sqlite.SqliteStore;
+import dev.keyroom.testkit.Fixtures;
+import dev.keyroom.testkit.TestClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * REPL-3, REPL-5, REPL-6 at the backup's gate: only batches signed by a configured primary site
+ * key, fresh, never seen before and contiguous are applied; every attempt is audited with source,
+ * count and outcome; a source that keeps failing is banned for an hour; a source is held to 60
+ * batches a minute.
+ */
+class ReplicationApplyAttackTest {
+    @TempDir
+    Path dir;
+
+    final TestClock clock = TestClock.atSystemTime();
+    final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+    final AuditLog audit = new AuditLog() {
+        @Override
+        public void record(AuditEvent event) {
+            audited.add(event);
+        }
+
+        @Override
+        public void requireAvailable() {}
+    };
+    Identity primary;
+    SqliteStore backup;
+    ApplyGate gate;
+    int nonce;
+
+    @BeforeEach
+    void setUp() {
+        primary = Identity.generate(TestNode.RANDOM);
+        backup = SqliteStore.open(dir.resolve("backup.db"));
+        gate = new ApplyGate(
+                List.of(primary.signPub()), clock, audit, new BanList(backup, clock, 200, Duration.ofMinutes(15)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        backup.close();
+        primary.close();
+    }
+
+    ReplicationBatch.Signed batch(Identity key, long firstSeq, List<byte[]> changes) {
+        return ReplicationBatch.sign(key, 1, firstSeq, changes, "nonce-" + "0".repeat(16) + nonce++, clock.now());
+    }
+
+    static List<byte[]> twoUsers() {
+        return List.of(
+                new Change.CreateUser(Fixtures.user("a", Role.MEMBER)).encode(),
+                new Change.CreateUser(Fixtures.user("b", Role.AGENT)).encode());
+    }
+
+    ApplyGate.Verified check(ReplicationBatch.Signed s) {
+        return gate.check("192.0.2.1", s.key(), s.signature(), s.body(), "req");
+    }
+
+    static void assertRefused(Runnable r, ErrorCode code, String why) {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(KeyroomException.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getMessage()).contains(why);
+        });
+    }
+
+    @Test
+    void REPL_3_aSignedFreshBatch_isApplied_andAudited() {
+        ApplyGate.Verified v = check(batch(primary, 1, twoUsers()));
+        assertThat(backup.applyChanges(v.batch().firstSeq(), v.changes())).isEqualTo(2);
+        gate.outcome("192.0.2.1", v, "applied", "req");
+        assertThat(backup.listUsers()).hasSize(2);
+        assertThat(audited.getLast().outcome()).isEqualTo("applied (2 changes)");
+        assertThat(audited.getLast().remote()).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void REPL_3_unknownKey_tampered_replayed_orStale_isRefused_andAudited() {
+        try (Identity stranger = Identity.generate(TestNode.RANDOM)) {
+            assertRefused(
+                    () -> check(batch(stranger, 1, twoUsers())), ErrorCode.UNAUTHORIZED, "not signed by a primary");
+        }
+        ReplicationBatch.Signed good = batch(primary, 1, twoUsers());
+        byte[] tampered = good.body().clone();
+        tampered[tampered.length / 2] ^= 1;
+        assertRefused(
+                () -> gate.check("192.0.2.1", good.key(), good.signature(), tampered, "req"),
+                ErrorCode.UNAUTHORIZED,
+                "bad batch signature");
+        check(good);
+        assertRefused(() -> check(good), ErrorCode.UNAUTHORIZED, "replayed batch");
+        ReplicationBatch.Signed old = batch(primary, 1, twoUsers());
+        clock.advance(Duration.ofSeconds(301));
+        assertRefused(() -> check(old), ErrorCode.UNAUTHORIZED, "older than 300 s");
+        assertThat(audited).filteredOn(e -> e.outcome().startsWith("refused")).hasSize(4);
+        assertThat(audited).allSatisfy(e -> {
+            assertThat(e.action()).isEqualTo("REPLICATE");
+            assertThat(e.remote()).isEqualTo("192.0.2.1");
+            assertThat(e.outcome()).endsWith("changes)");
+        });
+        assertThat(backup.listUsers()).isEmpty();
+    }
+
+    @Test
+    void REPL_6_aBatchWithAGap_isRefusedWithTheWatermark_andAppliesNothing() {
+        ApplyGate.Verified first = check(batch(primary, 1, twoUsers()));
+        backup.applyChanges(first.batch().firstSeq(), first.changes());
+        ApplyGate.Verified gap = check(batch(primary, 5, twoUsers()));
+        assertRefused(() -> backup.applyChanges(gap.batch().firstSeq(), gap.changes()), ErrorCode.CONFLICT, "up to 2");
+        assertThat(backup.listUsers()).hasSize(2);
+    }
+
+    @Test
+    void REPL_5_tenFailedAuthentications_banTheSourceForAnHour_evenForAGoodBatch() {
+        try (Identity stranger = Identity.generate(TestNode.RANDOM)) {
+            for (int i = 0; i < ApplyGate.FAILURES_BEFORE_BAN; i++) {
+                assertRefused(() -> check(batch(stranger, 1, twoUsers())), ErrorCode.UNAUTHORIZED, "not signed");
+            }
+        }
+        assertRefused(() -> check(batch(primary, 1, twoUsers())), ErrorCode.FORBIDDEN, "banned");
+        assertThat(backup.activeBans(clock.now())).extracting(b -> b.subject()).contains("replication:192.0.2.1");
+        // Another source is not affected.
+        ReplicationBatch.Signed s = batch(primary, 1, twoUsers());
+        assertThat(gate.check("192.0.2.2", s.key(), s.signature(), s.body(), "req")
+                        .changes())
+                .hasSize(2);
+    }
+
+    @Test
+    void REPL_5_aSourceIsHeldTo60BatchesAMinute() {
+        for (int i = 0; i < 60; i++) {
+            check(batch(primary, 1, List.of()));
+        }
+        assertRefused(() -> check(batch(primary, 1, List.of())), ErrorCode.RATE_LIMITED, "too many batches");
+    }
+}
