@@ -8,7 +8,6 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.audit.AuditChain;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -243,10 +242,21 @@ public final class FileAuditLog implements AuditTrail {
             lines.add(line);
         }
         try {
+            if (writtenBytes < 0) {
+                writtenBytes = channel.size();
+            }
+            long offset = writtenBytes;
+            for (int i = 0; i < lines.size(); i++) {
+                if ((firstSeq + i) % INDEX_EVERY == 1) {
+                    offsets.put(firstSeq + i, offset);
+                }
+                offset += lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+            }
             ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+            writtenBytes = offset;
         } catch (IOException | RuntimeException e) {
             fail(e);
             for (Pending p : batch) {
@@ -357,12 +367,31 @@ public final class FileAuditLog implements AuditTrail {
     /** The stored lines (without their newline) of the entries with a seq above {@code afterSeq}. */
     public List<String> linesAfter(long afterSeq, int limit) {
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null && out.size() < limit) {
-                if (AuditChain.parse(line).seq() > afterSeq) {
-                    out.add(line);
+        var from = offsets.floorEntry(afterSeq + 1);
+        long offset = from == null ? 0 : from.getValue();
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            in.skipNBytes(offset);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+            long lineStart = offset;
+            long position = offset;
+            int b;
+            // Only whole lines: one being written has no newline yet.
+            while (out.size() < limit && (b = in.read()) != -1) {
+                position++;
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
                 }
+                String text = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+                long seq = AuditChain.parse(text).seq();
+                if (seq % INDEX_EVERY == 1) {
+                    offsets.putIfAbsent(seq, lineStart); // entries older than this process, learnt on the way
+                }
+                if (seq > afterSeq) {
+                    out.add(text);
+                }
+                lineStart = position;
             }
         } catch (IOException | AuditChain.FormatException e) {
             throw new KeyroomException(ErrorCode.INTERNAL, "cannot read the audit log", e);
@@ -381,6 +410,14 @@ public final class FileAuditLog implements AuditTrail {
     public void onWritten(WrittenListener l) {
         this.listener = l;
     }
+
+    /** Every {@value #INDEX_EVERY}th entry's byte offset in the file, so reads start near their entry. */
+    static final int INDEX_EVERY = 1000;
+
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> offsets =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** The file's length after the last write; the writer's own. */
+    private long writtenBytes = -1;
 
     /** The seq of the last entry written. */
     public long writtenSeq() {
