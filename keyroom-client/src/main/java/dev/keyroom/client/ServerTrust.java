@@ -22,7 +22,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * that turns validation off.
  */
 public sealed interface ServerTrust {
-    SSLContext sslContext();
+    /** How the server's certificate is judged. */
+    TrustManager[] trustManagers();
+
+    /** TLS 1.3 with this trust and no client certificate. */
+    default SSLContext sslContext() {
+        return context(null, trustManagers());
+    }
+
+    /** TLS 1.3 with this trust, proving the client with {@code keys} (mutual TLS between sites). */
+    default SSLContext sslContext(javax.net.ssl.KeyManager[] keys) {
+        return context(keys, trustManagers());
+    }
 
     /** Trust exactly the server whose certificate's public key has this pin ({@code sha256/<b64>}). */
     static ServerTrust pin(String spkiPin) {
@@ -57,7 +68,7 @@ public sealed interface ServerTrust {
         }
 
         @Override
-        public SSLContext sslContext() {
+        public TrustManager[] trustManagers() {
             byte[] expected = Base64.getDecoder().decode(spkiPin.substring(7));
             X509ExtendedTrustManager tm = new X509ExtendedTrustManager() {
                 private void check(X509Certificate[] chain) throws CertificateException {
@@ -110,19 +121,19 @@ public sealed interface ServerTrust {
                     return new X509Certificate[0];
                 }
             };
-            return context(new TrustManager[] {tm});
+            return new TrustManager[] {tm};
         }
     }
 
     /** A custom CA with the JDK's full PKIX validation and host name check. */
     record CustomCa(Path caPem) implements ServerTrust {
         @Override
-        public SSLContext sslContext() {
+        public TrustManager[] trustManagers() {
             try {
                 KeyStore ks = dev.keyroom.core.crypto.PemCertificates.trustStore(caPem);
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ks);
-                return context(tmf.getTrustManagers());
+                return tmf.getTrustManagers();
             } catch (IOException | GeneralSecurityException e) {
                 throw new IllegalArgumentException("cannot read CA file " + caPem + ": " + e.getMessage(), e);
             }
@@ -132,19 +143,21 @@ public sealed interface ServerTrust {
     /** The JDK's default trust. */
     record SystemTrust() implements ServerTrust {
         @Override
-        public SSLContext sslContext() {
+        public TrustManager[] trustManagers() {
             try {
-                return SSLContext.getDefault();
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init((KeyStore) null);
+                return tmf.getTrustManagers();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }
     }
 
-    private static SSLContext context(TrustManager[] tms) {
+    private static SSLContext context(javax.net.ssl.KeyManager[] keys, TrustManager[] tms) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(null, tms, null);
+            ctx.init(keys, tms, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS 1.3 is not available", e);
