@@ -58,7 +58,9 @@ record Backends(
 
     private static Backends embedded(ServerConfig config, DataDir dir, MeterRegistry metrics)
             throws java.io.IOException {
-        SqliteStore store = SqliteStore.open(dir.database());
+        // A primary that feeds a backup records every change in the feed (REPL-2).
+        SqliteStore store =
+                SqliteStore.open(dir.database(), config.replication().push().isPresent());
         InMemoryNonceStore nonces = new InMemoryNonceStore(config.nonceCapacity());
         Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size).register(metrics);
         FunctionCounter.builder("keyroom.nonces.evicted_early", nonces, InMemoryNonceStore::evictedEarly)
@@ -114,6 +116,11 @@ record Backends(
                 dev.keyroom.server.audit.StreamAuditMirror.start(file, nats.get(), c.replicas(), c.timeout(), node);
         owned.add(mirror);
         return Optional.of(mirror);
+    }
+
+    /** Closes {@code part} with the backends, before everything opened so far. */
+    void own(AutoCloseable part) {
+        owned.add(part);
     }
 
     @Override

@@ -389,6 +389,7 @@ public final class KeyroomServer implements AutoCloseable {
                 cors.setHandler(app);
                 app = cors;
             }
+            app = replication(config, jetty, http, tls, random, backends, audit, bans, clock, app, ids);
             jetty.setHandler(new SecurityHeaders(config.tls(), app));
             jetty.setErrorHandler(new JsonErrorHandler(ids, config.tls()));
             jetty.setStopTimeout(5_000);
@@ -403,6 +404,76 @@ public final class KeyroomServer implements AutoCloseable {
             audit.close();
             throw e;
         }
+    }
+
+    /**
+     * Replication (issue 7): a fed backup gets its apply listener (mutual TLS with the replication
+     * CA, its own handler, nothing else served there); a primary that feeds a backup gets its
+     * worker. Returns the handler that routes requests by the listener they came in on.
+     */
+    private static Handler replication(
+            ServerConfig config,
+            Server jetty,
+            HttpConfiguration http,
+            Optional<TlsMaterial> tls,
+            SecureRandom random,
+            Backends backends,
+            dev.keyroom.server.audit.AuditTrail audit,
+            BanList bans,
+            Clock clock,
+            Handler app,
+            RequestIds ids)
+            throws IOException {
+        ServerConfig.ReplicationSettings r = config.replication();
+        if (r.push().isPresent()) {
+            if (!(backends.store() instanceof dev.keyroom.store.sqlite.SqliteStore sqlite)) {
+                throw new IllegalStateException("a primary that feeds a backup needs the embedded store, for now");
+            }
+            var worker = new dev.keyroom.server.replication.ReplicationWorker(
+                    sqlite,
+                    r.push().get(),
+                    new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
+                    clock,
+                    audit,
+                    random);
+            backends.own(worker);
+            worker.start();
+        }
+        if (r.apply().isEmpty()) {
+            return app;
+        }
+        if (!(backends.store() instanceof dev.keyroom.store.sqlite.SqliteStore sqlite)) {
+            throw new IllegalStateException("a fed backup needs the embedded store, for now");
+        }
+        ServerConfig.ApplySettings a = r.apply().get();
+        char[] password = randomPassword(random);
+        SslContextFactory.Server ssl = sslContext(config.tlsSettings(), tls.orElseThrow(), password);
+        ssl.setIncludeProtocols("TLSv1.3");
+        ssl.setTrustStore(dev.keyroom.core.crypto.PemCertificates.trustStore(a.clientCa()));
+        ssl.setNeedClientAuth(true);
+        ServerConnector listener = new ServerConnector(
+                jetty, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        listener.setHost(a.host());
+        listener.setPort(a.port());
+        jetty.addConnector(listener);
+        Handler apply = new dev.keyroom.server.replication.ApplyHandler(
+                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans), sqlite, ids);
+        apply.setServer(jetty);
+        Handler.Wrapper byListener = new Handler.Wrapper(app) {
+            @Override
+            public boolean handle(
+                    org.eclipse.jetty.server.Request request,
+                    org.eclipse.jetty.server.Response response,
+                    org.eclipse.jetty.util.Callback callback)
+                    throws Exception {
+                if (request.getConnectionMetaData().getConnector() == listener) {
+                    return apply.handle(request, response, callback);
+                }
+                return super.handle(request, response, callback);
+            }
+        };
+        byListener.addBean(apply);
+        return byListener;
     }
 
     private static SslContextFactory.Server sslContext(

@@ -30,9 +30,21 @@ public record ConfigFile(
 
     /**
      * The site's role (REPL-1): {@code primary} (default) or {@code backup}, read from this file
-     * only; a backup names its primary, where clients are sent for writes.
+     * only; a backup names its primary, where clients are sent for writes. A backup that is fed
+     * also has its apply listener ({@code listen}, {@code client_ca}: the replication CA, {@code
+     * primary_keys}: the primary site keys it accepts); a primary that feeds a backup names it
+     * ({@code backup_url}, {@code backup_pin}) and the directory of its client certificate
+     * ({@code client_tls_dir}: {@code key.pem} and {@code cert.pem}).
      */
-    public record Replication(String role, String primaryUrl) {}
+    public record Replication(
+            String role,
+            String primaryUrl,
+            String listen,
+            String clientCa,
+            List<String> primaryKeys,
+            String backupUrl,
+            String backupPin,
+            String clientTlsDir) {}
 
     /**
      * Cluster mode on NATS JetStream: the servers ({@code tls://} URLs), the CA that signed their

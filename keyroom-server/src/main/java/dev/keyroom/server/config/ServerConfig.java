@@ -44,8 +44,18 @@ public record ServerConfig(
         Optional<ClusterSettings> cluster,
         ReplicationSettings replication) {
 
+    /** A backup's apply listener: its address, the replication CA, the primary site keys accepted. */
+    public record ApplySettings(String host, int port, Path clientCa, List<byte[]> primaryKeys) {}
+
+    /** A primary's backup: its apply listener's URL and certificate pin, and this site's client certificate. */
+    public record PushSettings(java.net.URI backup, String backupPin, Path clientTlsDir) {}
+
     /** The site's role; a backup's primary (REPL-1, REPL-4). */
-    public record ReplicationSettings(boolean backup, Optional<java.net.URI> primary) {
+    public record ReplicationSettings(
+            boolean backup,
+            Optional<java.net.URI> primary,
+            Optional<ApplySettings> apply,
+            Optional<PushSettings> push) {
         public String role() {
             return backup ? "backup" : "primary";
         }
@@ -214,6 +224,9 @@ public record ServerConfig(
         int lockHours = or(v.agentLockHours(), 2);
         range(problems, "vault.agent_lock_hours", lockHours, 1, 24 * 30);
         ReplicationSettings replication = replication(file.replication(), problems);
+        if (replication.apply().isPresent() && plaintext) {
+            problems.add("the replication listener needs TLS (mutual TLS, REPL-3); remove insecure_plaintext");
+        }
         Optional<ClusterSettings> cluster = file.cluster() == null
                 ? Optional.empty()
                 : Optional.of(cluster(file.cluster(), mode, plaintext, problems));
@@ -253,28 +266,78 @@ public record ServerConfig(
 
     /** REPL-1: the role comes from the config file only; a backup must say where its primary is. */
     private static ReplicationSettings replication(ConfigFile.Replication r, List<String> problems) {
-        if (r == null || r.role() == null || r.role().equals("primary")) {
-            if (r != null && r.primaryUrl() != null) {
-                problems.add("replication.primary_url is for a backup; remove it or set replication.role: backup");
-            }
-            return new ReplicationSettings(false, Optional.empty());
+        if (r == null) {
+            return new ReplicationSettings(false, Optional.empty(), Optional.empty(), Optional.empty());
         }
-        if (!r.role().equals("backup")) {
+        boolean backup = "backup".equals(r.role());
+        if (r.role() != null && !backup && !r.role().equals("primary")) {
             problems.add("replication.role must be primary (default) or backup");
-            return new ReplicationSettings(false, Optional.empty());
         }
-        java.net.URI primary = null;
+        Optional<java.net.URI> primary = Optional.empty();
+        if (backup) {
+            primary = httpsUrl(r.primaryUrl());
+            if (primary.isEmpty()) {
+                problems.add(
+                        "replication.primary_url must be the primary's https:// URL, e.g. https://primary.example:8443");
+            }
+        } else if (r.primaryUrl() != null) {
+            problems.add("replication.primary_url is for a backup; remove it or set replication.role: backup");
+        }
+        Optional<ApplySettings> apply = Optional.empty();
+        if (r.listen() != null || r.clientCa() != null || r.primaryKeys() != null) {
+            if (!backup) {
+                problems.add("replication.listen, client_ca and primary_keys are for a backup");
+            }
+            String[] hp = r.listen() == null ? new String[0] : r.listen().split(":(?=[0-9]+$)");
+            Path ca = r.clientCa() == null ? null : Path.of(r.clientCa());
+            List<byte[]> keys = new ArrayList<>();
+            for (String k : or(r.primaryKeys(), List.<String>of())) {
+                try {
+                    byte[] key = dev.keyroom.core.crypto.Base64Url.decode(k, "primary key");
+                    dev.keyroom.core.crypto.Ed25519.requireValidPublicKey(key);
+                    keys.add(key);
+                } catch (RuntimeException e) {
+                    problems.add("replication.primary_keys entries are Ed25519 public keys in base64url: " + k);
+                }
+            }
+            if (hp.length != 2 || ca == null || !Files.isReadable(ca) || keys.isEmpty()) {
+                problems.add("a fed backup needs replication.listen (HOST:PORT), a readable replication.client_ca"
+                        + " (the replication CA) and at least one replication.primary_keys entry");
+            } else {
+                apply = Optional.of(new ApplySettings(hp[0], Integer.parseInt(hp[1]), ca, List.copyOf(keys)));
+            }
+        }
+        Optional<PushSettings> push = Optional.empty();
+        if (r.backupUrl() != null || r.backupPin() != null || r.clientTlsDir() != null) {
+            if (backup) {
+                problems.add("replication.backup_url is for a primary: a backup never replicates onward (REPL-4)");
+            }
+            Optional<java.net.URI> url = httpsUrl(r.backupUrl());
+            Path dir = r.clientTlsDir() == null ? null : Path.of(r.clientTlsDir());
+            if (url.isEmpty()
+                    || r.backupPin() == null
+                    || !r.backupPin().startsWith("sha256/")
+                    || dir == null
+                    || !Files.isDirectory(dir)) {
+                problems.add(
+                        "a primary that feeds a backup needs replication.backup_url (https://), replication.backup_pin"
+                                + " (sha256/...) and replication.client_tls_dir (key.pem and cert.pem from the replication CA)");
+            } else {
+                push = Optional.of(new PushSettings(url.get(), r.backupPin(), dir));
+            }
+        }
+        return new ReplicationSettings(backup, primary, apply, push);
+    }
+
+    private static Optional<java.net.URI> httpsUrl(String value) {
         try {
-            primary = r.primaryUrl() == null ? null : new java.net.URI(r.primaryUrl());
+            java.net.URI u = value == null ? null : new java.net.URI(value);
+            return u != null && "https".equals(u.getScheme()) && u.getHost() != null
+                    ? Optional.of(u)
+                    : Optional.empty();
         } catch (java.net.URISyntaxException e) {
-            // reported below
+            return Optional.empty();
         }
-        if (primary == null || !"https".equals(primary.getScheme()) || primary.getHost() == null) {
-            problems.add(
-                    "replication.primary_url must be the primary's https:// URL, e.g. https://primary.example:8443");
-            return new ReplicationSettings(true, Optional.empty());
-        }
-        return new ReplicationSettings(true, Optional.of(primary));
     }
 
     /**

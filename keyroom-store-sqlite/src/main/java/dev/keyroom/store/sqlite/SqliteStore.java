@@ -160,13 +160,28 @@ public final class SqliteStore implements Store {
      */
     private <T> T recorded(
             Change change, java.util.function.Predicate<? super T> changed, SqliteExecutor.Work<T> work) {
-        return db.write(c -> {
+        T r = db.write(c -> {
             T result = work.run(c);
             if (changed.test(result)) {
                 record(c, change);
             }
             return result;
         });
+        fed();
+        return r;
+    }
+
+    private volatile Runnable onRecorded = () -> {};
+
+    /** Called after every committed write while the feed is on (a replication worker wakes on it). */
+    public void onChangeRecorded(Runnable listener) {
+        this.onRecorded = listener;
+    }
+
+    private void fed() {
+        if (feed) {
+            onRecorded.run();
+        }
     }
 
     private void record(Connection c, Change change) throws SQLException {
@@ -180,14 +195,14 @@ public final class SqliteStore implements Store {
     }
 
     /** One recorded change and its place in the feed. */
-    public record FeedEntry(long seq, byte[] change) {}
+    public record FeedEntry(long seq, byte[] change, Instant at) {}
 
     /** Recorded changes with a sequence above {@code afterSeq}, in order, at most {@code limit}. */
     public List<FeedEntry> changesAfter(long afterSeq, int limit) {
         return db.read(c -> all(
                 c,
-                "SELECT seq, change FROM change_feed WHERE seq > ? ORDER BY seq LIMIT ?",
-                rs -> new FeedEntry(rs.getLong(1), rs.getBytes(2)),
+                "SELECT seq, change, at FROM change_feed WHERE seq > ? ORDER BY seq LIMIT ?",
+                rs -> new FeedEntry(rs.getLong(1), rs.getBytes(2), Instant.ofEpochMilli(rs.getLong(3))),
                 afterSeq,
                 limit));
     }
@@ -513,7 +528,7 @@ public final class SqliteStore implements Store {
             byte[] envelope,
             Instant receivedAt,
             Retention retention) {
-        return db.writeAsync(c -> {
+        java.util.concurrent.CompletableFuture<Long> appended = db.writeAsync(c -> {
             long[] row = first(
                             c,
                             "SELECT epoch, coalesce(retain_count, 0), coalesce(retain_days, 0) FROM rooms WHERE room_id = ?",
@@ -550,6 +565,7 @@ public final class SqliteStore implements Store {
             record(c, new Change.AppendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
             return seq;
         });
+        return feed ? appended.whenComplete((v, e) -> fed()) : appended;
     }
 
     // ---- the vault
@@ -563,7 +579,7 @@ public final class SqliteStore implements Store {
             EndpointId by,
             Instant at,
             int keep) {
-        return db.write(c -> {
+        long written = db.write(c -> {
             int kept = keptVersions(c, room, keep);
             long[] latest = latestSecret(c, room, name);
             long current = latest[0];
@@ -589,6 +605,8 @@ public final class SqliteStore implements Store {
             record(c, new Change.PutSecret(room, name, current, sealed, by, at, keep));
             return next;
         });
+        fed();
+        return written;
     }
 
     /** The room's own number of versions to keep, or {@code fallback}; NOT_FOUND without the room. */

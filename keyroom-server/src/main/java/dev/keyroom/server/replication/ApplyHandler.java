@@ -1,0 +1,106 @@
+package dev.keyroom.server.replication;
+
+import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.protocol.Json;
+import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.server.http.ErrorResponses;
+import dev.keyroom.server.http.RequestIds;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code POST /v1/replication/apply} on a backup's own listener, which has already required a
+ * client certificate from the replication CA (REPL-3): the body is capped, the batch goes through
+ * the {@link ApplyGate} and is applied in one transaction with the watermark (REPL-6). Answers
+ * {@code {"watermark": N}}, or an error that carries the watermark too, so a primary that sent a
+ * gap resumes from there. Nothing else is served on this listener.
+ */
+public final class ApplyHandler extends Handler.Abstract {
+    /** The largest batch body: 100 changes of up to the largest message envelope, and room to spare. */
+    public static final int MAX_BODY = 32 << 20;
+
+    private final ApplyGate gate;
+    private final SqliteStore store;
+    private final RequestIds ids;
+
+    public ApplyHandler(ApplyGate gate, SqliteStore store, RequestIds ids) {
+        this.gate = gate;
+        this.store = store;
+        this.ids = ids;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String id = ids.next();
+        response.getHeaders().put(RequestIds.HEADER, id);
+        if (!request.getMethod().equals("POST")
+                || !ReplicationBatch.PATH.equals(request.getHttpURI().getPath())) {
+            reply(response, callback, 404, Map.of("code", "not_found", "message", "not found"));
+            return true;
+        }
+        String source = Request.getRemoteAddr(request);
+        if (request.getLength() > MAX_BODY) {
+            reply(response, callback, 413, Map.of("code", "payload_too_large", "message", "batch too large"));
+            return true;
+        }
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            callback.failed(e);
+            return true;
+        }
+        if (body.length > MAX_BODY) {
+            reply(response, callback, 413, Map.of("code", "payload_too_large", "message", "batch too large"));
+            return true;
+        }
+        ApplyGate.Verified v;
+        try {
+            v = gate.check(
+                    source,
+                    request.getHeaders().get(ReplicationBatch.KEY_HEADER),
+                    request.getHeaders().get(ReplicationBatch.SIGNATURE_HEADER),
+                    body,
+                    id);
+        } catch (KeyroomException e) {
+            reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
+            return true;
+        }
+        try {
+            long watermark = store.applyChanges(v.batch().firstSeq(), v.changes());
+            gate.outcome(source, v, "applied, watermark " + watermark, id);
+            reply(response, callback, 200, Map.of("watermark", watermark));
+        } catch (KeyroomException e) {
+            gate.outcome(source, v, "refused: " + e.getMessage(), id);
+            reply(response, callback, ErrorResponses.status(e.code()), error(e, store.appliedChanges()));
+        }
+        return true;
+    }
+
+    private static Map<String, Object> error(KeyroomException e, Long watermark) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", e.code().wireName());
+        m.put("message", e.code() == ErrorCode.INTERNAL ? "internal error" : e.getMessage());
+        if (watermark != null) {
+            m.put("watermark", watermark);
+        }
+        return m;
+    }
+
+    private static void reply(Response response, Callback callback, int status, Object body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(Json.write(body)), callback);
+    }
+}

@@ -1,0 +1,239 @@
+package dev.keyroom.server.replication;
+
+import dev.keyroom.client.ServerTrust;
+import dev.keyroom.core.audit.AuditEvent;
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.Json;
+import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.KeyManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A primary's replication worker (REPL-2): wakes as soon as a change is recorded, sends the feed to
+ * the backup in signed batches of at most {@value #BATCH} changes over mutual TLS, and forgets
+ * changes only once the backup acknowledged them. When the backup answers with its watermark (a
+ * gap, a retry after a lost answer) it resumes from there. On failure it retries after 1, 5, 25,
+ * 125 and 625 s; after the last it raises an alert (an error log, the metric {@code
+ * keyroom.replication.alerts} and an audit entry) and keeps retrying every 625 s.
+ */
+public final class ReplicationWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationWorker.class);
+    public static final int BATCH = 100;
+    public static final List<Duration> BACKOFF = List.of(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(25),
+            Duration.ofSeconds(125),
+            Duration.ofSeconds(625));
+
+    private final SqliteStore store;
+    private final ServerConfig.PushSettings settings;
+    private final Identity siteKey;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final SecureRandom random;
+    private final HttpClient http;
+    private final Thread thread;
+    private volatile boolean closed;
+    /** The last change the backup acknowledged. */
+    private final AtomicLong acked = new AtomicLong();
+
+    private final AtomicLong alerts = new AtomicLong();
+    private volatile String lastError = "";
+
+    public ReplicationWorker(
+            SqliteStore store,
+            ServerConfig.PushSettings settings,
+            Identity siteKey,
+            Clock clock,
+            AuditLog audit,
+            SecureRandom random)
+            throws IOException {
+        this.store = store;
+        this.settings = settings;
+        this.siteKey = siteKey;
+        this.clock = clock;
+        this.audit = audit;
+        this.random = random;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .sslContext(ServerTrust.pin(settings.backupPin()).sslContext(clientKeys(settings)))
+                .build();
+        List<SqliteStore.FeedEntry> first = store.changesAfter(0, 1);
+        acked.set(first.isEmpty() ? store.lastChange() : first.getFirst().seq() - 1);
+        this.thread = Thread.ofPlatform().name("keyroom-replication").daemon().unstarted(this::run);
+        store.onChangeRecorded(() -> LockSupport.unpark(thread));
+    }
+
+    /** The certificate this site proves itself with, from the replication CA. */
+    private static javax.net.ssl.KeyManager[] clientKeys(ServerConfig.PushSettings settings) throws IOException {
+        TlsMaterial m = TlsMaterial.read(settings.clientTlsDir());
+        char[] password = "replication".toCharArray();
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(m.keyStore(password), password);
+            return kmf.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the replication client certificate", e);
+        }
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The last change the backup acknowledged. */
+    public long acknowledged() {
+        return acked.get();
+    }
+
+    /** Changes recorded and not yet acknowledged. */
+    public long pending() {
+        return Math.max(0, store.lastChange() - acked.get());
+    }
+
+    public long alerts() {
+        return alerts.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    private void run() {
+        int failures = 0;
+        while (!closed) {
+            List<SqliteStore.FeedEntry> batch;
+            try {
+                batch = store.changesAfter(acked.get(), BATCH);
+            } catch (RuntimeException e) {
+                batch = List.of();
+                log.atWarn().setCause(e).log("cannot read the change feed");
+            }
+            if (batch.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                continue;
+            }
+            try {
+                long watermark = send(batch);
+                if (watermark > acked.get()) {
+                    store.forgetChangesUpTo(watermark);
+                    acked.set(watermark);
+                }
+                failures = 0;
+                lastError = "";
+            } catch (Exception e) {
+                failures++;
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                Duration wait = BACKOFF.get(Math.min(failures, BACKOFF.size()) - 1);
+                log.atWarn()
+                        .addKeyValue("failures", failures)
+                        .addKeyValue("retry_s", wait.toSeconds())
+                        .addKeyValue("error", lastError)
+                        .log("replication to the backup failed");
+                if (failures == BACKOFF.size()) {
+                    alerts.incrementAndGet();
+                    log.atError()
+                            .addKeyValue("pending", pending())
+                            .log("ALERT: the backup has not taken changes through the whole retry table");
+                    try {
+                        audit.record(new AuditEvent(
+                                "site", "REPLICATE", settings.backup().toString(), "alert: " + lastError, "-", "-"));
+                    } catch (RuntimeException auditDown) {
+                        log.atError().setCause(auditDown).log("the replication alert could not be audited");
+                    }
+                }
+                sleep(wait);
+            }
+        }
+    }
+
+    /** Sends one batch; the backup's watermark after it (also from a refusal that carries one). */
+    private long send(List<SqliteStore.FeedEntry> batch) throws IOException, InterruptedException {
+        byte[] nonceBytes = new byte[24];
+        random.nextBytes(nonceBytes);
+        ReplicationBatch.Signed signed = ReplicationBatch.sign(
+                siteKey,
+                1,
+                batch.getFirst().seq(),
+                batch.stream().map(SqliteStore.FeedEntry::change).toList(),
+                Base64Url.encode(nonceBytes),
+                clock.now());
+        HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(ReplicationBatch.PATH))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header(ReplicationBatch.KEY_HEADER, signed.key())
+                .header(ReplicationBatch.SIGNATURE_HEADER, signed.signature())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()))
+                .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
+        try {
+            json = Json.mapper().readTree(r.body());
+        } catch (RuntimeException e) {
+            throw new IOException("the backup answered " + r.statusCode() + " without JSON");
+        }
+        JsonNode w = json.get("watermark");
+        if (r.statusCode() == 200 && w != null) {
+            return w.asLong();
+        }
+        if (r.statusCode() == 409 && w != null && w.asLong() >= acked.get()) {
+            log.atInfo().addKeyValue("watermark", w.asLong()).log("the backup asked to resume from its watermark");
+            return w.asLong();
+        }
+        throw new IOException("the backup answered " + r.statusCode() + ": "
+                + (json.get("message") == null ? "" : json.get("message").asString()));
+    }
+
+    private void sleep(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        while (!closed && System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** When the oldest unacknowledged change was recorded, or now without one. */
+    public Instant oldestPending() {
+        List<SqliteStore.FeedEntry> first = store.changesAfter(acked.get(), 1);
+        return first.isEmpty() ? clock.now() : first.getFirst().at();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.close();
+        siteKey.close();
+    }
+}
