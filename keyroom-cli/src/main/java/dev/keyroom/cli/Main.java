@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             InitCommand.class,
             ServerCommand.class,
             MigrateCommand.class,
+            SiteCommand.class,
             ConfigCommand.class,
             WhoamiCommand.class,
             UserCommand.class,

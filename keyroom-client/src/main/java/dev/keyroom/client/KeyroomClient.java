@@ -201,6 +201,11 @@ public final class KeyroomClient implements AutoCloseable {
 
     // ---- users
 
+    /** The site's replication role and progress (admin). */
+    public Dto.ReplicationStatus replicationStatus() {
+        return call("GET", "/v1/replication/status", null, Dto.ReplicationStatus.class);
+    }
+
     public Dto.User me() {
         return call("GET", "/v1/me", null, Dto.User.class);
     }

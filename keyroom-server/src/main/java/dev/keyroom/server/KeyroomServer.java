@@ -275,6 +275,36 @@ public final class KeyroomServer implements AutoCloseable {
                     .register(router);
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
+            Optional<dev.keyroom.server.replication.ReplicationWorker> worker =
+                    replicationWorker(config, backends, random, clock, audit);
+            worker.ifPresent(w -> {
+                Gauge.builder(
+                                "keyroom.replication.pending",
+                                w,
+                                dev.keyroom.server.replication.ReplicationWorker::pending)
+                        .description("changes recorded and not yet acknowledged by the backup")
+                        .register(metrics);
+                Gauge.builder(
+                                "keyroom.replication.lag.seconds",
+                                w,
+                                x -> java.time.Duration.between(x.oldestPending(), clock.now())
+                                                .toMillis()
+                                        / 1000.0)
+                        .description("how long the oldest unacknowledged change has waited")
+                        .register(metrics);
+                FunctionCounter.builder("keyroom.replication.alerts", w, x -> x.alerts())
+                        .description("times the backup refused or missed changes through the whole retry table")
+                        .register(metrics);
+            });
+            new dev.keyroom.server.http.ReplicationRoutes(
+                            config.replication(),
+                            worker,
+                            config.replication().apply().isPresent()
+                                            && store instanceof dev.keyroom.store.sqlite.SqliteStore fed
+                                    ? Optional.of(fed)
+                                    : Optional.empty(),
+                            clock)
+                    .register(router);
             Bus bus = backends.bus();
             MessageService messages = new MessageService(
                     store, bus, clock, rooms, config.retention(), config.vault().secretVersions());
@@ -407,10 +437,36 @@ public final class KeyroomServer implements AutoCloseable {
     }
 
     /**
-     * Replication (issue 7): a fed backup gets its apply listener (mutual TLS with the replication
-     * CA, its own handler, nothing else served there); a primary that feeds a backup gets its
-     * worker. Returns the handler that routes requests by the listener they came in on.
+     * A fed backup's apply listener (issue 7): mutual TLS with the replication CA, its own handler,
+     * nothing else served there. Returns the handler that routes requests by the listener they came
+     * in on.
      */
+    /** A primary that feeds a backup: its worker, started (REPL-2). */
+    private static Optional<dev.keyroom.server.replication.ReplicationWorker> replicationWorker(
+            ServerConfig config,
+            Backends backends,
+            SecureRandom random,
+            Clock clock,
+            dev.keyroom.core.port.AuditLog audit)
+            throws IOException {
+        if (config.replication().push().isEmpty()) {
+            return Optional.empty();
+        }
+        if (!(backends.store() instanceof dev.keyroom.store.sqlite.SqliteStore sqlite)) {
+            throw new IllegalStateException("a primary that feeds a backup needs the embedded store, for now");
+        }
+        var worker = new dev.keyroom.server.replication.ReplicationWorker(
+                sqlite,
+                config.replication().push().get(),
+                new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
+                clock,
+                audit,
+                random);
+        backends.own(worker);
+        worker.start();
+        return Optional.of(worker);
+    }
+
     private static Handler replication(
             ServerConfig config,
             Server jetty,
@@ -425,20 +481,6 @@ public final class KeyroomServer implements AutoCloseable {
             RequestIds ids)
             throws IOException {
         ServerConfig.ReplicationSettings r = config.replication();
-        if (r.push().isPresent()) {
-            if (!(backends.store() instanceof dev.keyroom.store.sqlite.SqliteStore sqlite)) {
-                throw new IllegalStateException("a primary that feeds a backup needs the embedded store, for now");
-            }
-            var worker = new dev.keyroom.server.replication.ReplicationWorker(
-                    sqlite,
-                    r.push().get(),
-                    new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
-                    clock,
-                    audit,
-                    random);
-            backends.own(worker);
-            worker.start();
-        }
         if (r.apply().isEmpty()) {
             return app;
         }

@@ -100,6 +100,13 @@ class SiteReplicationTest {
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(digest(backupDir)).isEqualTo(digest(primaryDir)));
             assertThat(backup.client(alice).history(room, 0, 1000)).hasSize(150);
+            var p = primary.admin.replicationStatus();
+            assertThat(p.role()).isEqualTo("primary");
+            assertThat(p.pending()).isZero();
+            assertThat(p.acknowledged()).isEqualTo(p.lastChange()).isPositive();
+            var b = backup.admin.replicationStatus();
+            assertThat(b.role()).isEqualTo("backup");
+            assertThat(b.watermark()).isEqualTo(p.acknowledged());
 
             // The backup goes away for a while; the primary keeps every change until it is taken.
             backup.close();

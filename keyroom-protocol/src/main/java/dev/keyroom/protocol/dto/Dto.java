@@ -56,6 +56,24 @@ public final class Dto {
 
     public record Health(String status, String version, Posture posture) {}
 
+    /**
+     * {@code GET /v1/replication/status} (admin). A primary that feeds a backup fills the {@code
+     * backup} fields (changes recorded, acknowledged, pending, seconds the oldest pending one has
+     * waited, the last error, alerts raised); a fed backup the {@code primary} ones (its watermark).
+     */
+    public record ReplicationStatus(
+            String role,
+            long siteEpoch,
+            String primary,
+            Long watermark,
+            String backup,
+            Long lastChange,
+            Long acknowledged,
+            Long pending,
+            Double lagSeconds,
+            String lastError,
+            Long alerts) {}
+
     public record Publish(String envelope) {}
 
     public record Blob(String sha256, long size) {}

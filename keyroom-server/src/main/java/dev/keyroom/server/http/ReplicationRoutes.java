@@ -1,0 +1,53 @@
+package dev.keyroom.server.http;
+
+import dev.keyroom.core.identity.Access;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.replication.ReplicationWorker;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code GET /v1/replication/status} (admin): the site's role and how far replication has got. */
+public final class ReplicationRoutes {
+    private final ServerConfig.ReplicationSettings settings;
+    private final Optional<ReplicationWorker> worker;
+    private final Optional<SqliteStore> fed;
+    private final Clock clock;
+
+    /** {@code fed}: a backup's store that the primary's batches are applied to, if it has one. */
+    public ReplicationRoutes(
+            ServerConfig.ReplicationSettings settings,
+            Optional<ReplicationWorker> worker,
+            Optional<SqliteStore> fed,
+            Clock clock) {
+        this.settings = settings;
+        this.worker = worker;
+        this.fed = fed;
+        this.clock = clock;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "/v1/replication/status", c -> {
+            Access.requireAdmin(c.caller());
+            return Reply.ok(status());
+        });
+    }
+
+    public Dto.ReplicationStatus status() {
+        return new Dto.ReplicationStatus(
+                settings.role(),
+                1,
+                settings.primary().map(Object::toString).orElse(null),
+                fed.map(SqliteStore::appliedChanges).orElse(null),
+                settings.push().map(p -> p.backup().toString()).orElse(null),
+                worker.map(w -> w.acknowledged() + w.pending()).orElse(null),
+                worker.map(ReplicationWorker::acknowledged).orElse(null),
+                worker.map(ReplicationWorker::pending).orElse(null),
+                worker.map(w -> Duration.between(w.oldestPending(), clock.now()).toMillis() / 1000.0)
+                        .orElse(null),
+                worker.map(ReplicationWorker::lastError).orElse(null),
+                worker.map(ReplicationWorker::alerts).orElse(null));
+    }
+}
