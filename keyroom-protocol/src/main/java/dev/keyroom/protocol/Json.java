@@ -19,18 +19,25 @@ public final class Json {
     /** Largest JSON document the wire accepts; the HTTP layer caps bodies before this. */
     public static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
-    private static final JsonMapper MAPPER = build();
+    /**
+     * Largest replication batch document (many changes of up to one document each); read only once
+     * its signature by a configured primary site key has been verified.
+     */
+    public static final int MAX_BATCH_BYTES = 32 << 20;
+
+    private static final JsonMapper MAPPER = build(MAX_DOCUMENT_BYTES);
+    private static final JsonMapper BATCH_MAPPER = build(MAX_BATCH_BYTES);
 
     private Json() {}
 
-    private static JsonMapper build() {
+    private static JsonMapper build(int maxDocumentBytes) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(16)
                         .maxStringLength(MAX_DOCUMENT_BYTES)
                         .maxNumberLength(20)
                         .maxNameLength(256)
-                        .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                        .maxDocumentLength(maxDocumentBytes)
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
@@ -53,8 +60,17 @@ public final class Json {
      * unknown-field input fails with {@code bad_request} and a message that quotes none of it.
      */
     public static <T> T read(byte[] body, Class<T> type) {
+        return read(MAPPER, body, type);
+    }
+
+    /** As {@link #read}, for a signed replication batch of up to {@link #MAX_BATCH_BYTES}. */
+    public static <T> T readBatch(byte[] body, Class<T> type) {
+        return read(BATCH_MAPPER, body, type);
+    }
+
+    private static <T> T read(JsonMapper mapper, byte[] body, Class<T> type) {
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = mapper.readValue(body, type);
             if (value == null) {
                 throw KeyroomException.badRequest("a JSON object is required");
             }

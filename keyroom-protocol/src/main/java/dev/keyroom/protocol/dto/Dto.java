@@ -59,7 +59,8 @@ public final class Dto {
     /**
      * {@code GET /v1/replication/status} (admin). A primary that feeds a backup fills the {@code
      * backup} fields (changes recorded, acknowledged, pending, seconds the oldest pending one has
-     * waited, the last error, alerts raised); a fed backup the {@code primary} ones (its watermark).
+     * waited, the last error, alerts raised, the size and round-trip time of the last batch taken); a
+     * fed backup the {@code primary} ones (its watermark).
      */
     public record ReplicationStatus(
             String role,
@@ -72,7 +73,9 @@ public final class Dto {
             Long pending,
             Double lagSeconds,
             String lastError,
-            Long alerts) {}
+            Long alerts,
+            Long lastBatchChanges,
+            Long lastBatchMillis) {}
 
     public record Publish(String envelope) {}
 

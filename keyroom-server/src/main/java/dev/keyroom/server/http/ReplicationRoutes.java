@@ -48,6 +48,8 @@ public final class ReplicationRoutes {
                 worker.map(w -> Duration.between(w.oldestPending(), clock.now()).toMillis() / 1000.0)
                         .orElse(null),
                 worker.map(ReplicationWorker::lastError).orElse(null),
-                worker.map(ReplicationWorker::alerts).orElse(null));
+                worker.map(ReplicationWorker::alerts).orElse(null),
+                worker.map(ReplicationWorker::lastBatchChanges).orElse(null),
+                worker.map(ReplicationWorker::lastBatchMillis).orElse(null));
     }
 }

@@ -80,7 +80,7 @@ public final class ApplyGate {
         }
         ReplicationBatch batch;
         try {
-            batch = Json.read(body, ReplicationBatch.class);
+            batch = Json.readBatch(body, ReplicationBatch.class); // signature verified above
         } catch (KeyroomException e) {
             throw refuse(source, site, 0, requestId, ErrorCode.BAD_REQUEST, e.getMessage(), false);
         }

@@ -30,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A primary's replication worker (REPL-2): wakes as soon as a change is recorded, sends the feed to
- * the backup in signed batches of at most {@value #BATCH} changes over mutual TLS, and forgets
+ * the backup in signed batches of {@value #BATCH} changes over mutual TLS (at most one batch a
+ * second, the backup's limit being 60 a minute, so under load a batch takes what accumulated
+ * within the second), and forgets
  * changes only once the backup acknowledged them. When the backup answers with its watermark (a
  * gap, a retry after a lost answer) it resumes from there. On failure it retries after 1, 5, 25,
  * 125 and 625 s; after the last it raises an alert (an error log, the metric {@code
@@ -39,6 +41,13 @@ import tools.jackson.databind.JsonNode;
 public final class ReplicationWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationWorker.class);
     public static final int BATCH = 100;
+    /** The most a batch grows to under load, in changes and in bytes (below the backup's body cap). */
+    static final int MAX_BATCH = 20_000;
+
+    static final int MAX_BATCH_BYTES = 16 << 20;
+    /** One batch a second at most: the backup takes 60 a minute from a source (REPL-5). */
+    static final Duration PACE = Duration.ofSeconds(1);
+
     public static final List<Duration> BACKOFF = List.of(
             Duration.ofSeconds(1),
             Duration.ofSeconds(5),
@@ -60,6 +69,8 @@ public final class ReplicationWorker implements AutoCloseable {
 
     private final AtomicLong alerts = new AtomicLong();
     private volatile String lastError = "";
+    private volatile long lastBatchChanges;
+    private volatile long lastBatchMillis;
 
     public ReplicationWorker(
             SqliteStore store,
@@ -121,12 +132,29 @@ public final class ReplicationWorker implements AutoCloseable {
         return lastError;
     }
 
+    /** Changes in the last batch the backup took, and how long sending and applying it took. */
+    public long lastBatchChanges() {
+        return lastBatchChanges;
+    }
+
+    public long lastBatchMillis() {
+        return lastBatchMillis;
+    }
+
     private void run() {
         int failures = 0;
+        long lastSent = System.nanoTime() - PACE.toNanos();
         while (!closed) {
             List<SqliteStore.FeedEntry> batch;
             try {
-                batch = store.changesAfter(acked.get(), BATCH);
+                // Within the backup's 60 batches a minute: at most one a second; what accumulates
+                // meanwhile goes together (so the batch grows past 100 only under load).
+                long wait = lastSent + PACE.toNanos() - System.nanoTime();
+                if (wait > 0 && store.changesAfter(acked.get(), 1).size() == 1) {
+                    LockSupport.parkNanos(wait);
+                    continue;
+                }
+                batch = takeBatch();
             } catch (RuntimeException e) {
                 batch = List.of();
                 log.atWarn().setCause(e).log("cannot read the change feed");
@@ -136,7 +164,10 @@ public final class ReplicationWorker implements AutoCloseable {
                 continue;
             }
             try {
+                lastSent = System.nanoTime();
                 long watermark = send(batch);
+                lastBatchChanges = batch.size();
+                lastBatchMillis = (System.nanoTime() - lastSent) / 1_000_000;
                 if (watermark > acked.get()) {
                     store.forgetChangesUpTo(watermark);
                     acked.set(watermark);
@@ -167,6 +198,29 @@ public final class ReplicationWorker implements AutoCloseable {
                 sleep(wait);
             }
         }
+    }
+
+    /**
+     * The next batch: {@value #BATCH} changes, or, when more are waiting, all that are (up to
+     * {@value #MAX_BATCH} changes and {@value #MAX_BATCH_BYTES} bytes).
+     */
+    private List<SqliteStore.FeedEntry> takeBatch() {
+        List<SqliteStore.FeedEntry> out = new java.util.ArrayList<>(store.changesAfter(acked.get(), BATCH));
+        long bytes = out.stream().mapToLong(e -> e.change().length).sum();
+        while (out.size() >= BATCH && out.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
+            List<SqliteStore.FeedEntry> more = store.changesAfter(out.getLast().seq(), 1000);
+            if (more.isEmpty()) {
+                break;
+            }
+            for (SqliteStore.FeedEntry e : more) {
+                if (out.size() >= MAX_BATCH || bytes + e.change().length > MAX_BATCH_BYTES) {
+                    return out;
+                }
+                out.add(e);
+                bytes += e.change().length;
+            }
+        }
+        return out;
     }
 
     /** Sends one batch; the backup's watermark after it (also from a refusal that carries one). */

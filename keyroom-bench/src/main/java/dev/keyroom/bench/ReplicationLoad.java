@@ -1,0 +1,229 @@
+package dev.keyroom.bench;
+
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.server.DataDir;
+import dev.keyroom.server.ReplicationPki;
+import dev.keyroom.server.TestNode;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Load generator for site replication (issue 7), on loopback, started and stopped by itself: a
+ * primary and a backup (TLS, mutual TLS between them, as configured in production); signed message
+ * publishes on the primary paced at {@code rate} a second for {@code seconds}; the lag of each
+ * change from its acknowledgement on the primary to the backup's watermark passing it (the
+ * backup's database polled every millisecond). Then the backup is stopped for {@code outage}
+ * seconds under the same load, started again, and the catch-up is timed.
+ *
+ * <p>Usage: {@code java -cp keyroom-bench/target/benchmarks.jar dev.keyroom.bench.ReplicationLoad
+ * [rate] [seconds] [outage seconds]}.
+ */
+public final class ReplicationLoad {
+    private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int outage = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        Path dir = Files.createTempDirectory("keyroom-replication-load-");
+        Path primaryDir = dir.resolve("primary");
+        Path backupDir = dir.resolve("backup");
+        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
+        Files.createDirectories(backupDir);
+        for (String f : new String[] {"keyroom.db", "keyring", "admin.identity"}) {
+            Files.copy(primaryDir.resolve(f), backupDir.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        new DataDir(backupDir).init(Optional.of(backupDir.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+        TlsMaterial ca = ReplicationPki.ca("bench replication CA");
+        ca.write(dir.resolve("ca"));
+        ReplicationPki.client(ca, "primary").write(primaryDir.resolve("replication-client"));
+        String siteKey;
+        try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+            siteKey = Base64Url.encode(key.signPub());
+        }
+        int primaryPort = freePort();
+        int applyPort = freePort();
+        String backupYaml = LIFTED + "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:" + primaryPort
+                + "\"\n  listen: \"127.0.0.1:" + applyPort + "\"\n  client_ca: "
+                + dir.resolve("ca").resolve(TlsMaterial.CERT_FILE) + "\n  primary_keys: [\"" + siteKey + "\"]\n";
+        TestNode backup = TestNode.start(backupDir, backupYaml);
+        String primaryYaml = LIFTED + "listen: \"127.0.0.1:" + primaryPort
+                + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
+                + applyPort + "\"\n  backup_pin: \"" + backup.server.pin().orElseThrow() + "\"\n  client_tls_dir: "
+                + primaryDir.resolve("replication-client") + "\n";
+        try (TestNode primary = TestNode.start(primaryDir, primaryYaml);
+                SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
+            Identity alice = primary.register("alice", Role.MEMBER);
+            RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
+            List<KeyroomClient> writers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                writers.add(primary.client(alice));
+            }
+            waitForBackup(backupDir, primaryDb.lastChange(), 60);
+
+            // 1. Lag under a steady load.
+            Watch watch = new Watch(backupDir);
+            long[] lags = drive(writers, room, rate, seconds, primaryDb, watch);
+            watch.close();
+            Arrays.sort(lags);
+            System.out.printf(
+                    "lag at %d writes/s for %d s: n=%d p50 %.1f ms p99 %.1f ms max %.1f ms%n",
+                    rate, seconds, lags.length, pct(lags, 0.50), pct(lags, 0.99), lags[lags.length - 1] / 1e6);
+
+            // 2. An outage under the same load, then the catch-up.
+            waitForBackup(backupDir, primaryDb.lastChange(), 60);
+            backup.close();
+            long t0 = System.nanoTime();
+            drive(writers, room, rate, outage, primaryDb, null);
+            long backlogEnd = primaryDb.lastChange();
+            double outageSeconds = (System.nanoTime() - t0) / 1e9;
+            backup = TestNode.start(backupDir, backupYaml);
+            long restarted = System.nanoTime();
+            try (Watch w = new Watch(backupDir)) {
+                long start = w.watermark.get();
+                while (w.watermark.get() < backlogEnd) {
+                    Thread.sleep(1);
+                }
+                long done = System.nanoTime();
+                long changes = backlogEnd - start;
+                var status = primary.admin.replicationStatus();
+                double batchSeconds = status.lastBatchMillis() / 1000.0;
+                double perSecond = status.lastBatchChanges() / batchSeconds;
+                System.out.printf(
+                        "outage %.1f s (%d changes at %d/s): caught up %.1f s after the backup was back (waiting for"
+                                + " the worker's next retry on the fixed table, then the backlog); the batch that took"
+                                + " it: %d changes in %.2f s = %.0f changes/s = %.1f x the rate they were written%n",
+                        outageSeconds,
+                        changes,
+                        rate,
+                        (done - restarted) / 1e9,
+                        status.lastBatchChanges(),
+                        batchSeconds,
+                        perSecond,
+                        perSecond / rate);
+            }
+        } finally {
+            backup.close();
+        }
+    }
+
+    /** Publishes at {@code rate} a second from the writers; per change, the lag to the watch (if any). */
+    static long[] drive(
+            List<KeyroomClient> writers, RoomId room, int rate, int seconds, SqliteStore primaryDb, Watch watch)
+            throws Exception {
+        int total = rate * seconds;
+        long interval = 1_000_000_000L / rate;
+        AtomicLong next = new AtomicLong();
+        long start = System.nanoTime();
+        ConcurrentHashMap<Long, Long> ackedAt = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (KeyroomClient c : writers) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                long i;
+                while ((i = next.getAndIncrement()) < total) {
+                    long due = start + i * interval;
+                    while (due - System.nanoTime() > 0) {
+                        LockSupport.parkNanos(due - System.nanoTime());
+                    }
+                    c.publish(room, new byte[256]);
+                    long feedSeq = primaryDb.lastChange(); // at least this change's place in the feed
+                    ackedAt.merge(feedSeq, System.nanoTime(), Math::min);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (watch == null) {
+            return new long[0];
+        }
+        long last = primaryDb.lastChange();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (watch.watermark.get() < last && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long[] out = new long[ackedAt.size()];
+        int k = 0;
+        for (var e : ackedAt.entrySet()) {
+            Long seen = watch.seenAt(e.getKey());
+            out[k++] = seen == null ? Long.MAX_VALUE : Math.max(0, seen - e.getValue());
+        }
+        return out;
+    }
+
+    static double pct(long[] sorted, double q) {
+        return sorted[(int) Math.min(sorted.length - 1, q * sorted.length)] / 1e6;
+    }
+
+    static void waitForBackup(Path backupDir, long seq, int seconds) throws Exception {
+        try (Watch w = new Watch(backupDir)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (w.watermark.get() < seq) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the backup did not reach " + seq);
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    /** Polls the backup's watermark every millisecond and remembers when each value was first seen. */
+    static final class Watch implements AutoCloseable {
+        final AtomicLong watermark = new AtomicLong();
+        final ConcurrentHashMap<Long, Long> firstSeen = new ConcurrentHashMap<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final SqliteStore db;
+        final Thread thread;
+
+        Watch(Path backupDir) {
+            db = SqliteStore.open(new DataDir(backupDir).database());
+            watermark.set(db.appliedChanges());
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                while (!stop.get()) {
+                    long w = db.appliedChanges();
+                    long now = System.nanoTime();
+                    for (long s = watermark.get() + 1; s <= w; s++) {
+                        firstSeen.putIfAbsent(s, now);
+                    }
+                    watermark.accumulateAndGet(w, Math::max);
+                    LockSupport.parkNanos(1_000_000);
+                }
+            });
+        }
+
+        Long seenAt(long seq) {
+            return firstSeen.get(seq);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+            db.close();
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
