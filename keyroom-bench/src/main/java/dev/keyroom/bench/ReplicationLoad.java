@@ -1,24 +1,18 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
-import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.server.DataDir;
-import dev.keyroom.server.ReplicationPki;
+import dev.keyroom.server.SitePair;
 import dev.keyroom.server.TestNode;
-import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.sqlite.SqliteStore;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,33 +38,10 @@ public final class ReplicationLoad {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int outage = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Path dir = Files.createTempDirectory("keyroom-replication-load-");
-        Path primaryDir = dir.resolve("primary");
-        Path backupDir = dir.resolve("backup");
-        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
-        Files.createDirectories(backupDir);
-        for (String f : new String[] {"keyroom.db", "keyring", "admin.identity"}) {
-            Files.copy(primaryDir.resolve(f), backupDir.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        new DataDir(backupDir).init(Optional.of(backupDir.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
-        TlsMaterial ca = ReplicationPki.ca("bench replication CA");
-        ca.write(dir.resolve("ca"));
-        ReplicationPki.client(ca, "primary").write(primaryDir.resolve("replication-client"));
-        String siteKey;
-        try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
-            siteKey = Base64Url.encode(key.signPub());
-        }
-        int primaryPort = freePort();
-        int applyPort = freePort();
-        String backupYaml = LIFTED + "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:" + primaryPort
-                + "\"\n  listen: \"127.0.0.1:" + applyPort + "\"\n  client_ca: "
-                + dir.resolve("ca").resolve(TlsMaterial.CERT_FILE) + "\n  primary_keys: [\"" + siteKey + "\"]\n";
-        TestNode backup = TestNode.start(backupDir, backupYaml);
-        String primaryYaml = LIFTED + "listen: \"127.0.0.1:" + primaryPort
-                + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
-                + applyPort + "\"\n  backup_pin: \"" + backup.server.pin().orElseThrow() + "\"\n  client_tls_dir: "
-                + primaryDir.resolve("replication-client") + "\n";
-        try (TestNode primary = TestNode.start(primaryDir, primaryYaml);
-                SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
+        try (SitePair sites = SitePair.start(dir, LIFTED);
+                SqliteStore primaryDb = SqliteStore.open(new DataDir(sites.primaryDir).database())) {
+            TestNode primary = sites.primary;
+            Path backupDir = sites.backupDir;
             Identity alice = primary.register("alice", Role.MEMBER);
             RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
             List<KeyroomClient> writers = new ArrayList<>();
@@ -90,12 +61,12 @@ public final class ReplicationLoad {
 
             // 2. An outage under the same load, then the catch-up.
             waitForBackup(backupDir, primaryDb.lastChange(), 60);
-            backup.close();
+            sites.stopBackup();
             long t0 = System.nanoTime();
             drive(writers, room, rate, outage, primaryDb, null);
             long backlogEnd = primaryDb.lastChange();
             double outageSeconds = (System.nanoTime() - t0) / 1e9;
-            backup = TestNode.start(backupDir, backupYaml);
+            sites.startBackup();
             long restarted = System.nanoTime();
             try (Watch w = new Watch(backupDir)) {
                 long start = w.watermark.get();
@@ -120,8 +91,6 @@ public final class ReplicationLoad {
                         perSecond,
                         perSecond / rate);
             }
-        } finally {
-            backup.close();
         }
     }
 
@@ -218,12 +187,6 @@ public final class ReplicationLoad {
             stop.set(true);
             thread.join();
             db.close();
-        }
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,0 +1,111 @@
+package dev.keyroom.server;
+
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * A primary and a backup on loopback, set up as an operator would: the backup starts from a copy
+ * of the primary's database taken before the primary first runs; a replication CA issues the
+ * primary's client certificate; the backup accepts the primary's site key and pins nothing else;
+ * the primary pins the backup. Both nodes get {@code extraYaml}.
+ */
+public final class SitePair implements AutoCloseable {
+    public final Path primaryDir;
+    public final Path backupDir;
+    public final int applyPort;
+    public final String backupYaml;
+    public TestNode primary;
+    public TestNode backup;
+
+    private SitePair(Path primaryDir, Path backupDir, int applyPort, String backupYaml) {
+        this.primaryDir = primaryDir;
+        this.backupDir = backupDir;
+        this.applyPort = applyPort;
+        this.backupYaml = backupYaml;
+    }
+
+    public static SitePair start(Path dir, String extraYaml) throws Exception {
+        Path primaryDir = dir.resolve("primary");
+        Path backupDir = dir.resolve("backup");
+        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
+        Files.createDirectories(backupDir);
+        for (String f : new String[] {"keyroom.db", "keyring", "admin.identity"}) {
+            Files.copy(primaryDir.resolve(f), backupDir.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        new DataDir(backupDir).init(Optional.of(backupDir.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+        TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
+        Path caDir = dir.resolve("replication-ca");
+        ca.write(caDir);
+        ReplicationPki.client(ca, "primary").write(primaryDir.resolve("replication-client"));
+        String siteKey;
+        try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+            siteKey = Base64Url.encode(key.signPub());
+        }
+        int primaryPort = freePort();
+        int applyPort = freePort();
+        String backupYaml = extraYaml + "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:"
+                + primaryPort
+                + "\"\n  listen: \"127.0.0.1:" + applyPort + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE)
+                + "\n  primary_keys: [\"" + siteKey + "\"]\n";
+        SitePair pair = new SitePair(primaryDir, backupDir, applyPort, backupYaml);
+        pair.backup = TestNode.start(backupDir, backupYaml);
+        try {
+            pair.primary = TestNode.start(
+                    primaryDir,
+                    extraYaml + "listen: \"127.0.0.1:" + primaryPort
+                            + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
+                            + applyPort + "\"\n  backup_pin: \"" + pair.backupPin() + "\"\n  client_tls_dir: "
+                            + primaryDir.resolve("replication-client") + "\n");
+        } catch (Exception | Error e) {
+            pair.close();
+            throw e;
+        }
+        return pair;
+    }
+
+    public String backupPin() {
+        return backup.server.pin().orElseThrow();
+    }
+
+    public void stopBackup() {
+        backup.close();
+    }
+
+    public void startBackup() throws Exception {
+        backup = TestNode.start(backupDir, backupYaml);
+    }
+
+    /** Counts and digest of every record in a site's database. */
+    public static SqliteStore.Digest digest(Path dataDir) {
+        try (SqliteStore s = SqliteStore.open(new DataDir(dataDir).database())) {
+            return s.digest();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (primary != null) {
+                primary.close();
+            }
+        } finally {
+            if (backup != null) {
+                backup.close();
+            }
+        }
+    }
+}
