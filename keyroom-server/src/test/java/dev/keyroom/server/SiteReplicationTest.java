@@ -11,6 +11,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.server.tls.TlsMaterial;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,6 +101,55 @@ class SiteReplicationTest {
                                     new byte[0])
                             .statusCode())
                     .isEqualTo(503);
+        }
+    }
+
+    /** A client that proves itself with the primary's replication certificate and pins the backup. */
+    static HttpClient asThePrimary(SitePair sites) throws Exception {
+        TlsMaterial m = TlsMaterial.read(sites.primaryDir.resolve("replication-client"));
+        char[] pw = "test".toCharArray();
+        javax.net.ssl.KeyManagerFactory kmf =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(m.keyStore(pw), pw);
+        return HttpClient.newBuilder()
+                .sslContext(ServerTrust.pin(sites.backupPin()).sslContext(kmf.getKeyManagers()))
+                .build();
+    }
+
+    @Test
+    void overTheWire_aBatchSignedByAnotherKey_orTooLarge_isRefused_andNothingIsApplied() throws Exception {
+        try (SitePair sites = SitePair.start(dir, "");
+                HttpClient client = asThePrimary(sites);
+                Identity stranger = Identity.generate(TestNode.RANDOM)) {
+            URI apply = URI.create("https://127.0.0.1:" + sites.applyPort + ReplicationBatch.PATH);
+            long before = sites.backup.admin.replicationStatus().watermark();
+            ReplicationBatch.Signed forged = ReplicationBatch.sign(
+                    stranger,
+                    1,
+                    before + 1,
+                    java.util.List.of(new dev.keyroom.store.sqlite.Change.DeleteBan("x").encode()),
+                    "forged-nonce-0000000000",
+                    java.time.Instant.now());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(apply)
+                            .header(ReplicationBatch.KEY_HEADER, forged.key())
+                            .header(ReplicationBatch.SIGNATURE_HEADER, forged.signature())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(forged.body()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("not signed by a primary site key");
+
+            byte[] huge = new byte[dev.keyroom.server.replication.ApplyHandler.MAX_BODY + 1];
+            HttpResponse<String> big = client.send(
+                    HttpRequest.newBuilder(apply)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(huge))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(big.statusCode()).isEqualTo(413);
+            assertThat(sites.backup.admin.replicationStatus().watermark()).isEqualTo(before);
+            assertThat(sites.backup.admin.audit(0, 1000))
+                    .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: not signed by a primary site key"));
         }
     }
 }
