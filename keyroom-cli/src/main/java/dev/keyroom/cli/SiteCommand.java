@@ -7,8 +7,30 @@ import picocli.CommandLine.Command;
 @Command(
         name = "site",
         description = "The site's replication role and progress.",
-        subcommands = {SiteCommand.Status.class})
+        subcommands = {SiteCommand.Status.class, SiteCommand.Promote.class})
 final class SiteCommand {
+    @Command(
+            name = "promote",
+            description = "Turns this backup into the primary, under a new site epoch: the old primary's batches are"
+                    + " refused from now on, and once it hears of the new epoch it takes no more writes (admin)."
+                    + " Then set replication.role: primary in this site's config file.")
+    static final class Promote extends ClientCommand {
+        @picocli.CommandLine.Option(
+                names = "--from-epoch",
+                description = "The site epoch being left, as `site status` shows it (default: read it from the site)")
+        Long fromEpoch;
+
+        @Override
+        Printed run(KeyroomClient c) {
+            long from = fromEpoch != null ? fromEpoch : c.replicationStatus().siteEpoch();
+            Dto.ReplicationStatus s = c.promote(from);
+            return new Printed(
+                    s,
+                    "promoted: " + s.role() + " (site epoch " + s.siteEpoch() + "); set replication.role: primary"
+                            + " and remove replication.primary_url in this site's config file before its next start");
+        }
+    }
+
     @Command(
             name = "status",
             description = "Role, site epoch and, on a primary that feeds a backup, changes pending, lag and the"

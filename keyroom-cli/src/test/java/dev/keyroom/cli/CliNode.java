@@ -31,6 +31,13 @@ final class CliNode implements AutoCloseable {
                 data, KeyroomServer.start(ServerConfig.from(data, ConfigFile.flags("127.0.0.1:0", null, null, null))));
     }
 
+    /** A node with the YAML configuration {@code yaml}. */
+    static CliNode start(Path data, String yaml) throws Exception {
+        ConfigFile file =
+                ServerConfig.parse("listen: 127.0.0.1:0\n", "test").overriddenBy(ServerConfig.parse(yaml, "test"));
+        return new CliNode(data, KeyroomServer.start(ServerConfig.from(data, file)));
+    }
+
     /** Runs a client command with this node's connection options. */
     CliTest.Result run(String... args) {
         String[] all = Arrays.copyOf(args, args.length + connection.length);

@@ -206,6 +206,14 @@ public final class KeyroomClient implements AutoCloseable {
         return call("GET", "/v1/replication/status", null, Dto.ReplicationStatus.class);
     }
 
+    /**
+     * Promotes this backup to a primary of site epoch {@code fromEpoch + 1} (admin, REPL-7); refused
+     * (409) when the site is not a backup at {@code fromEpoch}. Answers the new status.
+     */
+    public Dto.ReplicationStatus promote(long fromEpoch) {
+        return call("POST", "/v1/replication/promote", new Dto.Promote(fromEpoch), Dto.ReplicationStatus.class);
+    }
+
     public Dto.User me() {
         return call("GET", "/v1/me", null, Dto.User.class);
     }

@@ -171,6 +171,10 @@ public final class KeyroomServer implements AutoCloseable {
         }
         Store store = backends.store();
         try {
+            dev.keyroom.server.replication.SiteRole site;
+            try (dev.keyroom.core.identity.Identity key = dir.loadOrCreateServerIdentity(random)) {
+                site = dev.keyroom.server.replication.SiteRole.open(config.replication(), store, key.signPub());
+            }
             if (backends.nats().isPresent()) {
                 String node;
                 try (dev.keyroom.core.identity.Identity key = dir.loadOrCreateServerIdentity(random)) {
@@ -250,13 +254,13 @@ public final class KeyroomServer implements AutoCloseable {
             Router router = new Router();
             new HealthRoutes(
                             VERSION,
-                            new Dto.Posture(
+                            () -> new Dto.Posture(
                                     config.authMode().wireName(),
                                     config.tls(),
                                     backends.cluster().isPresent(),
                                     backends.storeName(),
                                     !config.cleartextRoomsAllowed(),
-                                    config.replication().role()))
+                                    site.kind().wireName()))
                     .register(router);
             new UserRoutes(users, rooms).register(router);
             new dev.keyroom.server.http.AuditRoutes(audit).register(router);
@@ -276,7 +280,7 @@ public final class KeyroomServer implements AutoCloseable {
             new RoomRoutes(rooms).register(router);
             new MetricsRoutes(metrics).register(router);
             Optional<dev.keyroom.server.replication.ReplicationWorker> worker =
-                    replicationWorker(config, backends, random, clock, audit);
+                    replicationWorker(config, backends, site, random, clock, audit);
             worker.ifPresent(w -> {
                 Gauge.builder(
                                 "keyroom.replication.pending",
@@ -298,6 +302,7 @@ public final class KeyroomServer implements AutoCloseable {
             });
             new dev.keyroom.server.http.ReplicationRoutes(
                             config.replication(),
+                            site,
                             worker,
                             config.replication().apply().isPresent()
                                             && store instanceof dev.keyroom.store.sqlite.SqliteStore fed
@@ -363,7 +368,7 @@ public final class KeyroomServer implements AutoCloseable {
                     gate,
                     spool,
                     audit,
-                    config.bus().backupOf());
+                    site);
             SizeLimitHandler ceiling =
                     new SizeLimitHandler(Math.max(limits.maxJsonBodyBytes(), limits.maxBlobBodyBytes()), -1);
             ceiling.setHandler(app);
@@ -403,6 +408,7 @@ public final class KeyroomServer implements AutoCloseable {
                             config.bus(),
                             authority,
                             audit,
+                            site,
                             random);
                 });
             });
@@ -419,7 +425,7 @@ public final class KeyroomServer implements AutoCloseable {
                 cors.setHandler(app);
                 app = cors;
             }
-            app = replication(config, jetty, http, tls, random, backends, audit, bans, clock, app, ids);
+            app = replication(config, jetty, http, tls, random, backends, site, audit, bans, clock, app, ids);
             jetty.setHandler(new SecurityHeaders(config.tls(), app));
             jetty.setErrorHandler(new JsonErrorHandler(ids, config.tls()));
             jetty.setStopTimeout(5_000);
@@ -436,15 +442,11 @@ public final class KeyroomServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A fed backup's apply listener (issue 7): mutual TLS with the replication CA, its own handler,
-     * nothing else served there. Returns the handler that routes requests by the listener they came
-     * in on.
-     */
     /** A primary that feeds a backup: its worker, started (REPL-2). */
     private static Optional<dev.keyroom.server.replication.ReplicationWorker> replicationWorker(
             ServerConfig config,
             Backends backends,
+            dev.keyroom.server.replication.SiteRole site,
             SecureRandom random,
             Clock clock,
             dev.keyroom.core.port.AuditLog audit)
@@ -459,6 +461,7 @@ public final class KeyroomServer implements AutoCloseable {
                 sqlite,
                 config.replication().push().get(),
                 new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
+                site,
                 clock,
                 audit,
                 random);
@@ -467,6 +470,12 @@ public final class KeyroomServer implements AutoCloseable {
         return Optional.of(worker);
     }
 
+    /**
+     * The apply listener (issue 7): mutual TLS with the replication CA, its own handler, nothing
+     * else served there. On a promoted site it stays, refusing every batch with the site's epoch, so
+     * a former primary that comes back learns it is fenced. Returns the handler that routes requests
+     * by the listener they came in on.
+     */
     private static Handler replication(
             ServerConfig config,
             Server jetty,
@@ -474,6 +483,7 @@ public final class KeyroomServer implements AutoCloseable {
             Optional<TlsMaterial> tls,
             SecureRandom random,
             Backends backends,
+            dev.keyroom.server.replication.SiteRole site,
             dev.keyroom.server.audit.AuditTrail audit,
             BanList bans,
             Clock clock,
@@ -499,7 +509,7 @@ public final class KeyroomServer implements AutoCloseable {
         listener.setPort(a.port());
         jetty.addConnector(listener);
         Handler apply = new dev.keyroom.server.replication.ApplyHandler(
-                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans), sqlite, ids);
+                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans), sqlite, site, ids);
         apply.setServer(jetty);
         Handler.Wrapper byListener = new Handler.Wrapper(app) {
             @Override

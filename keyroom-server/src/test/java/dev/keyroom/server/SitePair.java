@@ -22,6 +22,9 @@ public final class SitePair implements AutoCloseable {
     public final Path backupDir;
     public final int applyPort;
     public final String backupYaml;
+    /** The primary's config: set once the backup's pin is known. */
+    public String primaryYaml;
+
     public TestNode primary;
     public TestNode backup;
 
@@ -58,12 +61,11 @@ public final class SitePair implements AutoCloseable {
         SitePair pair = new SitePair(primaryDir, backupDir, applyPort, backupYaml);
         pair.backup = TestNode.start(backupDir, backupYaml);
         try {
-            pair.primary = TestNode.start(
-                    primaryDir,
-                    extraYaml + "listen: \"127.0.0.1:" + primaryPort
-                            + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
-                            + applyPort + "\"\n  backup_pin: \"" + pair.backupPin() + "\"\n  client_tls_dir: "
-                            + primaryDir.resolve("replication-client") + "\n");
+            pair.primaryYaml = extraYaml + "listen: \"127.0.0.1:" + primaryPort
+                    + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
+                    + applyPort + "\"\n  backup_pin: \"" + pair.backupPin() + "\"\n  client_tls_dir: "
+                    + primaryDir.resolve("replication-client") + "\n";
+            pair.primary = TestNode.start(primaryDir, pair.primaryYaml);
         } catch (Exception | Error e) {
             pair.close();
             throw e;
@@ -81,6 +83,14 @@ public final class SitePair implements AutoCloseable {
 
     public void startBackup() throws Exception {
         backup = TestNode.start(backupDir, backupYaml);
+    }
+
+    public void stopPrimary() {
+        primary.close();
+    }
+
+    public void startPrimary() throws Exception {
+        primary = TestNode.start(primaryDir, primaryYaml);
     }
 
     /** Counts and digest of every record in a site's database. */

@@ -77,6 +77,9 @@ public final class Dto {
             Long lastBatchChanges,
             Long lastBatchMillis) {}
 
+    /** Promotes a backup (REPL-7): the site epoch it leaves, as its status shows it. */
+    public record Promote(Long fromEpoch) {}
+
     public record Publish(String envelope) {}
 
     public record Blob(String sha256, long size) {}

@@ -60,8 +60,7 @@ public final class BusSession implements Session.Listener {
             int maxQueuedFrames,
             Duration authTimeout,
             Duration pingInterval,
-            Duration idleTimeout,
-            Optional<String> backupOf) {}
+            Duration idleTimeout) {}
 
     /** Nothing received, not even a pong, for the idle timeout. */
     public static final int CLOSE_IDLE = 4004;
@@ -77,6 +76,7 @@ public final class BusSession implements Session.Listener {
     private final Settings settings;
     private final String authority;
     private final dev.keyroom.core.port.AuditLog audit;
+    private final dev.keyroom.server.replication.SiteRole site;
     /** Names this session in audit entries: the prefix of each publish's request id. */
     private final String sessionId;
 
@@ -114,7 +114,9 @@ public final class BusSession implements Session.Listener {
             Settings settings,
             String authority,
             dev.keyroom.core.port.AuditLog audit,
+            dev.keyroom.server.replication.SiteRole site,
             SecureRandom random) {
+        this.site = site;
         this.hub = hub;
         this.admitIdentity = admitIdentity;
         this.users = users;
@@ -363,13 +365,13 @@ public final class BusSession implements Session.Listener {
     }
 
     private void publish(User caller, Frame.Publish p) {
-        if (settings.backupOf().isPresent()) {
-            // REPL-4: a backup takes no writes; its state comes from the primary only.
+        Optional<String> readOnly = site.refusesWrites();
+        if (readOnly.isPresent()) {
+            // REPL-4, REPL-7: a backup (or a fenced former primary) takes no writes.
             send(new Frame.Error(
                     p.requestId(),
                     ErrorCode.READ_ONLY_REPLICA.wireName(),
-                    "this site is a backup; publish to the primary at "
-                            + settings.backupOf().get()));
+                    readOnly.get() + site.primary().map(u -> " at " + u).orElse("")));
             return;
         }
         publishing.incrementAndGet();

@@ -253,8 +253,7 @@ public record ServerConfig(
                         maxQueued,
                         Duration.ofSeconds(authTimeout),
                         Duration.ofSeconds(ping),
-                        Duration.ofSeconds(idleTimeout),
-                        replication.backup() ? replication.primary().map(Object::toString) : Optional.empty()),
+                        Duration.ofSeconds(idleTimeout)),
                 maxSessions,
                 new VaultSettings(
                         versions,
@@ -285,9 +284,8 @@ public record ServerConfig(
         }
         Optional<ApplySettings> apply = Optional.empty();
         if (r.listen() != null || r.clientCa() != null || r.primaryKeys() != null) {
-            if (!backup) {
-                problems.add("replication.listen, client_ca and primary_keys are for a backup");
-            }
+            // A promoted site keeps its apply listener: it applies nothing, and a former primary that comes
+            // back learns there that it is fenced (REPL-7).
             String[] hp = r.listen() == null ? new String[0] : r.listen().split(":(?=[0-9]+$)");
             Path ca = r.clientCa() == null ? null : Path.of(r.clientCa());
             List<byte[]> keys = new ArrayList<>();

@@ -4,13 +4,17 @@ import dev.keyroom.protocol.dto.Dto;
 
 /** {@code GET /healthz}: the only unauthenticated route (AUTH-6); publishes the posture (CL-2). */
 public final class HealthRoutes {
-    private final Dto.Health health;
+    private final String version;
+    private final java.util.function.Supplier<Dto.Posture> posture;
 
-    public HealthRoutes(String version, Dto.Posture posture) {
-        this.health = new Dto.Health("ok", version, posture);
+    /** {@code posture} is read on each request: a promotion or a fence changes the role. */
+    public HealthRoutes(String version, java.util.function.Supplier<Dto.Posture> posture) {
+        this.version = version;
+        this.posture = posture;
     }
 
     public void register(Router router) {
-        router.add("GET", "/healthz", Router.Access.PUBLIC, c -> Reply.ok(health));
+        router.add(
+                "GET", "/healthz", Router.Access.PUBLIC, c -> Reply.ok(new Dto.Health("ok", version, posture.get())));
     }
 }

@@ -61,9 +61,9 @@ public final class KeyroomHandler extends Handler.Abstract {
             RequestGate gate,
             Path spoolDir,
             dev.keyroom.core.port.AuditLog audit,
-            Optional<String> backupOf) {
+            dev.keyroom.server.replication.SiteRole site) {
         this.router = router;
-        this.backupOf = backupOf;
+        this.site = site;
         this.authenticator = authenticator;
         this.mode = mode;
         this.ids = ids;
@@ -73,8 +73,11 @@ public final class KeyroomHandler extends Handler.Abstract {
         this.audit = audit;
     }
 
-    /** When this site is a backup, its primary's URL: client writes are refused and sent there (REPL-4). */
-    private final Optional<String> backupOf;
+    /** Whether this site takes client writes: a backup or a fenced former primary does not (REPL-4, REPL-7). */
+    private final dev.keyroom.server.replication.SiteRole site;
+
+    /** The one write a backup takes from a client: its promotion, by an admin (REPL-7). */
+    public static final String PROMOTE_PATH = "/v1/replication/promote";
 
     /** The header that names the primary on a backup's refusal of a write. */
     public static final String PRIMARY_HEADER = "Keyroom-Primary";
@@ -224,11 +227,14 @@ public final class KeyroomHandler extends Handler.Abstract {
             }
             throw notFoundOr(m);
         }
-        if (backupOf.isPresent() && !method.equals("GET") && !method.equals("HEAD")) {
+        Optional<String> readOnly = site.refusesWrites();
+        if (readOnly.isPresent()
+                && !method.equals("GET")
+                && !method.equals("HEAD")
+                && !(method.equals("POST") && path.equals(PROMOTE_PATH))) {
             // Before the body is read or anything is checked: a backup takes no client writes at all.
-            headers.put(PRIMARY_HEADER, backupOf.get());
-            throw new KeyroomException(
-                    ErrorCode.READ_ONLY_REPLICA, "this site is a backup; send writes to the primary");
+            site.primary().ifPresent(p -> headers.put(PRIMARY_HEADER, p));
+            throw new KeyroomException(ErrorCode.READ_ONLY_REPLICA, readOnly.get());
         }
         long cap = gate.capFor(method, path);
         long declared = request.getLength();

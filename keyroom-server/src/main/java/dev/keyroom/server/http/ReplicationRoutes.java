@@ -1,17 +1,24 @@
 package dev.keyroom.server.http;
 
+import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.replication.ReplicationWorker;
+import dev.keyroom.server.replication.SiteRole;
 import dev.keyroom.store.sqlite.SqliteStore;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@code GET /v1/replication/status} (admin): the site's role and how far replication has got. */
+/**
+ * {@code GET /v1/replication/status} (admin): the site's role and how far replication has got;
+ * {@code POST /v1/replication/promote} (admin, on a backup) {@code {"from_epoch": N}}: promotes it
+ * to a primary of epoch N + 1 (REPL-7) and answers the status.
+ */
 public final class ReplicationRoutes {
     private final ServerConfig.ReplicationSettings settings;
+    private final SiteRole site;
     private final Optional<ReplicationWorker> worker;
     private final Optional<SqliteStore> fed;
     private final Clock clock;
@@ -19,10 +26,12 @@ public final class ReplicationRoutes {
     /** {@code fed}: a backup's store that the primary's batches are applied to, if it has one. */
     public ReplicationRoutes(
             ServerConfig.ReplicationSettings settings,
+            SiteRole site,
             Optional<ReplicationWorker> worker,
             Optional<SqliteStore> fed,
             Clock clock) {
         this.settings = settings;
+        this.site = site;
         this.worker = worker;
         this.fed = fed;
         this.clock = clock;
@@ -33,13 +42,22 @@ public final class ReplicationRoutes {
             Access.requireAdmin(c.caller());
             return Reply.ok(status());
         });
+        router.add("POST", KeyroomHandler.PROMOTE_PATH, c -> {
+            Access.requireAdmin(c.caller());
+            Dto.Promote req = c.json(Dto.Promote.class);
+            if (req.fromEpoch() == null) {
+                throw KeyroomException.badRequest("from_epoch is required: the site epoch being left (see status)");
+            }
+            site.promote(req.fromEpoch(), clock);
+            return Reply.ok(status());
+        });
     }
 
     public Dto.ReplicationStatus status() {
         return new Dto.ReplicationStatus(
-                settings.role(),
-                1,
-                settings.primary().map(Object::toString).orElse(null),
+                site.kind().wireName(),
+                site.epoch(),
+                site.primary().orElse(null),
                 fed.map(SqliteStore::appliedChanges).orElse(null),
                 settings.push().map(p -> p.backup().toString()).orElse(null),
                 worker.map(w -> w.acknowledged() + w.pending()).orElse(null),

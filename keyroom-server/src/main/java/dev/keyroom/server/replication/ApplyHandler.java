@@ -23,8 +23,10 @@ import org.eclipse.jetty.util.Callback;
  * {@code POST /v1/replication/apply} on a backup's own listener, which has already required a
  * client certificate from the replication CA (REPL-3): the body is capped, the batch goes through
  * the {@link ApplyGate} and is applied in one transaction with the watermark (REPL-6). Answers
- * {@code {"watermark": N}}, or an error that carries the watermark too, so a primary that sent a
- * gap resumes from there. Nothing else is served on this listener.
+ * {@code {"watermark": N, "epoch": E}}, or an error that carries the watermark too, so a primary
+ * that sent a gap resumes from there. Every answer carries the site epoch: a primary whose batch is
+ * refused because this site was promoted past its epoch learns that it is fenced (REPL-7). A site
+ * that is not a backup applies nothing. Nothing else is served on this listener.
  */
 public final class ApplyHandler extends Handler.Abstract {
     /** The largest batch body: 100 changes of up to the largest message envelope, and room to spare. */
@@ -32,11 +34,13 @@ public final class ApplyHandler extends Handler.Abstract {
 
     private final ApplyGate gate;
     private final SqliteStore store;
+    private final SiteRole site;
     private final RequestIds ids;
 
-    public ApplyHandler(ApplyGate gate, SqliteStore store, RequestIds ids) {
+    public ApplyHandler(ApplyGate gate, SqliteStore store, SiteRole site, RequestIds ids) {
         this.gate = gate;
         this.store = store;
+        this.site = site;
         this.ids = ids;
     }
 
@@ -46,12 +50,12 @@ public final class ApplyHandler extends Handler.Abstract {
         response.getHeaders().put(RequestIds.HEADER, id);
         if (!request.getMethod().equals("POST")
                 || !ReplicationBatch.PATH.equals(request.getHttpURI().getPath())) {
-            reply(response, callback, 404, Map.of("code", "not_found", "message", "not found"));
+            reply(response, callback, 404, error("not_found", "not found", null));
             return true;
         }
         String source = Request.getRemoteAddr(request);
         if (request.getLength() > MAX_BODY) {
-            reply(response, callback, 413, Map.of("code", "payload_too_large", "message", "batch too large"));
+            reply(response, callback, 413, error("payload_too_large", "batch too large", null));
             return true;
         }
         byte[] body;
@@ -62,7 +66,7 @@ public final class ApplyHandler extends Handler.Abstract {
             return true;
         }
         if (body.length > MAX_BODY) {
-            reply(response, callback, 413, Map.of("code", "payload_too_large", "message", "batch too large"));
+            reply(response, callback, 413, error("payload_too_large", "batch too large", null));
             return true;
         }
         ApplyGate.Verified v;
@@ -78,9 +82,15 @@ public final class ApplyHandler extends Handler.Abstract {
             return true;
         }
         try {
-            long watermark = store.applyChanges(v.batch().firstSeq(), v.changes());
+            if (site.kind() != SiteRole.Kind.BACKUP) {
+                throw KeyroomException.conflict("this site is a " + site.kind().wireName() + " at site epoch "
+                        + site.epoch() + "; it applies no batches");
+            }
+            long watermark = store.applyChanges(v.batch().siteEpoch(), v.batch().firstSeq(), v.changes());
             gate.outcome(source, v, "applied, watermark " + watermark, id);
-            reply(response, callback, 200, Map.of("watermark", watermark));
+            Map<String, Object> ok = new LinkedHashMap<>();
+            ok.put("watermark", watermark);
+            reply(response, callback, 200, ok);
         } catch (KeyroomException e) {
             gate.outcome(source, v, "refused: " + e.getMessage(), id);
             reply(response, callback, ErrorResponses.status(e.code()), error(e, store.appliedChanges()));
@@ -89,16 +99,23 @@ public final class ApplyHandler extends Handler.Abstract {
     }
 
     private static Map<String, Object> error(KeyroomException e, Long watermark) {
+        return error(
+                e.code().wireName(), e.code() == ErrorCode.INTERNAL ? "internal error" : e.getMessage(), watermark);
+    }
+
+    private static Map<String, Object> error(String code, String message, Long watermark) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("code", e.code().wireName());
-        m.put("message", e.code() == ErrorCode.INTERNAL ? "internal error" : e.getMessage());
+        m.put("code", code);
+        m.put("message", message);
         if (watermark != null) {
             m.put("watermark", watermark);
         }
         return m;
     }
 
-    private static void reply(Response response, Callback callback, int status, Object body) {
+    /** Every answer names the site epoch (REPL-7). */
+    private void reply(Response response, Callback callback, int status, Map<String, Object> body) {
+        body.put("epoch", site.epoch());
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(Json.write(body)), callback);

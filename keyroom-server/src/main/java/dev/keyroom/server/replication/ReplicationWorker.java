@@ -37,6 +37,10 @@ import tools.jackson.databind.JsonNode;
  * gap, a retry after a lost answer) it resumes from there. On failure it retries after 1, 5, 25,
  * 125 and 625 s; after the last it raises an alert (an error log, the metric {@code
  * keyroom.replication.alerts} and an audit entry) and keeps retrying every 625 s.
+ *
+ * <p>Every batch carries the site epoch. When the backup answers with a higher one, it was promoted
+ * (REPL-7): this site is fenced (stored, audited, alerted) and the worker sends nothing more; the
+ * changes it still holds are the writes the new primary never received.
  */
 public final class ReplicationWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationWorker.class);
@@ -58,6 +62,7 @@ public final class ReplicationWorker implements AutoCloseable {
     private final SqliteStore store;
     private final ServerConfig.PushSettings settings;
     private final Identity siteKey;
+    private final SiteRole site;
     private final Clock clock;
     private final AuditLog audit;
     private final SecureRandom random;
@@ -76,11 +81,13 @@ public final class ReplicationWorker implements AutoCloseable {
             SqliteStore store,
             ServerConfig.PushSettings settings,
             Identity siteKey,
+            SiteRole site,
             Clock clock,
             AuditLog audit,
             SecureRandom random)
             throws IOException {
         this.store = store;
+        this.site = site;
         this.settings = settings;
         this.siteKey = siteKey;
         this.clock = clock;
@@ -145,6 +152,11 @@ public final class ReplicationWorker implements AutoCloseable {
         int failures = 0;
         long lastSent = System.nanoTime() - PACE.toNanos();
         while (!closed) {
+            if (site.kind() == SiteRole.Kind.FENCED) {
+                lastError = "fenced: " + site.refusesWrites().orElse("");
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                continue;
+            }
             List<SqliteStore.FeedEntry> batch;
             try {
                 // Within the backup's 60 batches a minute: at most one a second; what accumulates
@@ -184,19 +196,31 @@ public final class ReplicationWorker implements AutoCloseable {
                         .addKeyValue("error", lastError)
                         .log("replication to the backup failed");
                 if (failures == BACKOFF.size()) {
-                    alerts.incrementAndGet();
                     log.atError()
                             .addKeyValue("pending", pending())
                             .log("ALERT: the backup has not taken changes through the whole retry table");
-                    try {
-                        audit.record(new AuditEvent(
-                                "site", "REPLICATE", settings.backup().toString(), "alert: " + lastError, "-", "-"));
-                    } catch (RuntimeException auditDown) {
-                        log.atError().setCause(auditDown).log("the replication alert could not be audited");
-                    }
+                    alert("alert: " + lastError);
                 }
                 sleep(wait);
             }
+        }
+    }
+
+    /** Counts an alert and audits it; a failing audit log is logged, and the worker goes on. */
+    private void alert(String outcome) {
+        alerts.incrementAndGet();
+        try {
+            audit.record(new AuditEvent("site", "REPLICATE", settings.backup().toString(), outcome, "-", "-"));
+        } catch (RuntimeException auditDown) {
+            log.atError().setCause(auditDown).log("the replication alert could not be audited");
+        }
+    }
+
+    /** The backup named a site epoch: a higher one than this site's fences it (REPL-7). */
+    private void heardEpoch(JsonNode json) {
+        JsonNode e = json.get("epoch");
+        if (e != null && e.isIntegralNumber() && e.asLong() > site.epoch() && site.fence(e.asLong())) {
+            alert("fenced: the backup is at site epoch " + e.asLong() + ", this site at " + site.epoch());
         }
     }
 
@@ -229,7 +253,7 @@ public final class ReplicationWorker implements AutoCloseable {
         random.nextBytes(nonceBytes);
         ReplicationBatch.Signed signed = ReplicationBatch.sign(
                 siteKey,
-                1,
+                site.epoch(),
                 batch.getFirst().seq(),
                 batch.stream().map(SqliteStore.FeedEntry::change).toList(),
                 Base64Url.encode(nonceBytes),
@@ -247,6 +271,10 @@ public final class ReplicationWorker implements AutoCloseable {
             json = Json.mapper().readTree(r.body());
         } catch (RuntimeException e) {
             throw new IOException("the backup answered " + r.statusCode() + " without JSON");
+        }
+        heardEpoch(json);
+        if (site.kind() == SiteRole.Kind.FENCED) {
+            throw new IOException("fenced: the backup was promoted past this site's epoch");
         }
         JsonNode w = json.get("watermark");
         if (r.statusCode() == 200 && w != null) {

@@ -90,7 +90,7 @@ class ReplicationApplyAttackTest {
     @Test
     void REPL_3_aSignedFreshBatch_isApplied_andAudited() {
         ApplyGate.Verified v = check(batch(primary, 1, twoUsers()));
-        assertThat(backup.applyChanges(v.batch().firstSeq(), v.changes())).isEqualTo(2);
+        assertThat(backup.applyChanges(1, v.batch().firstSeq(), v.changes())).isEqualTo(2);
         gate.outcome("192.0.2.1", v, "applied", "req");
         assertThat(backup.listUsers()).hasSize(2);
         assertThat(audited.getLast().outcome()).isEqualTo("applied (2 changes)");
@@ -127,9 +127,10 @@ class ReplicationApplyAttackTest {
     @Test
     void REPL_6_aBatchWithAGap_isRefusedWithTheWatermark_andAppliesNothing() {
         ApplyGate.Verified first = check(batch(primary, 1, twoUsers()));
-        backup.applyChanges(first.batch().firstSeq(), first.changes());
+        backup.applyChanges(1, first.batch().firstSeq(), first.changes());
         ApplyGate.Verified gap = check(batch(primary, 5, twoUsers()));
-        assertRefused(() -> backup.applyChanges(gap.batch().firstSeq(), gap.changes()), ErrorCode.CONFLICT, "up to 2");
+        assertRefused(
+                () -> backup.applyChanges(1, gap.batch().firstSeq(), gap.changes()), ErrorCode.CONFLICT, "up to 2");
         assertThat(backup.listUsers()).hasSize(2);
     }
 

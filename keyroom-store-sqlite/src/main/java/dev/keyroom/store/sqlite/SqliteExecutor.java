@@ -49,7 +49,8 @@ final class SqliteExecutor implements AutoCloseable {
             "V003__messages.sql",
             "V004__room_retention.sql",
             "V005__secrets.sql",
-            "V006__change_feed.sql");
+            "V006__change_feed.sql",
+            "V007__site.sql");
 
     @FunctionalInterface
     interface Work<T> {

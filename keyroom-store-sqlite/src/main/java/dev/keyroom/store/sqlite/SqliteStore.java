@@ -234,10 +234,20 @@ public final class SqliteStore implements Store {
      * batch applied twice changes nothing; a batch that starts after the watermark plus one is a gap
      * and is refused (CONFLICT naming the watermark) with nothing applied; a change that does not
      * read, or does not apply as it did on the primary, refuses the whole batch. Returns the new
-     * watermark.
+     * watermark. Only a batch of this site's epoch applies (REPL-7): an older one comes from a
+     * primary that a promotion fenced, a newer one from a primary this backup was not copied from.
      */
-    public long applyChanges(long firstSeq, List<byte[]> changes) {
+    public long applyChanges(long epoch, long firstSeq, List<byte[]> changes) {
         return db.write(c -> {
+            long siteEpoch = site(c).epoch();
+            if (epoch < siteEpoch) {
+                throw KeyroomException.conflict("a batch of site epoch " + epoch + ": this site is at epoch "
+                        + siteEpoch + ", a newer primary was promoted");
+            }
+            if (epoch > siteEpoch) {
+                throw KeyroomException.conflict("a batch of site epoch " + epoch + ": this backup follows epoch "
+                        + siteEpoch + "; start it from a copy of the current primary's store");
+            }
             long watermark = first(c, "SELECT applied FROM feed_watermark WHERE id = 1", rs -> rs.getLong(1))
                     .orElse(0L);
             if (firstSeq > watermark + 1) {
@@ -266,6 +276,78 @@ public final class SqliteStore implements Store {
             long applied = Math.max(watermark, seq - 1);
             update(c, "UPDATE feed_watermark SET applied = ? WHERE id = 1", applied);
             return applied;
+        });
+    }
+
+    // ---- the site epoch (REPL-7)
+
+    /**
+     * This site's epoch and what happened to it: the site key promoted to it and when, and a higher
+     * epoch this site learnt of while it was a primary (it is then fenced), 0 if none.
+     */
+    public record Site(long epoch, Optional<byte[]> promotedKey, Optional<Instant> promotedAt, long fencedBy) {
+        public boolean fenced() {
+            return fencedBy > epoch;
+        }
+    }
+
+    public Site site() {
+        return db.read(SqliteStore::site);
+    }
+
+    private static Site site(Connection c) throws SQLException {
+        return first(c, "SELECT epoch, promoted_key, promoted_at, fenced_by FROM site WHERE id = 1", rs -> {
+                    long at = rs.getLong(3);
+                    Optional<Instant> promotedAt =
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(at));
+                    return new Site(rs.getLong(1), Optional.ofNullable(rs.getBytes(2)), promotedAt, rs.getLong(4));
+                })
+                .orElseThrow();
+    }
+
+    /**
+     * Promotes this site (a backup) to epoch {@code fromEpoch + 1}, in one transaction: refused
+     * (CONFLICT) when the site is not at {@code fromEpoch} or is fenced. The feed's sequence goes
+     * on from the watermark, so a backup started from a copy of this store follows on from it.
+     */
+    public Site promote(long fromEpoch, byte[] siteKey, Instant at) {
+        return db.write(c -> {
+            Site now = site(c);
+            if (now.fenced()) {
+                throw KeyroomException.conflict("this site was fenced by site epoch " + now.fencedBy());
+            }
+            if (now.epoch() != fromEpoch) {
+                throw KeyroomException.conflict("this site is at epoch " + now.epoch() + ", not " + fromEpoch);
+            }
+            update(
+                    c,
+                    "UPDATE site SET epoch = ?, promoted_key = ?, promoted_at = ? WHERE id = 1",
+                    fromEpoch + 1,
+                    siteKey,
+                    at.getEpochSecond());
+            long watermark = first(c, "SELECT applied FROM feed_watermark WHERE id = 1", rs -> rs.getLong(1))
+                    .orElse(0L);
+            update(c, "DELETE FROM sqlite_sequence WHERE name = 'change_feed' AND seq < ?", watermark);
+            if (!exists(c, "SELECT 1 FROM sqlite_sequence WHERE name = 'change_feed'")) {
+                update(c, "INSERT INTO sqlite_sequence (name, seq) VALUES ('change_feed', ?)", watermark);
+            }
+            return site(c);
+        });
+    }
+
+    /**
+     * Records that a site of a higher epoch exists (a primary learnt it from its backup): this site
+     * is fenced from then on, also after a restart. A lower or equal epoch changes nothing.
+     */
+    public Site fence(long newerEpoch) {
+        return db.write(c -> {
+            update(
+                    c,
+                    "UPDATE site SET fenced_by = ? WHERE id = 1 AND epoch < ? AND coalesce(fenced_by, 0) < ?",
+                    newerEpoch,
+                    newerEpoch,
+                    newerEpoch);
+            return site(c);
         });
     }
 

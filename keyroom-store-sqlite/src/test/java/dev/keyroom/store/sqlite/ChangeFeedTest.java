@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * REPL-2 and REPL-6 at the store: every change enters the feed in its own transaction (and a
  * refused write enters nothing); a backup store that applies the feed holds the same records;
- * a batch applied twice changes nothing; a gap, or a change that does not apply, applies nothing.
+ * a batch applied twice changes nothing; a gap, or a change that does not apply, applies nothing;
+ * REPL-7: promotion raises the site epoch, and batches of another epoch apply nothing.
  */
 class ChangeFeedTest {
     @TempDir
@@ -90,6 +91,7 @@ class ChangeFeedTest {
             for (int i = 0; i < feed.size(); i += 4) {
                 List<SqliteStore.FeedEntry> batch = feed.subList(i, Math.min(feed.size(), i + 4));
                 backup.applyChanges(
+                        1,
                         batch.getFirst().seq(),
                         batch.stream().map(SqliteStore.FeedEntry::change).toList());
             }
@@ -99,6 +101,7 @@ class ChangeFeedTest {
             // The same batch again (a retry after a lost acknowledgement): nothing changes.
             SqliteStore.Digest before = backup.digest();
             assertThat(backup.applyChanges(
+                            1,
                             12,
                             feed.subList(11, 15).stream()
                                     .map(SqliteStore.FeedEntry::change)
@@ -121,22 +124,76 @@ class ChangeFeedTest {
             List<byte[]> all = primary.changesAfter(0, 1000).stream()
                     .map(SqliteStore.FeedEntry::change)
                     .toList();
-            backup.applyChanges(1, all.subList(0, 3));
+            backup.applyChanges(1, 1, all.subList(0, 3));
 
-            assertThatThrownBy(() -> backup.applyChanges(5, all.subList(4, 6)))
+            assertThatThrownBy(() -> backup.applyChanges(1, 5, all.subList(4, 6)))
                     .isInstanceOfSatisfying(KeyroomException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
                         assertThat(e.getMessage()).contains("up to 3");
                     });
             // A batch whose second change is corrupt, then one whose change cannot apply here: all or nothing.
             SqliteStore.Digest before = backup.digest();
-            assertThatThrownBy(() -> backup.applyChanges(4, List.of(all.get(3), new byte[] {99})))
+            assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), new byte[] {99})))
                     .isInstanceOf(KeyroomException.class);
-            assertThatThrownBy(() -> backup.applyChanges(4, List.of(all.get(3), all.get(0))))
+            assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), all.get(0))))
                     .isInstanceOfSatisfying(
                             KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
             assertThat(backup.appliedChanges()).isEqualTo(3);
             assertThat(backup.digest()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void promotion_fencesOlderEpochs_andTheFeedGoesOnFromTheWatermark() throws Exception {
+        try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
+                SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
+            writeSome(primary);
+            List<byte[]> all = primary.changesAfter(0, 1000).stream()
+                    .map(SqliteStore.FeedEntry::change)
+                    .toList();
+            assertThat(backup.site().epoch()).isEqualTo(1);
+            backup.applyChanges(1, 1, all.subList(0, 10));
+
+            byte[] siteKey = Fixtures.bytes(32);
+            assertThatThrownBy(() -> backup.promote(2, siteKey, Fixtures.T0))
+                    .isInstanceOfSatisfying(
+                            KeyroomException.class,
+                            e -> assertThat(e.getMessage()).contains("at epoch 1"));
+            SqliteStore.Site promoted = backup.promote(1, siteKey, Fixtures.T0);
+            assertThat(promoted.epoch()).isEqualTo(2);
+            assertThat(promoted.promotedKey()).hasValue(siteKey);
+            assertThat(promoted.promotedAt()).hasValue(Fixtures.T0);
+            assertThat(backup.lastChange())
+                    .as("the promoted site's feed goes on after its watermark")
+                    .isEqualTo(10);
+
+            // The old primary's next batch carries epoch 1: refused, nothing applied.
+            SqliteStore.Digest before = backup.digest();
+            assertThatThrownBy(() -> backup.applyChanges(1, 11, all.subList(10, 15)))
+                    .isInstanceOfSatisfying(KeyroomException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                        assertThat(e.getMessage()).contains("newer primary was promoted");
+                    });
+            assertThat(backup.applyChanges(2, 11, List.of()))
+                    .as("a batch of the site's own epoch")
+                    .isEqualTo(10);
+            assertThatThrownBy(() -> backup.applyChanges(3, 11, List.of()))
+                    .isInstanceOfSatisfying(
+                            KeyroomException.class,
+                            e -> assertThat(e.getMessage()).contains("start it from a copy"));
+            assertThat(backup.digest()).isEqualTo(before);
+
+            // The old primary learns of epoch 2: fenced, for good; an older epoch changes nothing.
+            assertThat(primary.fence(1).fenced()).isFalse();
+            assertThat(primary.fence(2).fenced()).isTrue();
+            assertThat(primary.fence(1).fencedBy()).isEqualTo(2);
+            assertThatThrownBy(() -> primary.promote(1, siteKey, Fixtures.T0))
+                    .isInstanceOfSatisfying(
+                            KeyroomException.class,
+                            e -> assertThat(e.getMessage()).contains("fenced"));
+        }
+        try (SqliteStore reopened = SqliteStore.open(dir.resolve("primary.db"), true)) {
+            assertThat(reopened.site().fenced()).isTrue();
         }
     }
 
