@@ -54,6 +54,9 @@ final class SiteCommand {
                         .append(" pending, lag ")
                         .append(String.format(java.util.Locale.ROOT, "%.1f", s.lagSeconds()))
                         .append(" s");
+                if (s.blobsWaiting() != null && s.blobsWaiting() > 0) {
+                    line.append(", ").append(s.blobsWaiting()).append(" blobs waiting");
+                }
                 if (s.lastError() != null && !s.lastError().isEmpty()) {
                     line.append(", last error: ").append(s.lastError());
                 }

@@ -314,7 +314,11 @@ public final class KeyroomServer implements AutoCloseable {
             MessageService messages = new MessageService(
                     store, bus, clock, rooms, config.retention(), config.vault().secretVersions());
             new MessageRoutes(messages).register(router);
-            new BlobRoutes(new BlobService(backends.blobs(), rooms, limits.maxBlobBodyBytes())).register(router);
+            // A primary that feeds a backup records every blob stored for it (REPL-2).
+            dev.keyroom.core.port.BlobStore blobs = worker.map(
+                            dev.keyroom.server.replication.ReplicationWorker::feeding)
+                    .orElse(backends.blobs());
+            new BlobRoutes(new BlobService(blobs, rooms, limits.maxBlobBodyBytes())).register(router);
             RequestIds ids = new RequestIds(random);
 
             QueuedThreadPool pool = new QueuedThreadPool(256, 4);
@@ -459,6 +463,7 @@ public final class KeyroomServer implements AutoCloseable {
         }
         var worker = new dev.keyroom.server.replication.ReplicationWorker(
                 sqlite,
+                backends.blobs(),
                 config.replication().push().get(),
                 new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
                 site,
@@ -509,7 +514,12 @@ public final class KeyroomServer implements AutoCloseable {
         listener.setPort(a.port());
         jetty.addConnector(listener);
         Handler apply = new dev.keyroom.server.replication.ApplyHandler(
-                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans), sqlite, site, ids);
+                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans),
+                sqlite,
+                backends.blobs(),
+                config.limits().maxBlobBodyBytes(),
+                site,
+                ids);
         apply.setServer(jetty);
         Handler.Wrapper byListener = new Handler.Wrapper(app) {
             @Override

@@ -11,6 +11,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.tls.TlsMaterial;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,10 +55,19 @@ class SiteReplicationTest {
                 a.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
             a.putSecret(room, "db-password", "s3cret".getBytes(StandardCharsets.UTF_8), 0);
+            byte[] attachment = new byte[300_000];
+            TestNode.RANDOM.nextBytes(attachment);
+            dev.keyroom.client.BlobRef ref = a.putBlob(room, new java.io.ByteArrayInputStream(attachment));
+            a.publish(room, ref.toMessage());
 
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(150);
+            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(151);
+            // The blob's bytes went apart from the changes, by address (REPL-2).
+            java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
+            sites.backup.client(bob).getBlob(room, ref, fetched);
+            assertThat(fetched.toByteArray()).isEqualTo(attachment);
+            assertThat(primary.admin.replicationStatus().blobsWaiting()).isZero();
             var p = primary.admin.replicationStatus();
             assertThat(p.role()).isEqualTo("primary");
             assertThat(p.pending()).isZero();
@@ -74,7 +85,7 @@ class SiteReplicationTest {
             sites.startBackup();
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(200);
+            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(201);
             try (var secret = sites.backup.client(bob).getSecret(room, "db-password", Optional.empty())) {
                 assertThat(new String(secret.value().unsafeBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("s3cret");
@@ -116,8 +127,18 @@ class SiteReplicationTest {
                 .build();
     }
 
+    static HttpRequest blobRequest(SitePair sites, ReplicationBlob stamp, ReplicationBlob.Signed signed, byte[] body) {
+        return HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + sites.applyPort + stamp.path()))
+                .header(ReplicationBatch.KEY_HEADER, signed.key())
+                .header(ReplicationBatch.SIGNATURE_HEADER, signed.signature())
+                .header(ReplicationBlob.STAMP_HEADER, signed.stamp())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
     @Test
-    void overTheWire_aBatchSignedByAnotherKey_orTooLarge_isRefused_andNothingIsApplied() throws Exception {
+    void overTheWire_aBatchSignedByAnotherKey_orTooLarge_orABlobNotItsAddress_isRefused_andNothingIsApplied()
+            throws Exception {
         try (SitePair sites = SitePair.start(dir, "");
                 HttpClient client = asThePrimary(sites);
                 Identity stranger = Identity.generate(TestNode.RANDOM)) {
@@ -147,6 +168,34 @@ class SiteReplicationTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(big.statusCode()).isEqualTo(413);
+
+            // A blob whose bytes are not the stamped address: refused, nothing stored; a replayed stamp: refused.
+            String room = "0123456789abcdef0123456789abcdef";
+            byte[] bytes = "the real bytes".getBytes(StandardCharsets.UTF_8);
+            String sha = java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            ReplicationBlob stamp =
+                    ReplicationBlob.of(1, room, sha, bytes.length, "blob-nonce-00000000001", Instant.now());
+            ReplicationBlob.Signed signedBlob;
+            try (Identity siteKey = new DataDir(sites.primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+                signedBlob = ReplicationBlob.sign(siteKey, stamp);
+            }
+            HttpResponse<String> swapped = client.send(
+                    blobRequest(sites, stamp, signedBlob, "other bytes".getBytes(StandardCharsets.UTF_8)),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(swapped.statusCode()).isEqualTo(400);
+            assertThat(swapped.body()).contains("do not hash to the blob address");
+            assertThat(new dev.keyroom.store.sqlite.DiskBlobStore(new DataDir(sites.backupDir).blobs())
+                            .size(RoomId.parse(room), sha))
+                    .isEmpty();
+            HttpResponse<String> replayed =
+                    client.send(blobRequest(sites, stamp, signedBlob, bytes), HttpResponse.BodyHandlers.ofString());
+            assertThat(replayed.statusCode()).isEqualTo(401);
+            assertThat(replayed.body()).contains("replayed blob");
+            assertThat(new dev.keyroom.store.sqlite.DiskBlobStore(new DataDir(sites.backupDir).blobs())
+                            .size(RoomId.parse(room), sha))
+                    .isEmpty();
             assertThat(sites.backup.admin.replicationStatus().watermark()).isEqualTo(before);
             assertThat(sites.backup.admin.audit(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: not signed by a primary site key"));

@@ -75,7 +75,8 @@ public final class Dto {
             String lastError,
             Long alerts,
             Long lastBatchChanges,
-            Long lastBatchMillis) {}
+            Long lastBatchMillis,
+            Long blobsWaiting) {}
 
     /** Promotes a backup (REPL-7): the site epoch it leaves, as its status shows it. */
     public record Promote(Long fromEpoch) {}

@@ -16,7 +16,8 @@ import java.util.List;
  * <p>Headers: {@value #KEY_HEADER} carries the site's Ed25519 public key (base64url),
  * {@value #SIGNATURE_HEADER} the signature (base64url).
  */
-public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> changes, String nonce, String created) {
+public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> changes, String nonce, String created)
+        implements Stamped {
     public static final String KEY_HEADER = "Keyroom-Site-Key";
     public static final String SIGNATURE_HEADER = "Keyroom-Site-Signature";
     public static final String PATH = "/v1/replication/apply";
@@ -24,9 +25,13 @@ public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> chang
 
     /** What the site key signs: the domain prefix and the body exactly as sent. */
     public static byte[] signedMessage(byte[] body) {
-        byte[] m = new byte[DOMAIN.length + body.length];
-        System.arraycopy(DOMAIN, 0, m, 0, DOMAIN.length);
-        System.arraycopy(body, 0, m, DOMAIN.length, body.length);
+        return prefixed(DOMAIN, body);
+    }
+
+    static byte[] prefixed(byte[] domain, byte[] bytes) {
+        byte[] m = new byte[domain.length + bytes.length];
+        System.arraycopy(domain, 0, m, 0, domain.length);
+        System.arraycopy(bytes, 0, m, domain.length, bytes.length);
         return m;
     }
 

@@ -68,6 +68,7 @@ public final class ReplicationRoutes {
                 worker.map(ReplicationWorker::lastError).orElse(null),
                 worker.map(ReplicationWorker::alerts).orElse(null),
                 worker.map(ReplicationWorker::lastBatchChanges).orElse(null),
-                worker.map(ReplicationWorker::lastBatchMillis).orElse(null));
+                worker.map(ReplicationWorker::lastBatchMillis).orElse(null),
+                worker.map(ReplicationWorker::blobsWaiting).orElse(null));
     }
 }

@@ -11,6 +11,7 @@ import dev.keyroom.core.port.AuditLog;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.limits.BanList;
 import dev.keyroom.server.limits.RateLimiter;
 import java.security.MessageDigest;
@@ -23,11 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * What a backup checks before it applies a batch (REPL-3, REPL-5), in order: the source is not
- * banned; it is within its rate (60 a minute); the batch is signed by one of the configured primary
- * site keys (compared in constant time, over the raw body); it parses; it was made at most 300 s
- * ago (or ahead); its nonce was not seen before. Every attempt is audited with its source, its
- * change count and its outcome; ten failed authentications of a source ban it for an hour.
+ * What a backup checks before it applies a batch or stores a blob (REPL-3, REPL-5), in order: the
+ * source is not banned; it is within its rate (60 batches a minute; blobs have their own budget);
+ * the message is signed by one of the configured primary site keys (compared in constant time,
+ * over the raw bytes); it parses; it was made at most 300 s ago (or ahead); its nonce was not seen
+ * before. Every attempt is audited with its source, its change count (or blob size) and its
+ * outcome; ten failed authentications of a source ban it for an hour.
  *
  * <p>Mutual TLS with the replication CA comes first, on the endpoint's own listener.
  */
@@ -36,18 +38,29 @@ public final class ApplyGate {
     public static final int FAILURES_BEFORE_BAN = 10;
     public static final Duration BAN = Duration.ofHours(1);
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /** A signed message that passed every check, and what it carries for the audit entry. */
+    public record Verified<T extends dev.keyroom.protocol.replication.Stamped>(String site, T message, String what) {}
 
     /** A batch that passed every check, with its changes decoded from base64url. */
-    public record Verified(String site, ReplicationBatch batch, List<byte[]> changes) {}
+    public record Batch(Verified<ReplicationBatch> verified, List<byte[]> changes) {
+        public ReplicationBatch batch() {
+            return verified.message();
+        }
+    }
 
     private final List<byte[]> primaryKeys;
     private final Clock clock;
     private final AuditLog audit;
     private final BanList bans;
     private final RateLimiter rate = new RateLimiter(new RateLimiter.Policy("replication", 1, 60), 10_000);
+    /** Blobs go one a request, so they have a budget of their own: 20 a second, bursts of 600. */
+    private final RateLimiter blobRate = new RateLimiter(new RateLimiter.Policy("replication-blobs", 20, 600), 10_000);
+
     private final Cache<String, AtomicInteger> failures =
             Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(BAN).build();
-    /** Nonces seen within the window (twice the window: a batch is valid that long around its time). */
+    /** Nonces seen within the window (twice the window: a message is valid that long around its time). */
     private final Cache<String, Boolean> nonces = Caffeine.newBuilder()
             .maximumSize(1_000_000)
             .expireAfterWrite(WINDOW.multipliedBy(2))
@@ -60,61 +73,130 @@ public final class ApplyGate {
         this.bans = bans;
     }
 
-    /** Checks one attempt from {@code source}; refuses with the reason, audited, or returns the batch. */
-    public Verified check(String source, String keyHeader, String signatureHeader, byte[] body, String requestId) {
-        String subject = "replication:" + source;
-        if (bans.bannedUntil(subject).isPresent()) {
-            throw refuse(source, "-", 0, requestId, ErrorCode.FORBIDDEN, "this source is banned for now", false);
+    /** Checks one batch from {@code source}; refuses with the reason, audited, or returns the batch. */
+    public Batch check(String source, String keyHeader, String signatureHeader, byte[] body, String requestId) {
+        Verified<ReplicationBatch> v = authenticate(
+                source,
+                keyHeader,
+                signatureHeader,
+                body,
+                ReplicationBatch.signedMessage(body),
+                ReplicationBatch.class,
+                "batch",
+                rate,
+                b -> (b.changes() == null ? 0 : b.changes().size()) + " changes",
+                requestId);
+        List<byte[]> changes = new ArrayList<>();
+        for (String c :
+                v.message().changes() == null ? List.<String>of() : v.message().changes()) {
+            changes.add(Base64Url.decode(c, "change"));
         }
-        if (rate.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
-            throw refuse(source, "-", 0, requestId, ErrorCode.RATE_LIMITED, "too many batches from this source", false);
+        return new Batch(v, changes);
+    }
+
+    /**
+     * Checks the stamp of one blob from {@code source} (the bytes are checked against its address
+     * as they are stored); refuses with the reason, audited, or returns the stamp.
+     */
+    public Verified<ReplicationBlob> checkBlob(
+            String source, String keyHeader, String signatureHeader, String stampHeader, String requestId) {
+        byte[] stamp = decodeOrNull(stampHeader, 4096);
+        if (stamp == null) {
+            throw refuse(source, "-", "a blob not read", requestId, ErrorCode.BAD_REQUEST, "no blob stamp", false);
         }
-        byte[] key = decodeOrNull(keyHeader);
-        byte[] signature = decodeOrNull(signatureHeader);
+        Verified<ReplicationBlob> v = authenticate(
+                source,
+                keyHeader,
+                signatureHeader,
+                stamp,
+                ReplicationBlob.signedMessage(stamp),
+                ReplicationBlob.class,
+                "blob",
+                blobRate,
+                b -> "blob of " + b.size() + " bytes",
+                requestId);
+        ReplicationBlob b = v.message();
+        if (!dev.keyroom.core.identity.EndpointId.isWellFormed(b.room())
+                || b.sha256() == null
+                || !SHA256.matcher(b.sha256()).matches()
+                || b.size() < 0) {
+            throw refuse(source, v.site(), v.what(), requestId, ErrorCode.BAD_REQUEST, "malformed blob stamp", false);
+        }
+        return v;
+    }
+
+    /**
+     * The checks every signed message goes through, in order: ban, rate, site key, signature over
+     * {@code signed}, the JSON, its age and its nonce.
+     */
+    private <T extends dev.keyroom.protocol.replication.Stamped> Verified<T> authenticate(
+            String source,
+            String keyHeader,
+            String signatureHeader,
+            byte[] json,
+            byte[] signed,
+            Class<T> type,
+            String kind,
+            RateLimiter limiter,
+            java.util.function.Function<T, String> what,
+            String requestId) {
+        String unread = "a " + kind + " not read";
+        if (bans.bannedUntil("replication:" + source).isPresent()) {
+            throw refuse(source, "-", unread, requestId, ErrorCode.FORBIDDEN, "this source is banned for now", false);
+        }
+        if (limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
+            throw refuse(
+                    source,
+                    "-",
+                    unread,
+                    requestId,
+                    ErrorCode.RATE_LIMITED,
+                    "too many " + (kind.equals("batch") ? "batches" : "blobs") + " from this source",
+                    false);
+        }
+        byte[] key = decodeOrNull(keyHeader, 200);
+        byte[] signature = decodeOrNull(signatureHeader, 200);
         String site = key == null ? "-" : Base64Url.encode(key).substring(0, Math.min(8, keyHeader.length()));
         if (key == null || signature == null || !authorised(key)) {
-            throw refuse(source, site, 0, requestId, ErrorCode.UNAUTHORIZED, "not signed by a primary site key", true);
+            throw refuse(
+                    source, site, unread, requestId, ErrorCode.UNAUTHORIZED, "not signed by a primary site key", true);
         }
-        if (!Ed25519.verify(key, ReplicationBatch.signedMessage(body), signature)) {
-            throw refuse(source, site, 0, requestId, ErrorCode.UNAUTHORIZED, "bad batch signature", true);
+        if (!Ed25519.verify(key, signed, signature)) {
+            throw refuse(source, site, unread, requestId, ErrorCode.UNAUTHORIZED, "bad " + kind + " signature", true);
         }
-        ReplicationBatch batch;
+        T message;
         try {
-            batch = Json.readBatch(body, ReplicationBatch.class); // signature verified above
+            message = Json.readBatch(json, type); // signature verified above
         } catch (KeyroomException e) {
-            throw refuse(source, site, 0, requestId, ErrorCode.BAD_REQUEST, e.getMessage(), false);
+            throw refuse(source, site, unread, requestId, ErrorCode.BAD_REQUEST, e.getMessage(), false);
         }
-        int count = batch.changes() == null ? 0 : batch.changes().size();
+        String described = what.apply(message);
         Instant created;
         try {
-            created = Instant.parse(String.valueOf(batch.created()));
+            created = Instant.parse(String.valueOf(message.created()));
         } catch (DateTimeParseException e) {
-            throw refuse(source, site, count, requestId, ErrorCode.BAD_REQUEST, "created is not a time", false);
+            throw refuse(source, site, described, requestId, ErrorCode.BAD_REQUEST, "created is not a time", false);
         }
         Duration age = Duration.between(created, clock.now()).abs();
         if (age.compareTo(WINDOW) > 0) {
-            throw refuse(source, site, count, requestId, ErrorCode.UNAUTHORIZED, "batch older than 300 s", true);
+            throw refuse(source, site, described, requestId, ErrorCode.UNAUTHORIZED, kind + " older than 300 s", true);
         }
-        if (batch.nonce() == null || !NONCE.matcher(batch.nonce()).matches()) {
-            throw refuse(source, site, count, requestId, ErrorCode.BAD_REQUEST, "malformed nonce", false);
+        if (message.nonce() == null || !NONCE.matcher(message.nonce()).matches()) {
+            throw refuse(source, site, described, requestId, ErrorCode.BAD_REQUEST, "malformed nonce", false);
         }
-        if (nonces.asMap().putIfAbsent(batch.nonce(), Boolean.TRUE) != null) {
-            throw refuse(source, site, count, requestId, ErrorCode.UNAUTHORIZED, "replayed batch", true);
+        if (nonces.asMap().putIfAbsent(message.nonce(), Boolean.TRUE) != null) {
+            throw refuse(source, site, described, requestId, ErrorCode.UNAUTHORIZED, "replayed " + kind, true);
         }
-        List<byte[]> changes = new ArrayList<>(count);
-        for (String c : batch.changes() == null ? List.<String>of() : batch.changes()) {
-            changes.add(Base64Url.decode(c, "change"));
-        }
-        return new Verified(site, batch, changes);
+        return new Verified<>(site, message, described);
     }
 
-    /** Records how an authenticated batch ended (applied, gap, refused by the store). */
-    public void outcome(String source, Verified v, String outcome, String requestId) {
+    /** Records how an authenticated message ended (applied, stored, gap, refused by the store). */
+    public void outcome(String source, Verified<?> v, String outcome, String requestId) {
         audit.record(new AuditEvent(
                 "site:" + v.site(),
                 "REPLICATE",
-                ReplicationBatch.PATH,
-                outcome + " (" + v.changes().size() + " changes)",
+                v.message() instanceof ReplicationBlob b ? b.path() : ReplicationBatch.PATH,
+                outcome + " (" + v.what() + ")",
                 requestId,
                 source));
     }
@@ -128,8 +210,8 @@ public final class ApplyGate {
         return found;
     }
 
-    private static byte[] decodeOrNull(String value) {
-        if (value == null || value.length() > 200) {
+    private static byte[] decodeOrNull(String value, int maxLength) {
+        if (value == null || value.length() > maxLength) {
             return null;
         }
         try {
@@ -140,12 +222,18 @@ public final class ApplyGate {
     }
 
     private KeyroomException refuse(
-            String source, String site, int count, String requestId, ErrorCode code, String why, boolean authFailure) {
+            String source,
+            String site,
+            String what,
+            String requestId,
+            ErrorCode code,
+            String why,
+            boolean authFailure) {
         audit.record(new AuditEvent(
                 "site:" + site,
                 "REPLICATE",
                 ReplicationBatch.PATH,
-                "refused: " + why + " (" + count + " changes)",
+                "refused: " + why + " (" + what + ")",
                 requestId,
                 source));
         if (authFailure) {

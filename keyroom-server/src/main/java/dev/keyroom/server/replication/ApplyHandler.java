@@ -2,8 +2,11 @@ package dev.keyroom.server.replication;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.http.ErrorResponses;
 import dev.keyroom.server.http.RequestIds;
 import dev.keyroom.store.sqlite.SqliteStore;
@@ -20,7 +23,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code POST /v1/replication/apply} on a backup's own listener, which has already required a
+ * {@code POST /v1/replication/apply} and {@code PUT /v1/replication/blobs/{room}/{sha256}} on a
+ * backup's own listener, which has already required a
  * client certificate from the replication CA (REPL-3): the body is capped, the batch goes through
  * the {@link ApplyGate} and is applied in one transaction with the watermark (REPL-6). Answers
  * {@code {"watermark": N, "epoch": E}}, or an error that carries the watermark too, so a primary
@@ -34,12 +38,17 @@ public final class ApplyHandler extends Handler.Abstract {
 
     private final ApplyGate gate;
     private final SqliteStore store;
+    private final BlobStore blobs;
+    private final long maxBlobBytes;
     private final SiteRole site;
     private final RequestIds ids;
 
-    public ApplyHandler(ApplyGate gate, SqliteStore store, SiteRole site, RequestIds ids) {
+    public ApplyHandler(
+            ApplyGate gate, SqliteStore store, BlobStore blobs, long maxBlobBytes, SiteRole site, RequestIds ids) {
         this.gate = gate;
         this.store = store;
+        this.blobs = blobs;
+        this.maxBlobBytes = maxBlobBytes;
         this.site = site;
         this.ids = ids;
     }
@@ -48,28 +57,35 @@ public final class ApplyHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String id = ids.next();
         response.getHeaders().put(RequestIds.HEADER, id);
-        if (!request.getMethod().equals("POST")
-                || !ReplicationBatch.PATH.equals(request.getHttpURI().getPath())) {
+        String path = request.getHttpURI().getPath();
+        if (request.getMethod().equals("POST") && ReplicationBatch.PATH.equals(path)) {
+            applyBatch(request, response, callback, id);
+        } else if (request.getMethod().equals("PUT") && path != null && path.startsWith(ReplicationBlob.PATH_PREFIX)) {
+            storeBlob(request, response, callback, id);
+        } else {
             reply(response, callback, 404, error("not_found", "not found", null));
-            return true;
         }
+        return true;
+    }
+
+    private void applyBatch(Request request, Response response, Callback callback, String id) {
         String source = Request.getRemoteAddr(request);
         if (request.getLength() > MAX_BODY) {
             reply(response, callback, 413, error("payload_too_large", "batch too large", null));
-            return true;
+            return;
         }
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
             body = in.readNBytes(MAX_BODY + 1);
         } catch (IOException e) {
             callback.failed(e);
-            return true;
+            return;
         }
         if (body.length > MAX_BODY) {
             reply(response, callback, 413, error("payload_too_large", "batch too large", null));
-            return true;
+            return;
         }
-        ApplyGate.Verified v;
+        ApplyGate.Batch v;
         try {
             v = gate.check(
                     source,
@@ -79,23 +95,75 @@ public final class ApplyHandler extends Handler.Abstract {
                     id);
         } catch (KeyroomException e) {
             reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
-            return true;
+            return;
         }
         try {
-            if (site.kind() != SiteRole.Kind.BACKUP) {
-                throw KeyroomException.conflict("this site is a " + site.kind().wireName() + " at site epoch "
-                        + site.epoch() + "; it applies no batches");
-            }
+            requireBackup();
             long watermark = store.applyChanges(v.batch().siteEpoch(), v.batch().firstSeq(), v.changes());
-            gate.outcome(source, v, "applied, watermark " + watermark, id);
+            gate.outcome(source, v.verified(), "applied, watermark " + watermark, id);
             Map<String, Object> ok = new LinkedHashMap<>();
             ok.put("watermark", watermark);
             reply(response, callback, 200, ok);
         } catch (KeyroomException e) {
-            gate.outcome(source, v, "refused: " + e.getMessage(), id);
-            reply(response, callback, ErrorResponses.status(e.code()), error(e, store.appliedChanges()));
+            gate.outcome(source, v.verified(), "refused: " + e.getMessage(), id);
+            // The watermark, for a primary to resume from, only on a backup (not on a promoted site).
+            Long watermark = site.kind() == SiteRole.Kind.BACKUP ? store.appliedChanges() : null;
+            reply(response, callback, ErrorResponses.status(e.code()), error(e, watermark));
         }
-        return true;
+    }
+
+    /**
+     * A blob's bytes, sent apart from the batches: stored under the stamped address only if they
+     * hash to it (the blob store checks as it streams), at most the blob limit.
+     */
+    private void storeBlob(Request request, Response response, Callback callback, String id) {
+        String source = Request.getRemoteAddr(request);
+        if (request.getLength() > maxBlobBytes) {
+            reply(response, callback, 413, error("payload_too_large", "blob too large", null));
+            return;
+        }
+        ApplyGate.Verified<ReplicationBlob> v;
+        try {
+            v = gate.checkBlob(
+                    source,
+                    request.getHeaders().get(ReplicationBatch.KEY_HEADER),
+                    request.getHeaders().get(ReplicationBatch.SIGNATURE_HEADER),
+                    request.getHeaders().get(ReplicationBlob.STAMP_HEADER),
+                    id);
+        } catch (KeyroomException e) {
+            reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
+            return;
+        }
+        ReplicationBlob blob = v.message();
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            if (!blob.path().equals(request.getHttpURI().getPath())) {
+                throw KeyroomException.badRequest("the path is not the stamped blob's");
+            }
+            requireBackup();
+            if (blob.siteEpoch() != site.epoch()) {
+                throw KeyroomException.conflict(
+                        "a blob of site epoch " + blob.siteEpoch() + ": this site is at epoch " + site.epoch());
+            }
+            boolean added = blobs.put(RoomId.parse(blob.room()), blob.sha256(), in, maxBlobBytes);
+            gate.outcome(source, v, added ? "stored" : "already held", id);
+            Map<String, Object> ok = new LinkedHashMap<>();
+            ok.put("stored", added);
+            reply(response, callback, 200, ok);
+        } catch (KeyroomException e) {
+            gate.outcome(source, v, "refused: " + e.getMessage(), id);
+            reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
+        } catch (IOException e) {
+            gate.outcome(source, v, "refused: " + e.getMessage(), id);
+            callback.failed(e);
+        }
+    }
+
+    /** A site that is not a backup takes nothing from a primary (REPL-7). */
+    private void requireBackup() {
+        if (site.kind() != SiteRole.Kind.BACKUP) {
+            throw KeyroomException.conflict("this site is a " + site.kind().wireName() + " at site epoch "
+                    + site.epoch() + "; it applies no batches");
+        }
     }
 
     private static Map<String, Object> error(KeyroomException e, Long watermark) {

@@ -5,9 +5,12 @@ import dev.keyroom.core.audit.AuditEvent;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.sqlite.SqliteStore;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A primary's replication worker (REPL-2): wakes as soon as a change is recorded, sends the feed to
+ * A primary's replication worker (REPL-2): wakes as soon as a change or a blob is recorded, sends
+ * the blobs waiting (each on its own, by address) and then the feed to
  * the backup in signed batches of {@value #BATCH} changes over mutual TLS (at most one batch a
  * second, the backup's limit being 60 a minute, so under load a batch takes what accumulated
  * within the second), and forgets
@@ -51,6 +55,8 @@ public final class ReplicationWorker implements AutoCloseable {
     static final int MAX_BATCH_BYTES = 16 << 20;
     /** One batch a second at most: the backup takes 60 a minute from a source (REPL-5). */
     static final Duration PACE = Duration.ofSeconds(1);
+    /** Blobs a second at most: within the backup's budget for blobs. */
+    static final int BLOBS_PER_SECOND = 20;
 
     public static final List<Duration> BACKOFF = List.of(
             Duration.ofSeconds(1),
@@ -60,6 +66,7 @@ public final class ReplicationWorker implements AutoCloseable {
             Duration.ofSeconds(625));
 
     private final SqliteStore store;
+    private final BlobStore blobs;
     private final ServerConfig.PushSettings settings;
     private final Identity siteKey;
     private final SiteRole site;
@@ -79,6 +86,7 @@ public final class ReplicationWorker implements AutoCloseable {
 
     public ReplicationWorker(
             SqliteStore store,
+            BlobStore blobs,
             ServerConfig.PushSettings settings,
             Identity siteKey,
             SiteRole site,
@@ -87,6 +95,7 @@ public final class ReplicationWorker implements AutoCloseable {
             SecureRandom random)
             throws IOException {
         this.store = store;
+        this.blobs = blobs;
         this.site = site;
         this.settings = settings;
         this.siteKey = siteKey;
@@ -126,6 +135,11 @@ public final class ReplicationWorker implements AutoCloseable {
         return acked.get();
     }
 
+    /** Blobs stored and not yet held by the backup. */
+    public long blobsWaiting() {
+        return store.blobsWaiting();
+    }
+
     /** Changes recorded and not yet acknowledged. */
     public long pending() {
         return Math.max(0, store.lastChange() - acked.get());
@@ -158,6 +172,7 @@ public final class ReplicationWorker implements AutoCloseable {
                 continue;
             }
             List<SqliteStore.FeedEntry> batch;
+            boolean blobsWaiting = false;
             try {
                 // Within the backup's 60 batches a minute: at most one a second; what accumulates
                 // meanwhile goes together (so the batch grows past 100 only under load).
@@ -167,22 +182,27 @@ public final class ReplicationWorker implements AutoCloseable {
                     continue;
                 }
                 batch = takeBatch();
+                blobsWaiting = !store.blobsToSend(1).isEmpty();
             } catch (RuntimeException e) {
                 batch = List.of();
                 log.atWarn().setCause(e).log("cannot read the change feed");
             }
-            if (batch.isEmpty()) {
+            if (batch.isEmpty() && !blobsWaiting) {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
                 continue;
             }
             try {
-                lastSent = System.nanoTime();
-                long watermark = send(batch);
-                lastBatchChanges = batch.size();
-                lastBatchMillis = (System.nanoTime() - lastSent) / 1_000_000;
-                if (watermark > acked.get()) {
-                    store.forgetChangesUpTo(watermark);
-                    acked.set(watermark);
+                // Blobs first: a message's blob was stored before the message, so it reaches the backup first.
+                sendBlobs();
+                if (!batch.isEmpty()) {
+                    lastSent = System.nanoTime();
+                    long watermark = send(batch);
+                    lastBatchChanges = batch.size();
+                    lastBatchMillis = (System.nanoTime() - lastSent) / 1_000_000;
+                    if (watermark > acked.get()) {
+                        store.forgetChangesUpTo(watermark);
+                        acked.set(watermark);
+                    }
                 }
                 failures = 0;
                 lastError = "";
@@ -249,14 +269,12 @@ public final class ReplicationWorker implements AutoCloseable {
 
     /** Sends one batch; the backup's watermark after it (also from a refusal that carries one). */
     private long send(List<SqliteStore.FeedEntry> batch) throws IOException, InterruptedException {
-        byte[] nonceBytes = new byte[24];
-        random.nextBytes(nonceBytes);
         ReplicationBatch.Signed signed = ReplicationBatch.sign(
                 siteKey,
                 site.epoch(),
                 batch.getFirst().seq(),
                 batch.stream().map(SqliteStore.FeedEntry::change).toList(),
-                Base64Url.encode(nonceBytes),
+                nonce(),
                 clock.now());
         HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(ReplicationBatch.PATH))
                 .timeout(Duration.ofSeconds(30))
@@ -266,6 +284,67 @@ public final class ReplicationWorker implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()))
                 .build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json = answer(r);
+        JsonNode w = json.get("watermark");
+        if (r.statusCode() == 200 && w != null) {
+            return w.asLong();
+        }
+        JsonNode epoch = json.get("epoch");
+        if (r.statusCode() == 409
+                && w != null
+                && w.asLong() >= acked.get()
+                && epoch != null
+                && epoch.asLong() == site.epoch()) {
+            log.atInfo().addKeyValue("watermark", w.asLong()).log("the backup asked to resume from its watermark");
+            return w.asLong();
+        }
+        throw refused(r, json);
+    }
+
+    /**
+     * Sends the blobs waiting, oldest first, at most {@value #BLOBS_PER_SECOND} a second (the
+     * backup's budget for blobs), each forgotten once the backup holds it.
+     */
+    private void sendBlobs() throws IOException, InterruptedException {
+        for (SqliteStore.BlobEntry b : store.blobsToSend(100)) {
+            if (closed) {
+                return;
+            }
+            java.util.Optional<Long> size = blobs.size(b.room(), b.sha256());
+            if (size.isEmpty()) {
+                log.atError()
+                        .addKeyValue("room", b.room().value())
+                        .addKeyValue("sha256", b.sha256())
+                        .log("a blob recorded for the backup is not in this site's blob store; it cannot be sent");
+                store.forgetBlob(b.seq());
+                continue;
+            }
+            ReplicationBlob stamp =
+                    ReplicationBlob.of(site.epoch(), b.room().value(), b.sha256(), size.get(), nonce(), clock.now());
+            ReplicationBlob.Signed signed = ReplicationBlob.sign(siteKey, stamp);
+            HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(stamp.path()))
+                    .timeout(Duration.ofMinutes(5))
+                    .header("Content-Type", "application/octet-stream")
+                    .header(ReplicationBatch.KEY_HEADER, signed.key())
+                    .header(ReplicationBatch.SIGNATURE_HEADER, signed.signature())
+                    .header(ReplicationBlob.STAMP_HEADER, signed.stamp())
+                    .PUT(HttpRequest.BodyPublishers.fromPublisher(
+                            HttpRequest.BodyPublishers.ofInputStream(() ->
+                                    blobs.open(b.room(), b.sha256()).orElseGet(java.io.InputStream::nullInputStream)),
+                            size.get()))
+                    .build();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = answer(r);
+            if (r.statusCode() != 200) {
+                throw refused(r, json);
+            }
+            store.forgetBlob(b.seq());
+            Thread.sleep(1000 / BLOBS_PER_SECOND);
+        }
+    }
+
+    /** The backup's answer as JSON, after hearing the site epoch it names (REPL-7). */
+    private JsonNode answer(HttpResponse<String> r) throws IOException {
         JsonNode json;
         try {
             json = Json.mapper().readTree(r.body());
@@ -276,16 +355,51 @@ public final class ReplicationWorker implements AutoCloseable {
         if (site.kind() == SiteRole.Kind.FENCED) {
             throw new IOException("fenced: the backup was promoted past this site's epoch");
         }
-        JsonNode w = json.get("watermark");
-        if (r.statusCode() == 200 && w != null) {
-            return w.asLong();
-        }
-        if (r.statusCode() == 409 && w != null && w.asLong() >= acked.get()) {
-            log.atInfo().addKeyValue("watermark", w.asLong()).log("the backup asked to resume from its watermark");
-            return w.asLong();
-        }
-        throw new IOException("the backup answered " + r.statusCode() + ": "
+        return json;
+    }
+
+    private static IOException refused(HttpResponse<String> r, JsonNode json) {
+        return new IOException("the backup answered " + r.statusCode() + ": "
                 + (json.get("message") == null ? "" : json.get("message").asString()));
+    }
+
+    private String nonce() {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return Base64Url.encode(bytes);
+    }
+
+    /**
+     * The blob store this site's clients write to: every blob stored, or stored again (a client
+     * retrying an upload whose answer it lost), is recorded for the backup.
+     */
+    public BlobStore feeding() {
+        return new BlobStore() {
+            @Override
+            public boolean put(RoomId room, String sha256Hex, java.io.InputStream body, long maxBytes) {
+                boolean added = blobs.put(room, sha256Hex, body, maxBytes);
+                store.recordBlob(room, sha256Hex);
+                return added;
+            }
+
+            @Override
+            public boolean adopt(
+                    RoomId room, String sha256Hex, java.nio.file.Path file, byte[] fileSha256, long maxBytes) {
+                boolean added = blobs.adopt(room, sha256Hex, file, fileSha256, maxBytes);
+                store.recordBlob(room, sha256Hex);
+                return added;
+            }
+
+            @Override
+            public java.util.Optional<Long> size(RoomId room, String sha256Hex) {
+                return blobs.size(room, sha256Hex);
+            }
+
+            @Override
+            public java.util.Optional<java.io.InputStream> open(RoomId room, String sha256Hex) {
+                return blobs.open(room, sha256Hex);
+            }
+        };
     }
 
     private void sleep(Duration d) {

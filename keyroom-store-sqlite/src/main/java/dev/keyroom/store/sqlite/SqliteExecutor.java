@@ -50,7 +50,8 @@ final class SqliteExecutor implements AutoCloseable {
             "V004__room_retention.sql",
             "V005__secrets.sql",
             "V006__change_feed.sql",
-            "V007__site.sql");
+            "V007__site.sql",
+            "V008__blob_feed.sql");
 
     @FunctionalInterface
     interface Work<T> {

@@ -222,6 +222,50 @@ public final class SqliteStore implements Store {
         db.write(c -> update(c, "DELETE FROM change_feed WHERE seq <= ?", seq));
     }
 
+    /** A blob to send to the backup: its place in the blob feed, its room and address. */
+    public record BlobEntry(long seq, RoomId room, String sha256, Instant at) {}
+
+    /**
+     * With the feed on, records that {@code room}'s blob {@code sha256} is stored (again): it goes
+     * to the backup, apart from the changes (REPL-2). Without the feed, nothing.
+     */
+    public void recordBlob(RoomId room, String sha256) {
+        if (!feed) {
+            return;
+        }
+        db.write(c -> update(
+                c,
+                "INSERT INTO blob_feed (room, sha256, at) VALUES (?, ?, ?)",
+                room.value(),
+                sha256,
+                System.currentTimeMillis()));
+        fed();
+    }
+
+    /** The oldest blobs not yet held by the backup, at most {@code limit}. */
+    public List<BlobEntry> blobsToSend(int limit) {
+        return db.read(c -> all(
+                c,
+                "SELECT seq, room, sha256, at FROM blob_feed ORDER BY seq LIMIT ?",
+                rs -> new BlobEntry(
+                        rs.getLong(1),
+                        RoomId.parse(rs.getString(2)),
+                        rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))),
+                limit));
+    }
+
+    /** How many blobs wait for the backup. */
+    public long blobsWaiting() {
+        return db.read(c ->
+                first(c, "SELECT count(*) FROM blob_feed", rs -> rs.getLong(1)).orElse(0L));
+    }
+
+    /** The backup holds the blob at {@code seq} (or it cannot be sent): it leaves the blob feed. */
+    public void forgetBlob(long seq) {
+        db.write(c -> update(c, "DELETE FROM blob_feed WHERE seq = ?", seq));
+    }
+
     /** On a backup: the last sequence of the primary's feed applied here (the watermark). */
     public long appliedChanges() {
         return db.read(c -> first(c, "SELECT applied FROM feed_watermark WHERE id = 1", rs -> rs.getLong(1))
