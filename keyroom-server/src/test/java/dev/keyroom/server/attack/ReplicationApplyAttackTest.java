@@ -10,6 +10,7 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.AuditLog;
 import dev.keyroom.protocol.replication.ReplicationBatch;
+import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.server.limits.BanList;
 import dev.keyroom.server.replication.ApplyGate;
@@ -148,6 +149,42 @@ class ReplicationApplyAttackTest {
         assertThat(gate.check("192.0.2.2", s.key(), s.signature(), s.body(), "req")
                         .changes())
                 .hasSize(2);
+    }
+
+    @Test
+    void REPL_3_aBlobStamp_byAnUnknownKey_tampered_replayed_stale_orMalformed_isRefused_andAudited() {
+        String room = "0123456789abcdef0123456789abcdef";
+        String sha = "ab".repeat(32);
+        java.util.function.BiFunction<Identity, String, ReplicationBlob.Signed> stamp =
+                (key, addr) -> ReplicationBlob.sign(
+                        key, ReplicationBlob.of(1, room, addr, 10, "blob-" + "0".repeat(16) + nonce++, clock.now()));
+        java.util.function.Function<ReplicationBlob.Signed, ApplyGate.Verified<ReplicationBlob>> checkBlob =
+                s -> gate.checkBlob("192.0.2.1", s.key(), s.signature(), s.stamp(), "req");
+        try (Identity stranger = Identity.generate(TestNode.RANDOM)) {
+            assertRefused(
+                    () -> checkBlob.apply(stamp.apply(stranger, sha)),
+                    ErrorCode.UNAUTHORIZED,
+                    "not signed by a primary");
+        }
+        ReplicationBlob.Signed good = stamp.apply(primary, sha);
+        // Another address under the same signature: the stamp is what is signed.
+        ReplicationBlob.Signed other = stamp.apply(primary, "cd".repeat(32));
+        assertRefused(
+                () -> gate.checkBlob("192.0.2.1", good.key(), good.signature(), other.stamp(), "req"),
+                ErrorCode.UNAUTHORIZED,
+                "bad blob signature");
+        assertThat(checkBlob.apply(good).message().sha256()).isEqualTo(sha);
+        assertRefused(() -> checkBlob.apply(good), ErrorCode.UNAUTHORIZED, "replayed blob");
+        assertRefused(() -> checkBlob.apply(stamp.apply(primary, "not-hex")), ErrorCode.BAD_REQUEST, "malformed");
+        ReplicationBlob.Signed old = stamp.apply(primary, sha);
+        clock.advance(Duration.ofSeconds(301));
+        assertRefused(() -> checkBlob.apply(old), ErrorCode.UNAUTHORIZED, "older than 300 s");
+        assertRefused(
+                () -> gate.checkBlob("192.0.2.1", good.key(), good.signature(), null, "req"),
+                ErrorCode.BAD_REQUEST,
+                "no blob stamp");
+        assertThat(audited).filteredOn(e -> e.outcome().startsWith("refused")).hasSize(6);
+        assertThat(audited).allSatisfy(e -> assertThat(e.remote()).isEqualTo("192.0.2.1"));
     }
 
     @Test
