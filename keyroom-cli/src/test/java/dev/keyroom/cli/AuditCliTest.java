@@ -61,4 +61,26 @@ class AuditCliTest {
                 .startsWith("FAILED: entry 5:")
                 .contains("cut from the end");
     }
+
+    /** A backup's copy of a primary's log verifies by its chain alone; an edit in it is found. */
+    @Test
+    void verifyCopy_checksABackupsCopyOfAPrimarysLog() throws Exception {
+        List<String> lines = new ArrayList<>();
+        String prev = dev.keyroom.protocol.audit.AuditChain.GENESIS;
+        for (int i = 1; i <= 3; i++) {
+            String line = dev.keyroom.protocol.audit.AuditChain.line(
+                    i, "2026-11-22T00:00:00Z", "a", "POST", "/v1/rooms", "201", "r" + i, "-", prev);
+            lines.add(line);
+            prev = dev.keyroom.protocol.audit.AuditChain.parse(line).hash();
+        }
+        Path copy = dir.resolve("copy.log");
+        Files.write(copy, lines);
+        assertThat(CliTest.run("audit", "verify", "--copy", copy.toString()).out())
+                .startsWith("ok: 3 entries");
+        Files.write(copy, List.of(lines.get(0), lines.get(1).replace("201", "200"), lines.get(2)));
+        CliTest.Result bad = CliTest.run("audit", "verify", "--copy", copy.toString());
+        assertThat(bad.out()).startsWith("FAILED: entry 2:");
+        assertThat(bad.code()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(CliTest.run("audit", "verify").code()).isEqualTo(Main.EXIT_USAGE);
+    }
 }
