@@ -57,6 +57,9 @@ final class SiteCommand {
                 if (s.blobsWaiting() != null && s.blobsWaiting() > 0) {
                     line.append(", ").append(s.blobsWaiting()).append(" blobs waiting");
                 }
+                if (s.auditWaiting() != null && s.auditWaiting() > 0) {
+                    line.append(", ").append(s.auditWaiting()).append(" audit entries waiting");
+                }
                 if (s.lastError() != null && !s.lastError().isEmpty()) {
                     line.append(", last error: ").append(s.lastError());
                 }

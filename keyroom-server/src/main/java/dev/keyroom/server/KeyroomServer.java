@@ -464,6 +464,7 @@ public final class KeyroomServer implements AutoCloseable {
         var worker = new dev.keyroom.server.replication.ReplicationWorker(
                 sqlite,
                 backends.blobs(),
+                audit instanceof dev.keyroom.server.audit.FileAuditLog file ? Optional.of(file) : Optional.empty(),
                 config.replication().push().get(),
                 new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
                 site,
@@ -518,6 +519,7 @@ public final class KeyroomServer implements AutoCloseable {
                 sqlite,
                 backends.blobs(),
                 config.limits().maxBlobBodyBytes(),
+                new DataDir(config.dataDir()).audit().resolve("sites"),
                 site,
                 ids);
         apply.setServer(jetty);

@@ -68,6 +68,8 @@ class SiteReplicationTest {
             sites.backup.client(bob).getBlob(room, ref, fetched);
             assertThat(fetched.toByteArray()).isEqualTo(attachment);
             assertThat(primary.admin.replicationStatus().blobsWaiting()).isZero();
+            // The primary's audit log reaches the backup too, byte for byte, in a file of its own.
+            assertAuditCopied(sites);
             var p = primary.admin.replicationStatus();
             assertThat(p.role()).isEqualTo("primary");
             assertThat(p.pending()).isZero();
@@ -86,6 +88,7 @@ class SiteReplicationTest {
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
             assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(201);
+            assertAuditCopied(sites);
             try (var secret = sites.backup.client(bob).getSecret(room, "db-password", Optional.empty())) {
                 assertThat(new String(secret.value().unsafeBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("s3cret");
@@ -113,6 +116,23 @@ class SiteReplicationTest {
                             .statusCode())
                     .isEqualTo(503);
         }
+    }
+
+    /** Waits until the backup's copy of the primary's audit log holds every entry written before the call. */
+    static void assertAuditCopied(SitePair sites) throws Exception {
+        Path log = new DataDir(sites.primaryDir).audit().resolve("audit.log");
+        String primaryKey;
+        try (Identity key = new DataDir(sites.primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+            primaryKey = key.endpoint().value();
+        }
+        Path copy = new DataDir(sites.backupDir).audit().resolve("sites").resolve(primaryKey + ".log");
+        int written = java.nio.file.Files.readAllLines(log).size();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            java.util.List<String> copied =
+                    java.nio.file.Files.exists(copy) ? java.nio.file.Files.readAllLines(copy) : java.util.List.of();
+            assertThat(copied.size()).isGreaterThanOrEqualTo(written);
+            assertThat(copied).isEqualTo(java.nio.file.Files.readAllLines(log).subList(0, copied.size()));
+        });
     }
 
     /** A client that proves itself with the primary's replication certificate and pins the backup. */
@@ -168,6 +188,23 @@ class SiteReplicationTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(big.statusCode()).isEqualTo(413);
+
+            // A batch of changes signed by the primary's key, posted as a batch of audit entries: the domains differ.
+            ReplicationBatch.Signed changes;
+            try (Identity siteKey = new DataDir(sites.primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+                changes = ReplicationBatch.sign(
+                        siteKey, 1, 1, java.util.List.of(), "cross-feed-nonce-000001", java.time.Instant.now());
+            }
+            HttpResponse<String> crossed = client.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "https://127.0.0.1:" + sites.applyPort + ReplicationBatch.Feed.AUDIT.path()))
+                            .header(ReplicationBatch.KEY_HEADER, changes.key())
+                            .header(ReplicationBatch.SIGNATURE_HEADER, changes.signature())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(changes.body()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(crossed.statusCode()).isEqualTo(401);
+            assertThat(crossed.body()).contains("bad audit batch signature");
 
             // A blob whose bytes are not the stamped address: refused, nothing stored; a replayed stamp: refused.
             String room = "0123456789abcdef0123456789abcdef";

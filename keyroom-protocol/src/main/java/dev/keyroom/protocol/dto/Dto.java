@@ -76,7 +76,8 @@ public final class Dto {
             Long alerts,
             Long lastBatchChanges,
             Long lastBatchMillis,
-            Long blobsWaiting) {}
+            Long blobsWaiting,
+            Long auditWaiting) {}
 
     /** Promotes a backup (REPL-7): the site epoch it leaves, as its status shows it. */
     public record Promote(Long fromEpoch) {}

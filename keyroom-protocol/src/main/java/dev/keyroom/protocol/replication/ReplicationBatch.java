@@ -8,10 +8,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A batch of a primary's change feed as it travels to a backup (REPL-3): the primary's site epoch,
- * the sequence of its first change, the changes (base64url), a fresh nonce and the time it was
- * made. The JSON body is signed as sent, under a domain separation prefix, by the primary's site
- * key; the backup verifies the raw bytes it received, never a re-serialisation.
+ * A batch of one of a primary's feeds as it travels to a backup (REPL-3): the primary's site
+ * epoch, the sequence of its first record, the records (base64url), a fresh nonce and the time it
+ * was made. Two feeds travel this way, each to its own path under its own signing domain: the
+ * changes ({@link Feed#CHANGES}) and the audit log's entries ({@link Feed#AUDIT}). The JSON body
+ * is signed as sent, under the feed's domain separation prefix, by the primary's site key; the
+ * backup verifies the raw bytes it received, never a re-serialisation.
  *
  * <p>Headers: {@value #KEY_HEADER} carries the site's Ed25519 public key (base64url),
  * {@value #SIGNATURE_HEADER} the signature (base64url).
@@ -21,11 +23,34 @@ public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> chang
     public static final String KEY_HEADER = "Keyroom-Site-Key";
     public static final String SIGNATURE_HEADER = "Keyroom-Site-Signature";
     public static final String PATH = "/v1/replication/apply";
-    private static final byte[] DOMAIN = "keyroom/v1/replication-batch\0".getBytes(StandardCharsets.US_ASCII);
 
-    /** What the site key signs: the domain prefix and the body exactly as sent. */
+    /** A feed a primary sends its backup: the path it goes to and the domain its batches are signed under. */
+    public enum Feed {
+        CHANGES(PATH, "keyroom/v1/replication-batch\0"),
+        /** The audit log's entries, each a stored line (UTF-8), in the order of their seq. */
+        AUDIT("/v1/replication/audit", "keyroom/v1/replication-audit\0");
+
+        private final String path;
+        private final byte[] domain;
+
+        Feed(String path, String domain) {
+            this.path = path;
+            this.domain = domain.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        public String path() {
+            return path;
+        }
+    }
+
+    /** What the site key signs for a batch of changes: the domain prefix and the body exactly as sent. */
     public static byte[] signedMessage(byte[] body) {
-        return prefixed(DOMAIN, body);
+        return signedMessage(Feed.CHANGES, body);
+    }
+
+    /** What the site key signs for a batch of {@code feed}. */
+    public static byte[] signedMessage(Feed feed, byte[] body) {
+        return prefixed(feed.domain, body);
     }
 
     static byte[] prefixed(byte[] domain, byte[] bytes) {
@@ -41,9 +66,21 @@ public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> chang
     /** Makes a batch of {@code changes} (each a change's bytes) and signs it with {@code siteKey}. */
     public static Signed sign(
             Identity siteKey, long siteEpoch, long firstSeq, List<byte[]> changes, String nonce, Instant created) {
+        return sign(Feed.CHANGES, siteKey, siteEpoch, firstSeq, changes, nonce, created);
+    }
+
+    /** Makes a batch of {@code feed}'s {@code records} and signs it with {@code siteKey}. */
+    public static Signed sign(
+            Feed feed,
+            Identity siteKey,
+            long siteEpoch,
+            long firstSeq,
+            List<byte[]> records,
+            String nonce,
+            Instant created) {
         byte[] body = Json.write(new ReplicationBatch(
-                siteEpoch, firstSeq, changes.stream().map(Base64Url::encode).toList(), nonce, created.toString()));
+                siteEpoch, firstSeq, records.stream().map(Base64Url::encode).toList(), nonce, created.toString()));
         return new Signed(
-                body, Base64Url.encode(siteKey.signPub()), Base64Url.encode(siteKey.sign(signedMessage(body))));
+                body, Base64Url.encode(siteKey.signPub()), Base64Url.encode(siteKey.sign(signedMessage(feed, body))));
     }
 }

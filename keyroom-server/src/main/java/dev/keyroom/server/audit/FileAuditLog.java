@@ -450,7 +450,8 @@ public final class FileAuditLog implements AuditTrail {
         }
     }
 
-    private static String lastLine(Path f) throws IOException {
+    /** The last line of {@code f} (which ends with a newline), or null when it is empty. */
+    static String lastLine(Path f) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
             long end = raf.length();
             if (end == 0) {
@@ -473,7 +474,7 @@ public final class FileAuditLog implements AuditTrail {
     }
 
     /** A crash in the middle of a write can leave a line without its newline; it never completed. */
-    private static void cutIncompleteLastLine(Path f) throws IOException {
+    static void cutIncompleteLastLine(Path f) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             long end = raf.length();
             long pos = end;

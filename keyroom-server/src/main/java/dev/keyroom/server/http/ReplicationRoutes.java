@@ -69,6 +69,7 @@ public final class ReplicationRoutes {
                 worker.map(ReplicationWorker::alerts).orElse(null),
                 worker.map(ReplicationWorker::lastBatchChanges).orElse(null),
                 worker.map(ReplicationWorker::lastBatchMillis).orElse(null),
-                worker.map(ReplicationWorker::blobsWaiting).orElse(null));
+                worker.map(ReplicationWorker::blobsWaiting).orElse(null),
+                worker.map(ReplicationWorker::auditWaiting).orElse(null));
     }
 }

@@ -40,8 +40,12 @@ public final class ApplyGate {
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    /** A signed message that passed every check, and what it carries for the audit entry. */
-    public record Verified<T extends dev.keyroom.protocol.replication.Stamped>(String site, T message, String what) {}
+    /**
+     * A signed message that passed every check: the site key that signed it (and its short form
+     * for audit entries), the message, and what it carries for the audit entry.
+     */
+    public record Verified<T extends dev.keyroom.protocol.replication.Stamped>(
+            byte[] siteKey, String site, T message, String what, String resource) {}
 
     /** A batch that passed every check, with its changes decoded from base64url. */
     public record Batch(Verified<ReplicationBatch> verified, List<byte[]> changes) {
@@ -55,6 +59,7 @@ public final class ApplyGate {
     private final AuditLog audit;
     private final BanList bans;
     private final RateLimiter rate = new RateLimiter(new RateLimiter.Policy("replication", 1, 60), 10_000);
+    private final RateLimiter auditRate = new RateLimiter(new RateLimiter.Policy("replication-audit", 1, 60), 10_000);
     /** Blobs go one a request, so they have a budget of their own: 20 a second, bursts of 600. */
     private final RateLimiter blobRate = new RateLimiter(new RateLimiter.Policy("replication-blobs", 20, 600), 10_000);
 
@@ -73,25 +78,41 @@ public final class ApplyGate {
         this.bans = bans;
     }
 
-    /** Checks one batch from {@code source}; refuses with the reason, audited, or returns the batch. */
+    /** Checks one batch of changes from {@code source}; refuses with the reason, audited, or returns the batch. */
     public Batch check(String source, String keyHeader, String signatureHeader, byte[] body, String requestId) {
+        return check(ReplicationBatch.Feed.CHANGES, source, keyHeader, signatureHeader, body, requestId);
+    }
+
+    /**
+     * Checks one batch of {@code feed} from {@code source}: each feed has its own budget (60 a
+     * minute), and its own signing domain, so a batch of one feed is never taken for the other.
+     */
+    public Batch check(
+            ReplicationBatch.Feed feed,
+            String source,
+            String keyHeader,
+            String signatureHeader,
+            byte[] body,
+            String requestId) {
+        boolean ofChanges = feed == ReplicationBatch.Feed.CHANGES;
         Verified<ReplicationBatch> v = authenticate(
                 source,
                 keyHeader,
                 signatureHeader,
                 body,
-                ReplicationBatch.signedMessage(body),
+                ReplicationBatch.signedMessage(feed, body),
                 ReplicationBatch.class,
-                "batch",
-                rate,
-                b -> (b.changes() == null ? 0 : b.changes().size()) + " changes",
+                feed.path(),
+                ofChanges ? "batch" : "audit batch",
+                ofChanges ? rate : auditRate,
+                b -> (b.changes() == null ? 0 : b.changes().size()) + (ofChanges ? " changes" : " audit entries"),
                 requestId);
-        List<byte[]> changes = new ArrayList<>();
+        List<byte[]> records = new ArrayList<>();
         for (String c :
                 v.message().changes() == null ? List.<String>of() : v.message().changes()) {
-            changes.add(Base64Url.decode(c, "change"));
+            records.add(Base64Url.decode(c, "record"));
         }
-        return new Batch(v, changes);
+        return new Batch(v, records);
     }
 
     /**
@@ -100,9 +121,11 @@ public final class ApplyGate {
      */
     public Verified<ReplicationBlob> checkBlob(
             String source, String keyHeader, String signatureHeader, String stampHeader, String requestId) {
+        String resource = ReplicationBlob.PATH_PREFIX;
         byte[] stamp = decodeOrNull(stampHeader, 4096);
         if (stamp == null) {
-            throw refuse(source, "-", "a blob not read", requestId, ErrorCode.BAD_REQUEST, "no blob stamp", false);
+            throw refuse(
+                    resource, source, "-", "a blob not read", requestId, ErrorCode.BAD_REQUEST, "no blob stamp", false);
         }
         Verified<ReplicationBlob> v = authenticate(
                 source,
@@ -111,6 +134,7 @@ public final class ApplyGate {
                 stamp,
                 ReplicationBlob.signedMessage(stamp),
                 ReplicationBlob.class,
+                ReplicationBlob.PATH_PREFIX,
                 "blob",
                 blobRate,
                 b -> "blob of " + b.size() + " bytes",
@@ -120,7 +144,15 @@ public final class ApplyGate {
                 || b.sha256() == null
                 || !SHA256.matcher(b.sha256()).matches()
                 || b.size() < 0) {
-            throw refuse(source, v.site(), v.what(), requestId, ErrorCode.BAD_REQUEST, "malformed blob stamp", false);
+            throw refuse(
+                    resource,
+                    source,
+                    v.site(),
+                    v.what(),
+                    requestId,
+                    ErrorCode.BAD_REQUEST,
+                    "malformed blob stamp",
+                    false);
         }
         return v;
     }
@@ -136,22 +168,32 @@ public final class ApplyGate {
             byte[] json,
             byte[] signed,
             Class<T> type,
+            String resource,
             String kind,
             RateLimiter limiter,
             java.util.function.Function<T, String> what,
             String requestId) {
         String unread = "a " + kind + " not read";
         if (bans.bannedUntil("replication:" + source).isPresent()) {
-            throw refuse(source, "-", unread, requestId, ErrorCode.FORBIDDEN, "this source is banned for now", false);
+            throw refuse(
+                    resource,
+                    source,
+                    "-",
+                    unread,
+                    requestId,
+                    ErrorCode.FORBIDDEN,
+                    "this source is banned for now",
+                    false);
         }
         if (limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
             throw refuse(
+                    resource,
                     source,
                     "-",
                     unread,
                     requestId,
                     ErrorCode.RATE_LIMITED,
-                    "too many " + (kind.equals("batch") ? "batches" : "blobs") + " from this source",
+                    "too many " + (kind.equals("blob") ? "blobs" : kind + "es") + " from this source",
                     false);
         }
         byte[] key = decodeOrNull(keyHeader, 200);
@@ -159,35 +201,67 @@ public final class ApplyGate {
         String site = key == null ? "-" : Base64Url.encode(key).substring(0, Math.min(8, keyHeader.length()));
         if (key == null || signature == null || !authorised(key)) {
             throw refuse(
-                    source, site, unread, requestId, ErrorCode.UNAUTHORIZED, "not signed by a primary site key", true);
+                    resource,
+                    source,
+                    site,
+                    unread,
+                    requestId,
+                    ErrorCode.UNAUTHORIZED,
+                    "not signed by a primary site key",
+                    true);
         }
         if (!Ed25519.verify(key, signed, signature)) {
-            throw refuse(source, site, unread, requestId, ErrorCode.UNAUTHORIZED, "bad " + kind + " signature", true);
+            throw refuse(
+                    resource,
+                    source,
+                    site,
+                    unread,
+                    requestId,
+                    ErrorCode.UNAUTHORIZED,
+                    "bad " + kind + " signature",
+                    true);
         }
         T message;
         try {
             message = Json.readBatch(json, type); // signature verified above
         } catch (KeyroomException e) {
-            throw refuse(source, site, unread, requestId, ErrorCode.BAD_REQUEST, e.getMessage(), false);
+            throw refuse(resource, source, site, unread, requestId, ErrorCode.BAD_REQUEST, e.getMessage(), false);
         }
         String described = what.apply(message);
         Instant created;
         try {
             created = Instant.parse(String.valueOf(message.created()));
         } catch (DateTimeParseException e) {
-            throw refuse(source, site, described, requestId, ErrorCode.BAD_REQUEST, "created is not a time", false);
+            throw refuse(
+                    resource,
+                    source,
+                    site,
+                    described,
+                    requestId,
+                    ErrorCode.BAD_REQUEST,
+                    "created is not a time",
+                    false);
         }
         Duration age = Duration.between(created, clock.now()).abs();
         if (age.compareTo(WINDOW) > 0) {
-            throw refuse(source, site, described, requestId, ErrorCode.UNAUTHORIZED, kind + " older than 300 s", true);
+            throw refuse(
+                    resource,
+                    source,
+                    site,
+                    described,
+                    requestId,
+                    ErrorCode.UNAUTHORIZED,
+                    kind + " older than 300 s",
+                    true);
         }
         if (message.nonce() == null || !NONCE.matcher(message.nonce()).matches()) {
-            throw refuse(source, site, described, requestId, ErrorCode.BAD_REQUEST, "malformed nonce", false);
+            throw refuse(resource, source, site, described, requestId, ErrorCode.BAD_REQUEST, "malformed nonce", false);
         }
         if (nonces.asMap().putIfAbsent(message.nonce(), Boolean.TRUE) != null) {
-            throw refuse(source, site, described, requestId, ErrorCode.UNAUTHORIZED, "replayed " + kind, true);
+            throw refuse(
+                    resource, source, site, described, requestId, ErrorCode.UNAUTHORIZED, "replayed " + kind, true);
         }
-        return new Verified<>(site, message, described);
+        return new Verified<>(key, site, message, described, resource);
     }
 
     /** Records how an authenticated message ended (applied, stored, gap, refused by the store). */
@@ -195,7 +269,7 @@ public final class ApplyGate {
         audit.record(new AuditEvent(
                 "site:" + v.site(),
                 "REPLICATE",
-                v.message() instanceof ReplicationBlob b ? b.path() : ReplicationBatch.PATH,
+                v.message() instanceof ReplicationBlob b ? b.path() : v.resource(),
                 outcome + " (" + v.what() + ")",
                 requestId,
                 source));
@@ -222,6 +296,7 @@ public final class ApplyGate {
     }
 
     private KeyroomException refuse(
+            String resource,
             String source,
             String site,
             String what,
@@ -230,12 +305,7 @@ public final class ApplyGate {
             String why,
             boolean authFailure) {
         audit.record(new AuditEvent(
-                "site:" + site,
-                "REPLICATE",
-                ReplicationBatch.PATH,
-                "refused: " + why + " (" + what + ")",
-                requestId,
-                source));
+                "site:" + site, "REPLICATE", resource, "refused: " + why + " (" + what + ")", requestId, source));
         if (authFailure) {
             int n = failures.get(source, s -> new AtomicInteger()).incrementAndGet();
             if (n >= FAILURES_BEFORE_BAN) {

@@ -2,19 +2,23 @@ package dev.keyroom.server.replication;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
+import dev.keyroom.server.audit.SiteAuditCopy;
 import dev.keyroom.server.http.ErrorResponses;
 import dev.keyroom.server.http.RequestIds;
 import dev.keyroom.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -23,14 +27,23 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code POST /v1/replication/apply} and {@code PUT /v1/replication/blobs/{room}/{sha256}} on a
- * backup's own listener, which has already required a
- * client certificate from the replication CA (REPL-3): the body is capped, the batch goes through
- * the {@link ApplyGate} and is applied in one transaction with the watermark (REPL-6). Answers
- * {@code {"watermark": N, "epoch": E}}, or an error that carries the watermark too, so a primary
- * that sent a gap resumes from there. Every answer carries the site epoch: a primary whose batch is
- * refused because this site was promoted past its epoch learns that it is fenced (REPL-7). A site
- * that is not a backup applies nothing. Nothing else is served on this listener.
+ * A backup's replication listener, which has already required a client certificate from the
+ * replication CA (REPL-3). Three things are taken there, each through the {@link ApplyGate}:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/replication/apply}: a batch of changes, applied in one transaction with the
+ *       watermark (REPL-6); answers {@code {"watermark"}}, and a refusal carries it too, so a
+ *       primary that sent a gap resumes from there;
+ *   <li>{@code POST /v1/replication/audit}: a batch of the primary's audit entries, appended to this
+ *       site's copy of that primary's log where they continue its chain; answers {@code
+ *       {"audit_seq"}}, the last entry held, also on a refusal;
+ *   <li>{@code PUT /v1/replication/blobs/{room}/{sha256}}: a blob, stored only if its bytes hash to
+ *       the stamped address.
+ * </ul>
+ *
+ * <p>Every answer carries the site epoch: a primary refused because this site was promoted past
+ * its epoch learns there that it is fenced (REPL-7). A site that is not a backup takes nothing, and
+ * a backup takes only its own epoch. Nothing else is served on this listener.
  */
 public final class ApplyHandler extends Handler.Abstract {
     /** The largest batch body: 100 changes of up to the largest message envelope, and room to spare. */
@@ -40,15 +53,25 @@ public final class ApplyHandler extends Handler.Abstract {
     private final SqliteStore store;
     private final BlobStore blobs;
     private final long maxBlobBytes;
+    private final Path auditCopies;
     private final SiteRole site;
     private final RequestIds ids;
+    private final Map<String, SiteAuditCopy> copies = new ConcurrentHashMap<>();
 
+    /** {@code auditCopies}: the directory of the copies of primaries' audit logs, one file per site key. */
     public ApplyHandler(
-            ApplyGate gate, SqliteStore store, BlobStore blobs, long maxBlobBytes, SiteRole site, RequestIds ids) {
+            ApplyGate gate,
+            SqliteStore store,
+            BlobStore blobs,
+            long maxBlobBytes,
+            Path auditCopies,
+            SiteRole site,
+            RequestIds ids) {
         this.gate = gate;
         this.store = store;
         this.blobs = blobs;
         this.maxBlobBytes = maxBlobBytes;
+        this.auditCopies = auditCopies;
         this.site = site;
         this.ids = ids;
     }
@@ -58,20 +81,24 @@ public final class ApplyHandler extends Handler.Abstract {
         String id = ids.next();
         response.getHeaders().put(RequestIds.HEADER, id);
         String path = request.getHttpURI().getPath();
-        if (request.getMethod().equals("POST") && ReplicationBatch.PATH.equals(path)) {
-            applyBatch(request, response, callback, id);
-        } else if (request.getMethod().equals("PUT") && path != null && path.startsWith(ReplicationBlob.PATH_PREFIX)) {
+        String method = request.getMethod();
+        if (method.equals("POST") && ReplicationBatch.Feed.CHANGES.path().equals(path)) {
+            applyBatch(ReplicationBatch.Feed.CHANGES, request, response, callback, id);
+        } else if (method.equals("POST") && ReplicationBatch.Feed.AUDIT.path().equals(path)) {
+            applyBatch(ReplicationBatch.Feed.AUDIT, request, response, callback, id);
+        } else if (method.equals("PUT") && path != null && path.startsWith(ReplicationBlob.PATH_PREFIX)) {
             storeBlob(request, response, callback, id);
         } else {
-            reply(response, callback, 404, error("not_found", "not found", null));
+            reply(response, callback, 404, error("not_found", "not found"));
         }
         return true;
     }
 
-    private void applyBatch(Request request, Response response, Callback callback, String id) {
+    private void applyBatch(
+            ReplicationBatch.Feed feed, Request request, Response response, Callback callback, String id) {
         String source = Request.getRemoteAddr(request);
         if (request.getLength() > MAX_BODY) {
-            reply(response, callback, 413, error("payload_too_large", "batch too large", null));
+            reply(response, callback, 413, error("payload_too_large", "batch too large"));
             return;
         }
         byte[] body;
@@ -82,34 +109,63 @@ public final class ApplyHandler extends Handler.Abstract {
             return;
         }
         if (body.length > MAX_BODY) {
-            reply(response, callback, 413, error("payload_too_large", "batch too large", null));
+            reply(response, callback, 413, error("payload_too_large", "batch too large"));
             return;
         }
         ApplyGate.Batch v;
         try {
             v = gate.check(
+                    feed,
                     source,
                     request.getHeaders().get(ReplicationBatch.KEY_HEADER),
                     request.getHeaders().get(ReplicationBatch.SIGNATURE_HEADER),
                     body,
                     id);
         } catch (KeyroomException e) {
-            reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
+            reply(response, callback, ErrorResponses.status(e.code()), error(e));
             return;
         }
+        // Where the primary stands with this backup, for it to resume from (only on a backup of its epoch).
+        boolean resumable = site.kind() == SiteRole.Kind.BACKUP && v.batch().siteEpoch() == site.epoch();
         try {
             requireBackup();
-            long watermark = store.applyChanges(v.batch().siteEpoch(), v.batch().firstSeq(), v.changes());
-            gate.outcome(source, v.verified(), "applied, watermark " + watermark, id);
             Map<String, Object> ok = new LinkedHashMap<>();
-            ok.put("watermark", watermark);
+            if (feed == ReplicationBatch.Feed.CHANGES) {
+                long watermark =
+                        store.applyChanges(v.batch().siteEpoch(), v.batch().firstSeq(), v.changes());
+                gate.outcome(source, v.verified(), "applied, watermark " + watermark, id);
+                ok.put("watermark", watermark);
+            } else {
+                requireEpoch(v.batch().siteEpoch());
+                long held = copyOf(v.verified().siteKey()).append(v.batch().firstSeq(), v.changes());
+                gate.outcome(source, v.verified(), "copied, audit entries up to " + held, id);
+                ok.put("audit_seq", held);
+            }
             reply(response, callback, 200, ok);
         } catch (KeyroomException e) {
             gate.outcome(source, v.verified(), "refused: " + e.getMessage(), id);
-            // The watermark, for a primary to resume from, only on a backup (not on a promoted site).
-            Long watermark = site.kind() == SiteRole.Kind.BACKUP ? store.appliedChanges() : null;
-            reply(response, callback, ErrorResponses.status(e.code()), error(e, watermark));
+            Map<String, Object> refused = error(e);
+            if (resumable && feed == ReplicationBatch.Feed.CHANGES) {
+                refused.put("watermark", store.appliedChanges());
+            } else if (resumable) {
+                SiteAuditCopy copy =
+                        copies.get(EndpointId.of(v.verified().siteKey()).value());
+                refused.put("audit_seq", copy == null ? 0 : copy.lastSeq());
+            }
+            reply(response, callback, ErrorResponses.status(e.code()), refused);
         }
+    }
+
+    /** This site's copy of the audit log of the primary with {@code siteKey}, opened once. */
+    private SiteAuditCopy copyOf(byte[] siteKey) {
+        String name = EndpointId.of(siteKey).value();
+        return copies.computeIfAbsent(name, n -> {
+            try {
+                return SiteAuditCopy.open(auditCopies.resolve(n + ".log"));
+            } catch (IOException e) {
+                throw new KeyroomException(ErrorCode.INTERNAL, "cannot open the audit copy", e);
+            }
+        });
     }
 
     /**
@@ -119,7 +175,7 @@ public final class ApplyHandler extends Handler.Abstract {
     private void storeBlob(Request request, Response response, Callback callback, String id) {
         String source = Request.getRemoteAddr(request);
         if (request.getLength() > maxBlobBytes) {
-            reply(response, callback, 413, error("payload_too_large", "blob too large", null));
+            reply(response, callback, 413, error("payload_too_large", "blob too large"));
             return;
         }
         ApplyGate.Verified<ReplicationBlob> v;
@@ -131,7 +187,7 @@ public final class ApplyHandler extends Handler.Abstract {
                     request.getHeaders().get(ReplicationBlob.STAMP_HEADER),
                     id);
         } catch (KeyroomException e) {
-            reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
+            reply(response, callback, ErrorResponses.status(e.code()), error(e));
             return;
         }
         ReplicationBlob blob = v.message();
@@ -140,10 +196,7 @@ public final class ApplyHandler extends Handler.Abstract {
                 throw KeyroomException.badRequest("the path is not the stamped blob's");
             }
             requireBackup();
-            if (blob.siteEpoch() != site.epoch()) {
-                throw KeyroomException.conflict(
-                        "a blob of site epoch " + blob.siteEpoch() + ": this site is at epoch " + site.epoch());
-            }
+            requireEpoch(blob.siteEpoch());
             boolean added = blobs.put(RoomId.parse(blob.room()), blob.sha256(), in, maxBlobBytes);
             gate.outcome(source, v, added ? "stored" : "already held", id);
             Map<String, Object> ok = new LinkedHashMap<>();
@@ -151,7 +204,7 @@ public final class ApplyHandler extends Handler.Abstract {
             reply(response, callback, 200, ok);
         } catch (KeyroomException e) {
             gate.outcome(source, v, "refused: " + e.getMessage(), id);
-            reply(response, callback, ErrorResponses.status(e.code()), error(e, null));
+            reply(response, callback, ErrorResponses.status(e.code()), error(e));
         } catch (IOException e) {
             gate.outcome(source, v, "refused: " + e.getMessage(), id);
             callback.failed(e);
@@ -166,18 +219,21 @@ public final class ApplyHandler extends Handler.Abstract {
         }
     }
 
-    private static Map<String, Object> error(KeyroomException e, Long watermark) {
-        return error(
-                e.code().wireName(), e.code() == ErrorCode.INTERNAL ? "internal error" : e.getMessage(), watermark);
+    /** A backup takes only its own site epoch (the changes check it again, in their transaction). */
+    private void requireEpoch(long epoch) {
+        if (epoch != site.epoch()) {
+            throw KeyroomException.conflict("site epoch " + epoch + ": this site is at epoch " + site.epoch());
+        }
     }
 
-    private static Map<String, Object> error(String code, String message, Long watermark) {
+    private static Map<String, Object> error(KeyroomException e) {
+        return error(e.code().wireName(), e.code() == ErrorCode.INTERNAL ? "internal error" : e.getMessage());
+    }
+
+    private static Map<String, Object> error(String code, String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("code", code);
         m.put("message", message);
-        if (watermark != null) {
-            m.put("watermark", watermark);
-        }
         return m;
     }
 
@@ -187,5 +243,12 @@ public final class ApplyHandler extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(Json.write(body)), callback);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        copies.values().forEach(SiteAuditCopy::close);
+        copies.clear();
+        super.doStop();
     }
 }

@@ -55,6 +55,9 @@ public final class ReplicationWorker implements AutoCloseable {
     static final int MAX_BATCH_BYTES = 16 << 20;
     /** One batch a second at most: the backup takes 60 a minute from a source (REPL-5). */
     static final Duration PACE = Duration.ofSeconds(1);
+    /** Audit entries in one batch at most (some 300 bytes each: well below the backup's body cap). */
+    static final int MAX_AUDIT_ENTRIES = 20_000;
+
     /** Blobs a second at most: within the backup's budget for blobs. */
     static final int BLOBS_PER_SECOND = 20;
 
@@ -67,6 +70,11 @@ public final class ReplicationWorker implements AutoCloseable {
 
     private final SqliteStore store;
     private final BlobStore blobs;
+    /** This site's audit log, whose entries the backup keeps a copy of, if it is a file. */
+    private final java.util.Optional<dev.keyroom.server.audit.FileAuditLog> auditFile;
+    /** The last of this site's audit entries the backup holds; -1 until it says. */
+    private volatile long auditAcked = -1;
+
     private final ServerConfig.PushSettings settings;
     private final Identity siteKey;
     private final SiteRole site;
@@ -87,6 +95,7 @@ public final class ReplicationWorker implements AutoCloseable {
     public ReplicationWorker(
             SqliteStore store,
             BlobStore blobs,
+            java.util.Optional<dev.keyroom.server.audit.FileAuditLog> auditFile,
             ServerConfig.PushSettings settings,
             Identity siteKey,
             SiteRole site,
@@ -96,6 +105,7 @@ public final class ReplicationWorker implements AutoCloseable {
             throws IOException {
         this.store = store;
         this.blobs = blobs;
+        this.auditFile = auditFile;
         this.site = site;
         this.settings = settings;
         this.siteKey = siteKey;
@@ -177,12 +187,12 @@ public final class ReplicationWorker implements AutoCloseable {
                 // Within the backup's 60 batches a minute: at most one a second; what accumulates
                 // meanwhile goes together (so the batch grows past 100 only under load).
                 long wait = lastSent + PACE.toNanos() - System.nanoTime();
-                if (wait > 0 && store.changesAfter(acked.get(), 1).size() == 1) {
+                if (wait > 0 && (store.changesAfter(acked.get(), 1).size() == 1 || auditWaiting() > 0)) {
                     LockSupport.parkNanos(wait);
                     continue;
                 }
                 batch = takeBatch();
-                blobsWaiting = !store.blobsToSend(1).isEmpty();
+                blobsWaiting = !store.blobsToSend(1).isEmpty() || auditWaiting() > 0;
             } catch (RuntimeException e) {
                 batch = List.of();
                 log.atWarn().setCause(e).log("cannot read the change feed");
@@ -194,6 +204,10 @@ public final class ReplicationWorker implements AutoCloseable {
             try {
                 // Blobs first: a message's blob was stored before the message, so it reaches the backup first.
                 sendBlobs();
+                if (auditWaiting() > 0) {
+                    lastSent = System.nanoTime();
+                    sendAudit();
+                }
                 if (!batch.isEmpty()) {
                     lastSent = System.nanoTime();
                     long watermark = send(batch);
@@ -341,6 +355,51 @@ public final class ReplicationWorker implements AutoCloseable {
             store.forgetBlob(b.seq());
             Thread.sleep(1000 / BLOBS_PER_SECOND);
         }
+    }
+
+    /**
+     * Sends the audit entries the backup does not hold yet, up to {@value #MAX_AUDIT_ENTRIES}, as a
+     * batch of the audit feed (its own budget at the backup: 60 a minute). The first one after a
+     * start is empty: the backup answers with the last entry it holds.
+     */
+    private void sendAudit() throws IOException, InterruptedException {
+        long from = Math.max(0, auditAcked);
+        List<byte[]> lines = auditAcked < 0
+                ? List.of()
+                : auditFile.orElseThrow().linesAfter(from, MAX_AUDIT_ENTRIES).stream()
+                        .map(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toList();
+        ReplicationBatch.Signed signed = ReplicationBatch.sign(
+                ReplicationBatch.Feed.AUDIT, siteKey, site.epoch(), from + 1, lines, nonce(), clock.now());
+        HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(ReplicationBatch.Feed.AUDIT.path()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header(ReplicationBatch.KEY_HEADER, signed.key())
+                .header(ReplicationBatch.SIGNATURE_HEADER, signed.signature())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()))
+                .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json = answer(r);
+        JsonNode held = json.get("audit_seq");
+        JsonNode epoch = json.get("epoch");
+        if (held != null
+                && (r.statusCode() == 200
+                        || (r.statusCode() == 409 && epoch != null && epoch.asLong() == site.epoch()))) {
+            auditAcked = held.asLong();
+            if (r.statusCode() == 200) {
+                return;
+            }
+        }
+        throw refused(r, json);
+    }
+
+    /** Audit entries written here and not yet held by the backup (1 while it has not said). */
+    public long auditWaiting() {
+        if (auditFile.isEmpty()) {
+            return 0;
+        }
+        long acked = auditAcked;
+        return acked < 0 ? 1 : Math.max(0, auditFile.get().writtenSeq() - acked);
     }
 
     /** The backup's answer as JSON, after hearing the site epoch it names (REPL-7). */

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * REPL-7: promotion is one explicit admin command that raises the site epoch; the old primary,
- * back after the promotion, pushes batches of the old epoch that the promoted site refuses (and
- * audits), learns of the new epoch from the refusal and takes no more writes, also after a
- * restart; and neither site can be started in a role that contradicts what happened.
+ * back after the promotion with a write the backup never received, pushes batches of the old epoch
+ * that the promoted site refuses (and audits), learns of the new epoch from the refusal and takes
+ * no more writes, also after a restart, keeping the write it could not send; and neither site can
+ * be started in a role that contradicts what happened.
  */
 @Timeout(180)
 class PromotionAttackTest {
@@ -42,8 +43,13 @@ class PromotionAttackTest {
                     .untilAsserted(() ->
                             assertThat(SitePair.digest(sites.backupDir)).isEqualTo(SitePair.digest(sites.primaryDir)));
 
-            // The primary site is lost. Only an admin promotes, from the epoch the backup is at.
+            // The backup is cut off and misses a write; then the primary site is lost.
+            sites.stopBackup();
+            a.publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
             sites.stopPrimary();
+
+            // Only an admin promotes, from the epoch the backup is at.
+            sites.startBackup();
             TestNode backup = sites.backup;
             assertThatThrownBy(() -> backup.client(alice).promote(1))
                     .isInstanceOfSatisfying(
@@ -65,10 +71,9 @@ class PromotionAttackTest {
             KeyroomClient onPromoted = backup.client(alice);
             onPromoted.publish(room, "on the promoted site".getBytes(StandardCharsets.UTF_8));
 
-            // The old primary comes back with its old config and takes a write before it hears of epoch 2.
+            // The old primary comes back with its old config and pushes what it holds: refused, and it is fenced.
             sites.startPrimary();
             KeyroomClient old = sites.primary.client(alice);
-            old.publish(room, "split brain".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(
                                     sites.primary.admin.replicationStatus().role())
@@ -84,6 +89,7 @@ class PromotionAttackTest {
             assertThat(fenced.pending())
                     .as("the write the new primary never got is kept")
                     .isPositive();
+            assertThat(old.history(room, 0, 100)).hasSize(2);
 
             // The promoted site refused the old epoch's batch, audited, and holds none of it.
             assertThat(backup.admin.audit(0, 1000))
