@@ -199,27 +199,11 @@ public final class ApplyGate {
         byte[] key = decodeOrNull(keyHeader, 200);
         byte[] signature = decodeOrNull(signatureHeader, 200);
         String site = key == null ? "-" : Base64Url.encode(key).substring(0, Math.min(8, keyHeader.length()));
-        if (key == null || signature == null || !authorised(key)) {
-            throw refuse(
-                    resource,
-                    source,
-                    site,
-                    unread,
-                    requestId,
-                    ErrorCode.UNAUTHORIZED,
-                    "not signed by a primary site key",
-                    true);
-        }
-        if (!Ed25519.verify(key, signed, signature)) {
-            throw refuse(
-                    resource,
-                    source,
-                    site,
-                    unread,
-                    requestId,
-                    ErrorCode.UNAUTHORIZED,
-                    "bad " + kind + " signature",
-                    true);
+        String unauthenticated = key == null || signature == null || !authorised(key)
+                ? "not signed by a primary site key"
+                : !Ed25519.verify(key, signed, signature) ? "bad " + kind + " signature" : null;
+        if (unauthenticated != null) {
+            throw refuse(resource, source, site, unread, requestId, ErrorCode.UNAUTHORIZED, unauthenticated, true);
         }
         T message;
         try {

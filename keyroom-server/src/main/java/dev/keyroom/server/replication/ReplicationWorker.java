@@ -281,16 +281,31 @@ public final class ReplicationWorker implements AutoCloseable {
         return out;
     }
 
-    /** Sends one batch; the backup's watermark after it (also from a refusal that carries one). */
+    /** Sends one batch of changes; the backup's watermark after it. */
     private long send(List<SqliteStore.FeedEntry> batch) throws IOException, InterruptedException {
-        ReplicationBatch.Signed signed = ReplicationBatch.sign(
-                siteKey,
-                site.epoch(),
+        long watermark = push(
+                ReplicationBatch.Feed.CHANGES,
                 batch.getFirst().seq(),
                 batch.stream().map(SqliteStore.FeedEntry::change).toList(),
-                nonce(),
-                clock.now());
-        HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(ReplicationBatch.PATH))
+                "watermark");
+        if (watermark < acked.get()) {
+            throw new IOException("the backup is back at change " + watermark + ", before the " + acked.get()
+                    + " it acknowledged: start it again from a copy of this site's store");
+        }
+        return watermark;
+    }
+
+    /**
+     * Signs and sends one batch of {@code feed}; returns where the backup stands after it (the
+     * answer's {@code position} field): from its acceptance, or from a refusal that shows it stands
+     * elsewhere than the batch assumed (a gap, a retry after a lost answer), to resume from. Any
+     * other refusal, one of a batch that started right after the backup's position, is a failure.
+     */
+    private long push(ReplicationBatch.Feed feed, long firstSeq, List<byte[]> records, String position)
+            throws IOException, InterruptedException {
+        ReplicationBatch.Signed signed =
+                ReplicationBatch.sign(feed, siteKey, site.epoch(), firstSeq, records, nonce(), clock.now());
+        HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(feed.path()))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header(ReplicationBatch.KEY_HEADER, signed.key())
@@ -299,18 +314,21 @@ public final class ReplicationWorker implements AutoCloseable {
                 .build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json = answer(r);
-        JsonNode w = json.get("watermark");
-        if (r.statusCode() == 200 && w != null) {
-            return w.asLong();
+        JsonNode at = json.get(position);
+        if (r.statusCode() == 200 && at != null) {
+            return at.asLong();
         }
         JsonNode epoch = json.get("epoch");
         if (r.statusCode() == 409
-                && w != null
-                && w.asLong() >= acked.get()
+                && at != null
+                && at.asLong() != firstSeq - 1
                 && epoch != null
                 && epoch.asLong() == site.epoch()) {
-            log.atInfo().addKeyValue("watermark", w.asLong()).log("the backup asked to resume from its watermark");
-            return w.asLong();
+            log.atInfo()
+                    .addKeyValue("feed", feed.name())
+                    .addKeyValue("position", at.asLong())
+                    .log("the backup asked to resume from where it stands");
+            return at.asLong();
         }
         throw refused(r, json);
     }
@@ -369,28 +387,7 @@ public final class ReplicationWorker implements AutoCloseable {
                 : auditFile.orElseThrow().linesAfter(from, MAX_AUDIT_ENTRIES).stream()
                         .map(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                         .toList();
-        ReplicationBatch.Signed signed = ReplicationBatch.sign(
-                ReplicationBatch.Feed.AUDIT, siteKey, site.epoch(), from + 1, lines, nonce(), clock.now());
-        HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(ReplicationBatch.Feed.AUDIT.path()))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header(ReplicationBatch.KEY_HEADER, signed.key())
-                .header(ReplicationBatch.SIGNATURE_HEADER, signed.signature())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()))
-                .build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode json = answer(r);
-        JsonNode held = json.get("audit_seq");
-        JsonNode epoch = json.get("epoch");
-        if (held != null
-                && (r.statusCode() == 200
-                        || (r.statusCode() == 409 && epoch != null && epoch.asLong() == site.epoch()))) {
-            auditAcked = held.asLong();
-            if (r.statusCode() == 200) {
-                return;
-            }
-        }
-        throw refused(r, json);
+        auditAcked = push(ReplicationBatch.Feed.AUDIT, from + 1, lines, "audit_seq");
     }
 
     /** Audit entries written here and not yet held by the backup (1 while it has not said). */
