@@ -204,10 +204,6 @@ public final class ReplicationWorker implements AutoCloseable {
             try {
                 // Blobs first: a message's blob was stored before the message, so it reaches the backup first.
                 sendBlobs();
-                if (auditWaiting() > 0) {
-                    lastSent = System.nanoTime();
-                    sendAudit();
-                }
                 if (!batch.isEmpty()) {
                     lastSent = System.nanoTime();
                     long watermark = send(batch);
@@ -217,6 +213,13 @@ public final class ReplicationWorker implements AutoCloseable {
                         store.forgetChangesUpTo(watermark);
                         acked.set(watermark);
                     }
+                }
+                // The audit entries last: they must not hold the changes up. The pace follows the changes.
+                if (auditWaiting() > 0) {
+                    if (batch.isEmpty()) {
+                        lastSent = System.nanoTime();
+                    }
+                    sendAudit();
                 }
                 failures = 0;
                 lastError = "";
