@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * its database) stops: it could otherwise diverge. The store then refuses everything until the
  * node is restarted, which rebuilds the replica.
  */
-public final class JetStreamStore implements Store {
+public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.SiteFeed {
     private static final Logger log = LoggerFactory.getLogger(JetStreamStore.class);
     public static final String STREAM = "KEYROOM_STATE";
     public static final String SUBJECT = "keyroom.state";
@@ -100,6 +100,9 @@ public final class JetStreamStore implements Store {
 
         /** A ban recorded on any node (DOS-7): every node refuses the subject until it ends. */
         void banned(Ban ban);
+
+        /** The site epoch or its fence changed (REPL-7): every node takes the new role. */
+        default void siteChanged(SqliteStore.Site site) {}
     }
 
     private final Connection nats;
@@ -141,7 +144,8 @@ public final class JetStreamStore implements Store {
     /** The sequence of the last snapshot marker applied (or the snapshot this replica started from). */
     private volatile long lastSnapshot;
 
-    private JetStreamStore(Connection nats, int replicas, Path replicaDir, Duration timeout, long snapshotEvery)
+    private JetStreamStore(
+            Connection nats, int replicas, Path replicaDir, Duration timeout, long snapshotEvery, boolean recordChanges)
             throws Exception {
         this.nats = nats;
         this.timeout = timeout;
@@ -162,7 +166,7 @@ public final class JetStreamStore implements Store {
         this.snapshotEvery = snapshotEvery;
         long start = snapshots.restore(file);
         this.lastSnapshot = start;
-        this.replica = SqliteStore.openReplica(file);
+        this.replica = SqliteStore.openReplica(file, recordChanges);
         this.applied = start;
         this.expected = start + 1;
         this.dispatcher = nats.createDispatcher();
@@ -247,9 +251,25 @@ public final class JetStreamStore implements Store {
     /** As above, taking a snapshot every {@code snapshotEvery} commands. */
     public static JetStreamStore open(
             Connection nats, int replicas, Path replicaDir, Duration timeout, Duration catchUp, long snapshotEvery) {
+        return open(nats, replicas, replicaDir, timeout, catchUp, snapshotEvery, false);
+    }
+
+    /**
+     * As above; with {@code recordChanges}, every node's replica also keeps the change feed and the
+     * blob feed a primary site sends its backup (issue 7). They are written by the commands, so
+     * every node's feeds are the same, whichever node sends them.
+     */
+    public static JetStreamStore open(
+            Connection nats,
+            int replicas,
+            Path replicaDir,
+            Duration timeout,
+            Duration catchUp,
+            long snapshotEvery,
+            boolean recordChanges) {
         JetStreamStore store;
         try {
-            store = new JetStreamStore(nats, replicas, replicaDir, timeout, snapshotEvery);
+            store = new JetStreamStore(nats, replicas, replicaDir, timeout, snapshotEvery, recordChanges);
         } catch (KeyroomException e) {
             throw e;
         } catch (Exception e) {
@@ -429,6 +449,7 @@ public final class JetStreamStore implements Store {
             when outcome instanceof RekeyOutcome.Rekeyed && !c.remove().isEmpty() ->
                 tell(l -> l.membersRemoved(c.room(), c.remove()));
             case Change.PutBan c -> tell(l -> l.banned(c.ban()));
+            case Change.Fence c when outcome instanceof SqliteStore.Site site -> tell(l -> l.siteChanged(site));
             default -> {}
         }
         return outcome;
@@ -634,6 +655,75 @@ public final class JetStreamStore implements Store {
         if (broken != null) {
             throw broken;
         }
+    }
+
+    // ---- site replication (issue 7): the feeds are the replica's, written through the stream
+
+    @Override
+    public SqliteStore.Site site() {
+        barrier();
+        return replica.site();
+    }
+
+    @Override
+    public SqliteStore.Site promote(long fromEpoch, byte[] siteKey, Instant at) {
+        throw KeyroomException.conflict("a cluster site cannot be a backup yet, so it cannot be promoted");
+    }
+
+    @Override
+    public SqliteStore.Site fence(long newerEpoch) {
+        return (SqliteStore.Site) write(new Change.Fence(newerEpoch));
+    }
+
+    @Override
+    public long applyChanges(long epoch, long firstSeq, List<byte[]> changes) {
+        throw KeyroomException.conflict("a cluster site cannot be a backup yet");
+    }
+
+    @Override
+    public long appliedChanges() {
+        return replica.appliedChanges();
+    }
+
+    /** What this node's replica has applied: what the feed holds by now, on any node a little later. */
+    @Override
+    public List<SqliteStore.FeedEntry> changesAfter(long afterSeq, int limit) {
+        return replica.changesAfter(afterSeq, limit);
+    }
+
+    @Override
+    public long lastChange() {
+        return replica.lastChange();
+    }
+
+    @Override
+    public void forgetChangesUpTo(long seq) {
+        write(new Change.ForgetChanges(seq));
+    }
+
+    @Override
+    public void recordBlob(RoomId room, String sha256) {
+        write(new Change.RecordBlob(room, sha256, Instant.now()));
+    }
+
+    @Override
+    public List<SqliteStore.BlobEntry> blobsToSend(int limit) {
+        return replica.blobsToSend(limit);
+    }
+
+    @Override
+    public long blobsWaiting() {
+        return replica.blobsWaiting();
+    }
+
+    @Override
+    public void forgetBlob(long seq) {
+        write(new Change.ForgetBlob(seq));
+    }
+
+    @Override
+    public void onChangeRecorded(Runnable listener) {
+        replica.onChangeRecorded(listener);
     }
 
     // ---- users

@@ -279,6 +279,65 @@ public sealed interface Change {
         }
     }
 
+    /**
+     * Whether this is the site's own bookkeeping of replication (the change and blob feeds, the site
+     * epoch) rather than a change of the store: a cluster's nodes agree on it through the state
+     * stream, but it never goes to a backup, and a backup applies none.
+     */
+    default boolean siteBookkeeping() {
+        return this instanceof ForgetChanges
+                || this instanceof RecordBlob
+                || this instanceof ForgetBlob
+                || this instanceof Fence;
+    }
+
+    /** The backup holds the changes up to {@code seq}: they leave the feed. */
+    record ForgetChanges(long seq) implements Change {
+        public Object applyTo(Store s) {
+            ((SqliteStore) s).forgetChangesUpTo(seq);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(16).i64(seq).toByteArray();
+        }
+    }
+
+    /** A blob was stored (again): it goes to the backup. */
+    record RecordBlob(RoomId room, String sha256, Instant at) implements Change {
+        public Object applyTo(Store s) {
+            ((SqliteStore) s).recordBlob(room, sha256, at);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(17).room(room).text(sha256).instant(at).toByteArray();
+        }
+    }
+
+    /** The backup holds the blob at {@code seq} of the blob feed (or it cannot be sent). */
+    record ForgetBlob(long seq) implements Change {
+        public Object applyTo(Store s) {
+            ((SqliteStore) s).forgetBlob(seq);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(18).i64(seq).toByteArray();
+        }
+    }
+
+    /** A site of a higher epoch exists: this one is fenced (REPL-7). */
+    record Fence(long epoch) implements Change {
+        public Object applyTo(Store s) {
+            return ((SqliteStore) s).fence(epoch);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out().u8(19).i64(epoch).toByteArray();
+        }
+    }
+
     /** Reads a change back; an {@link IOException} when it is not one this version can read whole. */
     static Change decode(byte[] data) throws IOException {
         try {
@@ -310,6 +369,10 @@ public sealed interface Change {
             case 13 -> new RecordBreach(in.endpoint(), in.instant(), in.instant());
             case 14 -> new PutBan(in.ban());
             case 15 -> new DeleteBan(in.text());
+            case 16 -> new ForgetChanges(in.i64());
+            case 17 -> new RecordBlob(in.room(), in.text(), in.instant());
+            case 18 -> new ForgetBlob(in.i64());
+            case 19 -> new Fence(in.i64());
             default -> throw new IOException("unknown change kind " + kind);
         };
         in.end();

@@ -46,7 +46,7 @@ import java.util.TreeSet;
  * a few reader threads own read-only connections. Callers on virtual threads wait on a future
  * and are never pinned by the JNI driver.
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore implements Store, SiteFeed {
     private final SqliteExecutor db;
     /** Whether writes are recorded in the change feed (a primary with a backup to feed). */
     private final boolean feed;
@@ -71,7 +71,12 @@ public final class SqliteStore implements Store {
      * replica is rebuilt from the log it follows after a crash, never trusted as a record.
      */
     public static SqliteStore openReplica(Path file) {
-        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), false), false);
+        return openReplica(file, false);
+    }
+
+    /** As {@link #openReplica(Path)}; with {@code recordChanges}, every write also enters the change feed. */
+    public static SqliteStore openReplica(Path file, boolean recordChanges) {
+        return new SqliteStore(SqliteExecutor.open(file, 2, Duration.ofSeconds(10), false), recordChanges);
     }
 
     /**
@@ -229,7 +234,13 @@ public final class SqliteStore implements Store {
      * With the feed on, records that {@code room}'s blob {@code sha256} is stored (again): it goes
      * to the backup, apart from the changes (REPL-2). Without the feed, nothing.
      */
+    @Override
     public void recordBlob(RoomId room, String sha256) {
+        recordBlob(room, sha256, Instant.now());
+    }
+
+    /** As {@link #recordBlob(RoomId, String)}, recorded at {@code at}. */
+    public void recordBlob(RoomId room, String sha256, Instant at) {
         if (!feed) {
             return;
         }
@@ -238,7 +249,7 @@ public final class SqliteStore implements Store {
                 "INSERT INTO blob_feed (room, sha256, at) VALUES (?, ?, ?)",
                 room.value(),
                 sha256,
-                System.currentTimeMillis()));
+                at.toEpochMilli()));
         fed();
     }
 
@@ -305,6 +316,9 @@ public final class SqliteStore implements Store {
                         change = Change.decode(bytes);
                     } catch (java.io.IOException e) {
                         throw KeyroomException.badRequest("change " + seq + " does not read: " + e.getMessage());
+                    }
+                    if (change.siteBookkeeping()) {
+                        throw KeyroomException.badRequest("change " + seq + " is a site's own bookkeeping");
                     }
                     // Each write runs inside this transaction (a write made on the writer thread is nested).
                     Object outcome = change.applyTo(this);

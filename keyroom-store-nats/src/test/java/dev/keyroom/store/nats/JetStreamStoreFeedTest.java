@@ -1,0 +1,108 @@
+package dev.keyroom.store.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.store.sqlite.SqliteStore;
+import dev.keyroom.testkit.Fixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster site's feeds for its backup (issue 7): every node's replica records the same changes
+ * under the same sequences, whichever node made them; forgetting acknowledged changes and blobs,
+ * recording a blob, and fencing the site go through the stream, so every node agrees; a backup
+ * applies a feed whose changes are the primary's own.
+ */
+@Timeout(60)
+class JetStreamStoreFeedTest {
+    @RegisterExtension
+    static final OneNatsServer NATS = new OneNatsServer();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyNodeHoldsTheSameFeeds_andForgetsAndFencesTogether() throws Exception {
+        NATS.reset();
+        Duration t = Duration.ofSeconds(5);
+        try (JetStreamStore a = JetStreamStore.open(NATS.connection, 1, dir.resolve("a"), t, t, 1000, true);
+                JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t, 1000, true);
+                SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
+            List<Long> fencedBy = new CopyOnWriteArrayList<>();
+            b.onChange(new JetStreamStore.Changes() {
+                @Override
+                public void userCreated(EndpointId endpoint) {}
+
+                @Override
+                public void userStatusChanged(EndpointId endpoint, UserStatus status) {}
+
+                @Override
+                public void membersRemoved(RoomId room, Set<EndpointId> removed) {}
+
+                @Override
+                public void banned(Ban ban) {}
+
+                @Override
+                public void siteChanged(SqliteStore.Site site) {
+                    fencedBy.add(site.fencedBy());
+                }
+            });
+            User owner = Fixtures.user("owner", Role.MEMBER);
+            User bob = Fixtures.user("bob", Role.AGENT);
+            a.createUser(owner);
+            b.createUser(bob);
+            Room room = Fixtures.room(owner.endpoint());
+            a.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
+            b.addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.empty());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.createUser(owner))
+                    .as("refused on every node alike, and in no feed");
+            a.setUserStatus(bob.endpoint(), UserStatus.REVOKED);
+
+            await().atMost(t).until(() -> b.lastChange() == 5 && a.lastChange() == 5);
+            List<SqliteStore.FeedEntry> onA = a.changesAfter(0, 100);
+            List<SqliteStore.FeedEntry> onB = b.changesAfter(0, 100);
+            assertThat(onA).extracting(SqliteStore.FeedEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+            for (int i = 0; i < onA.size(); i++) {
+                assertThat(onB.get(i).change()).isEqualTo(onA.get(i).change());
+            }
+
+            // The feed is the primary's: a backup applying it holds the same records.
+            backup.applyChanges(
+                    1, 1, onA.stream().map(SqliteStore.FeedEntry::change).toList());
+            assertThat(backup.digest()).isEqualTo(a.digest());
+
+            // Acknowledged on one node: forgotten on every node.
+            b.forgetChangesUpTo(3);
+            await().atMost(t).until(() -> a.changesAfter(0, 100).size() == 2);
+            assertThat(a.lastChange()).isEqualTo(5);
+
+            // A blob recorded through one node waits on every node, and leaves every node.
+            a.recordBlob(room.id(), "ab".repeat(32));
+            await().atMost(t).until(() -> b.blobsWaiting() == 1);
+            b.forgetBlob(b.blobsToSend(10).getFirst().seq());
+            await().atMost(t).until(() -> a.blobsWaiting() == 0);
+
+            // Fenced through one node: every node is, and is told.
+            assertThat(a.fence(2).fenced()).isTrue();
+            await().atMost(t).untilAsserted(() -> assertThat(fencedBy).containsExactly(2L));
+            assertThat(b.site().fenced()).isTrue();
+        }
+    }
+}
