@@ -7,8 +7,41 @@ import picocli.CommandLine.Command;
 @Command(
         name = "site",
         description = "The site's replication role and progress.",
-        subcommands = {SiteCommand.Status.class, SiteCommand.Promote.class})
+        subcommands = {SiteCommand.Status.class, SiteCommand.Promote.class, SiteCommand.Seed.class})
 final class SiteCommand {
+    @Command(
+            name = "seed",
+            description = "Start a new backup from this primary site, which may be running: a consistent copy of its"
+                    + " store (embedded, or the cluster's from its state stream), whose feed goes on right after"
+                    + " the copy, every blob, and the keyring, into the backup's empty data directory.")
+    static final class Seed implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        NodeOptions node;
+
+        @picocli.CommandLine.Option(
+                names = "--out",
+                required = true,
+                description = "The backup's data directory (holding no store yet)")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.keyroom.server.config.ServerConfig cfg = node.load(dev.keyroom.server.config.ConfigFile.EMPTY);
+            dev.keyroom.server.SiteSeed.Report r = dev.keyroom.server.SiteSeed.seed(cfg, out);
+            java.io.PrintWriter w = spec.commandLine().getOut();
+            r.digest().counts().forEach((table, n) -> w.printf("%-15s %8d%n", table, n));
+            w.printf("%-15s %8d%n", "blobs", r.blobs());
+            w.println("digest " + r.digest().sha256());
+            w.println("seeded " + out + " at change " + r.watermark()
+                    + "; give it its own config (replication.role: backup, primary_url, listen, client_ca,"
+                    + " primary_keys) and start it");
+            return 0;
+        }
+    }
+
     @Command(
             name = "promote",
             description = "Turns this backup into the primary, under a new site epoch: the old primary's batches are"

@@ -82,8 +82,15 @@ record Backends(
             Connection nats = NatsConnections.connect(
                     c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom " + config.listenHost());
             owned.add(nats);
-            JetStreamStore store =
-                    JetStreamStore.open(nats, c.replicas(), dir.root().resolve("cluster"), c.timeout(), CATCH_UP);
+            // A site that feeds a backup keeps the feeds in every node's replica (issue 7).
+            JetStreamStore store = JetStreamStore.open(
+                    nats,
+                    c.replicas(),
+                    dir.root().resolve("cluster"),
+                    c.timeout(),
+                    CATCH_UP,
+                    JetStreamStore.DEFAULT_SNAPSHOT_EVERY,
+                    config.replication().push().isPresent());
             owned.add(store);
             if (store.listUsers().isEmpty()) {
                 throw new KeyroomException(
@@ -116,6 +123,26 @@ record Backends(
                 dev.keyroom.server.audit.StreamAuditMirror.start(file, nats.get(), c.replicas(), c.timeout(), node);
         owned.add(mirror);
         return Optional.of(mirror);
+    }
+
+    /** The KV bucket of the lease that picks the one node sending a cluster site's feeds to its backup. */
+    static final String SITE_BUCKET = "keyroom-site";
+    /** How long a sending node may go silent before another takes over. */
+    static final Duration SENDER_TERM = Duration.ofSeconds(10);
+
+    /**
+     * Whether this node sends the site's changes and blobs to the backup (issue 7): always when
+     * alone; in a cluster, while it holds the sender's lease (closed before the connection it uses).
+     */
+    java.util.function.BooleanSupplier sender(ServerConfig config, String node) throws Exception {
+        if (nats.isEmpty()) {
+            return () -> true;
+        }
+        ServerConfig.ClusterSettings c = config.cluster().orElseThrow();
+        var lease = dev.keyroom.store.nats.NatsLease.start(
+                nats.get(), SITE_BUCKET, c.replicas(), "replication-sender", node, SENDER_TERM, c.timeout());
+        owned.add(lease);
+        return lease;
     }
 
     /** Closes {@code part} with the backends, before everything opened so far. */

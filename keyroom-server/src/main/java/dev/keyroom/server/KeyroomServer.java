@@ -247,6 +247,11 @@ public final class KeyroomServer implements AutoCloseable {
                         public void banned(dev.keyroom.core.limits.Ban ban) {
                             bans.adopt(ban);
                         }
+
+                        @Override
+                        public void siteChanged(dev.keyroom.store.sqlite.SqliteStore.Site changed) {
+                            site.adopt(changed);
+                        }
                     }));
             Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);
             RequestGate gate = new RequestGate(limits, clock, budget, bans, metrics);
@@ -454,19 +459,26 @@ public final class KeyroomServer implements AutoCloseable {
             SecureRandom random,
             Clock clock,
             dev.keyroom.core.port.AuditLog audit)
-            throws IOException {
+            throws Exception {
         if (config.replication().push().isEmpty()) {
             return Optional.empty();
         }
-        if (!(backends.store() instanceof dev.keyroom.store.sqlite.SqliteStore sqlite)) {
-            throw new IllegalStateException("a primary that feeds a backup needs the embedded store, for now");
+        var feed = (dev.keyroom.store.sqlite.SiteFeed) backends.store();
+        dev.keyroom.core.identity.Identity siteKey = new DataDir(config.dataDir()).loadOrCreateServerIdentity(random);
+        java.util.function.BooleanSupplier sender;
+        try {
+            sender = backends.sender(config, siteKey.endpoint().value());
+        } catch (Exception | Error e) {
+            siteKey.close();
+            throw e;
         }
         var worker = new dev.keyroom.server.replication.ReplicationWorker(
-                sqlite,
+                feed,
+                sender,
                 backends.blobs(),
                 audit instanceof dev.keyroom.server.audit.FileAuditLog file ? Optional.of(file) : Optional.empty(),
                 config.replication().push().get(),
-                new DataDir(config.dataDir()).loadOrCreateServerIdentity(random),
+                siteKey,
                 site,
                 clock,
                 audit,

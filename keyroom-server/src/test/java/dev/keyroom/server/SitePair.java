@@ -8,12 +8,11 @@ import dev.keyroom.store.sqlite.SqliteStore;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * A primary and a backup on loopback, set up as an operator would: the backup starts from a copy
- * of the primary's database taken before the primary first runs; a replication CA issues the
+ * A primary and a backup on loopback, set up as an operator would: the backup starts from a seed
+ * ({@code keyroom site seed}) of the running primary; a replication CA issues the
  * primary's client certificate; the backup accepts the primary's site key and pins nothing else;
  * the primary pins the backup. Both nodes get {@code extraYaml}.
  */
@@ -39,11 +38,10 @@ public final class SitePair implements AutoCloseable {
         Path primaryDir = dir.resolve("primary");
         Path backupDir = dir.resolve("backup");
         new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
-        Files.createDirectories(backupDir);
-        for (String f : new String[] {"keyroom.db", "keyring", "admin.identity"}) {
-            Files.copy(primaryDir.resolve(f), backupDir.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        new DataDir(backupDir).init(Optional.of(backupDir.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+        // The backup's TLS key first: the primary pins it.
+        TlsMaterial.selfSigned(java.util.List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
+                .write(new DataDir(backupDir).tls());
+        String backupPin = TlsMaterial.read(new DataDir(backupDir).tls()).spkiPin();
         TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
         Path caDir = dir.resolve("replication-ca");
         ca.write(caDir);
@@ -59,13 +57,18 @@ public final class SitePair implements AutoCloseable {
                 + "\"\n  listen: \"127.0.0.1:" + applyPort + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE)
                 + "\n  primary_keys: [\"" + siteKey + "\"]\n";
         SitePair pair = new SitePair(primaryDir, backupDir, applyPort, backupYaml);
-        pair.backup = TestNode.start(backupDir, backupYaml);
+        pair.primaryYaml = extraYaml + "listen: \"127.0.0.1:" + primaryPort
+                + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
+                + applyPort + "\"\n  backup_pin: \"" + backupPin + "\"\n  client_tls_dir: "
+                + primaryDir.resolve("replication-client") + "\n";
+        pair.primary = TestNode.start(primaryDir, pair.primaryYaml);
         try {
-            pair.primaryYaml = extraYaml + "listen: \"127.0.0.1:" + primaryPort
-                    + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
-                    + applyPort + "\"\n  backup_pin: \"" + pair.backupPin() + "\"\n  client_tls_dir: "
-                    + primaryDir.resolve("replication-client") + "\n";
-            pair.primary = TestNode.start(primaryDir, pair.primaryYaml);
+            // As an operator would: the backup starts from a seed of the running primary.
+            SiteSeed.seed(pair.primary.config, backupDir);
+            Files.copy(primaryDir.resolve("admin.identity"), backupDir.resolve("admin.identity"));
+            new DataDir(backupDir)
+                    .init(Optional.of(backupDir.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+            pair.backup = TestNode.start(backupDir, backupYaml);
         } catch (Exception | Error e) {
             pair.close();
             throw e;

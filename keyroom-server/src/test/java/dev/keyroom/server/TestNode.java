@@ -23,11 +23,15 @@ public final class TestNode implements AutoCloseable {
     public final Path dir;
     public final Identity adminIdentity;
     public final KeyroomClient admin;
+    /** The configuration the node runs on. */
+    public final ServerConfig config;
+
     private final List<KeyroomClient> clients = new ArrayList<>();
 
-    private TestNode(KeyroomServer server, Path dir) throws Exception {
+    private TestNode(KeyroomServer server, Path dir, ServerConfig config) throws Exception {
         this.server = server;
         this.dir = dir;
+        this.config = config;
         this.adminIdentity = IdentityFile.read(new DataDir(dir).adminIdentity());
         this.admin = client(adminIdentity);
     }
@@ -47,7 +51,7 @@ public final class TestNode implements AutoCloseable {
         ConfigFile file =
                 ServerConfig.parse("listen: 127.0.0.1:0\n", "test").overriddenBy(ServerConfig.parse(yaml, "test"));
         ServerConfig cfg = ServerConfig.from(dir, file);
-        return new TestNode(KeyroomServer.start(cfg, Clock.system(), RANDOM, auditFiles), dir);
+        return new TestNode(KeyroomServer.start(cfg, Clock.system(), RANDOM, auditFiles), dir, cfg);
     }
 
     public URI uri() {

@@ -13,6 +13,7 @@ import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.sqlite.SiteFeed;
 import dev.keyroom.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -68,7 +69,10 @@ public final class ReplicationWorker implements AutoCloseable {
             Duration.ofSeconds(125),
             Duration.ofSeconds(625));
 
-    private final SqliteStore store;
+    private final SiteFeed store;
+    /** Whether this node sends the changes and blobs: always alone, one node of a cluster at a time. */
+    private final java.util.function.BooleanSupplier leading;
+
     private final BlobStore blobs;
     /** This site's audit log, whose entries the backup keeps a copy of, if it is a file. */
     private final java.util.Optional<dev.keyroom.server.audit.FileAuditLog> auditFile;
@@ -93,7 +97,8 @@ public final class ReplicationWorker implements AutoCloseable {
     private volatile long lastBatchMillis;
 
     public ReplicationWorker(
-            SqliteStore store,
+            SiteFeed store,
+            java.util.function.BooleanSupplier leading,
             BlobStore blobs,
             java.util.Optional<dev.keyroom.server.audit.FileAuditLog> auditFile,
             ServerConfig.PushSettings settings,
@@ -104,6 +109,7 @@ public final class ReplicationWorker implements AutoCloseable {
             SecureRandom random)
             throws IOException {
         this.store = store;
+        this.leading = leading;
         this.blobs = blobs;
         this.auditFile = auditFile;
         this.site = site;
@@ -117,10 +123,15 @@ public final class ReplicationWorker implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(10))
                 .sslContext(ServerTrust.pin(settings.backupPin()).sslContext(clientKeys(settings)))
                 .build();
-        List<SqliteStore.FeedEntry> first = store.changesAfter(0, 1);
-        acked.set(first.isEmpty() ? store.lastChange() : first.getFirst().seq() - 1);
+        resync();
         this.thread = Thread.ofPlatform().name("keyroom-replication").daemon().unstarted(this::run);
         store.onChangeRecorded(() -> LockSupport.unpark(thread));
+    }
+
+    /** What the backup acknowledged, as the feed shows it: the changes before the first one kept. */
+    private void resync() {
+        List<SqliteStore.FeedEntry> first = store.changesAfter(0, 1);
+        acked.set(first.isEmpty() ? store.lastChange() : first.getFirst().seq() - 1);
     }
 
     /** The certificate this site proves itself with, from the replication CA. */
@@ -183,16 +194,21 @@ public final class ReplicationWorker implements AutoCloseable {
             }
             List<SqliteStore.FeedEntry> batch;
             boolean blobsWaiting = false;
+            boolean lead = false;
             try {
+                lead = leading.getAsBoolean();
+                if (!lead) {
+                    resync(); // another node sends the feeds and forgets what the backup took
+                }
                 // Within the backup's 60 batches a minute: at most one a second; what accumulates
                 // meanwhile goes together (so the batch grows past 100 only under load).
                 long wait = lastSent + PACE.toNanos() - System.nanoTime();
-                if (wait > 0 && (store.changesAfter(acked.get(), 1).size() == 1 || auditWaiting() > 0)) {
+                if (wait > 0 && ((lead && store.changesAfter(acked.get(), 1).size() == 1) || auditWaiting() > 0)) {
                     LockSupport.parkNanos(wait);
                     continue;
                 }
-                batch = takeBatch();
-                blobsWaiting = !store.blobsToSend(1).isEmpty() || auditWaiting() > 0;
+                batch = lead ? takeBatch() : List.of();
+                blobsWaiting = (lead && !store.blobsToSend(1).isEmpty()) || auditWaiting() > 0;
             } catch (RuntimeException e) {
                 batch = List.of();
                 log.atWarn().setCause(e).log("cannot read the change feed");
@@ -203,7 +219,9 @@ public final class ReplicationWorker implements AutoCloseable {
             }
             try {
                 // Blobs first: a message's blob was stored before the message, so it reaches the backup first.
-                sendBlobs();
+                if (lead) {
+                    sendBlobs();
+                }
                 if (!batch.isEmpty()) {
                     lastSent = System.nanoTime();
                     long watermark = send(batch);

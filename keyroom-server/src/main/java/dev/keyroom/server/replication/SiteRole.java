@@ -4,6 +4,7 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.Store;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.store.sqlite.SiteFeed;
 import dev.keyroom.store.sqlite.SqliteStore;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -33,13 +34,13 @@ public final class SiteRole {
         }
     }
 
-    private final Optional<SqliteStore> store;
+    private final Optional<SiteFeed> store;
     private final byte[] siteKey;
     private final Optional<String> primary;
     private volatile Kind kind;
     private volatile long epoch;
 
-    private SiteRole(Optional<SqliteStore> store, byte[] siteKey, Optional<String> primary, Kind kind, long epoch) {
+    private SiteRole(Optional<SiteFeed> store, byte[] siteKey, Optional<String> primary, Kind kind, long epoch) {
         this.store = store;
         this.siteKey = siteKey.clone();
         this.primary = primary;
@@ -55,7 +56,7 @@ public final class SiteRole {
      */
     public static SiteRole open(ServerConfig.ReplicationSettings settings, Store store, byte[] siteKey) {
         Optional<String> primary = settings.primary().map(Object::toString);
-        if (!(store instanceof SqliteStore sqlite)) {
+        if (!(store instanceof SiteFeed sqlite)) {
             return new SiteRole(Optional.empty(), siteKey, primary, settings.backup() ? Kind.BACKUP : Kind.PRIMARY, 1);
         }
         SqliteStore.Site site = sqlite.site();
@@ -115,8 +116,7 @@ public final class SiteRole {
         if (kind != Kind.BACKUP) {
             throw KeyroomException.conflict("only a backup can be promoted; this site is " + kind.wireName());
         }
-        SqliteStore sqlite =
-                store.orElseThrow(() -> KeyroomException.conflict("promotion needs the embedded store, for now"));
+        SiteFeed sqlite = store.orElseThrow(() -> KeyroomException.conflict("this site has no site epoch"));
         SqliteStore.Site site = sqlite.promote(fromEpoch, siteKey, clock.now());
         epoch = site.epoch();
         kind = Kind.PRIMARY;
@@ -126,6 +126,20 @@ public final class SiteRole {
                 .log("this site was promoted to primary: set replication.role: primary in its config file before"
                         + " the next start");
         return site;
+    }
+
+    /**
+     * Takes the site state another node of this cluster stored (REPL-7): a fence reaches every node.
+     */
+    public synchronized void adopt(SqliteStore.Site site) {
+        if (site.fenced() && kind != Kind.FENCED) {
+            kind = Kind.FENCED;
+            log.atError()
+                    .addKeyValue("epoch", site.epoch())
+                    .addKeyValue("fenced_by", site.fencedBy())
+                    .log("ALERT: a backup was promoted to a newer site epoch; this site is fenced and takes no"
+                            + " client writes");
+        }
     }
 
     /**
@@ -140,14 +154,7 @@ public final class SiteRole {
             return false;
         }
         SqliteStore.Site site = store.get().fence(newerEpoch);
-        if (site.fenced()) {
-            kind = Kind.FENCED;
-            log.atError()
-                    .addKeyValue("epoch", site.epoch())
-                    .addKeyValue("fenced_by", site.fencedBy())
-                    .log("ALERT: a backup was promoted to a newer site epoch; this site is fenced and takes no"
-                            + " client writes");
-        }
+        adopt(site);
         return site.fenced();
     }
 }

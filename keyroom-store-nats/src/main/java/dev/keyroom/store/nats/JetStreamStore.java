@@ -315,6 +315,12 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
         }
     }
 
+    /** Writes a consistent copy of this node's replica, after catching up, to {@code target}. */
+    public void copyTo(Path target) {
+        barrier();
+        replica.snapshotTo(target);
+    }
+
     /** Counts and a digest of every record in this node's replica, after catching up. */
     public SqliteStore.Digest digest() {
         barrier();

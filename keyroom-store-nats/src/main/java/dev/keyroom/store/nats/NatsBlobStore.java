@@ -157,6 +157,27 @@ public final class NatsBlobStore implements BlobStore {
     }
 
     /** Uploads being spooled now (for tests: zero after every put, failed or not). */
+    /** Every stored blob, as room and address (for copying into another store). */
+    public java.util.List<dev.keyroom.store.sqlite.DiskBlobStore.Address> addresses() {
+        try {
+            java.util.List<dev.keyroom.store.sqlite.DiskBlobStore.Address> out = new java.util.ArrayList<>();
+            for (var info : objects.getList()) {
+                String[] parts = info.getObjectName().split("/");
+                if (!info.isDeleted()
+                        && parts.length == 2
+                        && ADDRESS.matcher(parts[1]).matches()) {
+                    out.add(new dev.keyroom.store.sqlite.DiskBlobStore.Address(new RoomId(parts[0]), parts[1]));
+                }
+            }
+            return out;
+        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw unavailable(e);
+        }
+    }
+
     public long pendingParts() throws IOException {
         try (var files = Files.list(spool)) {
             return files.count();

@@ -337,6 +337,32 @@ public final class SqliteStore implements Store, SiteFeed {
         });
     }
 
+    /**
+     * Makes this store, a consistent copy of a primary's, the start of a new backup (issue 7): its
+     * watermark becomes the last change the copy holds, so the primary's feed goes on right after
+     * it, and the copy's own feeds are emptied. Refused (CONFLICT) for a fenced primary's store.
+     * Returns the watermark.
+     */
+    public long prepareAsBackup() {
+        return db.write(c -> {
+            Site site = site(c);
+            if (site.fenced()) {
+                throw KeyroomException.conflict("this store belonged to a primary fenced by site epoch "
+                        + site.fencedBy() + ": seed the backup from the new primary");
+            }
+            long last = first(
+                            c,
+                            "SELECT coalesce(max(seq), (SELECT seq FROM sqlite_sequence WHERE name = 'change_feed'), 0)"
+                                    + " FROM change_feed",
+                            rs -> rs.getLong(1))
+                    .orElse(0L);
+            update(c, "UPDATE feed_watermark SET applied = ? WHERE id = 1", last);
+            update(c, "DELETE FROM change_feed");
+            update(c, "DELETE FROM blob_feed");
+            return last;
+        });
+    }
+
     // ---- the site epoch (REPL-7)
 
     /**
