@@ -80,8 +80,19 @@ public final class ClusterFixture implements AutoCloseable {
         return start(dir, "");
     }
 
+    /** What a test does once the cluster holds its first state and before its nodes start. */
+    @FunctionalInterface
+    public interface BeforeNodes {
+        void run(ServerConfig nodeConfig) throws Exception;
+    }
+
     /** As above, with {@code extraYaml} added to both nodes' configuration (load generators lift limits). */
     public static ClusterFixture start(Path dir, String extraYaml) throws Exception {
+        return start(dir, extraYaml, config -> {});
+    }
+
+    /** As above, running {@code beforeNodes} with node A's configuration before the nodes start. */
+    public static ClusterFixture start(Path dir, String extraYaml, BeforeNodes beforeNodes) throws Exception {
         SecuredNats secured = securedNats(dir, 3);
         NatsServers nats = secured.servers();
         Path creds = secured.credentials();
@@ -107,6 +118,8 @@ public final class ClusterFixture implements AutoCloseable {
                 Files.copy(dirA.resolve(f), dirB.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
             }
             new DataDir(dirB).init(Optional.of(dirB.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+            beforeNodes.run(
+                    ServerConfig.from(dirA, ServerConfig.parse("listen: 127.0.0.1:" + portA + "\n" + yaml, "test")));
             ClusterFixture f = new ClusterFixture(nats, secured.caFile(), creds, yaml, report[0]);
             try {
                 f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml);

@@ -77,7 +77,8 @@ public final class Dto {
             Long lastBatchChanges,
             Long lastBatchMillis,
             Long blobsWaiting,
-            Long auditWaiting) {}
+            Long auditWaiting,
+            Boolean sender) {}
 
     /** Promotes a backup (REPL-7): the site epoch it leaves, as its status shows it. */
     public record Promote(Long fromEpoch) {}

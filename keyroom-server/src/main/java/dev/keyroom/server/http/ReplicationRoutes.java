@@ -70,6 +70,7 @@ public final class ReplicationRoutes {
                 worker.map(ReplicationWorker::lastBatchChanges).orElse(null),
                 worker.map(ReplicationWorker::lastBatchMillis).orElse(null),
                 worker.map(ReplicationWorker::blobsWaiting).orElse(null),
-                worker.map(ReplicationWorker::auditWaiting).orElse(null));
+                worker.map(ReplicationWorker::auditWaiting).orElse(null),
+                worker.map(ReplicationWorker::sender).orElse(null));
     }
 }

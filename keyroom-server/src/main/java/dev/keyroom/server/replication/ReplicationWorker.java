@@ -156,6 +156,11 @@ public final class ReplicationWorker implements AutoCloseable {
         return acked.get();
     }
 
+    /** Whether this node sends the changes and blobs (in a cluster, the node holding the sender's lease). */
+    public boolean sender() {
+        return leading.getAsBoolean();
+    }
+
     /** Blobs stored and not yet held by the backup. */
     public long blobsWaiting() {
         return store.blobsWaiting();

@@ -1,0 +1,169 @@
+package dev.keyroom.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.keyroom.client.BlobRef;
+import dev.keyroom.client.KeyroomApiException;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.nats.JetStreamStore;
+import dev.keyroom.store.sqlite.SqliteStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster site (two Keyroom nodes over three NATS servers) as the primary of an embedded backup
+ * (issue 7): the backup is seeded from the cluster's state stream, then writes made on either node
+ * and a blob reach it until both hold the same records; one node at a time sends, and when it goes
+ * the other takes over; each node's audit log reaches its own copy; after the backup is promoted,
+ * the cluster's next push is refused and the cluster is fenced.
+ */
+@Timeout(240)
+class ClusterSiteReplicationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClusterFeedsItsBackup_whicheverNodeSends_andIsFencedByItsPromotion() throws Exception {
+        Path backupDir = dir.resolve("site-b");
+        TlsMaterial.selfSigned(List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
+                .write(new DataDir(backupDir).tls());
+        String backupPin = TlsMaterial.read(new DataDir(backupDir).tls()).spkiPin();
+        TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
+        Path caDir = dir.resolve("replication-ca");
+        ca.write(caDir);
+        Path clientDir = dir.resolve("replication-client");
+        ReplicationPki.client(ca, "site-a").write(clientDir);
+        int applyPort = freePort();
+        String push = "replication:\n  backup_url: \"https://127.0.0.1:" + applyPort + "\"\n  backup_pin: \""
+                + backupPin + "\"\n  client_tls_dir: " + clientDir + "\n";
+        TestNode[] backup = new TestNode[1];
+        String[] backupYaml = new String[1];
+        try (ClusterFixture f = ClusterFixture.start(dir, push, nodeConfig -> {
+            // The backup starts from a seed of the cluster's state before its nodes first run.
+            SiteSeed.seed(nodeConfig, backupDir);
+            Files.copy(dir.resolve("a").resolve("admin.identity"), backupDir.resolve("admin.identity"));
+            new DataDir(backupDir)
+                    .init(Optional.of(backupDir.resolve("admin.identity")), Clock.system(), TestNode.RANDOM);
+            backupYaml[0] =
+                    "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:1\"\n  listen: \"127.0.0.1:"
+                            + applyPort + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE)
+                            + "\n  primary_keys: [\"" + siteKey(dir.resolve("a")) + "\", \"" + siteKey(dir.resolve("b"))
+                            + "\"]\n";
+            backup[0] = TestNode.start(backupDir, backupYaml[0]);
+        })) {
+            try {
+                Identity alice = f.a.register("alice", Role.MEMBER);
+                Identity bob = f.a.register("bob", Role.AGENT);
+                KeyroomClient onA = f.a.client(alice);
+                KeyroomClient onB = f.b.client(alice);
+                RoomId room = RoomId.parse(onA.createRoom("ops").roomId());
+                onA.invite(room, bob.endpoint(), RoomRole.MEMBER);
+                for (int i = 0; i < 20; i++) {
+                    (i % 2 == 0 ? onA : onB).publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                }
+                byte[] attachment = new byte[100_000];
+                TestNode.RANDOM.nextBytes(attachment);
+                BlobRef ref = onB.putBlob(room, new ByteArrayInputStream(attachment));
+                onB.publish(room, ref.toMessage());
+
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(
+                                () -> assertThat(SitePair.digest(backupDir)).isEqualTo(clusterDigest(f)));
+                assertThat(backup[0].client(alice).history(room, 0, 100)).hasSize(21);
+                ByteArrayOutputStream fetched = new ByteArrayOutputStream();
+                backup[0].client(bob).getBlob(room, ref, fetched);
+                assertThat(fetched.toByteArray()).isEqualTo(attachment);
+                // One node sends the feeds; each sends its own audit entries into a copy of its own.
+                boolean aSends = f.a.admin.replicationStatus().sender();
+                assertThat(f.b.admin.replicationStatus().sender()).isNotEqualTo(aSends);
+                for (String node : List.of("a", "b")) {
+                    Path copy = new DataDir(backupDir)
+                            .audit()
+                            .resolve("sites")
+                            .resolve(endpoint(dir.resolve(node)) + ".log");
+                    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(copy) && Files.size(copy) > 0);
+                }
+
+                // The sending node goes; the other takes over.
+                TestNode stays = aSends ? f.b : f.a;
+                KeyroomClient onStays = aSends ? onB : onA;
+                if (aSends) {
+                    f.a.close();
+                    f.a = null;
+                } else {
+                    f.b.close();
+                    f.b = null;
+                }
+                onStays.publish(room, "after the sender went".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(backup[0].client(alice).history(room, 0, 100))
+                                .hasSize(22));
+                assertThat(stays.admin.replicationStatus().sender()).isTrue();
+
+                // The backup is promoted; the cluster's next push is refused, and the cluster is fenced.
+                assertThat(backup[0].admin.promote(1).siteEpoch()).isEqualTo(2);
+                onStays.publish(room, "before the fence".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(
+                                () -> assertThat(stays.admin.replicationStatus().role())
+                                        .isEqualTo("fenced"));
+                assertThatThrownBy(() -> onStays.publish(room, "after".getBytes(StandardCharsets.UTF_8)))
+                        .isInstanceOfSatisfying(
+                                KeyroomApiException.class,
+                                e -> assertThat(e.status()).isEqualTo(503));
+                assertThat(backup[0].client(alice).history(room, 0, 100)).hasSize(22);
+            } finally {
+                if (backup[0] != null) {
+                    backup[0].close();
+                }
+            }
+        }
+    }
+
+    /** The digest of the cluster's records, from a replica rebuilt for the purpose. */
+    private SqliteStore.Digest clusterDigest(ClusterFixture f) throws Exception {
+        Path work = Files.createTempDirectory(dir, "digest-");
+        try (io.nats.client.Connection nats = f.connect();
+                JetStreamStore store =
+                        JetStreamStore.open(nats, 3, work, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+            return store.digest();
+        }
+    }
+
+    private static String siteKey(Path dataDir) throws Exception {
+        try (Identity key = new DataDir(dataDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+            return Base64Url.encode(key.signPub());
+        }
+    }
+
+    private static String endpoint(Path dataDir) throws Exception {
+        try (Identity key = new DataDir(dataDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+            return key.endpoint().value();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
