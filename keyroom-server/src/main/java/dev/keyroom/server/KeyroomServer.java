@@ -310,8 +310,7 @@ public final class KeyroomServer implements AutoCloseable {
                             site,
                             worker,
                             config.replication().apply().isPresent()
-                                            && store instanceof dev.keyroom.store.sqlite.SqliteStore fed
-                                    ? Optional.of(fed)
+                                    ? Optional.of((dev.keyroom.store.sqlite.SiteFeed) store)
                                     : Optional.empty(),
                             clock)
                     .register(router);
@@ -512,9 +511,7 @@ public final class KeyroomServer implements AutoCloseable {
         if (r.apply().isEmpty()) {
             return app;
         }
-        if (!(backends.store() instanceof dev.keyroom.store.sqlite.SqliteStore sqlite)) {
-            throw new IllegalStateException("a fed backup needs the embedded store, for now");
-        }
+        var sqlite = (dev.keyroom.store.sqlite.SiteFeed) backends.store();
         ServerConfig.ApplySettings a = r.apply().get();
         char[] password = randomPassword(random);
         SslContextFactory.Server ssl = sslContext(config.tlsSettings(), tls.orElseThrow(), password);

@@ -93,6 +93,15 @@ public final class ClusterFixture implements AutoCloseable {
 
     /** As above, running {@code beforeNodes} with node A's configuration before the nodes start. */
     public static ClusterFixture start(Path dir, String extraYaml, BeforeNodes beforeNodes) throws Exception {
+        return start(dir, extraYaml, beforeNodes, "", "");
+    }
+
+    /**
+     * As above, with {@code yamlA} and {@code yamlB} added to node A's and node B's configuration
+     * only. A data directory {@code dir/a} that holds a store already is migrated as it is.
+     */
+    public static ClusterFixture start(Path dir, String extraYaml, BeforeNodes beforeNodes, String yamlA, String yamlB)
+            throws Exception {
         SecuredNats secured = securedNats(dir, 3);
         NatsServers nats = secured.servers();
         Path creds = secured.credentials();
@@ -122,8 +131,8 @@ public final class ClusterFixture implements AutoCloseable {
                     ServerConfig.from(dirA, ServerConfig.parse("listen: 127.0.0.1:" + portA + "\n" + yaml, "test")));
             ClusterFixture f = new ClusterFixture(nats, secured.caFile(), creds, yaml, report[0]);
             try {
-                f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml);
-                f.b = TestNode.start(dirB, "listen: 127.0.0.1:" + portB + "\n" + yaml);
+                f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml + yamlA);
+                f.b = TestNode.start(dirB, "listen: 127.0.0.1:" + portB + "\n" + yaml + yamlB);
             } catch (Exception | Error e) {
                 f.close();
                 throw e;

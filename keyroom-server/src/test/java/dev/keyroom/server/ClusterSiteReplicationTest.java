@@ -13,6 +13,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.nats.JetStreamStore;
 import dev.keyroom.store.sqlite.SqliteStore;
@@ -136,6 +137,72 @@ class ClusterSiteReplicationTest {
                     backup[0].close();
                 }
             }
+        }
+    }
+
+    /**
+     * An embedded primary and a cluster backup (two nodes over three NATS servers, seeded with
+     * {@code keyroom site seed} and {@code keyroom migrate}): every node applies the primary's
+     * batches alike and serves reads; promoted through one node, both become the primary of the new
+     * epoch, and the old primary's next push fences it.
+     */
+    @Test
+    void aClusterIsTheBackup_everyNodeApplies_andAPromotionThroughOneNodeIsEverys() throws Exception {
+        Path primaryDir = dir.resolve("site-a");
+        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
+        Path dirA = dir.resolve("a");
+        TlsMaterial.selfSigned(List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
+                .write(new DataDir(dirA).tls());
+        String pinA = TlsMaterial.read(new DataDir(dirA).tls()).spkiPin();
+        TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
+        Path caDir = dir.resolve("replication-ca");
+        ca.write(caDir);
+        ReplicationPki.client(ca, "site-a").write(primaryDir.resolve("replication-client"));
+        int primaryPort = freePort();
+        int applyA = freePort();
+        int applyB = freePort();
+        String primaryYaml =
+                "listen: \"127.0.0.1:" + primaryPort + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
+                        + applyA + "\"\n  backup_pin: \"" + pinA + "\"\n  client_tls_dir: "
+                        + primaryDir.resolve("replication-client") + "\n";
+        // Seeded from the primary (stopped, before it first runs with its backup), then migrated into the cluster.
+        SiteSeed.seed(ServerConfig.from(primaryDir, ServerConfig.parse(primaryYaml, "test")), dirA);
+        Files.copy(primaryDir.resolve("admin.identity"), dirA.resolve("admin.identity"));
+        String backupRole = "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:" + primaryPort
+                + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE) + "\n  primary_keys: [\""
+                + siteKey(primaryDir) + "\"]\n  listen: \"127.0.0.1:";
+        try (ClusterFixture f = ClusterFixture.start(
+                        dir, "", config -> {}, backupRole + applyA + "\"\n", backupRole + applyB + "\"\n");
+                TestNode primary = TestNode.start(primaryDir, primaryYaml)) {
+            Identity alice = primary.register("alice", Role.MEMBER);
+            KeyroomClient onPrimary = primary.client(alice);
+            RoomId room = RoomId.parse(onPrimary.createRoom("ops").roomId());
+            for (int i = 0; i < 10; i++) {
+                onPrimary.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
+            assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(10);
+            assertThat(f.a.admin.replicationStatus().role()).isEqualTo("backup");
+            assertThatThrownBy(() -> f.b.client(alice).publish(room, "no".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfSatisfying(
+                            KeyroomApiException.class,
+                            e -> assertThat(e.status()).isEqualTo(503));
+
+            // Promoted through node B: both nodes are the primary of epoch 2.
+            assertThat(f.b.admin.promote(1).siteEpoch()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(f.a.admin.replicationStatus().role()).isEqualTo("primary");
+                assertThat(f.a.admin.replicationStatus().siteEpoch()).isEqualTo(2);
+            });
+            f.a.client(alice).publish(room, "on the promoted cluster".getBytes(StandardCharsets.UTF_8));
+
+            // The old primary's next push goes to node A: refused, and the old primary is fenced.
+            onPrimary.publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() ->
+                            assertThat(primary.admin.replicationStatus().role()).isEqualTo("fenced"));
+            assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(11);
         }
     }
 

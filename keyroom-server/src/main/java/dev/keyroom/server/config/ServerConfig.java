@@ -230,10 +230,6 @@ public record ServerConfig(
         Optional<ClusterSettings> cluster = file.cluster() == null
                 ? Optional.empty()
                 : Optional.of(cluster(file.cluster(), mode, plaintext, problems));
-        if (cluster.isPresent() && (replication.backup() || replication.apply().isPresent())) {
-            problems.add("a cluster site can be a primary that feeds a backup, not a backup yet: remove"
-                    + " replication.role: backup and replication.listen, or the cluster section");
-        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -7,7 +7,7 @@ import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
-import dev.keyroom.store.sqlite.SqliteStore;
+import dev.keyroom.store.sqlite.SiteFeed;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ public final class ReplicationRoutes {
     private final ServerConfig.ReplicationSettings settings;
     private final SiteRole site;
     private final Optional<ReplicationWorker> worker;
-    private final Optional<SqliteStore> fed;
+    private final Optional<SiteFeed> fed;
     private final Clock clock;
 
     /** {@code fed}: a backup's store that the primary's batches are applied to, if it has one. */
@@ -28,7 +28,7 @@ public final class ReplicationRoutes {
             ServerConfig.ReplicationSettings settings,
             SiteRole site,
             Optional<ReplicationWorker> worker,
-            Optional<SqliteStore> fed,
+            Optional<SiteFeed> fed,
             Clock clock) {
         this.settings = settings;
         this.site = site;
@@ -58,7 +58,7 @@ public final class ReplicationRoutes {
                 site.kind().wireName(),
                 site.epoch(),
                 site.primary().orElse(null),
-                fed.map(SqliteStore::appliedChanges).orElse(null),
+                fed.map(SiteFeed::appliedChanges).orElse(null),
                 settings.push().map(p -> p.backup().toString()).orElse(null),
                 worker.map(w -> w.acknowledged() + w.pending()).orElse(null),
                 worker.map(ReplicationWorker::acknowledged).orElse(null),

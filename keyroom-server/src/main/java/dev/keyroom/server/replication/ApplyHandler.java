@@ -11,7 +11,7 @@ import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.audit.SiteAuditCopy;
 import dev.keyroom.server.http.ErrorResponses;
 import dev.keyroom.server.http.RequestIds;
-import dev.keyroom.store.sqlite.SqliteStore;
+import dev.keyroom.store.sqlite.SiteFeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -50,7 +50,7 @@ public final class ApplyHandler extends Handler.Abstract {
     public static final int MAX_BODY = 32 << 20;
 
     private final ApplyGate gate;
-    private final SqliteStore store;
+    private final SiteFeed store;
     private final BlobStore blobs;
     private final long maxBlobBytes;
     private final Path auditCopies;
@@ -61,7 +61,7 @@ public final class ApplyHandler extends Handler.Abstract {
     /** {@code auditCopies}: the directory of the copies of primaries' audit logs, one file per site key. */
     public ApplyHandler(
             ApplyGate gate,
-            SqliteStore store,
+            SiteFeed store,
             BlobStore blobs,
             long maxBlobBytes,
             Path auditCopies,

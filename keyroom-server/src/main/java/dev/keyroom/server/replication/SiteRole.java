@@ -6,7 +6,6 @@ import dev.keyroom.core.port.Store;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.store.sqlite.SiteFeed;
 import dev.keyroom.store.sqlite.SqliteStore;
-import java.security.MessageDigest;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * more client writes. Both are stored with the epoch, so a restart keeps them; a restart with a
  * config file that contradicts them is refused rather than guessed at.
  *
- * <p>Only the embedded store has a site epoch; a cluster node is a primary of epoch 1.
+ * <p>The epoch is stored with the state: in a cluster, in every node's replica, so that a
+ * promotion or a fence made through one node reaches every node ({@link #adopt}).
  */
 public final class SiteRole {
     private static final Logger log = LoggerFactory.getLogger(SiteRole.class);
@@ -37,15 +37,16 @@ public final class SiteRole {
     private final Optional<SiteFeed> store;
     private final byte[] siteKey;
     private final Optional<String> primary;
-    private volatile Kind kind;
-    private volatile long epoch;
+    /** The role and the epoch, changed together: by this node, or by another node of its cluster. */
+    private record State(Kind kind, long epoch) {}
+
+    private final java.util.concurrent.atomic.AtomicReference<State> state;
 
     private SiteRole(Optional<SiteFeed> store, byte[] siteKey, Optional<String> primary, Kind kind, long epoch) {
         this.store = store;
         this.siteKey = siteKey.clone();
         this.primary = primary;
-        this.kind = kind;
-        this.epoch = epoch;
+        this.state = new java.util.concurrent.atomic.AtomicReference<>(new State(kind, epoch));
     }
 
     /**
@@ -61,10 +62,11 @@ public final class SiteRole {
         }
         SqliteStore.Site site = sqlite.site();
         if (settings.backup()) {
-            if (site.promotedKey().map(k -> MessageDigest.isEqual(k, siteKey)).orElse(false)) {
+            if (site.promotedKey().isPresent()) {
                 throw new IllegalStateException("this site was promoted to primary (site epoch " + site.epoch()
                         + ", " + site.promotedAt().map(Object::toString).orElse("?")
-                        + "): set replication.role: primary in the config file and remove replication.primary_url");
+                        + "): set replication.role: primary in the config file and remove replication.primary_url"
+                        + " (a new backup starts from `keyroom site seed`)");
             }
             if (site.fenced()) {
                 throw new IllegalStateException("this store belonged to a primary fenced by site epoch "
@@ -84,22 +86,22 @@ public final class SiteRole {
     }
 
     public Kind kind() {
-        return kind;
+        return state.get().kind();
     }
 
     /** The epoch this site writes under (a primary) or follows (a backup). */
     public long epoch() {
-        return epoch;
+        return state.get().epoch();
     }
 
     /** While this site is a backup: its primary's URL, named in refusals. */
     public Optional<String> primary() {
-        return kind == Kind.BACKUP ? primary : Optional.empty();
+        return kind() == Kind.BACKUP ? primary : Optional.empty();
     }
 
     /** Why this site takes no client writes now, if it takes none (REPL-4, REPL-7). */
     public Optional<String> refusesWrites() {
-        return switch (kind) {
+        return switch (kind()) {
             case PRIMARY -> Optional.empty();
             case BACKUP -> Optional.of("this site is a backup; send writes to the primary");
             case FENCED ->
@@ -113,32 +115,47 @@ public final class SiteRole {
      * takes effect. Refused (CONFLICT) on a site that is not a backup, at another epoch, or fenced.
      */
     public synchronized SqliteStore.Site promote(long fromEpoch, Clock clock) {
-        if (kind != Kind.BACKUP) {
-            throw KeyroomException.conflict("only a backup can be promoted; this site is " + kind.wireName());
+        if (kind() != Kind.BACKUP) {
+            throw KeyroomException.conflict("only a backup can be promoted; this site is " + kind().wireName());
         }
         SiteFeed sqlite = store.orElseThrow(() -> KeyroomException.conflict("this site has no site epoch"));
         SqliteStore.Site site = sqlite.promote(fromEpoch, siteKey, clock.now());
-        epoch = site.epoch();
-        kind = Kind.PRIMARY;
-        log.atWarn()
-                .addKeyValue("epoch", site.epoch())
-                .addKeyValue("watermark", sqlite.appliedChanges())
-                .log("this site was promoted to primary: set replication.role: primary in its config file before"
-                        + " the next start");
+        adopt(site);
         return site;
     }
 
     /**
-     * Takes the site state another node of this cluster stored (REPL-7): a fence reaches every node.
+     * Takes the site state as stored (REPL-7), by this node or by another node of its cluster (never
+     * waiting: a cluster's nodes are told on the thread that applies the state stream): a promotion
+     * makes a backup the primary of the new epoch, a fence makes a primary fenced.
      */
-    public synchronized void adopt(SqliteStore.Site site) {
-        if (site.fenced() && kind != Kind.FENCED) {
-            kind = Kind.FENCED;
+    public void adopt(SqliteStore.Site site) {
+        State before = state.getAndUpdate(s -> {
+            if (site.fenced()) {
+                return new State(Kind.FENCED, s.epoch());
+            }
+            if (s.kind() == Kind.BACKUP
+                    && site.epoch() > s.epoch()
+                    && site.promotedKey().isPresent()) {
+                return new State(Kind.PRIMARY, site.epoch());
+            }
+            return s;
+        });
+        State after = state.get();
+        if (after.kind() == before.kind()) {
+            return;
+        }
+        if (after.kind() == Kind.FENCED) {
             log.atError()
                     .addKeyValue("epoch", site.epoch())
                     .addKeyValue("fenced_by", site.fencedBy())
                     .log("ALERT: a backup was promoted to a newer site epoch; this site is fenced and takes no"
                             + " client writes");
+        } else {
+            log.atWarn()
+                    .addKeyValue("epoch", site.epoch())
+                    .log("this site was promoted to primary: set replication.role: primary in its config file"
+                            + " before the next start");
         }
     }
 
@@ -147,10 +164,10 @@ public final class SiteRole {
      * is higher than this site's, this site is fenced from now on. Returns whether it is fenced.
      */
     public synchronized boolean fence(long newerEpoch) {
-        if (kind == Kind.FENCED) {
+        if (kind() == Kind.FENCED) {
             return true;
         }
-        if (newerEpoch <= epoch || store.isEmpty()) {
+        if (newerEpoch <= epoch() || store.isEmpty()) {
             return false;
         }
         SqliteStore.Site site = store.get().fence(newerEpoch);

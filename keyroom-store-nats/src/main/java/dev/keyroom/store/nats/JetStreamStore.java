@@ -438,6 +438,7 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
     /** Applies a change to the replica and tells the listeners what it means for live sessions. */
     private Object run(Change change) {
         Object outcome;
+        long watermark = change instanceof Change.ApplyBatch ? replica.appliedChanges() : 0;
         try {
             outcome = change.applyTo(replica);
         } catch (KeyroomException e) {
@@ -445,20 +446,45 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
         } catch (RuntimeException e) {
             return new KeyroomException(ErrorCode.INTERNAL, "applying a state change failed", e);
         }
+        if (change instanceof Change.ApplyBatch b && outcome instanceof Long) {
+            // A primary's batch on a cluster backup: its new changes mean what they mean here.
+            long seq = b.firstSeq();
+            for (byte[] bytes : b.changes()) {
+                if (seq++ > watermark) {
+                    try {
+                        tellEffects(Change.decode(bytes), null, true);
+                    } catch (java.io.IOException unreadable) {
+                        // applied above, so it read: nothing to tell
+                    }
+                }
+            }
+        } else {
+            tellEffects(change, outcome, false);
+        }
+        return outcome;
+    }
+
+    /**
+     * What an applied change means for live sessions, told to the listeners; {@code asOnPrimary}
+     * for a change of a primary's batch, which applied as it did on the primary.
+     */
+    private void tellEffects(Change change, Object outcome, boolean asOnPrimary) {
         switch (change) {
             case Change.CreateUser c -> tell(l -> l.userCreated(c.user().endpoint()));
             case Change.SetUserStatus c
-            when Boolean.TRUE.equals(outcome) -> tell(l -> l.userStatusChanged(c.endpoint(), c.status()));
+            when asOnPrimary || Boolean.TRUE.equals(outcome) ->
+                tell(l -> l.userStatusChanged(c.endpoint(), c.status()));
             case Change.RemoveMember c
-            when Boolean.TRUE.equals(outcome) -> tell(l -> l.membersRemoved(c.room(), Set.of(c.endpoint())));
+            when asOnPrimary || Boolean.TRUE.equals(outcome) ->
+                tell(l -> l.membersRemoved(c.room(), Set.of(c.endpoint())));
             case Change.Rekey c
-            when outcome instanceof RekeyOutcome.Rekeyed && !c.remove().isEmpty() ->
-                tell(l -> l.membersRemoved(c.room(), c.remove()));
+            when (asOnPrimary || outcome instanceof RekeyOutcome.Rekeyed)
+                    && !c.remove().isEmpty() -> tell(l -> l.membersRemoved(c.room(), c.remove()));
             case Change.PutBan c -> tell(l -> l.banned(c.ban()));
             case Change.Fence c when outcome instanceof SqliteStore.Site site -> tell(l -> l.siteChanged(site));
+            case Change.Promote c when outcome instanceof SqliteStore.Site site -> tell(l -> l.siteChanged(site));
             default -> {}
         }
-        return outcome;
     }
 
     /** Tells every listener; one that fails is logged and changes nothing about the applied command. */
@@ -673,7 +699,7 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
 
     @Override
     public SqliteStore.Site promote(long fromEpoch, byte[] siteKey, Instant at) {
-        throw KeyroomException.conflict("a cluster site cannot be a backup yet, so it cannot be promoted");
+        return (SqliteStore.Site) write(new Change.Promote(fromEpoch, siteKey, at));
     }
 
     @Override
@@ -681,13 +707,34 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
         return (SqliteStore.Site) write(new Change.Fence(newerEpoch));
     }
 
+    /** The most a command of a primary's batch holds: NATS takes 1 MiB a message by default. */
+    static final int MAX_BATCH_COMMAND_BYTES = 256 << 10;
+
+    /**
+     * On a cluster backup: applies a primary's batch as commands of at most {@value
+     * #MAX_BATCH_COMMAND_BYTES} bytes each (at least one change), in order, each in one transaction
+     * on every node. A refused part leaves the parts before it applied; the watermark says how far.
+     */
     @Override
     public long applyChanges(long epoch, long firstSeq, List<byte[]> changes) {
-        throw KeyroomException.conflict("a cluster site cannot be a backup yet");
+        long watermark = -1;
+        int from = 0;
+        do {
+            int to = from;
+            long bytes = 0;
+            while (to < changes.size() && (to == from || bytes + changes.get(to).length <= MAX_BATCH_COMMAND_BYTES)) {
+                bytes += changes.get(to).length;
+                to++;
+            }
+            watermark = (Long) write(new Change.ApplyBatch(epoch, firstSeq + from, changes.subList(from, to)));
+            from = to;
+        } while (from < changes.size());
+        return watermark;
     }
 
     @Override
     public long appliedChanges() {
+        barrier();
         return replica.appliedChanges();
     }
 

@@ -288,7 +288,40 @@ public sealed interface Change {
         return this instanceof ForgetChanges
                 || this instanceof RecordBlob
                 || this instanceof ForgetBlob
-                || this instanceof Fence;
+                || this instanceof Fence
+                || this instanceof ApplyBatch
+                || this instanceof Promote;
+    }
+
+    /** A batch of a primary site's feed, applied by every node of a cluster backup alike (REPL-6). */
+    record ApplyBatch(long epoch, long firstSeq, java.util.List<byte[]> changes) implements Change {
+        public Object applyTo(Store s) {
+            return ((SqliteStore) s).applyChanges(epoch, firstSeq, changes);
+        }
+
+        public byte[] encode() {
+            Wire.Out out = new Wire.Out().u8(20).i64(epoch).i64(firstSeq).i32(changes.size());
+            for (byte[] c : changes) {
+                out.bytes(c);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** A cluster backup's promotion (REPL-7), agreed by every node. */
+    record Promote(long fromEpoch, byte[] siteKey, Instant at) implements Change {
+        public Object applyTo(Store s) {
+            return ((SqliteStore) s).promote(fromEpoch, siteKey, at);
+        }
+
+        public byte[] encode() {
+            return new Wire.Out()
+                    .u8(21)
+                    .i64(fromEpoch)
+                    .bytes(siteKey)
+                    .instant(at)
+                    .toByteArray();
+        }
     }
 
     /** The backup holds the changes up to {@code seq}: they leave the feed. */
@@ -373,6 +406,8 @@ public sealed interface Change {
             case 17 -> new RecordBlob(in.room(), in.text(), in.instant());
             case 18 -> new ForgetBlob(in.i64());
             case 19 -> new Fence(in.i64());
+            case 20 -> new ApplyBatch(in.i64(), in.i64(), in.byteList());
+            case 21 -> new Promote(in.i64(), in.bytes(), in.instant());
             default -> throw new IOException("unknown change kind " + kind);
         };
         in.end();

@@ -357,6 +357,8 @@ public final class SqliteStore implements Store, SiteFeed {
                             rs -> rs.getLong(1))
                     .orElse(0L);
             update(c, "UPDATE feed_watermark SET applied = ? WHERE id = 1", last);
+            // A promotion of the primary's is its own: this store starts a backup.
+            update(c, "UPDATE site SET promoted_key = NULL, promoted_at = NULL WHERE id = 1");
             update(c, "DELETE FROM change_feed");
             update(c, "DELETE FROM blob_feed");
             return last;

@@ -194,6 +194,16 @@ final class Wire {
             return b;
         }
 
+        /** A count, then that many byte fields. */
+        java.util.List<byte[]> byteList() throws IOException {
+            int n = count();
+            java.util.List<byte[]> out = new java.util.ArrayList<>(Math.min(n, 1024));
+            for (int i = 0; i < n; i++) {
+                out.add(bytes());
+            }
+            return out;
+        }
+
         String text() throws IOException {
             return new String(bytes(), StandardCharsets.UTF_8);
         }
