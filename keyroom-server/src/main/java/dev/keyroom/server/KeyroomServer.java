@@ -518,13 +518,23 @@ public final class KeyroomServer implements AutoCloseable {
         ssl.setIncludeProtocols("TLSv1.3");
         ssl.setTrustStore(dev.keyroom.core.crypto.PemCertificates.trustStore(a.clientCa()));
         ssl.setNeedClientAuth(true);
-        ServerConnector listener = new ServerConnector(
-                jetty, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        dev.keyroom.server.replication.ApplyGate gate =
+                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans);
+        SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+        // A refused handshake (no certificate from the replication CA) is audited too (REPL-5).
+        tlsFactory.addBean(new org.eclipse.jetty.io.ssl.SslHandshakeListener() {
+            @Override
+            public void handshakeFailed(Event event, Throwable failure) {
+                String peer = event.getSSLEngine().getPeerHost();
+                gate.handshakeRefused(peer == null ? "-" : peer, String.valueOf(failure.getMessage()));
+            }
+        });
+        ServerConnector listener = new ServerConnector(jetty, tlsFactory, new HttpConnectionFactory(http));
         listener.setHost(a.host());
         listener.setPort(a.port());
         jetty.addConnector(listener);
         Handler apply = new dev.keyroom.server.replication.ApplyHandler(
-                new dev.keyroom.server.replication.ApplyGate(a.primaryKeys(), clock, audit, bans),
+                gate,
                 sqlite,
                 backends.blobs(),
                 config.limits().maxBlobBodyBytes(),

@@ -106,6 +106,13 @@ class SiteReplicationTest {
                                 HttpResponse.BodyHandlers.ofString()))
                         .isInstanceOf(java.io.IOException.class);
             }
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(sites.backup.admin.audit(0, 1000))
+                            .anySatisfy(e -> {
+                                assertThat(e.resource()).isEqualTo("handshake");
+                                assertThat(e.outcome()).startsWith("refused: TLS handshake failed");
+                                assertThat(e.remote()).isEqualTo("127.0.0.1");
+                            }));
             // The apply endpoint is not on the client listener.
             assertThat(Http.send(
                                     sites.backup.server,
@@ -239,6 +246,29 @@ class SiteReplicationTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(big.statusCode()).isEqualTo(413);
+
+            // A batch with a gap, signed by the primary's key: refused with the watermark, audited, nothing applied.
+            ReplicationBatch.Signed gap;
+            try (Identity siteKey = new DataDir(sites.primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+                gap = ReplicationBatch.sign(
+                        siteKey,
+                        1,
+                        before + 5,
+                        java.util.List.of(new dev.keyroom.store.sqlite.Change.DeleteBan("x").encode()),
+                        "gap-nonce-0000000000001",
+                        java.time.Instant.now());
+            }
+            HttpResponse<String> gapped = client.send(
+                    HttpRequest.newBuilder(apply)
+                            .header(ReplicationBatch.KEY_HEADER, gap.key())
+                            .header(ReplicationBatch.SIGNATURE_HEADER, gap.signature())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(gap.body()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(gapped.statusCode()).isEqualTo(409);
+            assertThat(gapped.body()).contains("\"watermark\":" + before);
+            assertThat(sites.backup.admin.audit(0, 1000))
+                    .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: gap"));
 
             // A batch of changes signed by the primary's key, posted as a batch of audit entries: the domains differ.
             ReplicationBatch.Signed changes;

@@ -367,7 +367,18 @@ public final class BusSession implements Session.Listener {
     private void publish(User caller, Frame.Publish p) {
         Optional<String> readOnly = site.refusesWrites();
         if (readOnly.isPresent()) {
-            // REPL-4, REPL-7: a backup (or a fenced former primary) takes no writes.
+            // REPL-4, REPL-7: a backup (or a fenced former primary) takes no writes; the refusal is audited.
+            try {
+                audit.record(new dev.keyroom.core.audit.AuditEvent(
+                        caller.endpoint().value(),
+                        "PUBLISH",
+                        "/v1/bus",
+                        "503 " + ErrorCode.READ_ONLY_REPLICA.wireName(),
+                        sessionId + "-" + p.requestId(),
+                        remote()));
+            } catch (KeyroomException e) {
+                // refused either way
+            }
             send(new Frame.Error(
                     p.requestId(),
                     ErrorCode.READ_ONLY_REPLICA.wireName(),

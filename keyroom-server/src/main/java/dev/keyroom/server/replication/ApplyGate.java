@@ -248,6 +248,30 @@ public final class ApplyGate {
         return new Verified<>(key, site, message, described, resource);
     }
 
+    /**
+     * A connection to the replication listener whose TLS handshake failed (no client certificate
+     * from the replication CA, another protocol): audited and counted as a failed authentication,
+     * within the source's budget of 60 a minute, so a flood of handshakes cannot flood the log.
+     */
+    public void handshakeRefused(String source, String why) {
+        if (rate.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
+            return;
+        }
+        try {
+            refuse(
+                    "handshake",
+                    source,
+                    "-",
+                    "no request",
+                    "-",
+                    ErrorCode.UNAUTHORIZED,
+                    "TLS handshake failed: " + why,
+                    true);
+        } catch (RuntimeException auditDown) {
+            // the connection is refused either way
+        }
+    }
+
     /** Records how an authenticated message ended (applied, stored, gap, refused by the store). */
     public void outcome(String source, Verified<?> v, String outcome, String requestId) {
         audit.record(new AuditEvent(

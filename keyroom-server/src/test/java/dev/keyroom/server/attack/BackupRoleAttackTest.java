@@ -76,6 +76,14 @@ class BackupRoleAttackTest {
                         .hasMessageContaining("backup");
             }
             assertThat(client.history(room, 0, 10)).hasSize(1);
+            // Each refused write is audited, REST and data plane.
+            var refused = backup.admin.audit(0, 1000).stream()
+                    .filter(e -> e.outcome().equals("503 read_only_replica"))
+                    .map(e -> e.action() + " " + e.resource())
+                    .toList();
+            assertThat(refused)
+                    .contains("POST /v1/rooms", "PUBLISH /v1/bus")
+                    .anySatisfy(line -> assertThat(line).startsWith("DELETE /v1/rooms/"));
         }
     }
 
