@@ -533,7 +533,7 @@ public final class KeyroomServer implements AutoCloseable {
         listener.setHost(a.host());
         listener.setPort(a.port());
         jetty.addConnector(listener);
-        Handler apply = new dev.keyroom.server.replication.ApplyHandler(
+        var applyHandler = new dev.keyroom.server.replication.ApplyHandler(
                 gate,
                 sqlite,
                 backends.blobs(),
@@ -541,6 +541,7 @@ public final class KeyroomServer implements AutoCloseable {
                 new DataDir(config.dataDir()).audit().resolve("sites"),
                 site,
                 ids);
+        Handler apply = dev.keyroom.server.replication.ApplyStream.upgrade(jetty, applyHandler, gate, ids);
         apply.setServer(jetty);
         Handler.Wrapper byListener = new Handler.Wrapper(app) {
             @Override

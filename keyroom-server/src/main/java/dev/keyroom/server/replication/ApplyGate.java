@@ -94,6 +94,21 @@ public final class ApplyGate {
             String signatureHeader,
             byte[] body,
             String requestId) {
+        return check(feed, source, keyHeader, signatureHeader, body, requestId, true);
+    }
+
+    /**
+     * As above; a batch that is not {@code metered} (one of a stream, whose opening was) does not
+     * count against the source's budget. Everything else is checked alike.
+     */
+    public Batch check(
+            ReplicationBatch.Feed feed,
+            String source,
+            String keyHeader,
+            String signatureHeader,
+            byte[] body,
+            String requestId,
+            boolean metered) {
         boolean ofChanges = feed == ReplicationBatch.Feed.CHANGES;
         Verified<ReplicationBatch> v = authenticate(
                 source,
@@ -104,7 +119,7 @@ public final class ApplyGate {
                 ReplicationBatch.class,
                 feed.path(),
                 ofChanges ? "batch" : "audit batch",
-                ofChanges ? rate : auditRate,
+                metered ? (ofChanges ? rate : auditRate) : null,
                 b -> (b.changes() == null ? 0 : b.changes().size()) + (ofChanges ? " changes" : " audit entries"),
                 requestId);
         List<byte[]> records = new ArrayList<>();
@@ -185,7 +200,7 @@ public final class ApplyGate {
                     "this source is banned for now",
                     false);
         }
-        if (limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
+        if (limiter != null && limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
             throw refuse(
                     resource,
                     source,
@@ -246,6 +261,41 @@ public final class ApplyGate {
                     resource, source, site, described, requestId, ErrorCode.UNAUTHORIZED, "replayed " + kind, true);
         }
         return new Verified<>(key, site, message, described, resource);
+    }
+
+    /**
+     * Whether {@code source} may open a stream of batches now: not banned, and within its budget of
+     * 60 a minute (the stream's batches are then checked one by one, unmetered). Refusals are audited.
+     */
+    public void admitStream(String source, String requestId) {
+        String unread = "a stream not opened";
+        if (bans.bannedUntil("replication:" + source).isPresent()) {
+            throw refuse(
+                    ApplyStream.PATH,
+                    source,
+                    "-",
+                    unread,
+                    requestId,
+                    ErrorCode.FORBIDDEN,
+                    "this source is banned for now",
+                    false);
+        }
+        if (rate.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
+            throw refuse(
+                    ApplyStream.PATH,
+                    source,
+                    "-",
+                    unread,
+                    requestId,
+                    ErrorCode.RATE_LIMITED,
+                    "too many batches from this source",
+                    false);
+        }
+    }
+
+    /** Whether {@code source} is banned now (a stream that earned a ban is closed). */
+    public boolean banned(String source) {
+        return bans.bannedUntil("replication:" + source).isPresent();
     }
 
     /**

@@ -112,18 +112,38 @@ public final class ApplyHandler extends Handler.Abstract {
             reply(response, callback, 413, error("payload_too_large", "batch too large"));
             return;
         }
+        Answer a = apply(
+                feed,
+                source,
+                request.getHeaders().get(ReplicationBatch.KEY_HEADER),
+                request.getHeaders().get(ReplicationBatch.SIGNATURE_HEADER),
+                body,
+                id,
+                true);
+        reply(response, callback, a.status(), a.body());
+    }
+
+    /** An answer to a batch: its HTTP status and its body (the site epoch is added when sent). */
+    record Answer(int status, Map<String, Object> body) {}
+
+    /**
+     * Checks and applies one batch of {@code feed} from {@code source}, as it came over HTTP or in a
+     * stream; {@code metered}: whether it counts against the source's budget (a stream's batches
+     * do not: opening the stream did).
+     */
+    Answer apply(
+            ReplicationBatch.Feed feed,
+            String source,
+            String keyHeader,
+            String signatureHeader,
+            byte[] body,
+            String id,
+            boolean metered) {
         ApplyGate.Batch v;
         try {
-            v = gate.check(
-                    feed,
-                    source,
-                    request.getHeaders().get(ReplicationBatch.KEY_HEADER),
-                    request.getHeaders().get(ReplicationBatch.SIGNATURE_HEADER),
-                    body,
-                    id);
+            v = gate.check(feed, source, keyHeader, signatureHeader, body, id, metered);
         } catch (KeyroomException e) {
-            reply(response, callback, ErrorResponses.status(e.code()), error(e));
-            return;
+            return new Answer(ErrorResponses.status(e.code()), error(e));
         }
         // Where the primary stands with this backup, for it to resume from (only on a backup of its epoch).
         boolean resumable = site.kind() == SiteRole.Kind.BACKUP && v.batch().siteEpoch() == site.epoch();
@@ -141,7 +161,7 @@ public final class ApplyHandler extends Handler.Abstract {
                 gate.outcome(source, v.verified(), "copied, audit entries up to " + held, id);
                 ok.put("audit_seq", held);
             }
-            reply(response, callback, 200, ok);
+            return new Answer(200, ok);
         } catch (KeyroomException e) {
             gate.outcome(source, v.verified(), "refused: " + e.getMessage(), id);
             Map<String, Object> refused = error(e);
@@ -152,8 +172,14 @@ public final class ApplyHandler extends Handler.Abstract {
                         copies.get(EndpointId.of(v.verified().siteKey()).value());
                 refused.put("audit_seq", copy == null ? 0 : copy.lastSeq());
             }
-            reply(response, callback, ErrorResponses.status(e.code()), refused);
+            return new Answer(ErrorResponses.status(e.code()), refused);
         }
+    }
+
+    /** Every answer names the site epoch (REPL-7). */
+    Map<String, Object> withEpoch(Map<String, Object> body) {
+        body.put("epoch", site.epoch());
+        return body;
     }
 
     /** This site's copy of the audit log of the primary with {@code siteKey}, opened once. */
@@ -237,9 +263,8 @@ public final class ApplyHandler extends Handler.Abstract {
         return m;
     }
 
-    /** Every answer names the site epoch (REPL-7). */
     private void reply(Response response, Callback callback, int status, Map<String, Object> body) {
-        body.put("epoch", site.epoch());
+        withEpoch(body);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(Json.write(body)), callback);

@@ -190,63 +190,64 @@ public final class ReplicationWorker implements AutoCloseable {
 
     private void run() {
         int failures = 0;
-        long lastSent = System.nanoTime() - PACE.toNanos();
+        long lastAudit = System.nanoTime() - PACE.toNanos();
         while (!closed) {
             if (site.kind() == SiteRole.Kind.FENCED) {
                 lastError = "fenced: " + site.refusesWrites().orElse("");
+                closeStream();
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
                 continue;
             }
-            List<SqliteStore.FeedEntry> batch;
-            boolean blobsWaiting = false;
-            boolean lead = false;
+            List<SqliteStore.FeedEntry> batch = List.of();
+            boolean blobsDue = false;
+            boolean auditDue = false;
+            long auditWait = TimeUnit.SECONDS.toNanos(1);
             try {
-                lead = leading.getAsBoolean();
-                if (!lead) {
+                boolean lead = leading.getAsBoolean();
+                if (lead) {
+                    // Changes go as soon as they exist, one batch in flight on the stream; what
+                    // accumulates meanwhile goes together (so a batch grows past 100 only under load).
+                    batch = takeBatch();
+                    blobsDue = !store.blobsToSend(1).isEmpty();
+                } else {
                     resync(); // another node sends the feeds and forgets what the backup took
+                    closeStream();
                 }
-                // Within the backup's 60 batches a minute: at most one a second; what accumulates
-                // meanwhile goes together (so the batch grows past 100 only under load).
-                long wait = lastSent + PACE.toNanos() - System.nanoTime();
-                if (wait > 0 && ((lead && store.changesAfter(acked.get(), 1).size() == 1) || auditWaiting() > 0)) {
-                    LockSupport.parkNanos(wait);
-                    continue;
+                // Audit entries go by HTTP, at most once a second (their budget at the backup).
+                if (auditWaiting() > 0) {
+                    auditWait = lastAudit + PACE.toNanos() - System.nanoTime();
+                    auditDue = auditWait <= 0;
                 }
-                batch = lead ? takeBatch() : List.of();
-                blobsWaiting = (lead && !store.blobsToSend(1).isEmpty()) || auditWaiting() > 0;
             } catch (RuntimeException e) {
-                batch = List.of();
                 log.atWarn().setCause(e).log("cannot read the change feed");
             }
-            if (batch.isEmpty() && !blobsWaiting) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            if (batch.isEmpty() && !blobsDue && !auditDue) {
+                LockSupport.parkNanos(Math.max(1, Math.min(auditWait, TimeUnit.SECONDS.toNanos(1))));
                 continue;
             }
             try {
                 // Blobs first: a message's blob was stored before the message, so it reaches the backup first.
-                if (lead) {
+                if (blobsDue) {
                     sendBlobs();
                 }
                 if (!batch.isEmpty()) {
-                    lastSent = System.nanoTime();
+                    long started = System.nanoTime();
                     long watermark = send(batch);
                     lastBatchChanges = batch.size();
-                    lastBatchMillis = (System.nanoTime() - lastSent) / 1_000_000;
+                    lastBatchMillis = (System.nanoTime() - started) / 1_000_000;
                     if (watermark > acked.get()) {
                         store.forgetChangesUpTo(watermark);
                         acked.set(watermark);
                     }
                 }
-                // The audit entries last: they must not hold the changes up. The pace follows the changes.
-                if (auditWaiting() > 0) {
-                    if (batch.isEmpty()) {
-                        lastSent = System.nanoTime();
-                    }
+                if (auditDue) {
+                    lastAudit = System.nanoTime();
                     sendAudit();
                 }
                 failures = 0;
                 lastError = "";
             } catch (Exception e) {
+                closeStream();
                 failures++;
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
                 Duration wait = BACKOFF.get(Math.min(failures, BACKOFF.size()) - 1);
@@ -263,6 +264,16 @@ public final class ReplicationWorker implements AutoCloseable {
                 }
                 sleep(wait);
             }
+        }
+        closeStream();
+    }
+
+    private ChangeStream stream;
+
+    private void closeStream() {
+        if (stream != null) {
+            stream.close();
+            stream = null;
         }
     }
 
@@ -307,13 +318,30 @@ public final class ReplicationWorker implements AutoCloseable {
         return out;
     }
 
-    /** Sends one batch of changes; the backup's watermark after it. */
+    /** Sends one batch of changes on the stream (opened when needed); the backup's watermark after it. */
     private long send(List<SqliteStore.FeedEntry> batch) throws IOException, InterruptedException {
-        long watermark = push(
-                ReplicationBatch.Feed.CHANGES,
-                batch.getFirst().seq(),
+        long firstSeq = batch.getFirst().seq();
+        ReplicationBatch.Signed signed = ReplicationBatch.sign(
+                siteKey,
+                site.epoch(),
+                firstSeq,
                 batch.stream().map(SqliteStore.FeedEntry::change).toList(),
-                "watermark");
+                nonce(),
+                clock.now());
+        byte[] signature = Base64Url.decode(signed.signature(), "signature");
+        byte[] key = siteKey.signPub();
+        byte[] frame = new byte[key.length + signature.length + signed.body().length];
+        System.arraycopy(key, 0, frame, 0, key.length);
+        System.arraycopy(signature, 0, frame, key.length, signature.length);
+        System.arraycopy(signed.body(), 0, frame, key.length + signature.length, signed.body().length);
+        if (stream == null || !stream.isOpen()) {
+            stream = ChangeStream.open(http, settings.backup(), Duration.ofSeconds(10));
+        }
+        String answer = stream.send(frame, Duration.ofSeconds(30));
+        JsonNode json = heard(answer, -1);
+        JsonNode status = json.get("status");
+        long watermark = position(
+                status == null ? 500 : status.asInt(), json, firstSeq, "watermark", ReplicationBatch.Feed.CHANGES);
         if (watermark < acked.get()) {
             throw new IOException("the backup is back at change " + watermark + ", before the " + acked.get()
                     + " it acknowledged: start it again from a copy of this site's store");
@@ -322,10 +350,8 @@ public final class ReplicationWorker implements AutoCloseable {
     }
 
     /**
-     * Signs and sends one batch of {@code feed}; returns where the backup stands after it (the
-     * answer's {@code position} field): from its acceptance, or from a refusal that shows it stands
-     * elsewhere than the batch assumed (a gap, a retry after a lost answer), to resume from. Any
-     * other refusal, one of a batch that started right after the backup's position, is a failure.
+     * Signs and posts one batch of {@code feed}; returns where the backup stands after it (the
+     * answer's {@code position} field), as {@link #position} reads it.
      */
     private long push(ReplicationBatch.Feed feed, long firstSeq, List<byte[]> records, String position)
             throws IOException, InterruptedException {
@@ -339,13 +365,23 @@ public final class ReplicationWorker implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()))
                 .build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode json = answer(r);
-        JsonNode at = json.get(position);
-        if (r.statusCode() == 200 && at != null) {
+        return position(r.statusCode(), answer(r), firstSeq, position, feed);
+    }
+
+    /**
+     * Where the backup stands after a batch that started at {@code firstSeq}: from its acceptance,
+     * or from a refusal that shows it stands elsewhere than the batch assumed (a gap, a retry after a
+     * lost answer), to resume from. Any other refusal, one of a batch that started right after the
+     * backup's position, is a failure.
+     */
+    private long position(int status, JsonNode json, long firstSeq, String field, ReplicationBatch.Feed feed)
+            throws IOException {
+        JsonNode at = json.get(field);
+        if (status == 200 && at != null) {
             return at.asLong();
         }
         JsonNode epoch = json.get("epoch");
-        if (r.statusCode() == 409
+        if (status == 409
                 && at != null
                 && at.asLong() != firstSeq - 1
                 && epoch != null
@@ -356,7 +392,8 @@ public final class ReplicationWorker implements AutoCloseable {
                     .log("the backup asked to resume from where it stands");
             return at.asLong();
         }
-        throw refused(r, json);
+        throw new IOException("the backup answered " + status + ": "
+                + (json.get("message") == null ? "" : json.get("message").asString()));
     }
 
     /**
@@ -394,7 +431,10 @@ public final class ReplicationWorker implements AutoCloseable {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json = answer(r);
             if (r.statusCode() != 200) {
-                throw refused(r, json);
+                throw new IOException("the backup answered " + r.statusCode() + " to a blob: "
+                        + (json.get("message") == null
+                                ? ""
+                                : json.get("message").asString()));
             }
             store.forgetBlob(b.seq());
             Thread.sleep(1000 / BLOBS_PER_SECOND);
@@ -427,22 +467,21 @@ public final class ReplicationWorker implements AutoCloseable {
 
     /** The backup's answer as JSON, after hearing the site epoch it names (REPL-7). */
     private JsonNode answer(HttpResponse<String> r) throws IOException {
+        return heard(r.body(), r.statusCode());
+    }
+
+    private JsonNode heard(String body, int status) throws IOException {
         JsonNode json;
         try {
-            json = Json.mapper().readTree(r.body());
+            json = Json.mapper().readTree(body);
         } catch (RuntimeException e) {
-            throw new IOException("the backup answered " + r.statusCode() + " without JSON");
+            throw new IOException("the backup answered " + status + " without JSON");
         }
         heardEpoch(json);
         if (site.kind() == SiteRole.Kind.FENCED) {
             throw new IOException("fenced: the backup was promoted past this site's epoch");
         }
         return json;
-    }
-
-    private static IOException refused(HttpResponse<String> r, JsonNode json) {
-        return new IOException("the backup answered " + r.statusCode() + ": "
-                + (json.get("message") == null ? "" : json.get("message").asString()));
     }
 
     private String nonce() {
