@@ -34,11 +34,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A primary's replication worker (REPL-2): wakes as soon as a change or a blob is recorded, sends
- * the blobs waiting (each on its own, by address) and then the feed to
- * the backup in signed batches of {@value #BATCH} changes over mutual TLS (at most one batch a
- * second, the backup's limit being 60 a minute, so under load a batch takes what accumulated
- * within the second), and forgets
- * changes only once the backup acknowledged them. When the backup answers with its watermark (a
+ * the blobs waiting (each on its own, by address), then the changes in signed batches of {@value
+ * #BATCH} on a stream over mutual TLS ({@link ChangeStream}, ADR 0004: the next batch as soon as
+ * the last is applied, so under load a batch takes what accumulated meanwhile), then, at most once
+ * a second, this node's audit entries; and forgets changes only once the backup acknowledged them. When the backup answers with its watermark (a
  * gap, a retry after a lost answer) it resumes from there. On failure it retries after 1, 5, 25,
  * 125 and 625 s; after the last it raises an alert (an error log, the metric {@code
  * keyroom.replication.alerts} and an audit entry) and keeps retrying every 625 s.
