@@ -14,13 +14,16 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A primary's end of a stream of change batches to its backup ({@link ApplyStream}): one binary
- * message a batch, one text answer each, one batch in flight at a time. Any failure closes it; the
- * worker opens another.
+ * message a batch, one text answer each, in order. Any failure closes it and fails the answers to
+ * come; the worker opens another.
  */
 final class ChangeStream implements AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private volatile WebSocket socket;
-    private volatile CompletableFuture<String> answer = new CompletableFuture<>();
+    /** The answers to come, in the order their batches were sent. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<String>> answers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private volatile boolean closed;
 
     private ChangeStream() {}
@@ -45,12 +48,30 @@ final class ChangeStream implements AutoCloseable {
         return !closed;
     }
 
-    /** Sends one batch and returns the backup's answer to it. */
-    String send(byte[] batch, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Sends one batch, waiting until it is on its way (not for its answer); returns its answer to
+     * come. Answers come in the order the batches were sent.
+     */
+    CompletableFuture<String> sendAsync(byte[] batch, Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<String> pending = new CompletableFuture<>();
-        answer = pending;
+        answers.add(pending);
+        if (closed) {
+            pending.completeExceptionally(new IOException("the stream to the backup is closed"));
+            return pending;
+        }
         try {
             socket.sendBinary(ByteBuffer.wrap(batch), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            close();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IOException("the stream to the backup failed: " + cause.getMessage(), cause);
+        }
+        return pending;
+    }
+
+    /** Waits for an answer {@link #sendAsync} promised. */
+    String answer(CompletableFuture<String> pending, Duration timeout) throws IOException, InterruptedException {
+        try {
             return pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             close();
@@ -72,7 +93,12 @@ final class ChangeStream implements AutoCloseable {
                 if (last) {
                     String whole = text.toString();
                     text.setLength(0);
-                    answer.complete(whole);
+                    CompletableFuture<String> next = answers.poll();
+                    if (next == null) {
+                        fail(new IOException("the backup answered a batch that was not sent"));
+                    } else {
+                        next.complete(whole);
+                    }
                 }
                 webSocket.request(1);
                 return null;
@@ -99,15 +125,17 @@ final class ChangeStream implements AutoCloseable {
 
     private void fail(Throwable error) {
         closed = true;
-        answer.completeExceptionally(error);
+        for (CompletableFuture<String> f; (f = answers.poll()) != null; ) {
+            f.completeExceptionally(error);
+        }
     }
 
     @Override
     public void close() {
-        closed = true;
         WebSocket s = socket;
         if (s != null) {
             s.abort();
         }
+        fail(new IOException("the stream to the backup is closed"));
     }
 }

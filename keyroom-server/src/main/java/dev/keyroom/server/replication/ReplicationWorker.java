@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -230,14 +231,7 @@ public final class ReplicationWorker implements AutoCloseable {
                     sendBlobs();
                 }
                 if (!batch.isEmpty()) {
-                    long started = System.nanoTime();
-                    long watermark = send(batch);
-                    lastBatchChanges = batch.size();
-                    lastBatchMillis = (System.nanoTime() - started) / 1_000_000;
-                    if (watermark > acked.get()) {
-                        store.forgetChangesUpTo(watermark);
-                        acked.set(watermark);
-                    }
+                    sendChanges(batch);
                 }
                 if (auditDue) {
                     lastAudit = System.nanoTime();
@@ -299,7 +293,12 @@ public final class ReplicationWorker implements AutoCloseable {
      * {@value #MAX_BATCH} changes and {@value #MAX_BATCH_BYTES} bytes).
      */
     private List<SqliteStore.FeedEntry> takeBatch() {
-        List<SqliteStore.FeedEntry> out = new java.util.ArrayList<>(store.changesAfter(acked.get(), BATCH));
+        return takeBatch(acked.get());
+    }
+
+    /** As {@link #takeBatch()}, of the changes after {@code afterSeq}. */
+    private List<SqliteStore.FeedEntry> takeBatch(long afterSeq) {
+        List<SqliteStore.FeedEntry> out = new java.util.ArrayList<>(store.changesAfter(afterSeq, BATCH));
         long bytes = out.stream().mapToLong(e -> e.change().length).sum();
         while (out.size() >= BATCH && out.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
             List<SqliteStore.FeedEntry> more = store.changesAfter(out.getLast().seq(), 1000);
@@ -317,13 +316,64 @@ public final class ReplicationWorker implements AutoCloseable {
         return out;
     }
 
-    /** Sends one batch of changes on the stream (opened when needed); the backup's watermark after it. */
-    private long send(List<SqliteStore.FeedEntry> batch) throws IOException, InterruptedException {
-        long firstSeq = batch.getFirst().seq();
+    /** Batches sent on the stream and not answered yet, at most. */
+    static final int IN_FLIGHT = 2;
+
+    /** A batch sent on the stream, waiting for its answer. */
+    private record InFlight(long firstSeq, long lastSeq, int size, long sentAt, CompletableFuture<String> answer) {}
+
+    /**
+     * Sends the changes waiting on the stream (opened when needed), {@code first} first, keeping up
+     * to {@value #IN_FLIGHT} batches in flight, so the next is on its way while the backup applies
+     * one; for about a second at most, so blobs and audit entries get their turn. Each answer
+     * moves the acknowledged sequence on; an answer that puts the backup elsewhere than the batch
+     * assumed (a gap) drops the batches after it, and the next round resumes from the backup.
+     */
+    private void sendChanges(List<SqliteStore.FeedEntry> first) throws IOException, InterruptedException {
+        if (stream == null || !stream.isOpen()) {
+            stream = ChangeStream.open(http, settings.backup(), Duration.ofSeconds(10));
+        }
+        java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+        long until = System.nanoTime() + PACE.toNanos();
+        List<SqliteStore.FeedEntry> next = first;
+        while (true) {
+            if (!next.isEmpty() && inFlight.size() < IN_FLIGHT && System.nanoTime() < until) {
+                inFlight.add(new InFlight(
+                        next.getFirst().seq(),
+                        next.getLast().seq(),
+                        next.size(),
+                        System.nanoTime(),
+                        stream.sendAsync(frame(next), Duration.ofSeconds(30))));
+                next = takeBatch(next.getLast().seq());
+                continue;
+            }
+            InFlight sent = inFlight.poll();
+            if (sent == null) {
+                return;
+            }
+            long watermark = watermark(stream.answer(sent.answer(), Duration.ofSeconds(60)), sent.firstSeq());
+            lastBatchChanges = sent.size();
+            lastBatchMillis = (System.nanoTime() - sent.sentAt()) / 1_000_000;
+            if (watermark > acked.get()) {
+                store.forgetChangesUpTo(watermark);
+                acked.set(watermark);
+            }
+            if (watermark != sent.lastSeq()) {
+                closeStream(); // the batches after it assumed otherwise
+                return;
+            }
+            if (next.isEmpty() && inFlight.isEmpty() && System.nanoTime() < until) {
+                next = takeBatch(watermark);
+            }
+        }
+    }
+
+    /** A batch of changes as a stream message: the site key, the signature and the signed body. */
+    private byte[] frame(List<SqliteStore.FeedEntry> batch) {
         ReplicationBatch.Signed signed = ReplicationBatch.sign(
                 siteKey,
                 site.epoch(),
-                firstSeq,
+                batch.getFirst().seq(),
                 batch.stream().map(SqliteStore.FeedEntry::change).toList(),
                 nonce(),
                 clock.now());
@@ -333,10 +383,11 @@ public final class ReplicationWorker implements AutoCloseable {
         System.arraycopy(key, 0, frame, 0, key.length);
         System.arraycopy(signature, 0, frame, key.length, signature.length);
         System.arraycopy(signed.body(), 0, frame, key.length + signature.length, signed.body().length);
-        if (stream == null || !stream.isOpen()) {
-            stream = ChangeStream.open(http, settings.backup(), Duration.ofSeconds(10));
-        }
-        String answer = stream.send(frame, Duration.ofSeconds(30));
+        return frame;
+    }
+
+    /** The backup's watermark from its answer to a batch that started at {@code firstSeq}. */
+    private long watermark(String answer, long firstSeq) throws IOException {
         JsonNode json = heard(answer, -1);
         JsonNode status = json.get("status");
         long watermark = position(
