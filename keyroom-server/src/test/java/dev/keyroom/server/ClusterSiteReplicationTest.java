@@ -45,9 +45,7 @@ class ClusterSiteReplicationTest {
     @Test
     void aClusterFeedsItsBackup_whicheverNodeSends_andIsFencedByItsPromotion() throws Exception {
         Path backupDir = dir.resolve("site-b");
-        TlsMaterial.selfSigned(List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
-                .write(new DataDir(backupDir).tls());
-        String backupPin = TlsMaterial.read(new DataDir(backupDir).tls()).spkiPin();
+        String backupPin = ReplicationPki.siteTls(backupDir);
         TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
         Path caDir = dir.resolve("replication-ca");
         ca.write(caDir);
@@ -151,9 +149,7 @@ class ClusterSiteReplicationTest {
         Path primaryDir = dir.resolve("site-a");
         new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
         Path dirA = dir.resolve("a");
-        TlsMaterial.selfSigned(List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
-                .write(new DataDir(dirA).tls());
-        String pinA = TlsMaterial.read(new DataDir(dirA).tls()).spkiPin();
+        String pinA = ReplicationPki.siteTls(dirA);
         TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
         Path caDir = dir.resolve("replication-ca");
         ca.write(caDir);

@@ -66,4 +66,12 @@ public final class ReplicationPki {
         return new JcaX509CertificateConverter()
                 .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
     }
+
+    /** Writes a site's own TLS key and certificate into {@code dataDir} before it first starts; its pin. */
+    public static String siteTls(java.nio.file.Path dataDir) throws Exception {
+        java.nio.file.Path tls = new DataDir(dataDir).tls();
+        TlsMaterial.selfSigned(java.util.List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
+                .write(tls);
+        return TlsMaterial.read(tls).spkiPin();
+    }
 }

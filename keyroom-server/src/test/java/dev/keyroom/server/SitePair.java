@@ -39,9 +39,7 @@ public final class SitePair implements AutoCloseable {
         Path backupDir = dir.resolve("backup");
         new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
         // The backup's TLS key first: the primary pins it.
-        TlsMaterial.selfSigned(java.util.List.of("localhost", "127.0.0.1"), TestNode.RANDOM)
-                .write(new DataDir(backupDir).tls());
-        String backupPin = TlsMaterial.read(new DataDir(backupDir).tls()).spkiPin();
+        String backupPin = ReplicationPki.siteTls(backupDir);
         TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
         Path caDir = dir.resolve("replication-ca");
         ca.write(caDir);

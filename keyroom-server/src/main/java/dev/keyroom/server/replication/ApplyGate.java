@@ -78,28 +78,16 @@ public final class ApplyGate {
         this.bans = bans;
     }
 
-    /** Checks one batch of changes from {@code source}; refuses with the reason, audited, or returns the batch. */
+    /** Checks one posted batch of changes from {@code source}; refuses with the reason, audited, or returns it. */
     public Batch check(String source, String keyHeader, String signatureHeader, byte[] body, String requestId) {
-        return check(ReplicationBatch.Feed.CHANGES, source, keyHeader, signatureHeader, body, requestId);
+        return check(ReplicationBatch.Feed.CHANGES, source, keyHeader, signatureHeader, body, requestId, true);
     }
 
     /**
      * Checks one batch of {@code feed} from {@code source}: each feed has its own budget (60 a
-     * minute), and its own signing domain, so a batch of one feed is never taken for the other.
-     */
-    public Batch check(
-            ReplicationBatch.Feed feed,
-            String source,
-            String keyHeader,
-            String signatureHeader,
-            byte[] body,
-            String requestId) {
-        return check(feed, source, keyHeader, signatureHeader, body, requestId, true);
-    }
-
-    /**
-     * As above; a batch that is not {@code metered} (one of a stream, whose opening was) does not
-     * count against the source's budget. Everything else is checked alike.
+     * minute) and its own signing domain, so a batch of one feed is never taken for the other; a
+     * batch that is not {@code metered} (one of a stream, whose opening was) does not count against
+     * the budget. Everything else is checked alike.
      */
     public Batch check(
             ReplicationBatch.Feed feed,
@@ -189,28 +177,7 @@ public final class ApplyGate {
             java.util.function.Function<T, String> what,
             String requestId) {
         String unread = "a " + kind + " not read";
-        if (bans.bannedUntil("replication:" + source).isPresent()) {
-            throw refuse(
-                    resource,
-                    source,
-                    "-",
-                    unread,
-                    requestId,
-                    ErrorCode.FORBIDDEN,
-                    "this source is banned for now",
-                    false);
-        }
-        if (limiter != null && limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
-            throw refuse(
-                    resource,
-                    source,
-                    "-",
-                    unread,
-                    requestId,
-                    ErrorCode.RATE_LIMITED,
-                    "too many " + (kind.equals("blob") ? "blobs" : kind + "es") + " from this source",
-                    false);
-        }
+        admit(resource, source, unread, requestId, limiter, kind.equals("blob") ? "blobs" : kind + "es");
         byte[] key = decodeOrNull(keyHeader, 200);
         byte[] signature = decodeOrNull(signatureHeader, 200);
         String site = key == null ? "-" : Base64Url.encode(key).substring(0, Math.min(8, keyHeader.length()));
@@ -268,10 +235,15 @@ public final class ApplyGate {
      * 60 a minute (the stream's batches are then checked one by one, unmetered). Refusals are audited.
      */
     public void admitStream(String source, String requestId) {
-        String unread = "a stream not opened";
+        admit(ApplyStream.PATH, source, "a stream not opened", requestId, rate, "batches");
+    }
+
+    /** The source is not banned and, given a {@code limiter}, within its budget; refusals are audited. */
+    private void admit(
+            String resource, String source, String unread, String requestId, RateLimiter limiter, String many) {
         if (bans.bannedUntil("replication:" + source).isPresent()) {
             throw refuse(
-                    ApplyStream.PATH,
+                    resource,
                     source,
                     "-",
                     unread,
@@ -280,15 +252,15 @@ public final class ApplyGate {
                     "this source is banned for now",
                     false);
         }
-        if (rate.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
+        if (limiter != null && limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
             throw refuse(
-                    ApplyStream.PATH,
+                    resource,
                     source,
                     "-",
                     unread,
                     requestId,
                     ErrorCode.RATE_LIMITED,
-                    "too many batches from this source",
+                    "too many " + many + " from this source",
                     false);
         }
     }
