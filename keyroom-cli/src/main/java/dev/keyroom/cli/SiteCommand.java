@@ -78,6 +78,12 @@ final class SiteCommand {
             }
             if (s.watermark() != null) {
                 line.append(", applied up to ").append(s.watermark());
+                if (s.backup() == null && s.pending() != null && s.pending() > 0) {
+                    line.append(", ").append(s.pending()).append(" behind the primary");
+                    if (s.lagSeconds() != null) {
+                        line.append(String.format(java.util.Locale.ROOT, " for %.1f s", s.lagSeconds()));
+                    }
+                }
             }
             if (s.backup() != null) {
                 line.append(", backup ")

@@ -77,6 +77,10 @@ class SiteReplicationTest {
             var b = sites.backup.admin.replicationStatus();
             assertThat(b.role()).isEqualTo("backup");
             assertThat(b.watermark()).isEqualTo(p.acknowledged());
+            assertThat(b.pending())
+                    .as("behind the primary, as the last batch said")
+                    .isZero();
+            assertThat(b.lastChange()).isEqualTo(p.lastChange());
 
             // The backup goes away for a while; the primary keeps every change until it is taken.
             sites.stopBackup();

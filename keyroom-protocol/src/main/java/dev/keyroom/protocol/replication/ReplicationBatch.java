@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * A batch of one of a primary's feeds as it travels to a backup (REPL-3): the primary's site
- * epoch, the sequence of its first record, the records (base64url), a fresh nonce and the time it
- * was made. Two feeds travel this way, each to its own path under its own signing domain: the
+ * epoch, the sequence of its first record, the records (base64url), a fresh nonce, the time it
+ * was made, and the last record the primary's feed held when it was made. Two feeds travel this way, each to its own path under its own signing domain: the
  * changes ({@link Feed#CHANGES}) and the audit log's entries ({@link Feed#AUDIT}). The JSON body
  * is signed as sent, under the feed's domain separation prefix, by the primary's site key; the
  * backup verifies the raw bytes it received, never a re-serialisation.
@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Headers: {@value #KEY_HEADER} carries the site's Ed25519 public key (base64url),
  * {@value #SIGNATURE_HEADER} the signature (base64url).
  */
-public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> changes, String nonce, String created)
+public record ReplicationBatch(
+        long siteEpoch, long firstSeq, List<String> changes, String nonce, String created, long primaryLast)
         implements Stamped {
     public static final String KEY_HEADER = "Keyroom-Site-Key";
     public static final String SIGNATURE_HEADER = "Keyroom-Site-Signature";
@@ -78,8 +79,29 @@ public record ReplicationBatch(long siteEpoch, long firstSeq, List<String> chang
             List<byte[]> records,
             String nonce,
             Instant created) {
+        return sign(feed, siteKey, siteEpoch, firstSeq, records, nonce, created, firstSeq + records.size() - 1);
+    }
+
+    /**
+     * As above, saying that the primary's feed holds records up to {@code primaryLast} (so the backup
+     * can tell how far behind it is).
+     */
+    public static Signed sign(
+            Feed feed,
+            Identity siteKey,
+            long siteEpoch,
+            long firstSeq,
+            List<byte[]> records,
+            String nonce,
+            Instant created,
+            long primaryLast) {
         byte[] body = Json.write(new ReplicationBatch(
-                siteEpoch, firstSeq, records.stream().map(Base64Url::encode).toList(), nonce, created.toString()));
+                siteEpoch,
+                firstSeq,
+                records.stream().map(Base64Url::encode).toList(),
+                nonce,
+                created.toString(),
+                primaryLast));
         return new Signed(
                 body, Base64Url.encode(siteKey.signPub()), Base64Url.encode(siteKey.sign(signedMessage(feed, body))));
     }

@@ -54,6 +54,9 @@ public final class ReplicationRoutes {
     }
 
     public Dto.ReplicationStatus status() {
+        if (worker.isEmpty() && fed.isPresent()) {
+            return backupStatus(fed.get().appliedChanges());
+        }
         return new Dto.ReplicationStatus(
                 site.kind().wireName(),
                 site.epoch(),
@@ -72,5 +75,36 @@ public final class ReplicationRoutes {
                 worker.map(ReplicationWorker::blobsWaiting).orElse(null),
                 worker.map(ReplicationWorker::auditWaiting).orElse(null),
                 worker.map(ReplicationWorker::sender).orElse(null));
+    }
+
+    /**
+     * A fed site's view: its watermark, and how far behind its primary it is as the last batch
+     * told it (changes), and for how long it has not caught up (seconds since the last batch, while
+     * it is behind).
+     */
+    private Dto.ReplicationStatus backupStatus(long watermark) {
+        long behind = Math.max(0, site.primaryLast() - watermark);
+        Double lag = behind == 0
+                ? 0.0
+                : site.lastBatchAt()
+                        .map(t -> Duration.between(t, clock.now()).toMillis() / 1000.0)
+                        .orElse(null);
+        return new Dto.ReplicationStatus(
+                site.kind().wireName(),
+                site.epoch(),
+                site.primary().orElse(null),
+                watermark,
+                null,
+                site.primaryLast() == 0 ? null : site.primaryLast(),
+                null,
+                behind,
+                lag,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

@@ -154,6 +154,7 @@ public final class ApplyHandler extends Handler.Abstract {
                 long watermark =
                         store.applyChanges(v.batch().siteEpoch(), v.batch().firstSeq(), v.changes());
                 gate.outcome(source, v.verified(), "applied, watermark " + watermark, id);
+                site.applied(v.batch().primaryLast(), java.time.Instant.now());
                 ok.put("watermark", watermark);
             } else {
                 requireEpoch(v.batch().siteEpoch());

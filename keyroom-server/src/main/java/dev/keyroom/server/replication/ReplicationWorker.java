@@ -371,12 +371,14 @@ public final class ReplicationWorker implements AutoCloseable {
     /** A batch of changes as a stream message: the site key, the signature and the signed body. */
     private byte[] frame(List<SqliteStore.FeedEntry> batch) {
         ReplicationBatch.Signed signed = ReplicationBatch.sign(
+                ReplicationBatch.Feed.CHANGES,
                 siteKey,
                 site.epoch(),
                 batch.getFirst().seq(),
                 batch.stream().map(SqliteStore.FeedEntry::change).toList(),
                 nonce(),
-                clock.now());
+                clock.now(),
+                Math.max(batch.getLast().seq(), store.lastChange()));
         byte[] signature = Base64Url.decode(signed.signature(), "signature");
         byte[] key = siteKey.signPub();
         byte[] frame = new byte[key.length + signature.length + signed.body().length];

@@ -94,6 +94,25 @@ public final class SiteRole {
         return state.get().epoch();
     }
 
+    private volatile long primaryLast;
+    private volatile java.time.Instant lastBatchAt;
+
+    /** On a backup: a batch was applied, from a primary whose feed then held changes up to {@code primaryLast}. */
+    public void applied(long primaryLast, java.time.Instant at) {
+        this.primaryLast = Math.max(this.primaryLast, primaryLast);
+        this.lastBatchAt = at;
+    }
+
+    /** On a backup: the last change its primary's feed held, as the last batch said; 0 before one. */
+    public long primaryLast() {
+        return primaryLast;
+    }
+
+    /** On a backup: when the last batch was applied, if one was since this node started. */
+    public Optional<java.time.Instant> lastBatchAt() {
+        return Optional.ofNullable(lastBatchAt);
+    }
+
     /** While this site is a backup: its primary's URL, named in refusals. */
     public Optional<String> primary() {
         return kind() == Kind.BACKUP ? primary : Optional.empty();
