@@ -176,6 +176,10 @@ final class SqliteExecutor implements AutoCloseable {
                     throw e;
                 }
             }
+            // Ends the transaction the version was read in: left open, it would hold that snapshot
+            // until this store's first write, and a store that only reads (a second one on the file)
+            // would keep every checkpoint from getting past it: the log would grow without bound.
+            c.commit();
         }
     }
 
