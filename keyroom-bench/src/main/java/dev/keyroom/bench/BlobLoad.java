@@ -37,7 +37,7 @@ public final class BlobLoad {
     public static void main(String[] args) throws Exception {
         int blobs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path dir = Files.createTempDirectory("keyroom-blobload-");
+        Path dir = ScratchDir.create("keyroom-blobload-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         SecureRandom random = new SecureRandom();
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);

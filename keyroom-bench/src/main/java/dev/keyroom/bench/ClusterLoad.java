@@ -43,7 +43,7 @@ public final class ClusterLoad {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int claims = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
         int messages = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
-        Path dir = Files.createTempDirectory("keyroom-cluster-load-");
+        Path dir = ScratchDir.create("keyroom-cluster-load-");
         nonceClaims(dir.resolve("nonces"), claims);
         try (TestNode single = TestNode.start(Files.createDirectories(dir.resolve("single")), LIFTED);
                 ClusterFixture cluster =

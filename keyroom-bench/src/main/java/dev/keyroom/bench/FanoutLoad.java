@@ -68,9 +68,9 @@ public final class FanoutLoad {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int latencySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Path dir = Files.createTempDirectory("keyroom-fanout-");
+        Path dir = ScratchDir.create("keyroom-fanout-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n");
-        try (NatsProcess nats = NatsProcess.start(Files.createTempDirectory("keyroom-fanout-nats-"));
+        try (NatsProcess nats = NatsProcess.start(ScratchDir.create("keyroom-fanout-nats-"));
                 KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity())) {
             for (int roomCount : new int[] {1, 100}) {

@@ -71,7 +71,7 @@ public final class SecretLoad {
     }
 
     static Node start(boolean audit) throws Exception {
-        Path dir = Files.createTempDirectory(audit ? "keyroom-secrets-audit-" : "keyroom-secrets-noaudit-");
+        Path dir = ScratchDir.create(audit ? "keyroom-secrets-audit-" : "keyroom-secrets-noaudit-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         SecureRandom random = new SecureRandom();
         KeyroomServer server = audit
@@ -219,7 +219,7 @@ public final class SecretLoad {
      * (synchronous=FULL; nothing returns before its group's commit). No HTTP, no signatures.
      */
     static double storeWrites(int seconds, int writers) throws Exception {
-        Path dir = Files.createTempDirectory("keyroom-store-writes-");
+        Path dir = ScratchDir.create("keyroom-store-writes-");
         SecureRandom random = new SecureRandom();
         try (dev.keyroom.store.sqlite.SqliteStore store =
                         dev.keyroom.store.sqlite.SqliteStore.open(dir.resolve("keyroom.db"));

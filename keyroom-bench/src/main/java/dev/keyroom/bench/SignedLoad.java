@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -49,7 +48,7 @@ public final class SignedLoad {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Path dir = Files.createTempDirectory("keyroom-load-");
+        Path dir = ScratchDir.create("keyroom-load-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);
                 Identity id = IdentityFile.read(new DataDir(dir).adminIdentity())) {

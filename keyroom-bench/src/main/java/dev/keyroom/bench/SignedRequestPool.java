@@ -14,7 +14,6 @@ import dev.keyroom.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,7 +41,7 @@ final class SignedRequestPool implements AutoCloseable {
 
     SignedRequestPool() throws IOException {
         SecureRandom random = new SecureRandom();
-        dir = Files.createTempDirectory("keyroom-bench-");
+        dir = ScratchDir.create("keyroom-bench-");
         store = SqliteStore.open(dir.resolve("bench.db"));
         id = Identity.generate(random);
         store.createUser(
@@ -67,10 +66,6 @@ final class SignedRequestPool implements AutoCloseable {
     @Override
     public void close() throws IOException {
         store.close();
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchDir.delete(dir);
     }
 }

@@ -38,7 +38,7 @@ public final class UploadLoad {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "keyroom-cli/target/keyroom.jar");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path data = Files.createTempDirectory("keyroom-upload-");
+        Path data = ScratchDir.create("keyroom-upload-");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process server = new ProcessBuilder(
                         java,
