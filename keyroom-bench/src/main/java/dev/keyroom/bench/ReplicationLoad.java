@@ -8,7 +8,6 @@ import dev.keyroom.server.DataDir;
 import dev.keyroom.server.SitePair;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.store.sqlite.SqliteStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * seconds under the same load, started again, and the catch-up is timed.
  *
  * <p>Usage: {@code java -cp keyroom-bench/target/benchmarks.jar dev.keyroom.bench.ReplicationLoad
- * [rate] [seconds] [outage seconds]}.
+ * [rate] [seconds] [outage seconds] [retry]}; with {@code retry}, the operator's {@code keyroom
+ * site retry} follows the backup's return.
  */
 public final class ReplicationLoad {
     private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
@@ -37,7 +37,10 @@ public final class ReplicationLoad {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int outage = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        Path dir = Files.createTempDirectory("keyroom-replication-load-");
+        // "retry": once the backup is back, the operator says so (keyroom site retry) instead of
+        // leaving the worker to its next step of the retry table.
+        boolean retry = args.length > 3 && args[3].equals("retry");
+        Path dir = ScratchDir.create("keyroom-replication-load-");
         try (SitePair sites = SitePair.start(dir, LIFTED);
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(sites.primaryDir).database())) {
             TestNode primary = sites.primary;
@@ -68,13 +71,25 @@ public final class ReplicationLoad {
             double outageSeconds = (System.nanoTime() - t0) / 1e9;
             sites.startBackup();
             long restarted = System.nanoTime();
+            if (retry) {
+                System.out.println("site retry: retrying "
+                        + primary.admin.retryReplication().retrying());
+            }
             try (Watch w = new Watch(backupDir)) {
                 long start = w.watermark.get();
+                while (w.watermark.get() == start) {
+                    Thread.sleep(1);
+                }
+                // The first batch after the return is in: from here on the worker sends batch after
+                // batch, and the rest of the backlog drains at the catch-up rate.
+                long firstIn = System.nanoTime();
+                long afterFirst = w.watermark.get();
                 while (w.watermark.get() < backlogEnd) {
                     Thread.sleep(1);
                 }
                 long done = System.nanoTime();
                 long changes = backlogEnd - start;
+                double drainRate = (backlogEnd - afterFirst) / ((done - firstIn) / 1e9);
                 var status = primary.admin.replicationStatus();
                 double batchSeconds = status.lastBatchMillis() / 1000.0;
                 double perSecond = status.lastBatchChanges() / batchSeconds;
@@ -90,6 +105,15 @@ public final class ReplicationLoad {
                         batchSeconds,
                         perSecond,
                         perSecond / rate);
+                System.out.printf(
+                        "backlog after the first batch back: %d changes in %.1f s = %.0f changes/s = %.1f x real"
+                                + " time; the whole backlog from the first batch: %.1f s for %.1f s of outage%n",
+                        backlogEnd - afterFirst,
+                        (done - firstIn) / 1e9,
+                        drainRate,
+                        drainRate / rate,
+                        (done - firstIn) / 1e9 + (afterFirst - start) / drainRate,
+                        outageSeconds);
             }
         }
     }

@@ -7,7 +7,12 @@ import picocli.CommandLine.Command;
 @Command(
         name = "site",
         description = "The site's replication role and progress.",
-        subcommands = {SiteCommand.Status.class, SiteCommand.Promote.class, SiteCommand.Seed.class})
+        subcommands = {
+            SiteCommand.Status.class,
+            SiteCommand.Promote.class,
+            SiteCommand.Retry.class,
+            SiteCommand.Seed.class
+        })
 final class SiteCommand {
     @Command(
             name = "seed",
@@ -65,6 +70,27 @@ final class SiteCommand {
     }
 
     @Command(
+            name = "retry",
+            description = "On a primary whose replication worker waits to retry after a failure (the backup was down):"
+                    + " retry now instead of at the next step of the table 1, 5, 25, 125, 625 s (admin). In a"
+                    + " cluster, run it against the node `site status` names the sender.")
+    static final class Retry extends ClientCommand {
+        @Override
+        Printed run(KeyroomClient c) {
+            Dto.Retry r = c.retryReplication();
+            String error =
+                    r.status().lastError() == null || r.status().lastError().isEmpty()
+                            ? ""
+                            : " (last error: " + r.status().lastError() + ")";
+            return new Printed(
+                    r,
+                    r.retrying()
+                            ? "retrying now" + error + "; `site status` shows the changes pending fall"
+                            : "not waiting to retry: " + r.status().pending() + " changes pending" + error);
+        }
+    }
+
+    @Command(
             name = "status",
             description = "Role, site epoch and, on a primary that feeds a backup, changes pending, lag and the"
                     + " last error; on a fed backup, its watermark (admin).")
@@ -101,6 +127,12 @@ final class SiteCommand {
                 }
                 if (s.lastError() != null && !s.lastError().isEmpty()) {
                     line.append(", last error: ").append(s.lastError());
+                }
+                if (s.nextRetrySeconds() != null) {
+                    line.append(String.format(
+                            java.util.Locale.ROOT,
+                            ", next retry in %.0f s (`site retry` for now)",
+                            s.nextRetrySeconds()));
                 }
             }
             return new Printed(s, line.toString());

@@ -29,6 +29,9 @@ class RoleCliTest {
         try (CliNode backup =
                 CliNode.start(dir, "replication: {role: backup, primary_url: \"https://primary.example:8443\"}\n")) {
             assertThat(backup.run("site", "status").out()).contains("backup (site epoch 1)");
+            CliTest.Result retry = backup.run("site", "retry");
+            assertThat(retry.code()).as("a backup sends nothing").isNotZero();
+            assertThat(retry.err()).contains("this site is a backup");
             CliTest.Result promoted = backup.run("site", "promote");
             assertThat(promoted.code()).as(promoted.err()).isZero();
             assertThat(promoted.out())
@@ -38,6 +41,9 @@ class RoleCliTest {
             CliTest.Result again = backup.run("site", "promote", "--from-epoch", "2");
             assertThat(again.code()).isNotZero();
             assertThat(again.err()).contains("only a backup can be promoted");
+            CliTest.Result noBackup = backup.run("site", "retry");
+            assertThat(noBackup.code()).isNotZero();
+            assertThat(noBackup.err()).contains("this site feeds no backup");
         }
     }
 }

@@ -214,6 +214,14 @@ public final class KeyroomClient implements AutoCloseable {
         return call("POST", "/v1/replication/promote", new Dto.Promote(fromEpoch), Dto.ReplicationStatus.class);
     }
 
+    /**
+     * On a primary whose worker waits to retry after a failure: retry now, without waiting for the
+     * next step of the table (admin). Answers whether it was waiting, and the status.
+     */
+    public Dto.Retry retryReplication() {
+        return call("POST", "/v1/replication/retry", null, Dto.Retry.class);
+    }
+
     public Dto.User me() {
         return call("GET", "/v1/me", null, Dto.User.class);
     }

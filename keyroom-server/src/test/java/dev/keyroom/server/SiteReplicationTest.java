@@ -87,10 +87,26 @@ class SiteReplicationTest {
             for (int i = 0; i < 50; i++) {
                 a.publish(room, ("while the backup is down " + i).getBytes(StandardCharsets.UTF_8));
             }
-            Thread.sleep(1500); // at least one failed attempt, so the worker is backing off
+            // The worker fails at once, after 1 s and after 5 s more; then it waits 25 s (REPL-2).
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Double next = primary.admin.replicationStatus().nextRetrySeconds();
+                return next != null && next > 15;
+            });
             sites.startBackup();
+            // The operator brought the backup back and says so: the worker retries now, well before
+            // the 15 s at least that the table still had it wait.
+            var kicked = primary.admin.retryReplication();
+            assertThat(kicked.retrying()).isTrue();
+            assertThat(kicked.status().lastError()).isNotEmpty();
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> assertThat(primary.admin.replicationStatus().pending())
+                                    .isZero());
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
+            assertThat(primary.admin.retryReplication().retrying())
+                    .as("nothing to retry once the backup takes the changes")
+                    .isFalse();
             assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(201);
             assertAuditCopied(sites);
             try (var secret = sites.backup.client(bob).getSecret(room, "db-password", Optional.empty())) {

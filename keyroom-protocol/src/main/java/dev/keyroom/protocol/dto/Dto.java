@@ -78,7 +78,14 @@ public final class Dto {
             Long lastBatchMillis,
             Long blobsWaiting,
             Long auditWaiting,
-            Boolean sender) {}
+            Boolean sender,
+            Double nextRetrySeconds) {}
+
+    /**
+     * The answer to an operator's retry on a primary: whether its worker was waiting to retry after
+     * a failure (and so retries now), and the status.
+     */
+    public record Retry(boolean retrying, ReplicationStatus status) {}
 
     /** Promotes a backup (REPL-7): the site epoch it leaves, as its status shows it. */
     public record Promote(Long fromEpoch) {}

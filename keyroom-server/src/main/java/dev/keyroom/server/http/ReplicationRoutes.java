@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * {@code GET /v1/replication/status} (admin): the site's role and how far replication has got;
  * {@code POST /v1/replication/promote} (admin, on a backup) {@code {"from_epoch": N}}: promotes it
- * to a primary of epoch N + 1 (REPL-7) and answers the status.
+ * to a primary of epoch N + 1 (REPL-7) and answers the status; {@code POST /v1/replication/retry}
+ * (admin, on a primary that feeds a backup): its worker, waiting to retry after a failure, retries
+ * now (the operator brought the backup back and need not wait for the next step of the table).
  */
 public final class ReplicationRoutes {
     private final ServerConfig.ReplicationSettings settings;
@@ -51,6 +53,12 @@ public final class ReplicationRoutes {
             site.promote(req.fromEpoch(), clock);
             return Reply.ok(status());
         });
+        router.add("POST", "/v1/replication/retry", c -> {
+            Access.requireAdmin(c.caller());
+            ReplicationWorker w =
+                    worker.orElseThrow(() -> KeyroomException.conflict("this site feeds no backup: nothing to retry"));
+            return Reply.ok(new Dto.Retry(w.retryNow(), status()));
+        });
     }
 
     public Dto.ReplicationStatus status() {
@@ -74,7 +82,10 @@ public final class ReplicationRoutes {
                 worker.map(ReplicationWorker::lastBatchMillis).orElse(null),
                 worker.map(ReplicationWorker::blobsWaiting).orElse(null),
                 worker.map(ReplicationWorker::auditWaiting).orElse(null),
-                worker.map(ReplicationWorker::sender).orElse(null));
+                worker.map(ReplicationWorker::sender).orElse(null),
+                worker.flatMap(ReplicationWorker::nextRetry)
+                        .map(d -> d.toMillis() / 1000.0)
+                        .orElse(null));
     }
 
     /**
@@ -99,6 +110,7 @@ public final class ReplicationRoutes {
                 null,
                 behind,
                 lag,
+                null,
                 null,
                 null,
                 null,

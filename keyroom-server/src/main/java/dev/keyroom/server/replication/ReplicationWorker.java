@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,7 +76,7 @@ public final class ReplicationWorker implements AutoCloseable {
 
     private final BlobStore blobs;
     /** This site's audit log, whose entries the backup keeps a copy of, if it is a file. */
-    private final java.util.Optional<dev.keyroom.server.audit.FileAuditLog> auditFile;
+    private final Optional<dev.keyroom.server.audit.FileAuditLog> auditFile;
     /** The last of this site's audit entries the backup holds; -1 until it says. */
     private volatile long auditAcked = -1;
 
@@ -100,7 +101,7 @@ public final class ReplicationWorker implements AutoCloseable {
             SiteFeed store,
             java.util.function.BooleanSupplier leading,
             BlobStore blobs,
-            java.util.Optional<dev.keyroom.server.audit.FileAuditLog> auditFile,
+            Optional<dev.keyroom.server.audit.FileAuditLog> auditFile,
             ServerConfig.PushSettings settings,
             Identity siteKey,
             SiteRole site,
@@ -255,7 +256,7 @@ public final class ReplicationWorker implements AutoCloseable {
                             .log("ALERT: the backup has not taken changes through the whole retry table");
                     alert("alert: " + lastError);
                 }
-                sleep(wait);
+                waitToRetry(wait);
             }
         }
         closeStream();
@@ -457,7 +458,7 @@ public final class ReplicationWorker implements AutoCloseable {
             if (closed) {
                 return;
             }
-            java.util.Optional<Long> size = blobs.size(b.room(), b.sha256());
+            Optional<Long> size = blobs.size(b.room(), b.sha256());
             if (size.isEmpty()) {
                 log.atError()
                         .addKeyValue("room", b.room().value())
@@ -564,20 +565,57 @@ public final class ReplicationWorker implements AutoCloseable {
             }
 
             @Override
-            public java.util.Optional<Long> size(RoomId room, String sha256Hex) {
+            public Optional<Long> size(RoomId room, String sha256Hex) {
                 return blobs.size(room, sha256Hex);
             }
 
             @Override
-            public java.util.Optional<java.io.InputStream> open(RoomId room, String sha256Hex) {
+            public Optional<java.io.InputStream> open(RoomId room, String sha256Hex) {
                 return blobs.open(room, sha256Hex);
             }
         };
     }
 
-    private void sleep(Duration d) {
+    /** Set by an operator's {@link #retryNow()}: the wait for the next retry ends at once. */
+    private volatile boolean retryNow;
+
+    /**
+     * Cuts the wait for the next retry short, once (an operator who brought the backup back says
+     * so: {@code keyroom site retry}); the table goes on where it was if that retry fails too.
+     * Whether the worker was waiting to retry.
+     */
+    public boolean retryNow() {
+        boolean waiting = retrying;
+        retryNow = true;
+        return waiting;
+    }
+
+    /** Whether the worker is waiting for its next retry. */
+    private volatile boolean retrying;
+
+    /** When the worker retries next (System.nanoTime()), while it waits to. */
+    private volatile long retryAt;
+
+    /** How long until the next retry, while the worker waits to retry after a failure. */
+    public Optional<Duration> nextRetry() {
+        long at = retryAt;
+        return retrying ? Optional.of(Duration.ofNanos(Math.max(0, at - System.nanoTime()))) : Optional.empty();
+    }
+
+    private void waitToRetry(Duration d) {
         long until = System.nanoTime() + d.toNanos();
-        while (!closed && System.nanoTime() < until) {
+        retryNow = false;
+        retryAt = until;
+        retrying = true;
+        try {
+            waitUntil(until);
+        } finally {
+            retrying = false;
+        }
+    }
+
+    private void waitUntil(long until) {
+        while (!closed && !retryNow && System.nanoTime() < until) {
             try {
                 Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
