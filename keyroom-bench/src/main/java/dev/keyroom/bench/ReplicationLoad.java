@@ -105,6 +105,10 @@ public final class ReplicationLoad {
                         batchSeconds,
                         perSecond,
                         perSecond / rate);
+                if (backlogEnd == afterFirst) {
+                    System.out.println("the whole backlog came in the first batch back: no drain rate to measure");
+                    return;
+                }
                 System.out.printf(
                         "backlog after the first batch back: %d changes in %.1f s = %.0f changes/s = %.1f x real"
                                 + " time; the whole backlog from the first batch: %.1f s for %.1f s of outage%n",
