@@ -23,13 +23,12 @@ public final class Base64Url {
         if (value == null) {
             throw KeyroomException.badRequest(field + " is missing");
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean ok =
-                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-            if (!ok) {
-                throw KeyroomException.badRequest(field + " is not base64url without padding");
-            }
+        // The JDK's URL decoder refuses every character outside the alphabet (a character beyond
+        // Latin-1 reaches it as '?'), and a length no encoding has; it would take padding, which
+        // the protocol does not. One scan for '=' is far cheaper than a check of each character
+        // (it is the hottest part of a replication batch's checks).
+        if (value.indexOf('=') >= 0) {
+            throw KeyroomException.badRequest(field + " is not base64url without padding");
         }
         try {
             return DECODER.decode(value);
