@@ -1,6 +1,7 @@
 package dev.keyroom.protocol.replication;
 
 import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.protocol.Json;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +12,9 @@ import java.util.List;
  * A batch of one of a primary's feeds as it travels to a backup (REPL-3): the primary's site
  * epoch, the sequence of its first record, the records (base64url), a fresh nonce, the time it
  * was made, and the last record the primary's feed held when it was made. Two feeds travel this way, each to its own path under its own signing domain: the
- * changes ({@link Feed#CHANGES}) and the audit log's entries ({@link Feed#AUDIT}). The JSON body
- * is signed as sent, under the feed's domain separation prefix, by the primary's site key; the
- * backup verifies the raw bytes it received, never a re-serialisation.
+ * changes ({@link Feed#CHANGES}) and the audit log's entries ({@link Feed#AUDIT}). The SHA-256 of
+ * the JSON body as sent is signed, under the feed's domain separation prefix, by the primary's site
+ * key; the backup hashes the raw bytes it received, never a re-serialisation.
  *
  * <p>Headers: {@value #KEY_HEADER} carries the site's Ed25519 public key (base64url),
  * {@value #SIGNATURE_HEADER} the signature (base64url).
@@ -44,14 +45,15 @@ public record ReplicationBatch(
         }
     }
 
-    /** What the site key signs for a batch of changes: the domain prefix and the body exactly as sent. */
-    public static byte[] signedMessage(byte[] body) {
-        return signedMessage(Feed.CHANGES, body);
-    }
-
-    /** What the site key signs for a batch of {@code feed}. */
+    /**
+     * What the site key signs for a batch of {@code feed}: the feed's domain prefix and the SHA-256
+     * of the body exactly as sent (the backup hashes the bytes it received, never a
+     * re-serialisation). Signing the digest rather than the body, as a request's signature covers
+     * its content digest: Ed25519 hashes its message with SHA-512 twice to sign and once to verify,
+     * some 100 ms over a catching-up batch of 11 MB on this machine, where the JDK's SHA-256 takes 7.
+     */
     public static byte[] signedMessage(Feed feed, byte[] body) {
-        return prefixed(feed.domain, body);
+        return prefixed(feed.domain, Digests.sha256(body));
     }
 
     static byte[] prefixed(byte[] domain, byte[] bytes) {
