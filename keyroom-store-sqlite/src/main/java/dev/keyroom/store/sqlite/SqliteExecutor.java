@@ -126,6 +126,9 @@ final class SqliteExecutor implements AutoCloseable {
             config.setSynchronous(synchronous);
             config.enforceForeignKeys(true);
             config.setBusyTimeout((int) timeout.toMillis());
+            // Nothing here asks for generated keys; without this the driver matches every insert's
+            // SQL and prepares a query for the last row id after it.
+            config.setGetGeneratedKeys(false);
             c = DriverManager.getConnection(url, config.toProperties());
             if (readOnly) {
                 try (Statement st = c.createStatement()) {
@@ -237,17 +240,16 @@ final class SqliteExecutor implements AutoCloseable {
     private <T> CompletableFuture<T> nested(Work<T> work) {
         try {
             Connection c = connection(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SAVEPOINT nested");
-                try {
-                    T value = work.run(c);
-                    st.execute("RELEASE nested");
-                    return CompletableFuture.completedFuture(value);
-                } catch (SQLException | RuntimeException e) {
-                    st.execute("ROLLBACK TO nested");
-                    st.execute("RELEASE nested");
-                    throw e;
-                }
+            // Prepared once: a batch of changes nests one write a change.
+            SqliteStore.update(c, "SAVEPOINT nested");
+            try {
+                T value = work.run(c);
+                SqliteStore.update(c, "RELEASE nested");
+                return CompletableFuture.completedFuture(value);
+            } catch (SQLException | RuntimeException e) {
+                SqliteStore.update(c, "ROLLBACK TO nested");
+                SqliteStore.update(c, "RELEASE nested");
+                throw e;
             }
         } catch (SQLException | RuntimeException e) {
             return CompletableFuture.failedFuture(e instanceof KeyroomException ? e : SqliteStore.storageFailure(e));
@@ -256,17 +258,17 @@ final class SqliteExecutor implements AutoCloseable {
 
     private record PendingWrite<T>(Work<T> work, CompletableFuture<T> result) {
         /** Runs inside the group's transaction; false when it failed and was rolled back alone. */
-        boolean run(Connection c, Statement st, List<Runnable> onCommit) {
+        boolean run(Connection c, List<Runnable> onCommit) {
             try {
-                st.execute("SAVEPOINT w");
+                SqliteStore.update(c, "SAVEPOINT w");
                 T value = work.run(c);
-                st.execute("RELEASE w");
+                SqliteStore.update(c, "RELEASE w");
                 onCommit.add(() -> result.complete(value));
                 return true;
             } catch (SQLException | RuntimeException e) {
                 try {
-                    st.execute("ROLLBACK TO w");
-                    st.execute("RELEASE w");
+                    SqliteStore.update(c, "ROLLBACK TO w");
+                    SqliteStore.update(c, "RELEASE w");
                 } catch (SQLException rollback) {
                     e.addSuppressed(rollback);
                 }
@@ -303,14 +305,12 @@ final class SqliteExecutor implements AutoCloseable {
     private void commitGroup(List<PendingWrite<?>> group, List<Runnable> onCommit) {
         try {
             Connection c = connection(false);
-            try (Statement st = c.createStatement()) {
-                for (PendingWrite<?> w : group) {
-                    if (!w.result.isDone()) {
-                        w.run(c, st, onCommit);
-                    }
+            for (PendingWrite<?> w : group) {
+                if (!w.result.isDone()) {
+                    w.run(c, onCommit);
                 }
-                c.commit();
             }
+            c.commit();
         } catch (SQLException | RuntimeException e) {
             log.atError().setCause(e).log("a group commit failed; none of its writes is stored");
             rollbackQuietly();

@@ -1117,7 +1117,7 @@ public final class SqliteStore implements Store, SiteFeed {
 
     /**
      * Prepared statements by connection and SQL text. Each connection belongs to one pool thread, so
-     * its map is only touched by that thread; the SQL texts are constants of this class, a bounded set.
+     * its map is only touched by that thread; the SQL texts are constants of this package, a bounded set.
      */
     private static final java.util.Map<Connection, java.util.Map<String, PreparedStatement>> STATEMENTS =
             new java.util.concurrent.ConcurrentHashMap<>();
