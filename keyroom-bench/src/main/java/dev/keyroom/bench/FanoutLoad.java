@@ -13,12 +13,12 @@ import dev.keyroom.protocol.envelope.MessageCrypto;
 import dev.keyroom.server.DataDir;
 import dev.keyroom.server.KeyroomServer;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.testkit.FreePorts;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -513,10 +513,7 @@ public final class FanoutLoad {
     /** A {@code nats-server} (no JetStream) on a free loopback port, stopped on close. */
     record NatsProcess(Process process, int port) implements AutoCloseable {
         static NatsProcess start(Path dir) throws Exception {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = FreePorts.one();
             String exe = Files.isExecutable(Path.of("/usr/sbin/nats-server")) ? "/usr/sbin/nats-server" : "nats-server";
             Process p = new ProcessBuilder(exe, "-a", "127.0.0.1", "-p", String.valueOf(port))
                     .directory(dir.toFile())

@@ -6,8 +6,8 @@ import dev.keyroom.core.crypto.KeyFiles;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.testkit.FreePorts;
 import dev.keyroom.testkit.NatsServers;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,8 +106,9 @@ public final class ClusterFixture implements AutoCloseable {
         NatsServers nats = secured.servers();
         Path creds = secured.credentials();
         try {
-            int portA = freePort();
-            int portB = freePort();
+            int[] ports = FreePorts.take(2);
+            int portA = ports[0];
+            int portB = ports[1];
             String yaml = "public_authorities: [\"127.0.0.1:" + portA + "\", \"127.0.0.1:" + portB + "\"]\n"
                     + secured.yaml(3)
                     + extraYaml;
@@ -148,12 +149,6 @@ public final class ClusterFixture implements AutoCloseable {
     public io.nats.client.Connection connect() throws Exception {
         return dev.keyroom.store.nats.NatsConnections.connect(
                 List.of(nats.urls()), caFile, credentials, Duration.ofSeconds(2), "test");
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -17,9 +17,9 @@ import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.nats.JetStreamStore;
 import dev.keyroom.store.sqlite.SqliteStore;
+import dev.keyroom.testkit.FreePorts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class ClusterSiteReplicationTest {
         ca.write(caDir);
         Path clientDir = dir.resolve("replication-client");
         ReplicationPki.client(ca, "site-a").write(clientDir);
-        int applyPort = freePort();
+        int applyPort = FreePorts.one();
         String push = "replication:\n  backup_url: \"https://127.0.0.1:" + applyPort + "\"\n  backup_pin: \""
                 + backupPin + "\"\n  client_tls_dir: " + clientDir + "\n";
         TestNode[] backup = new TestNode[1];
@@ -154,9 +154,10 @@ class ClusterSiteReplicationTest {
         Path caDir = dir.resolve("replication-ca");
         ca.write(caDir);
         ReplicationPki.client(ca, "site-a").write(primaryDir.resolve("replication-client"));
-        int primaryPort = freePort();
-        int applyA = freePort();
-        int applyB = freePort();
+        int[] ports = FreePorts.take(3);
+        int primaryPort = ports[0];
+        int applyA = ports[1];
+        int applyB = ports[2];
         String primaryYaml =
                 "listen: \"127.0.0.1:" + primaryPort + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
                         + applyA + "\"\n  backup_pin: \"" + pinA + "\"\n  client_tls_dir: "
@@ -221,12 +222,6 @@ class ClusterSiteReplicationTest {
     private static String endpoint(Path dataDir) throws Exception {
         try (Identity key = new DataDir(dataDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
             return key.endpoint().value();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.sqlite.SqliteStore;
-import java.net.ServerSocket;
+import dev.keyroom.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,8 +48,9 @@ public final class SitePair implements AutoCloseable {
         try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
             siteKey = Base64Url.encode(key.signPub());
         }
-        int primaryPort = freePort();
-        int applyPort = freePort();
+        int[] ports = FreePorts.take(2);
+        int primaryPort = ports[0];
+        int applyPort = ports[1];
         String backupYaml = extraYaml + "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:"
                 + primaryPort
                 + "\"\n  listen: \"127.0.0.1:" + applyPort + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE)
@@ -98,12 +99,6 @@ public final class SitePair implements AutoCloseable {
     public static SqliteStore.Digest digest(Path dataDir) {
         try (SqliteStore s = SqliteStore.open(new DataDir(dataDir).database())) {
             return s.digest();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

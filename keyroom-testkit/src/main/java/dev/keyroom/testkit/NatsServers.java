@@ -1,7 +1,6 @@
 package dev.keyroom.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,29 +79,42 @@ public final class NatsServers implements AutoCloseable {
 
     private static NatsServers start(Path dir, int size, java.util.Optional<Security> security)
             throws IOException, InterruptedException {
-        List<Member> members = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            Path store = Files.createDirectories(dir.resolve("nats-" + i));
-            members.add(new Member("n" + i, freePort(), freePort(), store, dir.resolve("nats-" + i + ".log")));
-        }
-        NatsServers s = new NatsServers(binary(), "keyroom-test", members, security);
-        try {
+        // A port can still be taken between its choice and the server's bind (by another test's
+        // process): such a start is tried again on other ports, in directories of its own.
+        for (int attempt = 1; ; attempt++) {
+            String suffix = attempt == 1 ? "" : "-attempt-" + attempt;
+            int[] ports = FreePorts.take(2 * size);
+            List<Member> members = new ArrayList<>();
             for (int i = 0; i < size; i++) {
-                s.launch(i);
+                Path store = Files.createDirectories(dir.resolve("nats-" + i + suffix));
+                members.add(new Member(
+                        "n" + i, ports[2 * i], ports[2 * i + 1], store, dir.resolve("nats-" + i + suffix + ".log")));
             }
-            for (int i = 0; i < size; i++) {
-                s.awaitListening(i);
+            NatsServers s = new NatsServers(binary(), "keyroom-test", members, security);
+            try {
+                for (int i = 0; i < size; i++) {
+                    s.launch(i);
+                }
+                for (int i = 0; i < size; i++) {
+                    s.awaitListening(i);
+                }
+                return s;
+            } catch (PortTaken e) {
+                s.close();
+                if (attempt == 3) {
+                    throw e;
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                s.close();
+                throw e;
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            s.close();
-            throw e;
         }
-        return s;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** A server that could not bind one of its ports. */
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
         }
     }
 
@@ -152,7 +164,13 @@ public final class NatsServers implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             if (!processes[i].isAlive()) {
-                throw new IllegalStateException("nats-server " + m.name() + " exited at start; see " + m.log());
+                processes[i].waitFor();
+                String log = Files.exists(m.log()) ? Files.readString(m.log()) : "";
+                String tail = log.substring(Math.max(0, log.length() - 2000));
+                String message = "nats-server " + m.name() + " exited at start; its log " + m.log() + " ends:\n" + tail;
+                throw log.contains("address already in use")
+                        ? new PortTaken(message)
+                        : new IllegalStateException(message);
             }
             try (Socket s = new Socket("127.0.0.1", m.port())) {
                 return;
