@@ -131,8 +131,9 @@ public sealed interface Change {
             Retention retention)
             implements Change {
         public Object applyTo(Store s) {
-            return s.appendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention)
-                    .join();
+            // The store's own refusal (a conflict), not wrapped: a backup answers with it.
+            return dev.keyroom.core.error.KeyroomException.await(
+                    s.appendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
         }
 
         public byte[] encode() {

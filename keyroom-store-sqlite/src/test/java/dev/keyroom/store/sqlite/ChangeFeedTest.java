@@ -138,6 +138,12 @@ class ChangeFeedTest {
             assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), all.get(0))))
                     .isInstanceOfSatisfying(
                             KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+            // A message published twice: the store's own refusal, as a conflict, not a storage failure.
+            assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), all.get(4), all.get(4))))
+                    .isInstanceOfSatisfying(KeyroomException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                        assertThat(e.getMessage()).contains("published already");
+                    });
             assertThat(backup.appliedChanges()).isEqualTo(3);
             assertThat(backup.digest()).isEqualTo(before);
         }
