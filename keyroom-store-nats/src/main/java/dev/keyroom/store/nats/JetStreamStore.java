@@ -710,13 +710,20 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
     /** The most a command of a primary's batch holds: NATS takes 1 MiB a message by default. */
     static final int MAX_BATCH_COMMAND_BYTES = 256 << 10;
 
+    /** Commands of one batch in the stream at once, while this node applies the first. */
+    static final int BATCH_COMMANDS_IN_FLIGHT = 4;
+
     /**
      * On a cluster backup: applies a primary's batch as commands of at most {@value
      * #MAX_BATCH_COMMAND_BYTES} bytes each (at least one change), in order, each in one transaction
-     * on every node. A refused part leaves the parts before it applied; the watermark says how far.
+     * on every node; up to {@value #BATCH_COMMANDS_IN_FLIGHT} at once, so the stream replicates the
+     * next while the nodes apply one. A refused part leaves the parts before it applied and every
+     * part after it refused alike on every node (it no longer follows the watermark); the watermark
+     * says how far.
      */
     @Override
     public long applyChanges(long epoch, long firstSeq, List<byte[]> changes) {
+        java.util.ArrayDeque<CompletableFuture<Object>> inFlight = new java.util.ArrayDeque<>();
         long watermark = -1;
         int from = 0;
         do {
@@ -726,9 +733,15 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
                 bytes += changes.get(to).length;
                 to++;
             }
-            watermark = (Long) write(new Change.ApplyBatch(epoch, firstSeq + from, changes.subList(from, to)));
+            if (inFlight.size() == BATCH_COMMANDS_IN_FLIGHT) {
+                watermark = (Long) await(inFlight.removeFirst());
+            }
+            inFlight.add(submit(new Change.ApplyBatch(epoch, firstSeq + from, changes.subList(from, to))));
             from = to;
         } while (from < changes.size());
+        while (!inFlight.isEmpty()) {
+            watermark = (Long) await(inFlight.removeFirst());
+        }
         return watermark;
     }
 

@@ -105,4 +105,58 @@ class JetStreamStoreFeedTest {
             assertThat(b.site().fenced()).isTrue();
         }
     }
+
+    /**
+     * A cluster backup applies a primary's batch larger than one command as several commands (some
+     * in flight at once): every node holds what the primary holds. A change that does not apply
+     * in the middle leaves the commands before it applied, nothing after, and the watermark says
+     * where the primary resumes.
+     */
+    @Test
+    void aClusterBackupAppliesALargeBatchInOrder_andStopsAtTheFirstPartThatDoesNotApply() throws Exception {
+        NATS.reset();
+        Duration t = Duration.ofSeconds(10);
+        try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
+                JetStreamStore a = JetStreamStore.open(NATS.connection, 1, dir.resolve("a"), t, t);
+                JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t)) {
+            User owner = Fixtures.user("owner", Role.MEMBER);
+            primary.createUser(owner);
+            Room room = Fixtures.room(owner.endpoint());
+            primary.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
+            dev.keyroom.core.rooms.Retention keep =
+                    new dev.keyroom.core.rooms.Retention(1_000_000, Duration.ofDays(30));
+            int messages = 6000; // some 2 MB of changes: eight commands or more
+            java.util.concurrent.CompletableFuture<Long> last = null;
+            for (int i = 0; i < messages; i++) {
+                if (i % 500 == 0 && last != null) {
+                    last.get();
+                }
+                last = primary.appendMessage(
+                        room.id(), "m-" + i, owner.endpoint(), 1, Fixtures.bytes(256), Fixtures.T0, keep);
+            }
+            last.get();
+            List<byte[]> feed = primary.changesAfter(0, messages + 2).stream()
+                    .map(SqliteStore.FeedEntry::change)
+                    .toList();
+            assertThat(feed).hasSize(messages + 2);
+
+            // The first half, with a change that does not apply (a message published twice) at 2500.
+            List<byte[]> broken = new java.util.ArrayList<>(feed.subList(0, 3000));
+            broken.set(2500, feed.get(100));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.applyChanges(1, 1, broken))
+                    .isInstanceOf(dev.keyroom.core.error.KeyroomException.class)
+                    .hasMessageContaining("published already");
+            long watermark = a.appliedChanges();
+            int perCommand = JetStreamStore.MAX_BATCH_COMMAND_BYTES / feed.get(100).length;
+            assertThat(watermark).isLessThan(2501).isGreaterThanOrEqualTo(2500 - perCommand);
+            await().atMost(t).until(() -> b.appliedChanges() == watermark);
+
+            // The primary resumes after the watermark with the rest, in one batch.
+            assertThat(b.applyChanges(1, watermark + 1, feed.subList((int) watermark, feed.size())))
+                    .isEqualTo(messages + 2);
+            await().atMost(t).until(() -> a.appliedChanges() == messages + 2);
+            assertThat(a.digest()).isEqualTo(primary.digest());
+            assertThat(b.digest()).isEqualTo(primary.digest());
+        }
+    }
 }
