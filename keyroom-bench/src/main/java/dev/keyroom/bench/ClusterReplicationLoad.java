@@ -1,0 +1,122 @@
+package dev.keyroom.bench;
+
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.server.ClusterFixture;
+import dev.keyroom.server.DataDir;
+import dev.keyroom.server.ReplicationPki;
+import dev.keyroom.server.SiteSeed;
+import dev.keyroom.server.TestNode;
+import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.tls.TlsMaterial;
+import dev.keyroom.store.sqlite.SqliteStore;
+import dev.keyroom.testkit.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load generator for the catch-up of a cluster backup (issue 7), on loopback, started and stopped
+ * by itself: an embedded primary (TLS, mutual TLS to its backup) and a backup of two Keyroom nodes
+ * over three NATS servers, seeded from the primary and migrated into the cluster as an operator
+ * would. The primary takes signed message publishes at {@code rate} a second for {@code outage}
+ * seconds while its backup does not exist yet, then the backup cluster starts, the operator's
+ * {@code keyroom site retry} follows, and the catch-up is timed by the watermark node A reports,
+ * read every 100 ms. Every node of the backup applies every batch (as JetStream commands).
+ *
+ * <p>Usage: {@code java -cp keyroom-bench/target/benchmarks.jar
+ * dev.keyroom.bench.ClusterReplicationLoad [rate] [outage seconds]}
+ */
+public final class ClusterReplicationLoad {
+    private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int outage = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        Path dir = ScratchDir.create("keyroom-cluster-replication-load-");
+        Path primaryDir = dir.resolve("site-a");
+        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
+        Path dirA = dir.resolve("a");
+        String pinA = ReplicationPki.siteTls(dirA);
+        TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
+        Path caDir = dir.resolve("replication-ca");
+        ca.write(caDir);
+        ReplicationPki.client(ca, "site-a").write(primaryDir.resolve("replication-client"));
+        int[] ports = FreePorts.take(3);
+        String primaryYaml = LIFTED + "listen: \"127.0.0.1:" + ports[0]
+                + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:" + ports[1] + "\"\n  backup_pin: \"" + pinA
+                + "\"\n  client_tls_dir: " + primaryDir.resolve("replication-client") + "\n";
+        SiteSeed.seed(ServerConfig.from(primaryDir, ServerConfig.parse(primaryYaml, "bench")), dirA);
+        Files.copy(primaryDir.resolve("admin.identity"), dirA.resolve("admin.identity"));
+        String siteKey;
+        try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
+            siteKey = Base64Url.encode(key.signPub());
+        }
+        String backupRole = "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:" + ports[0]
+                + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE) + "\n  primary_keys: [\"" + siteKey
+                + "\"]\n  listen: \"127.0.0.1:";
+
+        try (TestNode primary = TestNode.start(primaryDir, primaryYaml);
+                SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
+            Identity alice = primary.register("alice", Role.MEMBER);
+            RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
+            List<KeyroomClient> writers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                writers.add(primary.client(alice));
+            }
+            long t0 = System.nanoTime();
+            ReplicationLoad.drive(writers, room, rate, outage, primaryDb, null);
+            double outageSeconds = (System.nanoTime() - t0) / 1e9;
+            long backlogEnd = primaryDb.lastChange();
+
+            try (ClusterFixture backup = ClusterFixture.start(
+                    dir, LIFTED, config -> {}, backupRole + ports[1] + "\"\n", backupRole + ports[2] + "\"\n")) {
+                long started = System.nanoTime();
+                System.out.println("site retry: retrying "
+                        + primary.admin.retryReplication().retrying());
+                long start = watermark(backup);
+                long first;
+                while ((first = watermark(backup)) == start) {
+                    Thread.sleep(100);
+                }
+                long firstIn = System.nanoTime();
+                long w;
+                long deadline = firstIn + TimeUnit.SECONDS.toNanos(Math.max(600, outage * 2L));
+                while ((w = watermark(backup)) < backlogEnd) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the cluster backup is at " + w + " of " + backlogEnd);
+                    }
+                    Thread.sleep(100);
+                }
+                long done = System.nanoTime();
+                double drainRate = (backlogEnd - first) / ((done - firstIn) / 1e9);
+                System.out.printf(
+                        "cluster backup: outage %.1f s (%d changes at %d/s); caught up %.1f s after the backup"
+                                + " started; after the first batch: %d changes in %.1f s = %.0f changes/s = %.1f x"
+                                + " real time%n",
+                        outageSeconds,
+                        backlogEnd - start,
+                        rate,
+                        (done - started) / 1e9,
+                        backlogEnd - first,
+                        (done - firstIn) / 1e9,
+                        drainRate,
+                        drainRate / rate);
+                long onB = backup.b.admin.replicationStatus().watermark();
+                System.out.println("node B's watermark: " + onB + " (the primary's last change " + backlogEnd + ")");
+            }
+        }
+    }
+
+    private static long watermark(ClusterFixture backup) throws Exception {
+        Long w = backup.a.admin.replicationStatus().watermark();
+        return w == null ? 0 : w;
+    }
+}
