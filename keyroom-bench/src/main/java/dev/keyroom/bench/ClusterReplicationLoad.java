@@ -1,25 +1,17 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
-import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.server.ClusterBackupSites;
 import dev.keyroom.server.ClusterFixture;
 import dev.keyroom.server.DataDir;
-import dev.keyroom.server.ReplicationPki;
-import dev.keyroom.server.SiteSeed;
 import dev.keyroom.server.TestNode;
-import dev.keyroom.server.config.ServerConfig;
-import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.sqlite.SqliteStore;
-import dev.keyroom.testkit.FreePorts;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,29 +33,10 @@ public final class ClusterReplicationLoad {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int outage = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         Path dir = ScratchDir.create("keyroom-cluster-replication-load-");
-        Path primaryDir = dir.resolve("site-a");
-        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
-        Path dirA = dir.resolve("a");
-        String pinA = ReplicationPki.siteTls(dirA);
-        TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
-        Path caDir = dir.resolve("replication-ca");
-        ca.write(caDir);
-        ReplicationPki.client(ca, "site-a").write(primaryDir.resolve("replication-client"));
-        int[] ports = FreePorts.take(3);
-        String primaryYaml = LIFTED + "listen: \"127.0.0.1:" + ports[0]
-                + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:" + ports[1] + "\"\n  backup_pin: \"" + pinA
-                + "\"\n  client_tls_dir: " + primaryDir.resolve("replication-client") + "\n";
-        SiteSeed.seed(ServerConfig.from(primaryDir, ServerConfig.parse(primaryYaml, "bench")), dirA);
-        Files.copy(primaryDir.resolve("admin.identity"), dirA.resolve("admin.identity"));
-        String siteKey;
-        try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
-            siteKey = Base64Url.encode(key.signPub());
-        }
-        String backupRole = "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:" + ports[0]
-                + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE) + "\n  primary_keys: [\"" + siteKey
-                + "\"]\n  listen: \"127.0.0.1:";
+        ClusterBackupSites sites = ClusterBackupSites.prepare(dir, LIFTED);
+        Path primaryDir = sites.primaryDir();
 
-        try (TestNode primary = TestNode.start(primaryDir, primaryYaml);
+        try (TestNode primary = TestNode.start(primaryDir, sites.primaryYaml());
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
             Identity alice = primary.register("alice", Role.MEMBER);
             RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
@@ -76,8 +49,8 @@ public final class ClusterReplicationLoad {
             double outageSeconds = (System.nanoTime() - t0) / 1e9;
             long backlogEnd = primaryDb.lastChange();
 
-            try (ClusterFixture backup = ClusterFixture.start(
-                    dir, LIFTED, config -> {}, backupRole + ports[1] + "\"\n", backupRole + ports[2] + "\"\n")) {
+            try (ClusterFixture backup =
+                    ClusterFixture.start(dir, LIFTED, config -> {}, sites.backupYamlA(), sites.backupYamlB())) {
                 long started = System.nanoTime();
                 System.out.println("site retry: retrying "
                         + primary.admin.retryReplication().retrying());

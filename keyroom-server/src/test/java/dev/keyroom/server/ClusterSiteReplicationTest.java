@@ -7,13 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.keyroom.client.BlobRef;
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.nats.JetStreamStore;
 import dev.keyroom.store.sqlite.SqliteStore;
@@ -65,7 +63,8 @@ class ClusterSiteReplicationTest {
             backupYaml[0] =
                     "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:1\"\n  listen: \"127.0.0.1:"
                             + applyPort + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE)
-                            + "\n  primary_keys: [\"" + siteKey(dir.resolve("a")) + "\", \"" + siteKey(dir.resolve("b"))
+                            + "\n  primary_keys: [\"" + ClusterBackupSites.siteKey(dir.resolve("a")) + "\", \""
+                            + ClusterBackupSites.siteKey(dir.resolve("b"))
                             + "\"]\n";
             backup[0] = TestNode.start(backupDir, backupYaml[0]);
         })) {
@@ -146,31 +145,10 @@ class ClusterSiteReplicationTest {
      */
     @Test
     void aClusterIsTheBackup_everyNodeApplies_andAPromotionThroughOneNodeIsEverys() throws Exception {
-        Path primaryDir = dir.resolve("site-a");
-        new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
-        Path dirA = dir.resolve("a");
-        String pinA = ReplicationPki.siteTls(dirA);
-        TlsMaterial ca = ReplicationPki.ca("keyroom replication CA");
-        Path caDir = dir.resolve("replication-ca");
-        ca.write(caDir);
-        ReplicationPki.client(ca, "site-a").write(primaryDir.resolve("replication-client"));
-        int[] ports = FreePorts.take(3);
-        int primaryPort = ports[0];
-        int applyA = ports[1];
-        int applyB = ports[2];
-        String primaryYaml =
-                "listen: \"127.0.0.1:" + primaryPort + "\"\nreplication:\n  backup_url: \"https://127.0.0.1:"
-                        + applyA + "\"\n  backup_pin: \"" + pinA + "\"\n  client_tls_dir: "
-                        + primaryDir.resolve("replication-client") + "\n";
-        // Seeded from the primary (stopped, before it first runs with its backup), then migrated into the cluster.
-        SiteSeed.seed(ServerConfig.from(primaryDir, ServerConfig.parse(primaryYaml, "test")), dirA);
-        Files.copy(primaryDir.resolve("admin.identity"), dirA.resolve("admin.identity"));
-        String backupRole = "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:" + primaryPort
-                + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE) + "\n  primary_keys: [\""
-                + siteKey(primaryDir) + "\"]\n  listen: \"127.0.0.1:";
-        try (ClusterFixture f = ClusterFixture.start(
-                        dir, "", config -> {}, backupRole + applyA + "\"\n", backupRole + applyB + "\"\n");
-                TestNode primary = TestNode.start(primaryDir, primaryYaml)) {
+        ClusterBackupSites sites = ClusterBackupSites.prepare(dir, "");
+        Path primaryDir = sites.primaryDir();
+        try (ClusterFixture f = ClusterFixture.start(dir, "", config -> {}, sites.backupYamlA(), sites.backupYamlB());
+                TestNode primary = TestNode.start(primaryDir, sites.primaryYaml())) {
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient onPrimary = primary.client(alice);
             RoomId room = RoomId.parse(onPrimary.createRoom("ops").roomId());
@@ -210,12 +188,6 @@ class ClusterSiteReplicationTest {
                 JetStreamStore store =
                         JetStreamStore.open(nats, 3, work, Duration.ofSeconds(5), Duration.ofSeconds(30))) {
             return store.digest();
-        }
-    }
-
-    private static String siteKey(Path dataDir) throws Exception {
-        try (Identity key = new DataDir(dataDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
-            return Base64Url.encode(key.signPub());
         }
     }
 
