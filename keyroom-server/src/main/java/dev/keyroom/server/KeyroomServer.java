@@ -220,39 +220,37 @@ public final class KeyroomServer implements AutoCloseable {
             Gauge.builder("keyroom.inflight.capacity.bytes", budget, InflightBudget::capacity)
                     .register(metrics);
             BanList bans = new BanList(store, clock, limits.banAfterRefusals(), limits.banDuration());
-            // Changes applied from the cluster's stream reach this node's caches, sessions and bans (AUTH-8, AZ-7,
-            // DOS-7).
-            backends.cluster()
-                    .ifPresent(cluster -> cluster.onChange(new dev.keyroom.store.nats.JetStreamStore.Changes() {
-                        @Override
-                        public void userCreated(dev.keyroom.core.identity.EndpointId endpoint) {
-                            directory.invalidate(endpoint);
-                        }
+            // Changes applied from the cluster's stream, or from a primary's batch on a backup, reach this node's
+            // caches, sessions and bans (AUTH-8, AZ-7, DOS-7, REPL-7).
+            ((dev.keyroom.store.sqlite.SiteFeed) store).onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
+                @Override
+                public void userCreated(dev.keyroom.core.identity.EndpointId endpoint) {
+                    directory.invalidate(endpoint);
+                }
 
-                        @Override
-                        public void userStatusChanged(
-                                dev.keyroom.core.identity.EndpointId endpoint,
-                                dev.keyroom.core.identity.UserStatus status) {
-                            directory.invalidate(endpoint);
-                            hub.statusChanged(endpoint, status);
-                        }
+                @Override
+                public void userStatusChanged(
+                        dev.keyroom.core.identity.EndpointId endpoint, dev.keyroom.core.identity.UserStatus status) {
+                    directory.invalidate(endpoint);
+                    hub.statusChanged(endpoint, status);
+                }
 
-                        @Override
-                        public void membersRemoved(
-                                dev.keyroom.core.rooms.RoomId room, Set<dev.keyroom.core.identity.EndpointId> removed) {
-                            hub.membersRemoved(room, removed);
-                        }
+                @Override
+                public void membersRemoved(
+                        dev.keyroom.core.rooms.RoomId room, Set<dev.keyroom.core.identity.EndpointId> removed) {
+                    hub.membersRemoved(room, removed);
+                }
 
-                        @Override
-                        public void banned(dev.keyroom.core.limits.Ban ban) {
-                            bans.adopt(ban);
-                        }
+                @Override
+                public void banned(dev.keyroom.core.limits.Ban ban) {
+                    bans.adopt(ban);
+                }
 
-                        @Override
-                        public void siteChanged(dev.keyroom.store.sqlite.SqliteStore.Site changed) {
-                            site.adopt(changed);
-                        }
-                    }));
+                @Override
+                public void siteChanged(dev.keyroom.store.sqlite.SqliteStore.Site changed) {
+                    site.adopt(changed);
+                }
+            });
             Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);
             RequestGate gate = new RequestGate(limits, clock, budget, bans, metrics);
 

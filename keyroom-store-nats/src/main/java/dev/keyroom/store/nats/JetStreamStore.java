@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * before it started. When the cluster cannot answer (no quorum, timeout) every call fails with
  * {@code OVERLOADED}, and callers deciding authentication or authorization deny.
  *
- * <p>Applied commands that revoke identities or remove members are reported to {@link Changes}
+ * <p>Applied commands that revoke identities or remove members are reported to {@link dev.keyroom.store.sqlite.ChangeEffects}
  * listeners on every node, which is how a revocation on one node closes sessions on the others.
  *
  * <p>A replica that cannot apply a command for a reason other than the command itself (its disk,
@@ -90,21 +90,6 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
     /** Commands applied without waiting (message appends) at most, before applying pauses. */
     private static final int MAX_PENDING_APPLIES = 4096;
 
-    /** What applied commands mean for live sessions, reported on every node. */
-    public interface Changes {
-        void userCreated(EndpointId endpoint);
-
-        void userStatusChanged(EndpointId endpoint, UserStatus status);
-
-        void membersRemoved(RoomId room, Set<EndpointId> removed);
-
-        /** A ban recorded on any node (DOS-7): every node refuses the subject until it ends. */
-        void banned(Ban ban);
-
-        /** The site epoch or its fence changed (REPL-7): every node takes the new role. */
-        default void siteChanged(SqliteStore.Site site) {}
-    }
-
     private final Connection nats;
     private final JetStream js;
     private final JetStreamManagement jsm;
@@ -113,7 +98,7 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
     private final long node;
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, CompletableFuture<Object>> waiting = new ConcurrentHashMap<>();
-    private final List<Changes> listeners = new CopyOnWriteArrayList<>();
+    private final List<dev.keyroom.store.sqlite.ChangeEffects> listeners = new CopyOnWriteArrayList<>();
     private final Semaphore pendingApplies = new Semaphore(MAX_PENDING_APPLIES);
     private final Dispatcher dispatcher;
     private volatile JetStreamSubscription subscription;
@@ -301,7 +286,8 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
         }
     }
 
-    public void onChange(Changes listener) {
+    @Override
+    public void onChange(dev.keyroom.store.sqlite.ChangeEffects listener) {
         listeners.add(listener);
     }
 
@@ -469,27 +455,12 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
      * for a change of a primary's batch, which applied as it did on the primary.
      */
     private void tellEffects(Change change, Object outcome, boolean asOnPrimary) {
-        switch (change) {
-            case Change.CreateUser c -> tell(l -> l.userCreated(c.user().endpoint()));
-            case Change.SetUserStatus c
-            when asOnPrimary || Boolean.TRUE.equals(outcome) ->
-                tell(l -> l.userStatusChanged(c.endpoint(), c.status()));
-            case Change.RemoveMember c
-            when asOnPrimary || Boolean.TRUE.equals(outcome) ->
-                tell(l -> l.membersRemoved(c.room(), Set.of(c.endpoint())));
-            case Change.Rekey c
-            when (asOnPrimary || outcome instanceof RekeyOutcome.Rekeyed)
-                    && !c.remove().isEmpty() -> tell(l -> l.membersRemoved(c.room(), c.remove()));
-            case Change.PutBan c -> tell(l -> l.banned(c.ban()));
-            case Change.Fence c when outcome instanceof SqliteStore.Site site -> tell(l -> l.siteChanged(site));
-            case Change.Promote c when outcome instanceof SqliteStore.Site site -> tell(l -> l.siteChanged(site));
-            default -> {}
-        }
+        tell(dev.keyroom.store.sqlite.ChangeEffects.of(change, outcome, asOnPrimary));
     }
 
     /** Tells every listener; one that fails is logged and changes nothing about the applied command. */
-    private void tell(java.util.function.Consumer<Changes> event) {
-        for (Changes l : listeners) {
+    private void tell(java.util.function.Consumer<dev.keyroom.store.sqlite.ChangeEffects> event) {
+        for (dev.keyroom.store.sqlite.ChangeEffects l : listeners) {
             try {
                 event.accept(l);
             } catch (RuntimeException e) {

@@ -42,7 +42,7 @@ class JetStreamStoreChangesTest {
         try (JetStreamStore a = JetStreamStore.open(NATS.connection, 1, dir.resolve("a"), t, t);
                 JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t)) {
             List<String> told = new CopyOnWriteArrayList<>();
-            b.onChange(new JetStreamStore.Changes() {
+            b.onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
                 @Override
                 public void userCreated(EndpointId endpoint) {
                     throw new IllegalStateException("a failing listener");

@@ -46,7 +46,7 @@ class JetStreamStoreFeedTest {
                 JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t, 1000, true);
                 SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
             List<Long> fencedBy = new CopyOnWriteArrayList<>();
-            b.onChange(new JetStreamStore.Changes() {
+            b.onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
                 @Override
                 public void userCreated(EndpointId endpoint) {}
 

@@ -45,4 +45,11 @@ public interface SiteFeed {
 
     /** Called after each change or blob is recorded, so a worker wakes at once. */
     void onChangeRecorded(Runnable listener);
+
+    /**
+     * Tells {@code listener} what the changes this node applies, not made through its services,
+     * mean for its sessions, caches and bans: a primary's changes applied to this backup, once
+     * committed; on a cluster node also every command of the state stream.
+     */
+    void onChange(ChangeEffects listener);
 }

@@ -47,7 +47,10 @@ import java.util.TreeSet;
  * and are never pinned by the JNI driver.
  */
 public final class SqliteStore implements Store, SiteFeed {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
     private final SqliteExecutor db;
+    /** Told what each change applied from a primary's batch means for live sessions. */
+    private final List<ChangeEffects> effectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether writes are recorded in the change feed (a primary with a backup to feed). */
     private final boolean feed;
 
@@ -293,7 +296,9 @@ public final class SqliteStore implements Store, SiteFeed {
      * primary that a promotion fenced, a newer one from a primary this backup was not copied from.
      */
     public long applyChanges(long epoch, long firstSeq, List<byte[]> changes) {
-        return db.write(c -> {
+        List<Change> applied = new ArrayList<>();
+        long done = db.write(c -> {
+            applied.clear(); // nothing of a try that did not commit
             long siteEpoch = site(c).epoch();
             if (epoch < siteEpoch) {
                 throw KeyroomException.conflict("a batch of site epoch " + epoch + ": this site is at epoch "
@@ -328,13 +333,31 @@ public final class SqliteStore implements Store, SiteFeed {
                         throw KeyroomException.conflict(
                                 "change " + seq + " did not apply as it did on the primary (" + outcome + ")");
                     }
+                    applied.add(change);
                 }
                 seq++;
             }
-            long applied = Math.max(watermark, seq - 1);
-            update(c, "UPDATE feed_watermark SET applied = ? WHERE id = 1", applied);
-            return applied;
+            long now = Math.max(watermark, seq - 1);
+            update(c, "UPDATE feed_watermark SET applied = ? WHERE id = 1", now);
+            return now;
         });
+        // Committed: what the changes mean for this node's sessions (a removed member's, a revoked identity's).
+        for (Change change : applied) {
+            java.util.function.Consumer<ChangeEffects> effect = ChangeEffects.of(change, null, true);
+            for (ChangeEffects l : effectListeners) {
+                try {
+                    effect.accept(l);
+                } catch (RuntimeException e) {
+                    log.atWarn().setCause(e).log("a listener of applied changes failed");
+                }
+            }
+        }
+        return done;
+    }
+
+    @Override
+    public void onChange(ChangeEffects listener) {
+        effectListeners.add(listener);
     }
 
     /**
