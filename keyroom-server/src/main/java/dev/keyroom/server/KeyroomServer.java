@@ -250,6 +250,15 @@ public final class KeyroomServer implements AutoCloseable {
                 public void siteChanged(dev.keyroom.store.sqlite.SqliteStore.Site changed) {
                     site.adopt(changed);
                 }
+
+                @Override
+                public void messageAppended(dev.keyroom.core.rooms.RoomId room, long seq, byte[] envelope) {
+                    // A backup's live subscriptions get what the primary's batch brought.
+                    backends.bus()
+                            .publish(
+                                    dev.keyroom.core.rooms.MessageService.subject(room),
+                                    dev.keyroom.core.rooms.MessageService.event(seq, envelope));
+                }
             });
             Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);
             RequestGate gate = new RequestGate(limits, clock, budget, bans, metrics);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.client.BlobRef;
+import dev.keyroom.client.BusClient;
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,11 +154,31 @@ class ClusterSiteReplicationTest {
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient onPrimary = primary.client(alice);
             RoomId room = RoomId.parse(onPrimary.createRoom("ops").roomId());
-            for (int i = 0; i < 10; i++) {
-                onPrimary.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
-            }
+            onPrimary.publish(room, "message 0".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
+            // A subscriber on each node gets the primary's messages live, once each and in order.
+            Inbox onA = new Inbox();
+            Inbox onB = new Inbox();
+            try (BusClient busA = f.a.client(alice).connectBus();
+                    BusClient busB = f.b.client(alice).connectBus()) {
+                busA.subscribe(room, 0, onA);
+                busB.subscribe(room, 0, onB);
+                busA.ready().get(10, TimeUnit.SECONDS);
+                busB.ready().get(10, TimeUnit.SECONDS);
+                for (int i = 1; i < 10; i++) {
+                    onPrimary.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                }
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> onA.got.size() >= 10 && onB.got.size() >= 10);
+                Thread.sleep(300); // a duplicate would arrive right behind
+                List<String> expected = java.util.stream.IntStream.range(0, 10)
+                        .mapToObj(i -> "message " + i)
+                        .toList();
+                assertThat(onA.texts()).containsExactlyElementsOf(expected);
+                assertThat(onB.texts()).containsExactlyElementsOf(expected);
+            }
             assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(10);
             assertThat(f.a.admin.replicationStatus().role()).isEqualTo("backup");
             assertThatThrownBy(() -> f.b.client(alice).publish(room, "no".getBytes(StandardCharsets.UTF_8)))

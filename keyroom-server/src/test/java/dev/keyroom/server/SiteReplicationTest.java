@@ -196,6 +196,53 @@ class SiteReplicationTest {
         }
     }
 
+    /**
+     * A member subscribed on the backup reads the room live: each message the primary stores reaches
+     * the subscription once the batch that carries it is applied, once each and in order, the ones
+     * sent before the subscription included.
+     */
+    @Test
+    void aSubscriberOnTheBackup_getsThePrimarysMessagesLive_onceEachAndInOrder() throws Exception {
+        try (SitePair sites =
+                SitePair.start(dir, "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n")) {
+            Identity alice = sites.primary.register("alice", Role.MEMBER);
+            Identity bob = sites.primary.register("bob", Role.AGENT);
+            KeyroomClient a = sites.primary.client(alice);
+            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
+            a.invite(room, bob.endpoint(), RoomRole.MEMBER);
+            for (int i = 0; i < 5; i++) {
+                a.publish(room, ("before " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> SitePair.digest(sites.backupDir).equals(SitePair.digest(sites.primaryDir)));
+
+            Inbox inbox = new Inbox();
+            try (dev.keyroom.client.BusClient bobOnBackup =
+                    sites.backup.client(bob).connectBus()) {
+                bobOnBackup.subscribe(room, 0, inbox);
+                bobOnBackup.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                for (int i = 0; i < 60; i++) {
+                    a.publish(room, ("live " + i).getBytes(StandardCharsets.UTF_8));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> inbox.got.size() >= 65);
+                Thread.sleep(300); // a duplicate would arrive right behind
+                java.util.List<String> expected = new java.util.ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    expected.add("before " + i);
+                }
+                for (int i = 0; i < 60; i++) {
+                    expected.add("live " + i);
+                }
+                assertThat(inbox.texts()).containsExactlyElementsOf(expected);
+                assertThat(inbox.seqs())
+                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 65)
+                                .boxed()
+                                .toList());
+                assertThat(inbox.evicted).isEmpty();
+            }
+        }
+    }
+
     /** Waits until the backup's copy of the primary's audit log holds every entry written before the call. */
     static void assertAuditCopied(SitePair sites) throws Exception {
         Path log = new DataDir(sites.primaryDir).audit().resolve("audit.log");

@@ -41,7 +41,15 @@ public final class MessageService {
         this.secretVersions = secretVersions;
     }
 
-    /** The bus subject of a room's messages; payload: 8-byte sequence, then the envelope. */
+    /** What the bus carries for a stored message: its sequence (8 bytes) and its envelope. */
+    public static byte[] event(long seq, byte[] envelope) {
+        return ByteBuffer.allocate(8 + envelope.length)
+                .putLong(seq)
+                .put(envelope)
+                .array();
+    }
+
+    /** The bus subject of a room's messages; payload: {@link #event}. */
     public static String subject(RoomId room) {
         return "rooms." + room.value() + ".messages";
     }
@@ -87,12 +95,7 @@ public final class MessageService {
         Published m = c.message();
         return store.appendMessage(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention)
                 .thenApply(seq -> {
-                    bus.publish(
-                            subject(c.room()),
-                            ByteBuffer.allocate(8 + m.bytes().length)
-                                    .putLong(seq)
-                                    .put(m.bytes())
-                                    .array());
+                    bus.publish(subject(c.room()), event(seq, m.bytes()));
                     return seq;
                 });
     }

@@ -9,6 +9,7 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.server.Inbox;
 import dev.keyroom.server.SitePair;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +43,12 @@ class BackupSessionsAttackTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> SitePair.digest(sites.backupDir).equals(SitePair.digest(sites.primaryDir)));
 
-            DataPlaneAttackTest.Inbox bobInbox = new DataPlaneAttackTest.Inbox();
+            Inbox bobInbox = new Inbox();
             try (BusClient bobOnBackup = sites.backup.client(bob).connectBus();
                     BusClient carolOnBackup = sites.backup.client(carol).connectBus()) {
                 bobOnBackup.subscribe(room, 0, bobInbox);
                 bobOnBackup.ready().get(10, TimeUnit.SECONDS);
-                carolOnBackup.subscribe(room, 0, new DataPlaneAttackTest.Inbox());
+                carolOnBackup.subscribe(room, 0, new Inbox());
                 carolOnBackup.ready().get(10, TimeUnit.SECONDS);
 
                 // Bob is removed on the primary: his subscription on the backup ends.

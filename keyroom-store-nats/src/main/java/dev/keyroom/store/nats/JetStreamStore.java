@@ -152,6 +152,7 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
         long start = snapshots.restore(file);
         this.lastSnapshot = start;
         this.replica = SqliteStore.openReplica(file, recordChanges);
+        forwardBatchEffects();
         this.applied = start;
         this.expected = start + 1;
         this.dispatcher = nats.createDispatcher();
@@ -381,7 +382,7 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
             applyAppend(a, seq, origin, id);
             return;
         }
-        Object outcome = run(change);
+        Object outcome = run(change, origin == node);
         if (isReplicaFailure(outcome)) {
             stop((KeyroomException) outcome);
             return;
@@ -422,32 +423,65 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
     }
 
     /** Applies a change to the replica and tells the listeners what it means for live sessions. */
-    private Object run(Change change) {
+    private Object run(Change change, boolean own) {
         Object outcome;
-        long watermark = change instanceof Change.ApplyBatch ? replica.appliedChanges() : 0;
+        ownBatch = own;
         try {
             outcome = change.applyTo(replica);
         } catch (KeyroomException e) {
             return e;
         } catch (RuntimeException e) {
             return new KeyroomException(ErrorCode.INTERNAL, "applying a state change failed", e);
+        } finally {
+            ownBatch = false;
         }
-        if (change instanceof Change.ApplyBatch b && outcome instanceof Long) {
-            // A primary's batch on a cluster backup: its new changes mean what they mean here.
-            long seq = b.firstSeq();
-            for (byte[] bytes : b.changes()) {
-                if (seq++ > watermark) {
-                    try {
-                        tellEffects(Change.decode(bytes), null, true);
-                    } catch (java.io.IOException unreadable) {
-                        // applied above, so it read: nothing to tell
-                    }
-                }
-            }
-        } else {
+        if (!(change instanceof Change.ApplyBatch)) {
+            // A primary's batch on a cluster backup: the replica told what its changes mean (forwardBatchEffects).
             tellEffects(change, outcome, false);
         }
         return outcome;
+    }
+
+    /**
+     * Whether the batch being applied came through this node; set while the applying thread applies
+     * it.
+     */
+    private volatile boolean ownBatch;
+
+    /**
+     * A primary's batch on a cluster backup: what the replica says its new changes mean reaches this
+     * store's listeners; a message only on the node the batch came through, since the bus takes it
+     * to every node.
+     */
+    private void forwardBatchEffects() {
+        replica.onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
+            @Override
+            public void userCreated(EndpointId endpoint) {
+                tell(l -> l.userCreated(endpoint));
+            }
+
+            @Override
+            public void userStatusChanged(EndpointId endpoint, UserStatus status) {
+                tell(l -> l.userStatusChanged(endpoint, status));
+            }
+
+            @Override
+            public void membersRemoved(RoomId room, Set<EndpointId> removed) {
+                tell(l -> l.membersRemoved(room, removed));
+            }
+
+            @Override
+            public void banned(Ban ban) {
+                tell(l -> l.banned(ban));
+            }
+
+            @Override
+            public void messageAppended(RoomId room, long seq, byte[] envelope) {
+                if (ownBatch) {
+                    tell(l -> l.messageAppended(room, seq, envelope));
+                }
+            }
+        });
     }
 
     /**

@@ -27,6 +27,12 @@ public interface ChangeEffects {
     default void siteChanged(SqliteStore.Site site) {}
 
     /**
+     * A message of a primary's batch, applied on this backup under {@code seq}: for the live
+     * subscriptions held on the backup (on a primary, the message service hands its own to the bus).
+     */
+    default void messageAppended(RoomId room, long seq, byte[] envelope) {}
+
+    /**
      * What applying {@code change} means, to be told to each listener; {@code outcome} is what
      * applying it returned, and {@code asOnPrimary} says it is a change of a primary's batch, which
      * applied as it did on the primary (so it changed what it says).
@@ -42,6 +48,8 @@ public interface ChangeEffects {
             when (asOnPrimary || outcome instanceof RekeyOutcome.Rekeyed)
                     && !c.remove().isEmpty() -> l -> l.membersRemoved(c.room(), c.remove());
             case Change.PutBan c -> l -> l.banned(c.ban());
+            case Change.AppendMessage c
+            when asOnPrimary && outcome instanceof Long seq -> l -> l.messageAppended(c.room(), seq, c.envelope());
             case Change.Fence c when outcome instanceof SqliteStore.Site site -> l -> l.siteChanged(site);
             case Change.Promote c when outcome instanceof SqliteStore.Site site -> l -> l.siteChanged(site);
             default -> l -> {};

@@ -296,7 +296,7 @@ public final class SqliteStore implements Store, SiteFeed {
      * primary that a promotion fenced, a newer one from a primary this backup was not copied from.
      */
     public long applyChanges(long epoch, long firstSeq, List<byte[]> changes) {
-        List<Change> applied = new ArrayList<>();
+        List<java.util.function.Consumer<ChangeEffects>> applied = new ArrayList<>();
         long done = db.write(c -> {
             applied.clear(); // nothing of a try that did not commit
             long siteEpoch = site(c).epoch();
@@ -333,7 +333,7 @@ public final class SqliteStore implements Store, SiteFeed {
                         throw KeyroomException.conflict(
                                 "change " + seq + " did not apply as it did on the primary (" + outcome + ")");
                     }
-                    applied.add(change);
+                    applied.add(ChangeEffects.of(change, outcome, true));
                 }
                 seq++;
             }
@@ -342,8 +342,7 @@ public final class SqliteStore implements Store, SiteFeed {
             return now;
         });
         // Committed: what the changes mean for this node's sessions (a removed member's, a revoked identity's).
-        for (Change change : applied) {
-            java.util.function.Consumer<ChangeEffects> effect = ChangeEffects.of(change, null, true);
+        for (java.util.function.Consumer<ChangeEffects> effect : applied) {
             for (ChangeEffects l : effectListeners) {
                 try {
                     effect.accept(l);
