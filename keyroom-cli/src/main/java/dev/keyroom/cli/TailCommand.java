@@ -18,7 +18,10 @@ final class TailCommand extends ClientCommand {
     @Parameters(index = "0", description = "Room id")
     String room;
 
-    @Option(names = "--after", defaultValue = "0", description = "First replay messages after this sequence")
+    @Option(
+            names = "--after",
+            defaultValue = "0",
+            description = "Replay the stored messages after this sequence first (0: all the room keeps), then follow")
     long after;
 
     @Option(

@@ -78,7 +78,7 @@ public final class BusClient implements AutoCloseable {
         return closedForGood;
     }
 
-    /** Follows {@code room} from after {@code afterSeq} (0: live only). */
+    /** Follows {@code room}: the stored messages after {@code afterSeq} (0: all the room keeps), then live ones. */
     public void subscribe(RoomId room, long afterSeq, RoomListener listener) {
         rooms.put(room, listener);
         lastSeq.put(room, afterSeq);

@@ -307,10 +307,8 @@ public final class BusSession implements Session.Listener {
             feeds.put(s.room(), feed);
             feed.subscription =
                     bus.subscribe(MessageService.subject(s.room()), payload -> live(s.room(), feed, payload));
-            if (s.afterSeq() > 0) {
-                // Catch up while holding the feed: live messages wait, so none is skipped or sent twice.
-                catchUp(s.room(), feed, Long.MAX_VALUE);
-            }
+            // Catch up while holding the feed: live messages wait, so none is skipped or sent twice.
+            catchUp(s.room(), feed, Long.MAX_VALUE);
         }
     }
 

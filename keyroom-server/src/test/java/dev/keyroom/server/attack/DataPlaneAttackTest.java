@@ -4,42 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.client.BusClient;
-import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
+import dev.keyroom.server.Inbox;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.server.TwoMemberRoomTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The WebSocket data plane: live delivery, catch-up, eviction, revocation, in-band auth. */
 class DataPlaneAttackTest extends TwoMemberRoomTest {
-
-    static final class Inbox implements BusClient.RoomListener {
-        final List<Delivery> got = new CopyOnWriteArrayList<>();
-        final List<String> evicted = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onDelivery(Delivery d) {
-            got.add(d);
-        }
-
-        @Override
-        public void onEvicted(String reason) {
-            evicted.add(reason);
-        }
-
-        List<String> texts() {
-            return got.stream()
-                    .map(d -> new String(((Delivery.Accepted) d).plaintext(), StandardCharsets.UTF_8))
-                    .toList();
-        }
-    }
 
     @Test
     void liveMessages_areDeliveredEncryptedAndVerified_andPublishIsAcknowledged() throws Exception {
@@ -56,6 +33,29 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> inbox.got.size() == 2);
             assertThat(inbox.texts()).containsExactly("over the bus", "over REST");
             assertThat(inbox.got.getFirst().seq()).isEqualTo(seq);
+        }
+    }
+
+    @Test
+    void aSubscription_getsTheStoredMessagesAfterItsSequenceAtOnce_thenLiveOnes() throws Exception {
+        alice.publish(room, "s1".getBytes());
+        alice.publish(room, "s2".getBytes());
+        alice.publish(room, "s3".getBytes());
+        try (BusClient bobBus = bob.connectBus()) {
+            Inbox all = new Inbox();
+            Inbox afterTwo = new Inbox();
+            bobBus.subscribe(room, 0, all);
+            await().atMost(Duration.ofSeconds(10)).until(() -> all.got.size() >= 3);
+            try (BusClient second = node.client(bobId).connectBus()) {
+                second.subscribe(room, 2, afterTwo);
+                await().atMost(Duration.ofSeconds(10)).until(() -> afterTwo.got.size() >= 1);
+                alice.publish(room, "live".getBytes());
+                await().atMost(Duration.ofSeconds(10)).until(() -> all.got.size() >= 4 && afterTwo.got.size() >= 2);
+                Thread.sleep(300);
+                assertThat(all.texts()).containsExactly("s1", "s2", "s3", "live");
+                assertThat(afterTwo.texts()).containsExactly("s3", "live");
+                assertThat(all.seqs()).containsExactly(1L, 2L, 3L, 4L);
+            }
         }
     }
 
