@@ -254,10 +254,7 @@ public final class KeyroomServer implements AutoCloseable {
                 @Override
                 public void messageAppended(dev.keyroom.core.rooms.RoomId room, long seq, byte[] envelope) {
                     // A backup's live subscriptions get what the primary's batch brought.
-                    backends.bus()
-                            .publish(
-                                    dev.keyroom.core.rooms.MessageService.subject(room),
-                                    dev.keyroom.core.rooms.MessageService.event(seq, envelope));
+                    backends.bus().publish(MessageService.subject(room), MessageService.event(seq, envelope));
                 }
             });
             Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);

@@ -435,17 +435,14 @@ public final class JetStreamStore implements Store, dev.keyroom.store.sqlite.Sit
         } finally {
             ownBatch = false;
         }
+        // A primary's batch on a cluster backup: the replica told what its changes mean (forwardBatchEffects).
         if (!(change instanceof Change.ApplyBatch)) {
-            // A primary's batch on a cluster backup: the replica told what its changes mean (forwardBatchEffects).
             tellEffects(change, outcome, false);
         }
         return outcome;
     }
 
-    /**
-     * Whether the batch being applied came through this node; set while the applying thread applies
-     * it.
-     */
+    /** Whether the change being applied came through this node; read by forwardBatchEffects. */
     private volatile boolean ownBatch;
 
     /**
