@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How many distinct secrets an agent may read (AZ-6): at most {@code perMinute} in any minute and
- * {@code perHour} in any hour; reading one it read within the hour again does not count. A read
- * beyond that is a breach, refused with 429 and stored; a second breach within {@code lockWindow}
+ * How many distinct secrets an agent may touch by name (AZ-6): at most {@code perMinute} in any
+ * minute and {@code perHour} in any hour. A read counts, and so does a write or a delete, since
+ * their answers tell whether a name exists and its version; touching one it touched within the hour
+ * again does not count. A touch beyond that is a breach, refused with 429 and stored; a second breach within {@code lockWindow}
  * locks the agent (403 {@code agent_locked} from then on, across restarts, until an admin unlocks
  * it). The reads themselves are counted in memory, bounded per agent by {@code perHour}.
  */

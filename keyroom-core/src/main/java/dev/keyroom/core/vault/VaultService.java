@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Versioned secrets in rooms (SEC-2, SEC-5, AZ-6). Owners, admins and members write and delete;
- * any member reads; agents never list, and their distinct reads are limited. Every value is sealed
+ * any member reads; agents never list, and the distinct names they touch are limited. Every value is sealed
  * at rest by the server's keyring for its room, name and version, so that a value moved to another
  * row fails to open, and is reported rather than served.
  */
@@ -78,6 +78,7 @@ public final class VaultService {
         if (!rooms.requireMember(caller, room).role().canWrite()) {
             throw KeyroomException.forbidden("readers cannot write secrets");
         }
+        admitAgent(caller, room, name);
         if (value.length > MAX_VALUE_BYTES) {
             throw KeyroomException.badRequest("secret values are at most " + MAX_VALUE_BYTES + " bytes");
         }
@@ -98,9 +99,7 @@ public final class VaultService {
     public Value get(User caller, RoomId room, String name, Optional<Long> version) {
         requireName(name);
         rooms.requireMember(caller, room);
-        if (caller.role() == Role.AGENT) {
-            limits.admit(caller.endpoint(), room.value() + "/" + name);
-        }
+        admitAgent(caller, room, name);
         StoredSecret s = store.secret(room, name, version)
                 .filter(x -> !x.tombstone())
                 .orElseThrow(() ->
@@ -110,6 +109,17 @@ public final class VaultService {
         byte[] value =
                 keyring.get().open(context(room, name, s.version()), s.sealed().orElseThrow());
         return new Value(name, s.version(), value, s.createdBy(), s.createdAt());
+    }
+
+    /**
+     * An agent's touch of a secret by name, before the store is asked: a read, and equally a write
+     * or a delete, whose answer (the new version, a 409 on {@code if_version}, a 404) tells whether
+     * the name exists and its version (AZ-6).
+     */
+    private void admitAgent(User caller, RoomId room, String name) {
+        if (caller.role() == Role.AGENT) {
+            limits.admit(caller.endpoint(), room.value() + "/" + name);
+        }
     }
 
     public List<SecretInfo> list(User caller, RoomId room) {
@@ -125,6 +135,7 @@ public final class VaultService {
         if (!rooms.requireMember(caller, room).role().canWrite()) {
             throw KeyroomException.forbidden("readers cannot delete secrets");
         }
+        admitAgent(caller, room, name);
         return store.deleteSecret(room, name, caller.endpoint(), clock.now(), keepVersions);
     }
 }

@@ -186,6 +186,50 @@ class VaultAttackTest {
     }
 
     @Test
+    void anAgentProbingNamesWithWrites_spendsItsAllowance_andIsLocked() throws Exception {
+        // AZ-6: a write with an impossible if_version (or a delete) tells existence and version by
+        // its answer, so each distinct name an agent touches that way counts as a read would.
+        try (TestNode node = TestNode.start(dir)) {
+            KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
+            Identity botId = node.register("bot", Role.AGENT);
+            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
+            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
+            alice.putSecret(room, "prod/db", utf8("s3cret"), 0);
+            alice.putSecret(room, "prod/api", utf8("k3y"), 0);
+            KeyroomClient bot = node.client(botId);
+            String probe = "{\"value\":\"eA\",\"if_version\":999999}";
+            String[] guesses = {"prod/db", "prod/api", "prod/ssh", "prod/aws", "prod/gcp", "prod/tls"};
+            int[] statuses = new int[guesses.length];
+            for (int i = 0; i < guesses.length; i++) {
+                statuses[i] = bot.exchange("PUT", "/v1/rooms/" + room.value() + "/secrets/" + guesses[i], utf8(probe))
+                        .status();
+            }
+            // Three distinct names a minute, as for reads: the fourth probe is refused before the
+            // store is asked, the fifth locks the agent.
+            assertThat(statuses[0]).isEqualTo(409);
+            assertThat(statuses[1]).isEqualTo(409);
+            assertThat(statuses[2]).isEqualTo(409);
+            assertThat(statuses[3]).isEqualTo(429);
+            assertThat(statuses[4]).isEqualTo(403);
+            assertThat(statuses[5]).isEqualTo(403);
+            assertThat(catchThrowableOfType(KeyroomApiException.class, () -> bot.me())
+                            .code())
+                    .isEqualTo(ErrorCode.AGENT_LOCKED);
+            // A delete probes the same way and is counted the same way.
+            Identity bot2Id = node.register("bot2", Role.AGENT);
+            alice.invite(room, bot2Id.endpoint(), RoomRole.MEMBER);
+            KeyroomClient bot2 = node.client(bot2Id);
+            for (String g : new String[] {"a", "b", "c"}) {
+                assertThat(status(() -> bot2.deleteSecret(room, g))).isEqualTo(404);
+            }
+            assertThat(status(() -> bot2.deleteSecret(room, "d"))).isEqualTo(429);
+            // Nothing was written by any probe.
+            assertThat(text(alice, room, "prod/db")).isEqualTo("s3cret");
+            assertThat(alice.secrets(room)).extracting(x -> x.name()).containsExactlyInAnyOrder("prod/api", "prod/db");
+        }
+    }
+
+    @Test
     void aStolenDatabaseHoldsNoSecretValue_andAMovedRowIsReportedNotServed() throws Exception {
         String clearValue = "correct-horse-battery-staple-cleartext";
         String e2eValue = "correct-horse-battery-staple-encrypted";
