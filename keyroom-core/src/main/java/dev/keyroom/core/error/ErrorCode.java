@@ -13,6 +13,7 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE("payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
     METHOD_NOT_ALLOWED("method_not_allowed"),
+    REQUEST_TIMEOUT("request_timeout"),
     HEADERS_TOO_LARGE("headers_too_large"),
     RATE_LIMITED("rate_limited"),
     INTERNAL("internal"),

@@ -18,6 +18,7 @@ public final class ErrorResponses {
             case FORBIDDEN, AGENT_LOCKED -> 403;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
+            case REQUEST_TIMEOUT -> 408;
             case CONFLICT -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
@@ -36,6 +37,7 @@ public final class ErrorResponses {
             case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
             case 409 -> ErrorCode.CONFLICT;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
@@ -50,5 +52,20 @@ public final class ErrorResponses {
     public static byte[] body(ErrorCode code, String message, String requestId) {
         String text = code == ErrorCode.INTERNAL ? GENERIC_INTERNAL : message;
         return Json.write(new Dto.Error(new Dto.ErrorDetail(code.wireName(), text, requestId)));
+    }
+
+    /**
+     * Answers a refusal made outside {@link KeyroomHandler} (a WebSocket upgrade refused) in the
+     * protocol's shape, with a new request id; the security headers are already on the response.
+     */
+    public static void refuse(
+            org.eclipse.jetty.server.Response response,
+            org.eclipse.jetty.util.Callback callback,
+            dev.keyroom.core.error.KeyroomException e,
+            String requestId) {
+        response.setStatus(status(e.code()));
+        response.getHeaders().put(RequestIds.HEADER, requestId);
+        response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, java.nio.ByteBuffer.wrap(body(e.code(), e.getMessage(), requestId)), callback);
     }
 }

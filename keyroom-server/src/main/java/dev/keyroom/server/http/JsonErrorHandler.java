@@ -23,6 +23,12 @@ public final class JsonErrorHandler extends ErrorHandler {
         setShowStacks(false);
     }
 
+    /** Every method gets the error body: Jetty by itself writes one only for GET, POST and HEAD. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(
             Request request, Response response, int code, String message, Throwable cause, Callback callback) {
@@ -41,6 +47,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 400 -> "malformed request";
             case 404 -> "not found";
             case 405 -> "method not allowed";
+            case 408 -> "request timed out";
             case 413 -> "request body too large";
             case 414 -> "request target too long";
             case 431 -> "request headers too large";

@@ -49,11 +49,11 @@ public final class ApplyStream implements Session.Listener {
             container.setMaxOutgoingFrames(16);
             container.addMapping(PATH, (rq, rs, cb) -> {
                 String source = org.eclipse.jetty.server.Request.getRemoteAddr(rq);
+                String id = ids.next();
                 try {
-                    gate.admitStream(source, ids.next());
+                    gate.admitStream(source, id);
                 } catch (dev.keyroom.core.error.KeyroomException e) {
-                    rs.setStatus(dev.keyroom.server.http.ErrorResponses.status(e.code()));
-                    cb.succeeded();
+                    dev.keyroom.server.http.ErrorResponses.refuse(rs, cb, e, id);
                     return null;
                 }
                 return new ApplyStream(handler, gate, source, ids);

@@ -54,4 +54,56 @@ class JettyErrorShapeTest {
                     .doesNotContain("<html");
         }
     }
+
+    @Test
+    void everyMethod_getsTheProtocolShape_whereverJettyRefusesIt() throws Exception {
+        // LOG-1, TLS-4: Jetty writes error pages only for GET, POST and HEAD by itself; every
+        // other method must get the same shape, request id and security headers.
+        String blob = "/v1/rooms/" + "a".repeat(32) + "/blobs/" + "b".repeat(64);
+        try (TestNode node = TestNode.start(dir)) {
+            for (String method : new String[] {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"}) {
+                assertShape(
+                        method,
+                        raw(
+                                node,
+                                method + " /v1/me HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000)
+                                        + "\r\nConnection: close\r\n\r\n"),
+                        431,
+                        "headers_too_large");
+                assertShape(
+                        method,
+                        raw(node, method + " /v1/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+                        400,
+                        "bad_request");
+                assertShape(
+                        method,
+                        raw(
+                                node,
+                                method + " " + blob + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + (17 << 20)
+                                        + "\r\nConnection: close\r\n\r\n"),
+                        413,
+                        "payload_too_large");
+            }
+        }
+    }
+
+    static void assertShape(String method, String response, int status, String code) {
+        assertThat(response).as(method).startsWith("HTTP/1.1 " + status);
+        String head = response.substring(0, response.indexOf("\r\n\r\n"));
+        assertThat(head)
+                .as(method + " headers")
+                .contains("X-Request-Id: ")
+                .contains("Content-Security-Policy: default-src 'none'")
+                .contains("X-Content-Type-Options: nosniff")
+                .contains("X-Frame-Options: DENY")
+                .contains("Referrer-Policy: no-referrer")
+                .contains("Cache-Control: no-store")
+                .contains("Strict-Transport-Security: ");
+        if (!method.equals("HEAD")) {
+            assertThat(response.substring(head.length() + 4))
+                    .as(method + " body")
+                    .startsWith("{\"error\":{\"code\":\"" + code + "\"")
+                    .contains("\"request_id\":\"");
+        }
+    }
 }
