@@ -2,6 +2,7 @@ package dev.keyroom.bench;
 
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.protocol.signature.OutgoingRequest;
+import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.limits.BanList;
 import dev.keyroom.server.limits.InflightBudget;
@@ -53,7 +54,8 @@ public class LimitsBenchmark {
         gate = new RequestGate(
                 cfg.limits(),
                 SignedRequestPool.CLOCK,
-                new InflightBudget(cfg.limits().inflightBudgetBytes()),
+                new InflightBudget(
+                        cfg.limits().inflightBudgetBytes(), cfg.limits().inflightPerClientBytes()),
                 new BanList(pool.store, SignedRequestPool.CLOCK, 1_000_000, Duration.ofMinutes(1)),
                 new SimpleMeterRegistry());
         client = InetAddress.getByName("192.0.2.10");
@@ -74,9 +76,15 @@ public class LimitsBenchmark {
         OutgoingRequest r = pool.next();
         HttpFields.Mutable headers = HttpFields.build();
         gate.admitAddress(client, headers);
-        long cap = gate.capFor("POST", SignedRequestPool.PATH);
-        try (InflightBudget.Reservation held = gate.reserve(cap, headers)) {
-            Object outcome = pool.authenticator.authenticate(r, pool.body.length, Digests.sha256(pool.body));
+        if (gate.capFor("POST", SignedRequestPool.PATH) < pool.body.length) {
+            throw new IllegalStateException("over the ceiling");
+        }
+        // As the handler does it: the headers, the reservation of the declared body, the body's checks.
+        Object checked = pool.authenticator.verifyHeaders(r, true);
+        try (InflightBudget.Reservation held = gate.reserve(pool.body.length, client, pool.id.endpoint(), headers)) {
+            Object outcome = checked instanceof RequestAuthenticator.Verified v
+                    ? pool.authenticator.verifyBody(v, pool.body.length, Digests.sha256(pool.body))
+                    : checked;
             gate.admitIdentity(pool.id.endpoint(), headers);
             return outcome;
         }

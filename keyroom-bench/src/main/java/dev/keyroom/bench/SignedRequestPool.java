@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * What the authentication benchmarks share: one user in a real SQLite store, the authenticator over
@@ -47,7 +46,12 @@ final class SignedRequestPool implements AutoCloseable {
         store.createUser(
                 new User(id.endpoint(), "bench", Role.MEMBER, UserStatus.ACTIVE, id.signPub(), id.kexPub(), NOW));
         authenticator = new RequestAuthenticator(
-                new UserDirectory(store), new InMemoryNonceStore(1_000_000), CLOCK, Duration.ofSeconds(30), Set.of());
+                new UserDirectory(store),
+                new InMemoryNonceStore(1_000_000),
+                CLOCK,
+                Duration.ofSeconds(30),
+                dev.keyroom.server.auth.Authorities.configured(java.util.List.of("keyroom.example.com:8443"), "https"),
+                java.util.Optional::empty);
         RequestSigner signer = new RequestSigner(id, CLOCK, random);
         URI uri = URI.create("https://keyroom.example.com:8443" + PATH);
         body = ("{\"endpoint\":\"0123456789abcdef0123456789abcdef\",\"role\":\"member\",\"sealed_key\":\""

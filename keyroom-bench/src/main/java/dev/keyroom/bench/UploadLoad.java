@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,10 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * DOS-2/DOS-5 target: 40 concurrent 16 MiB uploads, each from its own loopback address, against a
- * real {@code keyroom server} process with its default 128 MiB budget. Samples the server's
- * resident memory (VmRSS) throughout and reports the peak growth over its idle size, and how many
- * uploads were admitted and shed.
+ * DOS-2/DOS-5 target: 40 concurrent signed 16 MiB uploads, each by its own identity from its own
+ * loopback address, against a real {@code keyroom server} process with its default 128 MiB budget.
+ * Samples the server's resident memory (VmRSS) throughout and reports the peak growth over its idle
+ * size, and how many uploads were admitted and shed. An admitted upload is read whole, then
+ * answered 404 (the room does not exist for its uploader): the body is what costs memory.
  *
  * <p>Usage: {@code java -cp keyroom-bench/target/benchmarks.jar dev.keyroom.bench.UploadLoad
  * keyroom-cli/target/keyroom.jar [rounds]}. Stops by itself.
@@ -67,6 +69,21 @@ public final class UploadLoad {
                 }
             }
             SSLSocketFactory tls = ServerTrust.pin(pin).sslContext().getSocketFactory();
+            List<dev.keyroom.core.identity.Identity> uploaders = new ArrayList<>();
+            SecureRandom random = new SecureRandom();
+            try (dev.keyroom.core.identity.Identity admin =
+                            dev.keyroom.protocol.IdentityFile.read(data.resolve("admin.identity"));
+                    dev.keyroom.client.KeyroomClient client = dev.keyroom.client.KeyroomClient.builder(uri, admin)
+                            .trust(ServerTrust.pin(pin))
+                            .build()) {
+                for (int i = 0; i < CLIENTS; i++) {
+                    dev.keyroom.core.identity.Identity id = dev.keyroom.core.identity.Identity.generate(random);
+                    client.registerUser(
+                            id.signPub(), id.kexPub(), "uploader" + i, dev.keyroom.core.identity.Role.MEMBER);
+                    uploaders.add(id);
+                }
+            }
+            byte[] digest = dev.keyroom.core.crypto.Digests.sha256(new byte[16 * MIB]);
             Thread.sleep(2000);
             long idle = rss(server.pid());
             System.out.printf("server idle resident memory: %d MiB%n", idle / MIB);
@@ -83,11 +100,11 @@ public final class UploadLoad {
                         }
                     }
                 });
-                int[] counts = run(tls, uri, 40);
+                int[] counts = run(tls, uri, uploaders, digest, random);
                 sampling.set(false);
                 sampler.join();
                 System.out.printf(
-                        "round %d: %d admitted (401 after streaming 16 MiB), %d shed with 503, %d other;"
+                        "round %d: %d admitted (404 after streaming 16 MiB), %d shed with 503, %d other;"
                                 + " peak resident growth %d MiB%n",
                         round, counts[0], counts[1], counts[2], (peak.get() - idle) / MIB);
             }
@@ -97,21 +114,36 @@ public final class UploadLoad {
         }
     }
 
-    static int[] run(SSLSocketFactory tls, URI uri, int clients) throws Exception {
+    static final int CLIENTS = 40;
+
+    static int[] run(
+            SSLSocketFactory tls,
+            URI uri,
+            List<dev.keyroom.core.identity.Identity> uploaders,
+            byte[] digest,
+            SecureRandom random)
+            throws Exception {
         String path = "/v1/rooms/" + "a".repeat(32) + "/blobs/" + "b".repeat(64);
+        int clients = uploaders.size();
         CountDownLatch started = new CountDownLatch(clients);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<Integer>> fs = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             String source = "127.0.4." + (i + 1);
+            StringBuilder head = new StringBuilder("PUT " + path + " HTTP/1.1\r\nHost: " + uri.getRawAuthority()
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (16 * MIB)
+                    + "\r\nConnection: close\r\n");
+            new dev.keyroom.protocol.signature.RequestSigner(
+                            uploaders.get(i), dev.keyroom.core.port.Clock.system(), random)
+                    .signDigest("PUT", uri.resolve(path), true, digest)
+                    .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
             fs.add(pool.submit(() -> {
                 try (Socket s = tls.createSocket(uri.getHost(), uri.getPort(), InetAddress.getByName(source), 0)) {
                     OutputStream o = s.getOutputStream();
                     byte[] mib = new byte[MIB];
                     try {
-                        o.write(("PUT " + path + " HTTP/1.1\r\nHost: " + uri.getRawAuthority() + "\r\nContent-Length: "
-                                        + (16 * MIB) + "\r\nConnection: close\r\n\r\n")
-                                .getBytes(StandardCharsets.ISO_8859_1));
+                        o.write(headBytes);
                         o.write(mib);
                     } catch (IOException shed) {
                         // answered 503 and closed before the body went out
@@ -136,7 +168,7 @@ public final class UploadLoad {
         int[] counts = new int[3];
         for (Future<Integer> f : fs) {
             int status = f.get(120, TimeUnit.SECONDS);
-            counts[status == 401 ? 0 : status == 503 ? 1 : 2]++;
+            counts[status == 404 ? 0 : status == 503 ? 1 : 2]++;
         }
         pool.shutdown();
         return counts;

@@ -28,6 +28,9 @@ final class ConfigCommand {
         @Override
         public Integer call() throws Exception {
             ServerConfig cfg = ServerConfig.from(data, ServerConfig.readFile(file));
+            for (String warning : cfg.warnings()) {
+                spec.commandLine().getErr().println("WARNING: " + warning);
+            }
             Output.print(
                     spec,
                     json,

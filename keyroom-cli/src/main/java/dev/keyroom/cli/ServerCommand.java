@@ -59,7 +59,11 @@ final class ServerCommand implements Callable<Integer> {
         if (fresh) {
             out.println("initialised " + data + "; first admin identity " + data.resolve("admin.identity"));
         }
+        for (String warning : cfg.warnings()) {
+            out.println("WARNING: " + warning);
+        }
         server.pin().ifPresent(p -> out.println("tls pin " + p));
+        out.println("accepting requests signed for " + String.join(", ", server.authorities()));
         out.println("listening on " + server.uri());
         out.flush();
         server.join();

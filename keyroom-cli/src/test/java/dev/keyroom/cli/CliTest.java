@@ -67,6 +67,24 @@ class CliTest {
     }
 
     @Test
+    void configCheck_softAuthBeyondLoopback_isRefusedUnlessLoudlyOptedIn_andThenWarned() throws Exception {
+        // AUTH-5: weakened auth on a reachable address is never silent.
+        Path f = dir.resolve("keyroom.yaml");
+        Files.writeString(f, "listen: 0.0.0.0:8443\nauth_mode: soft\n");
+        Result refused = run("config", "check", f.toString());
+        assertThat(refused.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(refused.err()).contains("auth_mode soft").contains("insecure_soft_auth_beyond_loopback");
+        Files.writeString(f, "listen: 0.0.0.0:8443\nauth_mode: soft\ninsecure_soft_auth_beyond_loopback: true\n");
+        Result warned = run("config", "check", f.toString());
+        assertThat(warned.code()).as(warned.err()).isZero();
+        assertThat(warned.err()).contains("WARNING").contains("auth_mode soft");
+        Files.writeString(f, "listen: 127.0.0.1:8443\nauth_mode: soft\n");
+        Result loopback = run("config", "check", f.toString());
+        assertThat(loopback.code()).isZero();
+        assertThat(loopback.err()).contains("WARNING").contains("auth_mode soft");
+    }
+
+    @Test
     void configCheck_typo_isReported() throws Exception {
         Path f = dir.resolve("keyroom.yaml");
         Files.writeString(f, "lisen: 127.0.0.1:8443\n");

@@ -47,6 +47,16 @@ public final class KeyroomClient implements AutoCloseable {
     private final SecureRandom random;
     private final Duration timeout;
     private final Clock clock;
+    /**
+     * The earliest {@code created} the server takes now: set when it refuses a request as signed
+     * before its replay fence (after an unclean restart or a promotion), so that every later
+     * request is signed at or after it until the clock passes it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong signNotBefore =
+            new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+
+    /** The most a server's fence may lie ahead of this client's clock to be followed: the largest skew. */
+    static final long MAX_FENCE_AHEAD_SECONDS = 300;
 
     private KeyroomClient(Builder b) {
         this.base = b.server;
@@ -54,7 +64,14 @@ public final class KeyroomClient implements AutoCloseable {
         this.random = b.random;
         this.timeout = b.timeout;
         this.clock = b.clock;
-        this.signer = new RequestSigner(b.identity, b.clock, b.random);
+        this.signer = new RequestSigner(
+                b.identity,
+                () -> {
+                    java.time.Instant now = b.clock.now();
+                    long floor = signNotBefore.get();
+                    return now.getEpochSecond() < floor ? java.time.Instant.ofEpochSecond(floor) : now;
+                },
+                b.random);
         HttpClient.Builder hb = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.timeout)
@@ -153,26 +170,62 @@ public final class KeyroomClient implements AutoCloseable {
     public Response exchange(String method, String pathAndQuery, byte[] body) {
         URI uri = base.resolve(pathAndQuery);
         byte[] payload = body == null ? new byte[0] : body;
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
-        signer.sign(method, uri, payload).forEach(rb::header);
-        if (payload.length > 0) {
-            rb.header("Content-Type", "application/json");
-        }
-        rb.method(
-                method,
-                payload.length > 0 || !method.equals("GET") && !method.equals("DELETE")
-                        ? HttpRequest.BodyPublishers.ofByteArray(payload)
-                        : HttpRequest.BodyPublishers.noBody());
         try {
-            HttpResponse<byte[]> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(
-                    r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), r.body());
+            return send(
+                    () -> {
+                        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+                        signer.sign(method, uri, payload).forEach(rb::header);
+                        if (payload.length > 0) {
+                            rb.header("Content-Type", "application/json");
+                        }
+                        rb.method(
+                                method,
+                                payload.length > 0 || !method.equals("GET") && !method.equals("DELETE")
+                                        ? HttpRequest.BodyPublishers.ofByteArray(payload)
+                                        : HttpRequest.BodyPublishers.noBody());
+                        return rb.build();
+                    },
+                    HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("request to " + base + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends the request {@code build} signs; once more, signed again, when the server refuses it as
+     * signed before its replay fence and names a fence this client may sign at.
+     */
+    private <T> HttpResponse<T> signedSend(
+            java.util.function.Supplier<HttpRequest> build, HttpResponse.BodyHandler<T> handler) throws IOException {
+        try {
+            HttpResponse<T> r = http.send(build.get(), handler);
+            if (r.statusCode() == 401 && followFence(r.headers())) {
+                r = http.send(build.get(), handler);
+            }
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.UncheckedIOException(new java.io.InterruptedIOException("interrupted"));
+            throw new java.io.InterruptedIOException("interrupted");
         }
+    }
+
+    private boolean followFence(java.net.http.HttpHeaders headers) {
+        Optional<String> value = headers.firstValue("Keyroom-Not-Before");
+        if (value.isEmpty()) {
+            return false;
+        }
+        long fence;
+        try {
+            fence = Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        long now = clock.epochSecond();
+        if (fence <= now || fence > now + MAX_FENCE_AHEAD_SECONDS) {
+            return false;
+        }
+        signNotBefore.accumulateAndGet(fence, Math::max);
+        return true;
     }
 
     private <T> T call(String method, String path, Object body, Class<T> type) {
@@ -675,11 +728,19 @@ public final class KeyroomClient implements AutoCloseable {
             String address = java.util.HexFormat.of().formatHex(digest);
             long size = java.nio.file.Files.size(staged);
             URI uri = base.resolve("/v1/rooms/" + room.value() + "/blobs/" + address);
-            HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
-            signer.signDigest("PUT", uri, size > 0, digest).forEach(rb::header);
-            rb.header("Content-Type", "application/octet-stream");
-            rb.PUT(HttpRequest.BodyPublishers.ofFile(staged));
-            Response resp = send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Response resp = send(
+                    () -> {
+                        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+                        signer.signDigest("PUT", uri, size > 0, digest).forEach(rb::header);
+                        rb.header("Content-Type", "application/octet-stream");
+                        try {
+                            rb.PUT(HttpRequest.BodyPublishers.ofFile(staged));
+                        } catch (java.io.FileNotFoundException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        return rb.build();
+                    },
+                    HttpResponse.BodyHandlers.ofByteArray());
             if (resp.status() >= 400) {
                 throw error(resp);
             }
@@ -701,17 +762,15 @@ public final class KeyroomClient implements AutoCloseable {
      */
     public void getBlob(RoomId room, BlobRef ref, java.io.OutputStream out) throws IOException {
         URI uri = base.resolve("/v1/rooms/" + room.value() + "/blobs/" + ref.sha256());
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
-        signer.sign("GET", uri, null).forEach(rb::header);
         java.nio.file.Path staged = java.nio.file.Files.createTempFile("keyroom-blob-", ".get");
         try {
-            HttpResponse<java.nio.file.Path> r;
-            try {
-                r = http.send(rb.GET().build(), HttpResponse.BodyHandlers.ofFile(staged));
-            } catch (InterruptedException x) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            }
+            HttpResponse<java.nio.file.Path> r = signedSend(
+                    () -> {
+                        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
+                        signer.sign("GET", uri, null).forEach(rb::header);
+                        return rb.GET().build();
+                    },
+                    HttpResponse.BodyHandlers.ofFile(staged));
             if (r.statusCode() >= 400) {
                 throw error(new Response(r.statusCode(), null, java.nio.file.Files.readAllBytes(staged)));
             }
@@ -750,15 +809,11 @@ public final class KeyroomClient implements AutoCloseable {
         }
     }
 
-    private Response send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler) throws IOException {
-        try {
-            HttpResponse<byte[]> r = http.send(request, handler);
-            return new Response(
-                    r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        }
+    private Response send(java.util.function.Supplier<HttpRequest> build, HttpResponse.BodyHandler<byte[]> handler)
+            throws IOException {
+        HttpResponse<byte[]> r = signedSend(build, handler);
+        return new Response(
+                r.statusCode(), r.headers().firstValue("X-Request-Id").orElse(null), r.body());
     }
 
     @Override

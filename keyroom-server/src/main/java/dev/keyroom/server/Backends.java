@@ -37,6 +37,7 @@ record Backends(
         BlobStore blobs,
         Optional<JetStreamStore> cluster,
         Optional<Connection> nats,
+        Optional<dev.keyroom.server.auth.SavedNonces> savedNonces,
         String storeName,
         List<AutoCloseable> owned)
         implements AutoCloseable {
@@ -50,13 +51,15 @@ record Backends(
     /** How long a starting node may take to rebuild its replica from the state stream. */
     static final Duration CATCH_UP = Duration.ofMinutes(10);
 
-    static Backends open(ServerConfig config, DataDir dir, MeterRegistry metrics) throws Exception {
+    static Backends open(ServerConfig config, DataDir dir, MeterRegistry metrics, dev.keyroom.core.port.Clock clock)
+            throws Exception {
         return config.cluster().isPresent()
                 ? cluster(config, config.cluster().get(), dir)
-                : embedded(config, dir, metrics);
+                : embedded(config, dir, metrics, clock);
     }
 
-    private static Backends embedded(ServerConfig config, DataDir dir, MeterRegistry metrics)
+    private static Backends embedded(
+            ServerConfig config, DataDir dir, MeterRegistry metrics, dev.keyroom.core.port.Clock clock)
             throws java.io.IOException {
         // A primary that feeds a backup records every change in the feed (REPL-2).
         SqliteStore store =
@@ -65,6 +68,14 @@ record Backends(
         Gauge.builder("keyroom.nonces.size", nonces, InMemoryNonceStore::size).register(metrics);
         FunctionCounter.builder("keyroom.nonces.evicted_early", nonces, InMemoryNonceStore::evictedEarly)
                 .register(metrics);
+        dev.keyroom.server.auth.SavedNonces saved;
+        try {
+            // The nonces a clean stop saved, before anything is served (AUTH-3); saved again at the next stop.
+            saved = dev.keyroom.server.auth.SavedNonces.restore(dir.savedNonces(), nonces, clock, config.skew());
+        } catch (java.io.IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return new Backends(
                 store,
                 nonces,
@@ -72,8 +83,9 @@ record Backends(
                 new DiskBlobStore(dir.blobs()),
                 Optional.empty(),
                 Optional.empty(),
+                Optional.of(saved),
                 "sqlite",
-                new ArrayList<>(List.of(store)));
+                new ArrayList<>(List.of(store, saved)));
     }
 
     private static Backends cluster(ServerConfig config, ServerConfig.ClusterSettings c, DataDir dir) throws Exception {
@@ -102,7 +114,17 @@ record Backends(
             owned.add(bus);
             NatsNonceStore nonces = new NatsNonceStore(nats, NONCE_BUCKET, c.replicas(), NONCE_TTL, c.timeout());
             NatsBlobStore blobs = new NatsBlobStore(nats, BLOB_BUCKET, c.replicas(), dir.spool(), c.timeout());
-            return new Backends(store, nonces, bus, blobs, Optional.of(store), Optional.of(nats), "jetstream", owned);
+            // The nonces live in the cluster's KV bucket, which outlives any node's restart (AUTH-3, AUTH-7).
+            return new Backends(
+                    store,
+                    nonces,
+                    bus,
+                    blobs,
+                    Optional.of(store),
+                    Optional.of(nats),
+                    Optional.empty(),
+                    "jetstream",
+                    owned);
         } catch (Exception | Error e) {
             closeAll(owned);
             throw e;

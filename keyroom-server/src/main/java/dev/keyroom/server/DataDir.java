@@ -62,6 +62,14 @@ public record DataDir(Path root) {
         return dev.keyroom.protocol.IdentityFile.read(serverIdentity());
     }
 
+    /**
+     * The nonces a clean stop saved, for the next start (AUTH-3); present only while the node is
+     * stopped after a clean stop, or never started.
+     */
+    public Path savedNonces() {
+        return root.resolve("nonces.saved");
+    }
+
     public Path configFile() {
         return root.resolve("keyroom.yaml");
     }
@@ -116,6 +124,8 @@ public record DataDir(Path root) {
                         Optional.empty(),
                         store.listUsers().getFirst().endpoint().value());
             }
+            // A new directory has accepted nothing: its first start needs no replay fence.
+            dev.keyroom.server.auth.SavedNonces.writeEmpty(savedNonces());
             UserService users = new UserService(store, clock, (e, s) -> {});
             Optional<Path> written = Optional.empty();
             Identity admin;

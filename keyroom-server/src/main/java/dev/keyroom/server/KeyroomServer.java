@@ -12,6 +12,7 @@ import dev.keyroom.core.rooms.RoomService;
 import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.protocol.envelope.Envelope;
 import dev.keyroom.protocol.signature.Authority;
+import dev.keyroom.server.auth.Authorities;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.auth.UserDirectory;
 import dev.keyroom.server.bus.BusHub;
@@ -44,7 +45,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -84,6 +84,7 @@ public final class KeyroomServer implements AutoCloseable {
     private final Optional<TlsReloader> tls;
     private final InflightBudget budget;
     private final MeterRegistry metrics;
+    private final Authorities authorities;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private KeyroomServer(
@@ -93,7 +94,8 @@ public final class KeyroomServer implements AutoCloseable {
             URI uri,
             Optional<TlsReloader> tls,
             InflightBudget budget,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            Authorities authorities) {
         this.jetty = jetty;
         this.backends = backends;
         this.audit = audit;
@@ -101,6 +103,7 @@ public final class KeyroomServer implements AutoCloseable {
         this.tls = tls;
         this.budget = budget;
         this.metrics = metrics;
+        this.authorities = authorities;
     }
 
     /** Starts a node on {@code config}, initialising an empty data directory first. */
@@ -164,7 +167,7 @@ public final class KeyroomServer implements AutoCloseable {
         try {
             keyring = new java.util.concurrent.atomic.AtomicReference<>(
                     dev.keyroom.core.vault.Keyring.loadOrCreate(dir.keyring(), random));
-            backends = Backends.open(config, dir, metrics);
+            backends = Backends.open(config, dir, metrics, clock);
         } catch (Exception | Error e) {
             audit.close();
             throw e;
@@ -211,9 +214,68 @@ public final class KeyroomServer implements AutoCloseable {
                                 .log("members removed");
                     },
                     keyring::get);
+            QueuedThreadPool pool = new QueuedThreadPool(256, 4);
+            pool.setName("keyroom-http");
+            pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            Server jetty = new Server(pool);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+            http.setRequestHeaderSize(16 * 1024);
+            http.setIdleTimeout(limits.idleTimeout().toMillis());
+            ServerConnector connector;
+            Optional<SslContextFactory.Server> ssl = Optional.empty();
+            char[] password = randomPassword(random);
+            if (tls.isPresent()) {
+                http.addCustomizer(new SecureRequestCustomizer(false));
+                ssl = Optional.of(sslContext(config.tlsSettings(), tls.get(), password));
+                connector = new ServerConnector(
+                        jetty,
+                        new SslConnectionFactory(ssl.get(), HttpVersion.HTTP_1_1.asString()),
+                        new HttpConnectionFactory(http));
+            } else {
+                connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            }
+            connector.setHost(config.listenHost());
+            connector.setPort(config.listenPort());
+            connector.setIdleTimeout(limits.idleTimeout().toMillis());
+            ConnectionGuard guard = new ConnectionGuard(
+                    limits.maxConnectionsPerAddress(), limits.headerTimeout(), jetty.getScheduler());
+            connector.addBean(guard);
+            FunctionCounter.builder("keyroom.connections.refused", guard, ConnectionGuard::refusedConnections)
+                    .register(metrics);
+            FunctionCounter.builder("keyroom.connections.header_timeouts", guard, ConnectionGuard::headerTimeouts)
+                    .register(metrics);
+            jetty.addConnector(connector);
+            jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
+            // Bound now, so that the authorities know the port before the first request (AUTH-1);
+            // closed with the backends too, should the start fail before Jetty owns it.
+            connector.open();
+            backends.own(connector::close);
+            String scheme = config.tls() ? "https" : "http";
+            Authorities authorities = config.publicAuthorities().isEmpty()
+                    ? Authorities.ofListener(
+                            scheme, config.listenHost(), connector::getLocalPort, tls.map(TlsMaterial::certificate))
+                    : Authorities.configured(config.publicAuthorities(), scheme);
+            Optional<TlsReloader> reloader = Optional.empty();
+            if (ssl.isPresent()) {
+                reloader = Optional.of(new TlsReloader(
+                        dir.tls(),
+                        ssl.get(),
+                        password,
+                        jetty.getScheduler(),
+                        config.tlsSettings().reloadInterval().toMillis(),
+                        tls.get().spkiPin(),
+                        authorities::certificateChanged));
+            }
             RequestAuthenticator authenticator = new RequestAuthenticator(
-                    directory, backends.nonces(), clock, config.skew(), new HashSet<>(config.publicAuthorities()));
-            InflightBudget budget = new InflightBudget(limits.inflightBudgetBytes());
+                    directory,
+                    backends.nonces(),
+                    clock,
+                    config.skew(),
+                    authorities,
+                    replayFence(backends.savedNonces(), site, config.skew()));
+            InflightBudget budget = new InflightBudget(limits.inflightBudgetBytes(), limits.inflightPerClientBytes());
             Gauge.builder("keyroom.inflight.bytes", budget, InflightBudget::used)
                     .description("bytes of request bodies reserved by requests in flight")
                     .register(metrics);
@@ -329,48 +391,6 @@ public final class KeyroomServer implements AutoCloseable {
             new BlobRoutes(new BlobService(blobs, rooms, limits.maxBlobBodyBytes())).register(router);
             RequestIds ids = new RequestIds(random);
 
-            QueuedThreadPool pool = new QueuedThreadPool(256, 4);
-            pool.setName("keyroom-http");
-            pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            Server jetty = new Server(pool);
-            HttpConfiguration http = new HttpConfiguration();
-            http.setSendServerVersion(false);
-            http.setSendXPoweredBy(false);
-            http.setRequestHeaderSize(16 * 1024);
-            http.setIdleTimeout(limits.idleTimeout().toMillis());
-            ServerConnector connector;
-            Optional<TlsReloader> reloader = Optional.empty();
-            if (tls.isPresent()) {
-                http.addCustomizer(new SecureRequestCustomizer(false));
-                char[] password = randomPassword(random);
-                SslContextFactory.Server ssl = sslContext(config.tlsSettings(), tls.get(), password);
-                connector = new ServerConnector(
-                        jetty,
-                        new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                        new HttpConnectionFactory(http));
-                reloader = Optional.of(new TlsReloader(
-                        dir.tls(),
-                        ssl,
-                        password,
-                        jetty.getScheduler(),
-                        config.tlsSettings().reloadInterval().toMillis(),
-                        tls.get().spkiPin()));
-            } else {
-                connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-            }
-            connector.setHost(config.listenHost());
-            connector.setPort(config.listenPort());
-            connector.setIdleTimeout(limits.idleTimeout().toMillis());
-            ConnectionGuard guard = new ConnectionGuard(
-                    limits.maxConnectionsPerAddress(), limits.headerTimeout(), jetty.getScheduler());
-            connector.addBean(guard);
-            FunctionCounter.builder("keyroom.connections.refused", guard, ConnectionGuard::refusedConnections)
-                    .register(metrics);
-            FunctionCounter.builder("keyroom.connections.header_timeouts", guard, ConnectionGuard::headerTimeouts)
-                    .register(metrics);
-            jetty.addConnector(connector);
-            jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
-
             Handler app = new KeyroomHandler(
                     router,
                     authenticator,
@@ -399,11 +419,24 @@ public final class KeyroomServer implements AutoCloseable {
                         config.bus().idleTimeout().plus(config.bus().pingInterval()));
                 container.setMaxOutgoingFrames(config.bus().maxQueuedFrames() + 16);
                 container.addMapping("/v1/bus", (rq, rs, cb) -> {
+                    java.net.InetAddress from = addresses.resolve(rq);
+                    String id = ids.next();
                     try {
-                        gate.admitAddress(addresses.resolve(rq), rs.getHeaders());
+                        gate.admitAddress(from, rs.getHeaders());
+                        // The login signs the authority it was meant for: only this server's (AUTH-10).
+                        if (!authorities.accepts(
+                                rq.getHttpURI().getScheme(), rq.getHttpURI().getAuthority())) {
+                            audit.record(new dev.keyroom.core.audit.AuditEvent(
+                                    "-",
+                                    "AUTH",
+                                    "/v1/bus",
+                                    "401 unauthorized",
+                                    id,
+                                    from == null ? "-" : from.getHostAddress()));
+                            throw KeyroomException.unauthorized("authority is not one of this server's");
+                        }
                     } catch (KeyroomException e) {
-                        rs.setStatus(ErrorResponses.status(e.code()));
-                        cb.succeeded();
+                        ErrorResponses.refuse(rs, cb, e, id);
                         return null;
                     }
                     String authority = Authority.normalize(
@@ -444,14 +477,48 @@ public final class KeyroomServer implements AutoCloseable {
             jetty.start();
             reloader.ifPresent(TlsReloader::start);
 
-            String host = config.listenHost().contains(":") ? "[" + config.listenHost() + "]" : config.listenHost();
+            // A wildcard address is where the node listens, not one to connect to: locally, loopback is.
+            String listenHost = ServerConfig.literalAddress(config.listenHost())
+                    .filter(java.net.InetAddress::isAnyLocalAddress)
+                    .map(a -> a instanceof java.net.Inet6Address ? "::1" : "127.0.0.1")
+                    .orElse(config.listenHost());
+            String host = listenHost.contains(":") ? "[" + listenHost + "]" : listenHost;
             URI uri = URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + connector.getLocalPort());
-            return new KeyroomServer(jetty, backends, audit, uri, reloader, budget, metrics);
+            for (String warning : config.warnings()) {
+                log.atWarn().log(warning);
+            }
+            log.atInfo()
+                    .addKeyValue("authorities", String.join(", ", authorities.describe()))
+                    .log("accepting requests signed for these authorities");
+            return new KeyroomServer(jetty, backends, audit, uri, reloader, budget, metrics, authorities);
         } catch (Exception | Error e) {
             backends.close();
             audit.close();
             throw e;
         }
+    }
+
+    /**
+     * When this node's record of accepted nonces begins (AUTH-3): after a start that found no saved
+     * nonces, its start plus the skew; after a promotion, the promotion plus the skew, since the old
+     * primary accepted requests this site never saw. The later of the two; none once both lie
+     * further back than the window.
+     */
+    private static java.util.function.Supplier<Optional<java.time.Instant>> replayFence(
+            Optional<dev.keyroom.server.auth.SavedNonces> saved,
+            dev.keyroom.server.replication.SiteRole site,
+            java.time.Duration skew) {
+        Optional<java.time.Instant> started = saved.flatMap(dev.keyroom.server.auth.SavedNonces::fence);
+        return () -> {
+            Optional<java.time.Instant> promoted = site.promotedAt().map(p -> p.plus(skew));
+            if (started.isEmpty()) {
+                return promoted;
+            }
+            if (promoted.isEmpty()) {
+                return started;
+            }
+            return Optional.of(started.get().isAfter(promoted.get()) ? started.get() : promoted.get());
+        };
     }
 
     /** A primary that feeds a backup: its worker, started (REPL-2). */
@@ -597,7 +664,7 @@ public final class KeyroomServer implements AutoCloseable {
         return p;
     }
 
-    /** The URL clients reach this node at. */
+    /** The URL clients reach this node at (from this machine, for a wildcard listen address). */
     public URI uri() {
         return uri;
     }
@@ -605,6 +672,11 @@ public final class KeyroomServer implements AutoCloseable {
     /** The SPKI pin of the TLS certificate in use, when TLS is on. */
     public Optional<String> pin() {
         return tls.map(TlsReloader::pin);
+    }
+
+    /** The authorities ({@code host[:port]}) signed requests may name (AUTH-1). */
+    public java.util.List<String> authorities() {
+        return authorities.describe();
     }
 
     /** The in-flight budget, for operators' tools and tests. */

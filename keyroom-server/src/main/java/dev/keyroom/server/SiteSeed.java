@@ -74,6 +74,8 @@ public final class SiteSeed {
             copied = copyBlobs(from, from.addresses(), blobs, maxBlob);
         }
         Files.copy(source.keyring(), target.keyring(), StandardCopyOption.COPY_ATTRIBUTES);
+        // The backup has accepted nothing yet; its promotion fences what its primary accepted (AUTH-3).
+        dev.keyroom.server.auth.SavedNonces.writeEmpty(target.savedNonces());
         try (SqliteStore seeded = SqliteStore.open(target.database())) {
             long watermark = seeded.prepareAsBackup();
             return new Report(seeded.digest(), watermark, copied);

@@ -132,7 +132,8 @@ public final class ClusterFixture implements AutoCloseable {
                     ServerConfig.from(dirA, ServerConfig.parse("listen: 127.0.0.1:" + portA + "\n" + yaml, "test")));
             ClusterFixture f = new ClusterFixture(nats, secured.caFile(), creds, yaml, report[0]);
             try {
-                f.a = TestNode.start(dirA, "listen: 127.0.0.1:" + portA + "\n" + yaml + yamlA);
+                f.yamlOfA = "listen: 127.0.0.1:" + portA + "\n" + yaml + yamlA;
+                f.a = TestNode.start(dirA, f.yamlOfA);
                 f.b = TestNode.start(dirB, "listen: 127.0.0.1:" + portB + "\n" + yaml + yamlB);
             } catch (Exception | Error e) {
                 f.close();
@@ -143,6 +144,16 @@ public final class ClusterFixture implements AutoCloseable {
             nats.close();
             throw e;
         }
+    }
+
+    /** Node A's whole configuration, to start it again as it was. */
+    private String yamlOfA;
+
+    /** Stops node A and starts it again on the same data directory, port and configuration. */
+    public void restartA() throws Exception {
+        Path dirA = a.dir;
+        a.close();
+        a = TestNode.start(dirA, yamlOfA);
     }
 
     /** A connection to the NATS cluster as a node makes it (TLS, the password from the file). */

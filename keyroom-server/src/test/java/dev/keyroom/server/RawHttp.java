@@ -89,6 +89,22 @@ public final class RawHttp {
         return send(node, source, method, path, h, body);
     }
 
+    /**
+     * The head of a signed blob-style request ({@code application/octet-stream}, {@code Connection:
+     * close}) whose body of {@code length} bytes hashes to {@code sha256}: for a test that sends
+     * the body itself, at its own pace.
+     */
+    public static String signedHead(
+            TestNode node, Identity id, String method, String path, long length, byte[] sha256) {
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: "
+                + node.uri().getRawAuthority() + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                + length + "\r\nConnection: close\r\n");
+        new RequestSigner(id, Clock.system(), TestNode.RANDOM)
+                .signDigest(method, node.uri().resolve(path), length > 0, sha256)
+                .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        return head.append("\r\n").toString();
+    }
+
     public static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         in.transferTo(all);

@@ -35,6 +35,12 @@ public final class SitePair implements AutoCloseable {
     }
 
     public static SitePair start(Path dir, String extraYaml) throws Exception {
+        return start(dir, (primaryPort, backupPort) -> extraYaml);
+    }
+
+    /** As above, with the extra YAML made from the two sites' client ports (to name them, say). */
+    public static SitePair start(Path dir, java.util.function.BiFunction<Integer, Integer, String> yamlForPorts)
+            throws Exception {
         Path primaryDir = dir.resolve("primary");
         Path backupDir = dir.resolve("backup");
         new DataDir(primaryDir).init(Optional.empty(), Clock.system(), TestNode.RANDOM);
@@ -48,10 +54,13 @@ public final class SitePair implements AutoCloseable {
         try (Identity key = new DataDir(primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
             siteKey = Base64Url.encode(key.signPub());
         }
-        int[] ports = FreePorts.take(2);
+        int[] ports = FreePorts.take(3);
         int primaryPort = ports[0];
         int applyPort = ports[1];
-        String backupYaml = extraYaml + "replication:\n  role: backup\n  primary_url: \"https://127.0.0.1:"
+        int backupPort = ports[2];
+        String extraYaml = yamlForPorts.apply(primaryPort, backupPort);
+        String backupYaml = extraYaml + "listen: \"127.0.0.1:" + backupPort
+                + "\"\nreplication:\n  role: backup\n  primary_url: \"https://127.0.0.1:"
                 + primaryPort
                 + "\"\n  listen: \"127.0.0.1:" + applyPort + "\"\n  client_ca: " + caDir.resolve(TlsMaterial.CERT_FILE)
                 + "\n  primary_keys: [\"" + siteKey + "\"]\n";

@@ -5,7 +5,9 @@ import dev.keyroom.core.port.NonceStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -68,6 +70,57 @@ public final class InMemoryNonceStore implements NonceStore {
         while ((head = order.peekFirst()) != null && head.expiresAtMillis() <= nowMillis) {
             order.pollFirst();
             live.remove(head.key(), head);
+        }
+    }
+
+    /** A claim as it can be saved and restored: the key and nonce, and when it may be forgotten. */
+    public record Remembered(String key, long expiresAtMillis) {
+        public Remembered {
+            if (key.isEmpty() || key.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw new IllegalArgumentException("a remembered claim's key is printable ASCII without spaces");
+            }
+        }
+    }
+
+    /** The claims still remembered at {@code now}, oldest first: what a clean stop saves (AUTH-3). */
+    public List<Remembered> remembered(Instant now) {
+        lock.lock();
+        try {
+            pruneExpired(now.toEpochMilli());
+            List<Remembered> out = new ArrayList<>(order.size());
+            for (Entry e : order) {
+                out.add(new Remembered(e.key(), e.expiresAtMillis()));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes back claims saved by {@link #remembered} before this store served anything, so a replay
+     * across a clean restart is refused (AUTH-3). Those already expired at {@code now} are dropped.
+     */
+    public void restore(List<Remembered> saved, Instant now) {
+        long nowMillis = now.toEpochMilli();
+        List<Remembered> valid = saved.stream()
+                .filter(r -> r.expiresAtMillis() > nowMillis)
+                .sorted(java.util.Comparator.comparingLong(Remembered::expiresAtMillis))
+                .toList();
+        lock.lock();
+        try {
+            if (!order.isEmpty()) {
+                throw new IllegalStateException("claims are restored before the first claim");
+            }
+            int from = Math.max(0, valid.size() - capacity);
+            for (Remembered r : valid.subList(from, valid.size())) {
+                Entry entry = new Entry(r.key(), r.expiresAtMillis());
+                if (live.put(r.key(), entry) == null) {
+                    order.addLast(entry);
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -6,7 +6,6 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.NonceStore;
-import dev.keyroom.protocol.signature.Authority;
 import dev.keyroom.protocol.signature.ContentDigest;
 import dev.keyroom.protocol.signature.HttpRequestView;
 import dev.keyroom.protocol.signature.RequestSigner;
@@ -14,16 +13,28 @@ import dev.keyroom.protocol.signature.SignatureException;
 import dev.keyroom.protocol.signature.SignatureVerifier;
 import dev.keyroom.protocol.signature.SignedRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The per-request authentication of the protocol, in its order (AUTH-4): (1) signature fields
- * present and on profile, (2) {@code created} within the skew window, (3) {@code keyid} an active
- * user, (4) the signature verifies and the authority is ours, (5) the body matches its digest, (6)
- * the nonce was never seen. Steps 1 to 5 never touch the nonce store, so unknown or revoked keys
- * cannot fill it.
+ * present and on profile, (2) {@code created} within the skew window and not before this node's
+ * replay fence, (3) {@code keyid} an active user, (4) the authority is ours and the signature
+ * verifies, (5) the body matches its digest, (6) the nonce was never seen.
+ *
+ * <p>Steps 1 to 4 read the headers only ({@link #verifyHeaders}), so a request nobody signed is
+ * refused before a byte of its body is read and never holds server capacity; the signature covers
+ * {@code Content-Digest}, so what the body must hash to is fixed before it arrives. Steps 5 and 6
+ * ({@link #verifyBody}) follow the body. Steps 1 to 5 never touch the nonce store, so unknown or
+ * revoked keys cannot fill it.
+ *
+ * <p>The replay fence (AUTH-3): a node that cannot know every nonce it accepted before now (it
+ * stopped without saving them, or it is a backup promoted in place of a primary that accepted
+ * requests it never saw) refuses every request created before {@code notBefore}, which lies past
+ * the end of the window in which any of those requests was still valid. The refusal carries the
+ * fence, so an honest client signs again at once with {@code created} at or after it.
  */
 public final class RequestAuthenticator {
     /** The outcome of authentication. */
@@ -32,10 +43,18 @@ public final class RequestAuthenticator {
 
         /**
          * Refused at {@code step}; {@code reason} is safe to send and never tells an unknown key from
-         * a bad signature.
+         * a bad signature. {@code notBefore}, when present, is the replay fence the request fell
+         * before.
          */
-        record Rejected(int step, String reason) implements Outcome {}
+        record Rejected(int step, String reason, Optional<Instant> notBefore) implements Outcome {
+            Rejected(int step, String reason) {
+                this(step, reason, Optional.empty());
+            }
+        }
     }
+
+    /** The headers passed steps 1 to 4: who signed, what the body must hash to, the nonce to claim. */
+    public record Verified(User user, SignedRequest signed, Optional<byte[]> claimedDigest) implements Outcome {}
 
     static final String KEY_OR_SIGNATURE = "unknown key or bad signature";
 
@@ -43,23 +62,30 @@ public final class RequestAuthenticator {
     private final NonceStore nonces;
     private final Clock clock;
     private final Duration skew;
-    private final Set<String> publicAuthorities;
+    private final Authorities authorities;
+    private final Supplier<Optional<Instant>> notBefore;
 
     public RequestAuthenticator(
-            UserDirectory users, NonceStore nonces, Clock clock, Duration skew, Set<String> publicAuthorities) {
+            UserDirectory users,
+            NonceStore nonces,
+            Clock clock,
+            Duration skew,
+            Authorities authorities,
+            Supplier<Optional<Instant>> notBefore) {
         this.users = users;
         this.nonces = nonces;
         this.clock = clock;
         this.skew = skew;
-        this.publicAuthorities = Set.copyOf(publicAuthorities);
+        this.authorities = authorities;
+        this.notBefore = notBefore;
     }
 
     /**
-     * Authenticates a request whose body (already read under its cap) is {@code bodyLength} bytes
-     * long and hashes to {@code bodySha256}.
+     * Steps 1 to 4, on the headers alone, for a request that has a body ({@code hasBody}) or not.
+     * Returns {@link Verified} or {@link Outcome.Rejected}.
      */
-    public Outcome authenticate(HttpRequestView request, long bodyLength, byte[] bodySha256) {
-        boolean digestRequired = RequestSigner.digestRequired(request.method(), bodyLength > 0);
+    public Outcome verifyHeaders(HttpRequestView request, boolean hasBody) {
+        boolean digestRequired = RequestSigner.digestRequired(request.method(), hasBody);
         SignedRequest signed;
         try {
             signed = SignedRequest.parse(
@@ -75,14 +101,21 @@ public final class RequestAuthenticator {
         if (signed.expires() != null && signed.expires() < now) {
             return new Outcome.Rejected(2, "signature expired");
         }
+        Optional<Instant> fence = notBefore.get();
+        if (fence.isPresent() && signed.created() < fence.get().getEpochSecond()) {
+            return new Outcome.Rejected(
+                    2,
+                    "signed before " + fence.get() + ", when this node's record of nonces begins (after an"
+                            + " unclean stop or a promotion); sign again with created at or after it",
+                    fence);
+        }
 
         Optional<User> user = users.find(signed.keyid());
         if (user.isEmpty() || user.get().status() == UserStatus.REVOKED) {
             return new Outcome.Rejected(3, KEY_OR_SIGNATURE);
         }
 
-        if (!publicAuthorities.isEmpty()
-                && !publicAuthorities.contains(Authority.normalize(request.scheme(), request.authority()))) {
+        if (!authorities.accepts(request.scheme(), request.authority())) {
             return new Outcome.Rejected(4, "authority is not one of this server's");
         }
         if (!SignatureVerifier.verify(signed.params(), request, user.get().signPub(), signed.signature())) {
@@ -90,8 +123,8 @@ public final class RequestAuthenticator {
         }
 
         List<String> digestFields = request.headerValues("content-digest");
+        Optional<byte[]> claimed = Optional.empty();
         if (digestRequired || !digestFields.isEmpty()) {
-            Optional<byte[]> claimed;
             try {
                 claimed = digestFields.isEmpty()
                         ? Optional.empty()
@@ -102,16 +135,35 @@ public final class RequestAuthenticator {
             if (claimed.isEmpty()) {
                 return new Outcome.Rejected(5, "content digest with sha-256 is required");
             }
-            if (!Digests.constantTimeEquals(claimed.get(), bodySha256)) {
-                return new Outcome.Rejected(5, "content digest mismatch");
-            }
         }
+        return new Verified(user.get(), signed, claimed);
+    }
 
+    /**
+     * Steps 5 and 6, once the body of a request whose headers passed is read: {@code bodyLength}
+     * bytes hashing to {@code bodySha256}.
+     */
+    public Outcome verifyBody(Verified headers, long bodyLength, byte[] bodySha256) {
+        if (headers.claimedDigest().isEmpty()) {
+            if (bodyLength > 0) {
+                // The signature does not cover a digest, so it does not cover this body.
+                return new Outcome.Rejected(5, "content digest with sha-256 is required");
+            }
+        } else if (!Digests.constantTimeEquals(headers.claimedDigest().get(), bodySha256)) {
+            return new Outcome.Rejected(5, "content digest mismatch");
+        }
+        SignedRequest signed = headers.signed();
         NonceStore.Claim claim = nonces.claim(signed.keyid(), signed.nonce(), clock.now(), skew.multipliedBy(2));
         if (claim instanceof NonceStore.Claim.Replayed) {
             return new Outcome.Rejected(6, "replayed nonce");
         }
-        return new Outcome.Authenticated(user.get());
+        return new Outcome.Authenticated(headers.user());
+    }
+
+    /** All six steps, for a request whose body is already read. */
+    public Outcome authenticate(HttpRequestView request, long bodyLength, byte[] bodySha256) {
+        Outcome headers = verifyHeaders(request, bodyLength > 0);
+        return headers instanceof Verified v ? verifyBody(v, bodyLength, bodySha256) : headers;
     }
 
     /**

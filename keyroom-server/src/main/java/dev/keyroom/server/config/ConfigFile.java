@@ -11,6 +11,7 @@ public record ConfigFile(
         String listen,
         Boolean insecurePlaintext,
         String authMode,
+        Boolean insecureSoftAuthBeyondLoopback,
         Integer skewSeconds,
         List<String> publicAuthorities,
         Boolean allowCleartextRooms,
@@ -26,7 +27,7 @@ public record ConfigFile(
         Replication replication) {
 
     public static final ConfigFile EMPTY = new ConfigFile(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * The site's role (REPL-1): {@code primary} (default) or {@code backup}, read from this file
@@ -89,7 +90,9 @@ public record ConfigFile(
             Integer maxConnectionsPerAddress,
             Integer idleTimeoutSeconds,
             Integer headerTimeoutSeconds,
-            Integer minRequestBytesPerSecond) {}
+            Integer minRequestBytesPerSecond,
+            Long inflightPerClientBytes,
+            Integer bodyTimeoutSeconds) {}
 
     /** Cross-origin access for browsers: off unless origins are listed. */
     public record Cors(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders) {}
@@ -101,6 +104,7 @@ public record ConfigFile(
                 listen,
                 insecurePlaintext,
                 authMode,
+                null,
                 null,
                 null,
                 allowCleartextRooms,
@@ -122,6 +126,9 @@ public record ConfigFile(
                 o.listen != null ? o.listen : listen,
                 o.insecurePlaintext != null ? o.insecurePlaintext : insecurePlaintext,
                 o.authMode != null ? o.authMode : authMode,
+                o.insecureSoftAuthBeyondLoopback != null
+                        ? o.insecureSoftAuthBeyondLoopback
+                        : insecureSoftAuthBeyondLoopback,
                 o.skewSeconds != null ? o.skewSeconds : skewSeconds,
                 o.publicAuthorities != null ? o.publicAuthorities : publicAuthorities,
                 o.allowCleartextRooms != null ? o.allowCleartextRooms : allowCleartextRooms,

@@ -89,7 +89,9 @@ public record ServerConfig(
             int maxConnectionsPerAddress,
             Duration idleTimeout,
             Duration headerTimeout,
-            int minRequestBytesPerSecond) {}
+            int minRequestBytesPerSecond,
+            long inflightPerClientBytes,
+            Duration bodyTimeout) {}
 
     /** CORS: enabled only when origins are listed. */
     public record CorsSettings(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders) {
@@ -167,6 +169,14 @@ public record ServerConfig(
         }
         if (mode == AuthMode.OFF && host != null && !loopback) {
             problems.add("auth_mode off is allowed only on a loopback listen address; use enforce");
+        }
+        boolean softBeyondLoopback = Boolean.TRUE.equals(file.insecureSoftAuthBeyondLoopback());
+        if (mode == AuthMode.SOFT && host != null && !loopback && !softBeyondLoopback) {
+            problems.add("auth_mode soft lets requests whose signature fails through; on a non-loopback listen"
+                    + " address it needs insecure_soft_auth_beyond_loopback: true (or use enforce)");
+        }
+        if (softBeyondLoopback && mode != AuthMode.SOFT) {
+            problems.add("insecure_soft_auth_beyond_loopback applies only with auth_mode soft; remove it");
         }
         int skew = or(file.skewSeconds(), 30);
         range(problems, "skew_seconds", skew, 1, 300);
@@ -391,7 +401,7 @@ public record ServerConfig(
 
     private static ConfigFile.Limits emptyLimits() {
         return new ConfigFile.Limits(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static TlsSettings tls(ConfigFile.Tls t, boolean plaintext, List<String> problems) {
@@ -440,6 +450,10 @@ public record ServerConfig(
         range(problems, "limits.header_timeout_seconds", header, 1, 600);
         int minRate = or(l.minRequestBytesPerSecond(), 1024);
         range(problems, "limits.min_request_bytes_per_second", minRate, 0, 1 << 30);
+        long perClient = or(l.inflightPerClientBytes(), Math.min(32L << 20, budget));
+        range(problems, "limits.inflight_per_client_bytes", perClient, Math.max(json, blob), budget);
+        int bodyTimeout = or(l.bodyTimeoutSeconds(), 120);
+        range(problems, "limits.body_timeout_seconds", bodyTimeout, 1, 3600);
         return new Limits(
                 json,
                 blob,
@@ -455,7 +469,9 @@ public record ServerConfig(
                 perAddr,
                 Duration.ofSeconds(idle),
                 Duration.ofSeconds(header),
-                minRate);
+                minRate,
+                perClient,
+                Duration.ofSeconds(bodyTimeout));
     }
 
     private static CorsSettings cors(ConfigFile.Cors c, List<String> problems) {
@@ -490,6 +506,24 @@ public record ServerConfig(
         if (value < min || value > max) {
             problems.add(name + " must be " + min + " to " + max);
         }
+    }
+
+    /**
+     * What an operator must hear at every start and from {@code keyroom config check}: each way this
+     * configuration weakens authentication (AUTH-5). Empty for the defaults.
+     */
+    public List<String> warnings() {
+        return switch (authMode) {
+            case ENFORCE -> List.of();
+            case SOFT ->
+                List.of("auth_mode soft: a request whose signature fails is logged and audited, then let through"
+                        + " as the identity it claims"
+                        + (loopbackOnly() ? "" : ", on a non-loopback address (insecure_soft_auth_beyond_loopback)")
+                        + "; use enforce");
+            case OFF ->
+                List.of("auth_mode off: no request is authenticated, any local caller acts as the identity it"
+                        + " names; use enforce");
+        };
     }
 
     /** Whether the server listens on loopback only. */

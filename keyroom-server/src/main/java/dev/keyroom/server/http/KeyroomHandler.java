@@ -6,7 +6,6 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.server.auth.AuthMode;
-import dev.keyroom.server.auth.JettyRequestView;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.limits.InflightBudget;
 import dev.keyroom.server.limits.RequestGate;
@@ -33,23 +32,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's one handler. For each request, in order: a fresh request id; the client
- * address's ban and rate limit; for {@code /v1/...} the route's body ceiling, a reservation of the
- * in-flight budget, the body read (and hashed) under the ceiling, authentication, the identity's
- * ban and rate limit; then the route; then exactly one JSON response. The budget reservation and
- * any spooled body are released however the request ends. Every failure becomes the protocol's
- * error body through {@link ErrorResponses}; an unexpected one is logged with its request id and
- * answered with a generic 500.
+ * address's ban and rate limit; for {@code /v1/...} the route's body ceiling, the signed headers
+ * (a request nobody signed ends here, its body unread), a reservation of the in-flight budget for
+ * what the body declares, the body read (and hashed) under the ceiling and its deadline, the
+ * digest and the nonce, the identity's ban and rate limit; then the route; then exactly one JSON
+ * response. The budget reservation and any spooled body are released however the request ends.
+ * Every failure becomes the protocol's error body through {@link ErrorResponses}; an unexpected
+ * one is logged with its request id and answered with a generic 500.
  */
 public final class KeyroomHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(KeyroomHandler.class);
 
     private final Router router;
-    private final RequestAuthenticator authenticator;
-    private final AuthMode mode;
+    private final CallerAuthentication callers;
+    private final BodyReader bodies;
     private final RequestIds ids;
     private final ClientAddresses addresses;
     private final RequestGate gate;
-    private final Path spoolDir;
     private final dev.keyroom.core.port.AuditLog audit;
 
     public KeyroomHandler(
@@ -64,12 +63,11 @@ public final class KeyroomHandler extends Handler.Abstract {
             dev.keyroom.server.replication.SiteRole site) {
         this.router = router;
         this.site = site;
-        this.authenticator = authenticator;
-        this.mode = mode;
+        this.callers = new CallerAuthentication(authenticator, mode, audit);
+        this.bodies = new BodyReader(gate, spoolDir);
         this.ids = ids;
         this.addresses = addresses;
         this.gate = gate;
-        this.spoolDir = spoolDir;
         this.audit = audit;
     }
 
@@ -127,7 +125,12 @@ public final class KeyroomHandler extends Handler.Abstract {
             // Writes are recorded before they run; a secret read only before its value is sent.
             boolean before = mustAudit && !method.equals("GET") && !method.equals("HEAD");
             Dispatched d = dispatch(
-                    request, headers, id, who, before ? (client == null ? "-" : client.getHostAddress()) : null);
+                    request,
+                    headers,
+                    id,
+                    client,
+                    who,
+                    before ? (client == null ? "-" : client.getHostAddress()) : null);
             caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
             status = d.reply.status();
             if (d.reply.body() instanceof Reply.Stream s) {
@@ -215,7 +218,8 @@ public final class KeyroomHandler extends Handler.Abstract {
     }
 
     /** {@code auditFrom}: the client's address when the request must be audited before it runs. */
-    private Dispatched dispatch(Request request, HttpFields.Mutable headers, String id, User[] who, String auditFrom) {
+    private Dispatched dispatch(
+            Request request, HttpFields.Mutable headers, String id, InetAddress client, User[] who, String auditFrom) {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
         if (path == null || !path.startsWith("/v1/")) {
@@ -237,15 +241,17 @@ public final class KeyroomHandler extends Handler.Abstract {
             throw new KeyroomException(ErrorCode.READ_ONLY_REPLICA, readOnly.get());
         }
         long cap = gate.capFor(method, path);
-        long declared = request.getLength();
+        long declared = BodyReader.declaredLength(request);
         if (declared > cap) {
             throw new KeyroomException(ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
         }
-        Optional<InflightBudget.Reservation> reservation =
-                declared == 0 ? Optional.empty() : Optional.of(gate.reserve(cap, headers));
-        try (InflightBudget.Reservation held = reservation.orElse(null);
-                RequestBody body = readBody(request, declared, cap, gate.isBlobRoute(method, path))) {
-            User caller = authenticate(request, body);
+        // The headers first: a request nobody signed is refused before its body is read, and holds
+        // nothing of the in-flight budget (DOS-2).
+        CallerAuthentication.Signer signer = callers.headers(request, declared != 0, headers);
+        try (InflightBudget.Reservation held = gate.reserve(
+                        Math.max(declared, 0), client, signer.user().endpoint(), headers);
+                RequestBody body = bodies.read(request, held, declared, cap, gate.isBlobRoute(method, path), headers)) {
+            User caller = callers.body(request, signer, body);
             who[0] = caller;
             if (caller.status() == UserStatus.LOCKED) {
                 throw new KeyroomException(ErrorCode.AGENT_LOCKED, "this identity is locked; an admin must unlock it");
@@ -275,54 +281,6 @@ public final class KeyroomHandler extends Handler.Abstract {
             return new KeyroomException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed");
         }
         return KeyroomException.notFound();
-    }
-
-    private User authenticate(Request request, RequestBody body) {
-        JettyRequestView view = new JettyRequestView(request);
-        if (mode == AuthMode.OFF) {
-            return authenticator
-                    .claimedIdentity(view)
-                    .orElseThrow(() -> KeyroomException.unauthorized("no identity claimed"));
-        }
-        RequestAuthenticator.Outcome outcome = authenticator.authenticate(view, body.length(), body.sha256());
-        return switch (outcome) {
-            case RequestAuthenticator.Outcome.Authenticated a -> a.user();
-            case RequestAuthenticator.Outcome.Rejected r -> {
-                log.atWarn()
-                        .addKeyValue("request_id", request.getAttribute(RequestIds.ATTRIBUTE))
-                        .addKeyValue("step", r.step())
-                        .addKeyValue("reason", r.reason())
-                        .addKeyValue("remote", Request.getRemoteAddr(request))
-                        .addKeyValue("mode", mode.wireName())
-                        .log("authentication failed");
-                if (mode == AuthMode.SOFT) {
-                    Optional<User> claimed = authenticator.claimedIdentity(view);
-                    // Soft mode lets a failure through only once it is on record (AUTH-5); without the log, 503.
-                    audit.record(new dev.keyroom.core.audit.AuditEvent(
-                            claimed.map(u -> u.endpoint().value()).orElse("-"),
-                            request.getMethod(),
-                            request.getHttpURI().getPath(),
-                            "soft auth failure: " + r.step(),
-                            String.valueOf(request.getAttribute(RequestIds.ATTRIBUTE)),
-                            Request.getRemoteAddr(request)));
-                    if (claimed.isPresent()) {
-                        yield claimed.get();
-                    }
-                }
-                throw KeyroomException.unauthorized(r.reason());
-            }
-        };
-    }
-
-    private RequestBody readBody(Request request, long declared, long cap, boolean blob) {
-        if (declared == 0) {
-            return RequestBody.InMemory.EMPTY;
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            return blob ? RequestBody.spool(in, cap, spoolDir) : RequestBody.inMemory(in, cap);
-        } catch (IOException e) {
-            throw KeyroomException.badRequest("could not read the request body");
-        }
     }
 
     /** Parses a raw query; a parameter given twice is refused rather than guessed at. */

@@ -10,14 +10,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpFields;
 
 /**
  * The per-request limits in the order a request meets them: the client address's ban and token
- * bucket (before anything is read), the route's body ceiling and the in-flight budget (before the
- * body is read), then, once authenticated, the identity's ban and token bucket. Each refusal sets
+ * bucket (before anything is read), the route's body ceiling (before the headers are checked), the
+ * in-flight budget (once the headers are authenticated, before the body is read) and the body's
+ * deadline, then, once the request is authenticated whole, the identity's ban and token bucket. Each refusal sets
  * {@code Retry-After} and the IETF httpapi {@code RateLimit-Policy} / {@code RateLimit} headers on
  * the response and throws the protocol's error.
  */
@@ -34,6 +37,7 @@ public final class RequestGate {
     private final Counter refusedAddress;
     private final Counter refusedIdentity;
     private final Counter refusedBudget;
+    private final Counter refusedClientBudget;
     private final Counter refusedBanned;
 
     public RequestGate(
@@ -49,6 +53,7 @@ public final class RequestGate {
         this.refusedAddress = refused(metrics, "address");
         this.refusedIdentity = refused(metrics, "identity");
         this.refusedBudget = refused(metrics, "budget");
+        this.refusedClientBudget = refused(metrics, "client_budget");
         this.refusedBanned = refused(metrics, "banned");
     }
 
@@ -118,16 +123,50 @@ public final class RequestGate {
     }
 
     /**
-     * DOS-2: reserves {@code cap} bytes of the in-flight budget, or refuses at once with 503 and
-     * {@code Retry-After}. The caller closes the reservation when the request ends.
+     * DOS-2: reserves {@code bytes} (what the body declares; 0 for an undeclared one, which grows as
+     * it arrives) of the in-flight budget, charged to the client's address and the identity that
+     * signed, or refuses at once with 503 and {@code Retry-After}. The caller closes it when the
+     * request ends.
      */
-    public InflightBudget.Reservation reserve(long cap, HttpFields.Mutable headers) {
-        Optional<InflightBudget.Reservation> r = budget.tryReserve(cap);
-        if (r.isEmpty()) {
-            refusedBudget.increment();
-            headers.put("Retry-After", "1");
-            throw new KeyroomException(ErrorCode.OVERLOADED, "server busy; retry shortly");
+    public InflightBudget.Reservation reserve(
+            long bytes, InetAddress address, EndpointId caller, HttpFields.Mutable headers) {
+        List<String> clients = new ArrayList<>(2);
+        if (address != null) {
+            clients.add("addr:" + address.getHostAddress());
         }
-        return r.get();
+        clients.add("id:" + caller.value());
+        return switch (budget.tryReserve(bytes, clients)) {
+            case InflightBudget.Result.Reserved r -> r.reservation();
+            case InflightBudget.Result.Refused r -> throw overBudget(r.shortfall(), headers);
+        };
+    }
+
+    /** DOS-2: {@code more} bytes on top of {@code held}, for a body longer than it declared, or 503. */
+    public void grow(InflightBudget.Reservation held, long more, HttpFields.Mutable headers) {
+        Optional<InflightBudget.Shortfall> shortfall = held.tryGrow(more);
+        if (shortfall.isPresent()) {
+            throw overBudget(shortfall.get(), headers);
+        }
+    }
+
+    private KeyroomException overBudget(InflightBudget.Shortfall shortfall, HttpFields.Mutable headers) {
+        headers.put("Retry-After", "1");
+        return switch (shortfall) {
+            case OVERALL -> {
+                refusedBudget.increment();
+                yield new KeyroomException(ErrorCode.OVERLOADED, "server busy; retry shortly");
+            }
+            case CLIENT -> {
+                refusedClientBudget.increment();
+                yield new KeyroomException(
+                        ErrorCode.OVERLOADED,
+                        "this client's requests in flight hold their share of the server; retry when one ends");
+            }
+        };
+    }
+
+    /** DOS-4: how long a request body may take to arrive. */
+    public java.time.Duration bodyTimeout() {
+        return limits.bodyTimeout();
     }
 }

@@ -38,15 +38,21 @@ public final class SiteRole {
     private final byte[] siteKey;
     private final Optional<String> primary;
     /** The role and the epoch, changed together: by this node, or by another node of its cluster. */
-    private record State(Kind kind, long epoch) {}
+    private record State(Kind kind, long epoch, Optional<java.time.Instant> promotedAt) {}
 
     private final java.util.concurrent.atomic.AtomicReference<State> state;
 
-    private SiteRole(Optional<SiteFeed> store, byte[] siteKey, Optional<String> primary, Kind kind, long epoch) {
+    private SiteRole(
+            Optional<SiteFeed> store,
+            byte[] siteKey,
+            Optional<String> primary,
+            Kind kind,
+            long epoch,
+            Optional<java.time.Instant> promotedAt) {
         this.store = store;
         this.siteKey = siteKey.clone();
         this.primary = primary;
-        this.state = new java.util.concurrent.atomic.AtomicReference<>(new State(kind, epoch));
+        this.state = new java.util.concurrent.atomic.AtomicReference<>(new State(kind, epoch, promotedAt));
     }
 
     /**
@@ -58,7 +64,13 @@ public final class SiteRole {
     public static SiteRole open(ServerConfig.ReplicationSettings settings, Store store, byte[] siteKey) {
         Optional<String> primary = settings.primary().map(Object::toString);
         if (!(store instanceof SiteFeed sqlite)) {
-            return new SiteRole(Optional.empty(), siteKey, primary, settings.backup() ? Kind.BACKUP : Kind.PRIMARY, 1);
+            return new SiteRole(
+                    Optional.empty(),
+                    siteKey,
+                    primary,
+                    settings.backup() ? Kind.BACKUP : Kind.PRIMARY,
+                    1,
+                    Optional.empty());
         }
         SqliteStore.Site site = sqlite.site();
         if (settings.backup()) {
@@ -73,7 +85,7 @@ public final class SiteRole {
                         + site.fencedBy() + " and may hold writes the new primary never saw: start the backup"
                         + " from a copy of the new primary's store");
             }
-            return new SiteRole(Optional.of(sqlite), siteKey, primary, Kind.BACKUP, site.epoch());
+            return new SiteRole(Optional.of(sqlite), siteKey, primary, Kind.BACKUP, site.epoch(), Optional.empty());
         }
         if (site.fenced()) {
             log.atError()
@@ -82,11 +94,21 @@ public final class SiteRole {
                     .log("this primary was fenced by a promoted site: it takes no client writes");
         }
         return new SiteRole(
-                Optional.of(sqlite), siteKey, primary, site.fenced() ? Kind.FENCED : Kind.PRIMARY, site.epoch());
+                Optional.of(sqlite),
+                siteKey,
+                primary,
+                site.fenced() ? Kind.FENCED : Kind.PRIMARY,
+                site.epoch(),
+                site.promotedAt());
     }
 
     public Kind kind() {
         return state.get().kind();
+    }
+
+    /** When this site was promoted to primary, if it was (REPL-7): the start of its replay fence (AUTH-3). */
+    public Optional<java.time.Instant> promotedAt() {
+        return state.get().promotedAt();
     }
 
     /** The epoch this site writes under (a primary) or follows (a backup). */
@@ -151,12 +173,12 @@ public final class SiteRole {
     public void adopt(SqliteStore.Site site) {
         State before = state.getAndUpdate(s -> {
             if (site.fenced()) {
-                return new State(Kind.FENCED, s.epoch());
+                return new State(Kind.FENCED, s.epoch(), s.promotedAt());
             }
             if (s.kind() == Kind.BACKUP
                     && site.epoch() > s.epoch()
                     && site.promotedKey().isPresent()) {
-                return new State(Kind.PRIMARY, site.epoch());
+                return new State(Kind.PRIMARY, site.epoch(), site.promotedAt());
             }
             return s;
         });

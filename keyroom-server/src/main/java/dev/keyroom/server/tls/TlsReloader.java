@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the TLS key and certificate from the data directory when either file changes, without
- * a restart (TLS-1): new handshakes use the new pair, open connections keep theirs. A pair that
+ * a restart (TLS-1): new handshakes use the new pair, open connections keep theirs, and {@code
+ * reloaded} hears of the new certificate (its names are the server's authorities). A pair that
  * cannot be read (half written, wrong permissions, mismatched) is logged and the old one kept.
  */
 public final class TlsReloader {
@@ -24,6 +25,7 @@ public final class TlsReloader {
     private final char[] password;
     private final Scheduler scheduler;
     private final long intervalMillis;
+    private final java.util.function.Consumer<java.security.cert.X509Certificate> reloaded;
     private List<FileTime> seen;
     private volatile String pin;
 
@@ -33,7 +35,8 @@ public final class TlsReloader {
             char[] password,
             Scheduler scheduler,
             long intervalMillis,
-            String pin)
+            String pin,
+            java.util.function.Consumer<java.security.cert.X509Certificate> reloaded)
             throws IOException {
         this.dir = dir;
         this.ssl = ssl;
@@ -42,6 +45,7 @@ public final class TlsReloader {
         this.intervalMillis = intervalMillis;
         this.seen = stamps();
         this.pin = pin;
+        this.reloaded = reloaded;
     }
 
     private List<FileTime> stamps() throws IOException {
@@ -67,6 +71,7 @@ public final class TlsReloader {
                 ssl.reload(f -> f.setKeyStore(material.keyStore(password)));
                 seen = now;
                 pin = material.spkiPin();
+                reloaded.accept(material.certificate());
                 log.atInfo().addKeyValue("pin", pin).log("reloaded the TLS key and certificate");
             }
         } catch (Exception e) {

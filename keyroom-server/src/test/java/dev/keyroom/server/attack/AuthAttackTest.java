@@ -211,6 +211,38 @@ class AuthAttackTest {
     }
 
     @Test
+    void aRequestSignedForAndSentToAnotherAuthority_isRefusedByDefault() throws Exception {
+        // AUTH-1: with public_authorities unset, a request captured at another deployment that
+        // knows alice (signed for it and replayed here with its Host) is refused: by default only
+        // the listen address and the names in the server's certificate are this server's.
+        URI elsewhere = URI.create("https://keyroom.example.com/v1/me");
+        dev.keyroom.server.RawHttp.Response r = dev.keyroom.server.RawHttp.send(
+                node, "127.0.0.1", "keyroom.example.com", "GET", "/v1/me", sign(alice, "GET", elsewhere, null), null);
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.body()).contains("authority is not one of this server's");
+        // The certificate's names at the listening port are this server's.
+        int port = node.uri().getPort();
+        for (String host : new String[] {"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}) {
+            URI mine = URI.create("https://" + host + "/v1/me");
+            dev.keyroom.server.RawHttp.Response ok = dev.keyroom.server.RawHttp.send(
+                    node, "127.0.0.1", host, "GET", "/v1/me", sign(alice, "GET", mine, null), null);
+            assertThat(ok.status()).as(host + ": " + ok.body()).isEqualTo(200);
+        }
+        // The right name at another port is not.
+        URI otherPort = URI.create("https://localhost:" + (port + 1) + "/v1/me");
+        assertThat(dev.keyroom.server.RawHttp.send(
+                                node,
+                                "127.0.0.1",
+                                "localhost:" + (port + 1),
+                                "GET",
+                                "/v1/me",
+                                sign(alice, "GET", otherPort, null),
+                                null)
+                        .status())
+                .isEqualTo(401);
+    }
+
+    @Test
     void revokedKey_isRefusedOnItsNextRequest() throws Exception {
         // AUTH-8 (single node): revocation takes effect on the very next request.
         assertThat(Http.send(node.server, "GET", me(), sign(alice, "GET", me(), null), null)

@@ -29,6 +29,32 @@ class AuthModeAttackTest {
     }
 
     @Test
+    void softAuth_onPublicAddress_doesNotStart_withoutItsLoudOptIn() throws Exception {
+        // AUTH-5: soft lets failed signatures through; beyond loopback that needs an explicit opt-in.
+        assertThatThrownBy(() -> TestNode.start(dir, "listen: 0.0.0.0:0\nauth_mode: soft"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("insecure_soft_auth_beyond_loopback");
+        dev.keyroom.server.config.ServerConfig opted = dev.keyroom.server.config.ServerConfig.from(
+                dir,
+                dev.keyroom.server.config.ServerConfig.parse(
+                        "listen: 0.0.0.0:8443\nauth_mode: soft\ninsecure_soft_auth_beyond_loopback: true", "t"));
+        assertThat(opted.warnings()).anyMatch(w -> w.contains("auth_mode soft"));
+        assertThat(dev.keyroom.server.config.ServerConfig.from(
+                                dir, dev.keyroom.server.config.ServerConfig.parse("auth_mode: 'off'", "t"))
+                        .warnings())
+                .anyMatch(w -> w.contains("auth_mode off"));
+        assertThat(dev.keyroom.server.config.ServerConfig.from(dir, dev.keyroom.server.config.ConfigFile.EMPTY)
+                        .warnings())
+                .isEmpty();
+        // The opt-in means nothing for enforce, and is refused there rather than left to mislead.
+        assertThatThrownBy(() -> dev.keyroom.server.config.ServerConfig.from(
+                        dir,
+                        dev.keyroom.server.config.ServerConfig.parse("insecure_soft_auth_beyond_loopback: true", "t")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only with auth_mode soft");
+    }
+
+    @Test
     void enforce_skewedRequest_isRefused() throws Exception {
         // AUTH-5: enforce (the default) refuses what soft would let through.
         try (TestNode node = TestNode.start(dir)) {

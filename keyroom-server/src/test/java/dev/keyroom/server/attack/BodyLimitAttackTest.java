@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.signature.RequestSigner;
 import dev.keyroom.server.RawHttp;
 import dev.keyroom.server.TestNode;
 import java.io.IOException;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DOS-1, DOS-2, DOS-5: body ceilings before authentication and the global in-flight budget. */
+/** DOS-1, DOS-2, DOS-5: body ceilings before anything is read, and the global in-flight budget. */
 class BodyLimitAttackTest {
     static final String BLOB_PATH = "/v1/rooms/" + "a".repeat(32) + "/blobs/" + "b".repeat(64);
     static final int MIB = 1 << 20;
@@ -53,15 +55,20 @@ class BodyLimitAttackTest {
 
     @Test
     void chunkedBodyOverTheCeiling_isCutOffWith413() throws Exception {
-        // DOS-1: an undeclared (chunked) body is cut off at the ceiling.
+        // DOS-1: an undeclared (chunked) body is cut off at the ceiling, signed or not.
         try (TestNode node = TestNode.start(dir);
                 Socket s = RawHttp.connect(node, "127.0.0.2")) {
+            Identity alice = node.register("alice", Role.MEMBER);
+            byte[] chunk = new byte[64 * 1024];
+            StringBuilder head = new StringBuilder(
+                    "POST /v1/rooms HTTP/1.1\r\nHost: " + node.uri().getRawAuthority()
+                            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n");
+            new RequestSigner(alice, Clock.system(), TestNode.RANDOM)
+                    .sign("POST", node.uri().resolve("/v1/rooms"), new byte[20 * chunk.length])
+                    .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/rooms HTTP/1.1\r\nHost: " + node.uri().getRawAuthority()
-                            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            byte[] chunk = new byte[64 * 1024];
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             try {
                 for (int i = 0; i < 20; i++) {
                     out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -97,17 +104,36 @@ class BodyLimitAttackTest {
 
     @Test
     void fortyConcurrentBlobUploads_overASmallBudget_areShed_andTheBudgetReturnsToZero() throws Exception {
-        // DOS-2, DOS-5: 40 clients on 40 addresses each start a 16 MiB upload against a 48 MiB budget.
+        // DOS-2, DOS-5: 40 signed clients on 40 addresses each start a 16 MiB upload against a 48 MiB budget.
         try (TestNode node = TestNode.start(dir, "limits: {inflight_budget_bytes: 50331648}")) {
-            long rssBefore = residentBytes();
             int clients = 40;
+            byte[] digest = dev.keyroom.core.crypto.Digests.sha256(new byte[16 * MIB]);
+            List<String> heads = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                Identity id = node.register("uploader" + i, Role.MEMBER);
+                heads.add(RawHttp.signedHead(node, id, "PUT", BLOB_PATH, 16 * MIB, digest));
+            }
+            long rssBefore = residentBytes();
+            java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread sampler = Thread.ofPlatform().start(() -> {
+                while (sampling.get()) {
+                    peak.accumulateAndGet(node.server.budget().used(), Math::max);
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             CountDownLatch started = new CountDownLatch(clients);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             List<Future<Integer>> results = new ArrayList<>();
             try {
                 for (int i = 0; i < clients; i++) {
                     String source = "127.0.1." + (i + 1);
-                    results.add(pool.submit(() -> upload(node, source, started)));
+                    String head = heads.get(i);
+                    results.add(pool.submit(() -> upload(node, source, head, started)));
                 }
                 int shed = 0;
                 int admitted = 0;
@@ -117,16 +143,23 @@ class BodyLimitAttackTest {
                         shed++;
                     } else {
                         assertThat(status)
-                                .as("an admitted upload reaches authentication")
-                                .isEqualTo(401);
+                                .as("an admitted upload is authenticated, read whole, then finds no such room")
+                                .isEqualTo(404);
                         admitted++;
                     }
                 }
-                assertThat(admitted).isBetween(1, 9);
-                assertThat(shed).isGreaterThanOrEqualTo(31);
+                // Each holds what it declares: three 16 MiB uploads fit in 48 MiB at a time, and
+                // the others are shed at once (those the server reaches only after an admitted one
+                // ended may be admitted in their turn).
+                assertThat(admitted + shed).isEqualTo(clients);
+                assertThat(admitted).isGreaterThanOrEqualTo(3);
+                assertThat(shed).isPositive();
             } finally {
                 pool.shutdownNow();
+                sampling.set(false);
+                sampler.join();
             }
+            assertThat(peak.get()).isEqualTo(48L * MIB);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> node.server.budget().used() == 0);
             try (var spooled = Files.list(dir.resolve("tmp"))) {
@@ -141,18 +174,14 @@ class BodyLimitAttackTest {
         }
     }
 
-    /** Sends headers and the first MiB, waits for all clients, then the rest; returns the status. */
-    static int upload(TestNode node, String source, CountDownLatch started) throws Exception {
+    /** Sends {@code head} and the first MiB, waits for all clients, then the rest; returns the status. */
+    static int upload(TestNode node, String source, String head, CountDownLatch started) throws Exception {
         try (Socket s = RawHttp.connect(node, source)) {
             s.setSoTimeout(60_000);
             OutputStream out = s.getOutputStream();
             byte[] mib = new byte[MIB];
             try {
-                out.write(
-                        ("PUT " + BLOB_PATH + " HTTP/1.1\r\nHost: " + node.uri().getRawAuthority()
-                                        + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (16 * MIB)
-                                        + "\r\nConnection: close\r\n\r\n")
-                                .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
                 out.write(mib);
                 out.flush();
             } catch (IOException refusedEarly) {

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.keyroom.client.BusClient;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
+import dev.keyroom.protocol.bus.Frame;
 import dev.keyroom.server.Inbox;
+import dev.keyroom.server.RawWebSocket;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.server.TwoMemberRoomTest;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +146,36 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
         try (BusClient bus = node.client(stranger).connectBus()) {
             BusClient.Closed closed = bus.closedForGood().get(10, TimeUnit.SECONDS);
             assertThat(closed.code()).isEqualTo(4002);
+        }
+    }
+
+    @Test
+    void aLoginSignedForAnotherAuthority_isRefused() throws Exception {
+        // AUTH-10, AUTH-1: a server the victim signs in to (evil.example) relays our challenge; the
+        // victim's answer is signed for evil.example, so it must not open a session here.
+        try (RawWebSocket ws = RawWebSocket.open(node, "127.0.0.1", "evil.example")) {
+            if (ws.status == 101) {
+                RawWebSocket.Received challenge = ws.receive();
+                assertThat(challenge.frame()).isInstanceOf(Frame.Challenge.class);
+                byte[] nonce = ((Frame.Challenge) challenge.frame()).nonce();
+                ws.send(new Frame.Auth(bobId.endpoint(), bobId.sign(Frame.authMessage(nonce, "evil.example"))));
+                RawWebSocket.Received answer = ws.receive();
+                assertThat(answer.frame())
+                        .as("no session for a login meant for another server")
+                        .isNull();
+                assertThat(answer.closeCode()).isEqualTo(4002);
+            } else {
+                assertThat(ws.status).isEqualTo(401);
+            }
+        }
+        // The same login for this server's own authority is accepted.
+        try (RawWebSocket ws = RawWebSocket.open(node, "127.0.0.1", node.uri().getRawAuthority())) {
+            assertThat(ws.status).isEqualTo(101);
+            byte[] nonce = ((Frame.Challenge) ws.receive().frame()).nonce();
+            ws.send(new Frame.Auth(
+                    bobId.endpoint(),
+                    bobId.sign(Frame.authMessage(nonce, node.uri().getRawAuthority()))));
+            assertThat(ws.receive().frame()).isInstanceOf(Frame.AuthOk.class);
         }
     }
 
