@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How many distinct secrets an agent may touch by name (AZ-6): at most {@code perMinute} in any
- * minute and {@code perHour} in any hour. A read counts, and so does a write or a delete, since
- * their answers tell whether a name exists and its version; touching one it touched within the hour
- * again does not count. A touch beyond that is a breach, refused with 429 and stored; a second breach within {@code lockWindow}
+ * minute and {@code perHour} in any hour. A read counts, and so does a write to a name that exists
+ * or a delete, since their answers tell whether a name exists and its version (creating a new name
+ * does not: {@link VaultService#put}); touching one it touched within the hour again does not
+ * count. A touch beyond that is a breach, refused with 429 and stored; a second breach within {@code lockWindow}
  * locks the agent (403 {@code agent_locked} from then on, across restarts, until an admin unlocks
  * it). The reads themselves are counted in memory, bounded per agent by {@code perHour}.
  */
@@ -41,7 +42,19 @@ public final class AgentLimits {
         this.settings = settings;
     }
 
-    /** Admits a read of {@code secret} (room and name) by {@code agent}, or refuses it. */
+    /** Whether {@code agent} touched {@code secret} within the hour, so that touching it again is free. */
+    public boolean touched(EndpointId agent, String secret) {
+        Deque<Read> mine = reads.get(agent);
+        if (mine == null) {
+            return false;
+        }
+        Instant hourAgo = clock.now().minus(Duration.ofHours(1));
+        synchronized (mine) {
+            return mine.stream().anyMatch(r -> r.secret().equals(secret) && !r.at().isBefore(hourAgo));
+        }
+    }
+
+    /** Admits a touch of {@code secret} (room and name) by {@code agent}, or refuses it. */
     public void admit(EndpointId agent, String secret) {
         Instant now = clock.now();
         Deque<Read> mine = reads.computeIfAbsent(agent, a -> new ArrayDeque<>());

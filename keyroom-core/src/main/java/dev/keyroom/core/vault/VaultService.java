@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Versioned secrets in rooms (SEC-2, SEC-5, AZ-6). Owners, admins and members write and delete;
- * any member reads; agents never list, and the distinct names they touch are limited. Every value is sealed
+ * any member reads; agents never list, and the distinct existing names they touch are limited. Every value is sealed
  * at rest by the server's keyring for its room, name and version, so that a value moved to another
  * row fails to open, and is reported rather than served.
  */
@@ -78,13 +78,35 @@ public final class VaultService {
         if (!rooms.requireMember(caller, room).role().canWrite()) {
             throw KeyroomException.forbidden("readers cannot write secrets");
         }
-        admitAgent(caller, room, name);
         if (value.length > MAX_VALUE_BYTES) {
             throw KeyroomException.badRequest("secret values are at most " + MAX_VALUE_BYTES + " bytes");
         }
         if (ifVersion.isPresent() && ifVersion.get() < 0) {
             throw KeyroomException.badRequest("if_version must be 0 or more");
         }
+        if (caller.role() == Role.AGENT
+                && ifVersion.orElse(0L) == 0
+                && !limits.touched(caller.endpoint(), room.value() + "/" + name)) {
+            // Creating a name that does not exist yet tells the agent nothing worth hiding, so it is
+            // tried first and costs nothing; only finding the name taken counts, as a read would.
+            try {
+                return write(caller, room, name, value, Optional.of(0L));
+            } catch (KeyroomException taken) {
+                if (taken.code() != dev.keyroom.core.error.ErrorCode.CONFLICT) {
+                    throw taken;
+                }
+                admitAgent(caller, room, name);
+                if (ifVersion.isPresent()) {
+                    throw taken;
+                }
+            }
+        } else {
+            admitAgent(caller, room, name);
+        }
+        return write(caller, room, name, value, ifVersion);
+    }
+
+    private long write(User caller, RoomId room, String name, byte[] value, Optional<Long> ifVersion) {
         Keyring k = keyring.get();
         return store.putSecret(
                 room,
@@ -112,9 +134,10 @@ public final class VaultService {
     }
 
     /**
-     * An agent's touch of a secret by name, before the store is asked: a read, and equally a write
-     * or a delete, whose answer (the new version, a 409 on {@code if_version}, a 404) tells whether
-     * the name exists and its version (AZ-6).
+     * An agent's touch of a secret by name, before the store is asked (AZ-6): a read, and equally a
+     * write to a name that exists or a delete, whose answers (the new version, a 409 on {@code
+     * if_version}, a 404) tell whether the name exists and its version. Creating a new name is free
+     * ({@link #put}).
      */
     private void admitAgent(User caller, RoomId room, String name) {
         if (caller.role() == Role.AGENT) {

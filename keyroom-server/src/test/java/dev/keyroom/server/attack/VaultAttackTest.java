@@ -223,9 +223,31 @@ class VaultAttackTest {
                 assertThat(status(() -> bot2.deleteSecret(room, g))).isEqualTo(404);
             }
             assertThat(status(() -> bot2.deleteSecret(room, "d"))).isEqualTo(429);
+            // An agent that provisions new names is not held back: creating a name that does not
+            // exist tells nothing and costs nothing; finding one taken counts like a read.
+            Identity provisionerId = node.register("provisioner", Role.AGENT);
+            alice.invite(room, provisionerId.endpoint(), RoomRole.MEMBER);
+            KeyroomClient provisioner = node.client(provisionerId);
+            for (String n : new String[] {"tls/cert", "tls/key", "tls/chain", "tls/ocsp", "tls/full"}) {
+                assertThat(provisioner.putSecret(room, n, utf8("pem"), 0)).isEqualTo(1);
+            }
+            assertThat(provisioner.me().status()).isEqualTo("active");
+            for (String taken : new String[] {"prod/db", "prod/api", "tls/x"}) {
+                if (taken.equals("tls/x")) {
+                    alice.putSecret(room, taken, utf8("x"), 0);
+                }
+                assertThat(status(() -> provisioner.putSecret(room, taken, utf8("mine"), 0)))
+                        .isEqualTo(409);
+            }
+            assertThat(status(() -> provisioner.putSecret(room, "tls/cert", utf8("pem2"), 1)))
+                    .as("three names found taken this minute; a fourth existing name is a breach")
+                    .isEqualTo(429);
             // Nothing was written by any probe.
             assertThat(text(alice, room, "prod/db")).isEqualTo("s3cret");
-            assertThat(alice.secrets(room)).extracting(x -> x.name()).containsExactlyInAnyOrder("prod/api", "prod/db");
+            assertThat(alice.secrets(room))
+                    .extracting(x -> x.name())
+                    .containsExactlyInAnyOrder(
+                            "prod/api", "prod/db", "tls/cert", "tls/key", "tls/chain", "tls/ocsp", "tls/full", "tls/x");
         }
     }
 
