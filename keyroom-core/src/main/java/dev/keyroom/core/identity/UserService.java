@@ -44,6 +44,7 @@ public final class UserService {
     }
 
     private User create(byte[] signPub, byte[] kexPub, String name, Role role) {
+        DisplayName.check("user", name);
         Ed25519.requireValidPublicKey(signPub);
         X25519Keys.requireValidPublicKey(kexPub);
         User user = new User(

@@ -73,6 +73,7 @@ public final class RoomService {
         if (policy == RoomPolicy.CLEARTEXT && !rules.cleartextAllowed()) {
             throw KeyroomException.forbidden("cleartext rooms are refused on a server that listens beyond loopback");
         }
+        dev.keyroom.core.identity.DisplayName.check("room", name);
         requireSealedKeyFits(policy, sealedKey);
         Room room = new Room(
                 proposedId.orElseGet(() -> RoomId.random(random)), name, policy, 1, caller.endpoint(), now(), false);

@@ -149,4 +149,22 @@ class RoomFlowTest {
         KeyroomClient.Response dup = owner.exchange("POST", "/v1/rooms", "{\"name\":\"x\",\"name\":\"y\"}".getBytes());
         assertThat(dup.status()).isEqualTo(400);
     }
+
+    @Test
+    void roomAndUserNames_areBounded_andHaveNoControlCharacters() {
+        for (String bad : new String[] {"", "x".repeat(129), "ops\nforged line", "bell\u0007"}) {
+            assertThatThrownBy(() -> owner.createCleartextRoom(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            KeyroomApiException.class,
+                            e -> assertThat(e.status()).isEqualTo(400));
+            Identity id = Identity.generate(TestNode.RANDOM);
+            assertThatThrownBy(() -> node.admin.registerUser(id.signPub(), id.kexPub(), bad, Role.MEMBER))
+                    .isInstanceOfSatisfying(
+                            KeyroomApiException.class,
+                            e -> assertThat(e.status()).isEqualTo(400));
+        }
+        assertThat(owner.createCleartextRoom("x".repeat(128)).name()).hasSize(128);
+        assertThat(owner.createCleartextRoom("équipe ☂").name()).isEqualTo("équipe ☂");
+    }
 }
