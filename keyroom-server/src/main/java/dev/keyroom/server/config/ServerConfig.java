@@ -167,17 +167,6 @@ public record ServerConfig(
                 problems.add(e.getMessage());
             }
         }
-        if (mode == AuthMode.OFF && host != null && !loopback) {
-            problems.add("auth_mode off is allowed only on a loopback listen address; use enforce");
-        }
-        boolean softBeyondLoopback = Boolean.TRUE.equals(file.insecureSoftAuthBeyondLoopback());
-        if (mode == AuthMode.SOFT && host != null && !loopback && !softBeyondLoopback) {
-            problems.add("auth_mode soft lets requests whose signature fails through; on a non-loopback listen"
-                    + " address it needs insecure_soft_auth_beyond_loopback: true (or use enforce)");
-        }
-        if (softBeyondLoopback && mode != AuthMode.SOFT) {
-            problems.add("insecure_soft_auth_beyond_loopback applies only with auth_mode soft; remove it");
-        }
         int skew = or(file.skewSeconds(), 30);
         range(problems, "skew_seconds", skew, 1, 300);
         int nonces = or(file.nonceCapacity(), 1_000_000);
@@ -196,6 +185,21 @@ public record ServerConfig(
             } else {
                 proxies.add(a.get());
             }
+        }
+        // Other machines reach this node when it listens beyond loopback, or through a proxy it trusts.
+        boolean reachable = host != null && (!loopback || !proxies.isEmpty());
+        if (mode == AuthMode.OFF && reachable) {
+            problems.add("auth_mode off is allowed only on a loopback listen address without trusted_proxies;"
+                    + " use enforce");
+        }
+        boolean softBeyondLoopback = Boolean.TRUE.equals(file.insecureSoftAuthBeyondLoopback());
+        if (mode == AuthMode.SOFT && reachable && !softBeyondLoopback) {
+            problems.add("auth_mode soft lets requests whose signature fails through; on a non-loopback listen"
+                    + " address or behind trusted_proxies it needs insecure_soft_auth_beyond_loopback: true (or"
+                    + " use enforce)");
+        }
+        if (softBeyondLoopback && mode != AuthMode.SOFT) {
+            problems.add("insecure_soft_auth_beyond_loopback applies only with auth_mode soft; remove it");
         }
         TlsSettings tls =
                 tls(file.tls() == null ? new ConfigFile.Tls(null, null, null) : file.tls(), plaintext, problems);
@@ -510,15 +514,30 @@ public record ServerConfig(
 
     /**
      * What an operator must hear at every start and from {@code keyroom config check}: each way this
-     * configuration weakens authentication (AUTH-5). Empty for the defaults.
+     * configuration weakens authentication (AUTH-1, AUTH-5). Empty for the defaults.
      */
     public List<String> warnings() {
+        List<String> out = new ArrayList<>(authWarnings());
+        if (publicAuthorities.isEmpty()
+                && literalAddress(listenHost)
+                        .map(InetAddress::isAnyLocalAddress)
+                        .orElse(false)) {
+            out.add("listening on every interface without public_authorities: signed requests are taken for"
+                    + " any address of this machine and any name in its certificate, which another deployment"
+                    + " on the same private addresses shares; list the names clients use in public_authorities");
+        }
+        return out;
+    }
+
+    private List<String> authWarnings() {
         return switch (authMode) {
             case ENFORCE -> List.of();
             case SOFT ->
                 List.of("auth_mode soft: a request whose signature fails is logged and audited, then let through"
                         + " as the identity it claims"
-                        + (loopbackOnly() ? "" : ", on a non-loopback address (insecure_soft_auth_beyond_loopback)")
+                        + (loopbackOnly() && trustedProxies.isEmpty()
+                                ? ""
+                                : ", from other machines too (insecure_soft_auth_beyond_loopback)")
                         + "; use enforce");
             case OFF ->
                 List.of("auth_mode off: no request is authenticated, any local caller acts as the identity it"
@@ -540,11 +559,21 @@ public record ServerConfig(
         return !insecurePlaintext;
     }
 
-    /** The address of an IP literal; empty for names, which could resolve anywhere. */
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}" + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+    /**
+     * The address of an IP literal: four decimal octets, or IPv6 (no zone); empty for anything else,
+     * names included, which could resolve anywhere. Never asks DNS: a name made of hex digits and
+     * dots ({@code c0ffee.cafe}) is a name, and the JDK parses a string with a colon as IPv6 only.
+     */
     public static Optional<InetAddress> literalAddress(String host) {
-        if (host == null
-                || host.isEmpty()
-                || !host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean v6 = host.indexOf(':') >= 0
+                && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+        if (!v6 && !IPV4.matcher(host).matches()) {
             return Optional.empty();
         }
         try {

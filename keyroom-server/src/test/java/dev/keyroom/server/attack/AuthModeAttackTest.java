@@ -46,6 +46,19 @@ class AuthModeAttackTest {
         assertThat(dev.keyroom.server.config.ServerConfig.from(dir, dev.keyroom.server.config.ConfigFile.EMPTY)
                         .warnings())
                 .isEmpty();
+        // Behind a proxy it trusts, a loopback listener serves other machines: the same rules hold.
+        assertThatThrownBy(() -> dev.keyroom.server.config.ServerConfig.from(
+                        dir,
+                        dev.keyroom.server.config.ServerConfig.parse(
+                                "auth_mode: soft\ntrusted_proxies: [10.0.0.1]", "t")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("insecure_soft_auth_beyond_loopback");
+        assertThatThrownBy(() -> dev.keyroom.server.config.ServerConfig.from(
+                        dir,
+                        dev.keyroom.server.config.ServerConfig.parse(
+                                "auth_mode: 'off'\ntrusted_proxies: [10.0.0.1]", "t")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("without trusted_proxies");
         // The opt-in means nothing for enforce, and is refused there rather than left to mislead.
         assertThatThrownBy(() -> dev.keyroom.server.config.ServerConfig.from(
                         dir,
