@@ -58,6 +58,13 @@ public final class KeyroomClient implements AutoCloseable {
     /** The most a server's fence may lie ahead of this client's clock to be followed: the largest skew. */
     static final long MAX_FENCE_AHEAD_SECONDS = 300;
 
+    /**
+     * Bodies larger than this ask first ({@code Expect: 100-continue}): a server that refuses the
+     * signed headers answers before the body is sent, so the refusal is read, not lost to a
+     * connection closed under a body still being written.
+     */
+    static final int EXPECT_CONTINUE_ABOVE = 64 * 1024;
+
     private KeyroomClient(Builder b) {
         this.base = b.server;
         this.identity = b.identity;
@@ -178,6 +185,7 @@ public final class KeyroomClient implements AutoCloseable {
                         if (payload.length > 0) {
                             rb.header("Content-Type", "application/json");
                         }
+                        rb.expectContinue(payload.length > EXPECT_CONTINUE_ABOVE);
                         rb.method(
                                 method,
                                 payload.length > 0 || !method.equals("GET") && !method.equals("DELETE")
@@ -220,8 +228,7 @@ public final class KeyroomClient implements AutoCloseable {
         } catch (NumberFormatException e) {
             return false;
         }
-        long now = clock.epochSecond();
-        if (fence <= now || fence > now + MAX_FENCE_AHEAD_SECONDS) {
+        if (fence > clock.epochSecond() + MAX_FENCE_AHEAD_SECONDS) {
             return false;
         }
         signNotBefore.accumulateAndGet(fence, Math::max);
@@ -733,6 +740,7 @@ public final class KeyroomClient implements AutoCloseable {
                         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
                         signer.signDigest("PUT", uri, size > 0, digest).forEach(rb::header);
                         rb.header("Content-Type", "application/octet-stream");
+                        rb.expectContinue(size > EXPECT_CONTINUE_ABOVE);
                         try {
                             rb.PUT(HttpRequest.BodyPublishers.ofFile(staged));
                         } catch (java.io.FileNotFoundException e) {

@@ -19,16 +19,18 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The per-request authentication of the protocol, in its order (AUTH-4): (1) signature fields
- * present and on profile, (2) {@code created} within the skew window and not before this node's
- * replay fence, (3) {@code keyid} an active user, (4) the authority is ours and the signature
- * verifies, (5) the body matches its digest, (6) the nonce was never seen.
+ * The per-request authentication of the protocol (AUTH-4): (1) signature fields present and on
+ * profile, (2) {@code created} within the skew window and not before this node's replay fence,
+ * (3) {@code keyid} an active user, (4) the authority is ours and the signature verifies, (6) the
+ * nonce was never seen, then (5) the body matches its digest.
  *
- * <p>Steps 1 to 4 read the headers only ({@link #verifyHeaders}), so a request nobody signed is
- * refused before a byte of its body is read and never holds server capacity; the signature covers
- * {@code Content-Digest}, so what the body must hash to is fixed before it arrives. Steps 5 and 6
- * ({@link #verifyBody}) follow the body. Steps 1 to 5 never touch the nonce store, so unknown or
- * revoked keys cannot fill it.
+ * <p>All but the digest read the headers only ({@link #verifyHeaders}), so a request nobody signed
+ * is refused before a byte of its body is read and never holds server capacity. The nonce is
+ * claimed there too, before the body: a captured header set is good for one request, and its
+ * replays cannot hold their victim's share of the in-flight budget while a body trickles in (ADR
+ * 0005). Unknown or revoked keys and bad signatures still never reach the nonce store, so they
+ * cannot fill it. The signature covers {@code Content-Digest}, so what the body must hash to is
+ * fixed before it arrives; {@link #verifyBody} checks it once the body is read.
  *
  * <p>The replay fence (AUTH-3): a node that cannot know every nonce it accepted before now (it
  * stopped without saving them, or it is a backup promoted in place of a primary that accepted
@@ -53,8 +55,8 @@ public final class RequestAuthenticator {
         }
     }
 
-    /** The headers passed steps 1 to 4: who signed, what the body must hash to, the nonce to claim. */
-    public record Verified(User user, SignedRequest signed, Optional<byte[]> claimedDigest) implements Outcome {}
+    /** The headers passed, their nonce claimed: who signed, and what the body must hash to. */
+    public record Verified(User user, Optional<byte[]> claimedDigest) implements Outcome {}
 
     static final String KEY_OR_SIGNATURE = "unknown key or bad signature";
 
@@ -81,8 +83,8 @@ public final class RequestAuthenticator {
     }
 
     /**
-     * Steps 1 to 4, on the headers alone, for a request that has a body ({@code hasBody}) or not.
-     * Returns {@link Verified} or {@link Outcome.Rejected}.
+     * Every step but the digest, on the headers alone, for a request that has a body ({@code
+     * hasBody}) or not. Returns {@link Verified} or {@link Outcome.Rejected}.
      */
     public Outcome verifyHeaders(HttpRequestView request, boolean hasBody) {
         boolean digestRequired = RequestSigner.digestRequired(request.method(), hasBody);
@@ -136,12 +138,16 @@ public final class RequestAuthenticator {
                 return new Outcome.Rejected(5, "content digest with sha-256 is required");
             }
         }
-        return new Verified(user.get(), signed, claimed);
+        NonceStore.Claim claim = nonces.claim(signed.keyid(), signed.nonce(), clock.now(), skew.multipliedBy(2));
+        if (claim instanceof NonceStore.Claim.Replayed) {
+            return new Outcome.Rejected(6, "replayed nonce");
+        }
+        return new Verified(user.get(), claimed);
     }
 
     /**
-     * Steps 5 and 6, once the body of a request whose headers passed is read: {@code bodyLength}
-     * bytes hashing to {@code bodySha256}.
+     * The digest, once the body of a request whose headers passed is read: {@code bodyLength} bytes
+     * hashing to {@code bodySha256}.
      */
     public Outcome verifyBody(Verified headers, long bodyLength, byte[] bodySha256) {
         if (headers.claimedDigest().isEmpty()) {
@@ -151,11 +157,6 @@ public final class RequestAuthenticator {
             }
         } else if (!Digests.constantTimeEquals(headers.claimedDigest().get(), bodySha256)) {
             return new Outcome.Rejected(5, "content digest mismatch");
-        }
-        SignedRequest signed = headers.signed();
-        NonceStore.Claim claim = nonces.claim(signed.keyid(), signed.nonce(), clock.now(), skew.multipliedBy(2));
-        if (claim instanceof NonceStore.Claim.Replayed) {
-            return new Outcome.Rejected(6, "replayed nonce");
         }
         return new Outcome.Authenticated(headers.user());
     }

@@ -119,4 +119,27 @@ final class BodyReader {
             return n;
         }
     }
+
+    /** How long a refused request's unread body is drained after the answer. */
+    static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(2);
+
+    /**
+     * Reads and drops what remains of a body nobody will use, up to {@code maxBytes} and for at most
+     * {@link #DRAIN}: a client still sending then reads the answer already sent rather than a reset
+     * connection. Whatever stops it (the end, the bound, a failure) ends it quietly; Jetty closes a
+     * connection whose body was not read to its end.
+     */
+    void drain(Request request, long maxBytes) {
+        try (BodyDeadline timed = BodyDeadline.start(request, DRAIN);
+                InputStream in = Content.Source.asInputStream(timed)) {
+            byte[] sink = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while (total <= maxBytes && (n = in.read(sink)) >= 0) {
+                total += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection is closed with the request
+        }
+    }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who made a request, in the node's auth mode (AUTH-4, AUTH-5), in two halves around the body:
- * the signed headers before it is read, the digest and the nonce after. In {@code enforce} a
+ * the signed headers and their nonce before it is read, the digest after. In {@code enforce} a
  * failure is a 401; in {@code soft} it is logged and audited, then the request goes on as the
  * identity it claims; in {@code off} nothing is checked and the claimed identity acts.
  */
@@ -36,12 +36,12 @@ final class CallerAuthentication {
     }
 
     /**
-     * Who a request's headers say signed it: checked (steps 1 to 4) and waiting for the body's
-     * digest and the nonce, or, in {@code soft} after a failure and in {@code off}, only claimed.
+     * Who a request's headers say signed it: checked, its nonce claimed, and waiting for the body's
+     * digest; or, in {@code soft} after a failure and in {@code off}, only claimed.
      */
     record Signer(User user, Optional<RequestAuthenticator.Verified> pending) {}
 
-    /** Steps 1 to 4, before the body is read; a refusal sets its headers on {@code headers}. */
+    /** Every step but the digest, before the body is read; a refusal sets its headers on {@code headers}. */
     Signer headers(Request request, boolean hasBody, HttpFields.Mutable headers) {
         JettyRequestView view = new JettyRequestView(request);
         if (mode == AuthMode.OFF) {
@@ -59,7 +59,7 @@ final class CallerAuthentication {
         };
     }
 
-    /** Steps 5 and 6 once {@code body} is read: the caller, or a refusal. */
+    /** The digest, once {@code body} is read: the caller, or a refusal. */
     User body(Request request, Signer signer, RequestBody body) {
         if (signer.pending().isEmpty()) {
             return signer.user();

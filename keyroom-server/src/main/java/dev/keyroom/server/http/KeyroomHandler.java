@@ -26,6 +26,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The control plane's one handler. For each request, in order: a fresh request id; the client
  * address's ban and rate limit; for {@code /v1/...} the route's body ceiling, the signed headers
- * (a request nobody signed ends here, its body unread), a reservation of the in-flight budget for
- * what the body declares, the body read (and hashed) under the ceiling and its deadline, the
- * digest and the nonce, the identity's ban and rate limit; then the route; then exactly one JSON
- * response. The budget reservation and any spooled body are released however the request ends.
+ * and their nonce (a request nobody signed, or a replay, ends here, its body unread), a
+ * reservation of the in-flight budget for what the body declares, the body read (and hashed)
+ * under the ceiling and its deadline, the digest, the identity's ban and rate limit; then the
+ * route; then exactly one JSON response. The budget reservation and any spooled body are released
+ * however the request ends; a body left unread by a refusal is drained for a moment after the
+ * answer, so that the client reads the answer rather than a reset connection.
  * Every failure becomes the protocol's error body through {@link ErrorResponses}; an unexpected
  * one is logged with its request id and answered with a generic 500.
  */
@@ -193,12 +196,34 @@ public final class KeyroomHandler extends Handler.Abstract {
             callback.succeeded();
         } else {
             headers.put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, ByteBuffer.wrap(out), callback);
+            if (status >= 400 && status != 408 && BodyReader.declaredLength(request) != 0) {
+                answerThenDrain(request, response, out, gate.capFor(method, path), callback);
+            } else {
+                response.write(true, ByteBuffer.wrap(out), callback);
+            }
         }
         return true;
     }
 
     private record Dispatched(Reply reply, User caller) {}
+
+    /**
+     * A refusal that may come before the body was read (a bad signature, the budget, a backup's
+     * refusal of writes): the answer goes first, then what the client is still sending is read and
+     * dropped for a moment (BodyReader.drain), so that it reads the answer instead of a connection
+     * reset. Nothing is reserved for it.
+     */
+    private void answerThenDrain(Request request, Response response, byte[] out, long cap, Callback callback) {
+        try (Blocker.Callback sent = Blocker.callback()) {
+            response.write(true, ByteBuffer.wrap(out), sent);
+            sent.block();
+        } catch (IOException e) {
+            callback.failed(e);
+            return;
+        }
+        bodies.drain(request, cap);
+        callback.succeeded();
+    }
 
     /** Streams raw bytes on this (virtual) thread, blocking; a HEAD reply sends headers only. */
     private static void writeStream(Response response, Reply.Stream s, Callback callback) {

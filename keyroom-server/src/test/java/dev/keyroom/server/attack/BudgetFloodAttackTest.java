@@ -111,6 +111,74 @@ class BudgetFloodAttackTest {
     }
 
     @Test
+    void aCapturedSignedHeaderSet_replayedWithAnInflatedLength_holdsNothing() throws Exception {
+        // DOS-2, AUTH-3: the signature does not cover Content-Length, so a captured header set could
+        // declare up to the route's ceiling and trickle its body, holding its victim's share of the
+        // budget for as long as the body deadline allows. The nonce is claimed before the body is
+        // read: every replay is refused at once and holds nothing.
+        try (TestNode node = TestNode.start(dir)) {
+            Identity alice = node.register("alice", Role.MEMBER);
+            byte[] body = "{\"name\":\"captured\",\"policy\":\"cleartext\"}".getBytes(StandardCharsets.UTF_8);
+            java.util.Map<String, String> signed =
+                    new java.util.LinkedHashMap<>(new dev.keyroom.protocol.signature.RequestSigner(
+                                    alice, dev.keyroom.core.port.Clock.system(), TestNode.RANDOM)
+                            .sign("POST", node.uri().resolve("/v1/rooms"), body));
+            signed.put("Content-Type", "application/json");
+            assertThat(RawHttp.send(node, "127.0.7.1", "POST", "/v1/rooms", signed, body)
+                            .status())
+                    .isEqualTo(201);
+            StringBuilder head = new StringBuilder("POST /v1/rooms HTTP/1.1\r\nHost: "
+                    + node.uri().getRawAuthority() + "\r\nContent-Length: " + MIB + "\r\n");
+            signed.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            List<Socket> replays = new ArrayList<>();
+            try {
+                for (int i = 1; i <= 8; i++) {
+                    replays.add(hold(node, "127.0.7." + (i + 1), head.append("").toString() + "\r\n", 2048));
+                }
+                for (Socket s : replays) {
+                    s.setSoTimeout(10_000);
+                    RawHttp.Response r = RawHttp.read(s.getInputStream());
+                    assertThat(r.status()).isEqualTo(401);
+                    assertThat(r.body()).contains("replayed nonce");
+                }
+                assertThat(node.server.budget().used()).isZero();
+                assertThat(node.server.budget().heldBy("id:" + alice.endpoint().value()))
+                        .isZero();
+                RawHttp.Response fresh = RawHttp.signed(
+                        node,
+                        "127.0.7.1",
+                        alice,
+                        "POST",
+                        "/v1/rooms",
+                        "{\"name\":\"fresh\",\"policy\":\"cleartext\"}".getBytes(StandardCharsets.UTF_8));
+                assertThat(fresh.status()).as(fresh.body()).isEqualTo(201);
+            } finally {
+                closeAll(replays);
+            }
+        }
+    }
+
+    @Test
+    void aRefusalBeforeTheBody_isReadByAClientStillSendingIt() throws Exception {
+        // LOG-1: a request refused before its body is read (here unsigned) gets its answer, not a
+        // connection reset, while the client is still writing a body of up to the JSON ceiling.
+        try (TestNode node = TestNode.start(dir)) {
+            for (int size : new int[] {8 * 1024, 200 * 1024, 900 * 1024}) {
+                for (int i = 0; i < 3; i++) {
+                    java.net.http.HttpResponse<String> r = dev.keyroom.server.Http.send(
+                            node.server,
+                            "POST",
+                            node.uri().resolve("/v1/rooms"),
+                            java.util.Map.of("Content-Type", "application/json"),
+                            new byte[size]);
+                    assertThat(r.statusCode()).as(size + " bytes").isEqualTo(401);
+                    assertThat(r.body()).contains("\"code\":\"unauthorized\"");
+                }
+            }
+        }
+    }
+
+    @Test
     void aBodyThatTakesTooLong_isCutOffWith408_andReleasesItsReservation() throws Exception {
         // DOS-4: a body that trickles in above the rate floor still ends at limits.body_timeout_seconds.
         try (TestNode node = TestNode.start(dir, "limits: {body_timeout_seconds: 2}")) {

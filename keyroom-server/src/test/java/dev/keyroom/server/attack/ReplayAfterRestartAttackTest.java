@@ -111,6 +111,16 @@ class ReplayAfterRestartAttackTest {
             assertThat(replay.status()).as(replay.body()).isEqualTo(401);
             assertThat(replay.body()).contains("signed before");
             assertThat(replay.header("Keyroom-Not-Before")).isNotNull();
+            // A client whose first request after the promotion carries a large body reads the
+            // refusal (it asks before sending the body), signs again and is answered.
+            byte[] big = ("{\"name\":\"" + "x".repeat(900_000) + "\",\"policy\":\"cleartext\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(sites.backup
+                            .client(alice)
+                            .exchange("POST", "/v1/rooms", big)
+                            .status())
+                    .as("past authentication: the name is refused, not the signature")
+                    .isEqualTo(400);
             // The SDK signs again past the promotion at once, and finds the version unchanged.
             try (var v = sites.backup.client(alice).getSecret(room, "api-key", java.util.Optional.empty())) {
                 assertThat(v.version()).isEqualTo(1);
