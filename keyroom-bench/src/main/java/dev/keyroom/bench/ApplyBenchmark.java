@@ -5,6 +5,7 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
@@ -57,10 +58,10 @@ public class ApplyBenchmark {
         dir = ScratchDir.create("keyroom-apply-bench");
         try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true)) {
             User owner = Fixtures.user("owner", Role.MEMBER);
-            primary.createUser(owner);
+            primary.users().create(owner);
             Room room = Fixtures.room(owner.endpoint());
-            primary.createRoom(
-                    room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
+            primary.rooms()
+                    .create(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
             Retention keep = new Retention(10_000_000, Duration.ofDays(30));
             // In windows of 500: the writer's queue is bounded.
             java.util.concurrent.CompletableFuture<Long> last = null;
@@ -68,23 +69,24 @@ public class ApplyBenchmark {
                 if (i % 500 == 0 && last != null) {
                     last.get();
                 }
-                last = primary.appendMessage(
-                        room.id(),
-                        java.util.UUID.randomUUID().toString(),
-                        owner.endpoint(),
-                        1,
-                        Fixtures.bytes(256),
-                        Fixtures.T0,
-                        keep);
+                last = primary.messages()
+                        .append(
+                                room.id(),
+                                java.util.UUID.randomUUID().toString(),
+                                owner.endpoint(),
+                                1,
+                                Fixtures.bytes(256),
+                                Fixtures.T0,
+                                keep);
             }
             last.get();
-            feed = primary.changesAfter(0, Integer.MAX_VALUE).stream()
-                    .map(SqliteStore.FeedEntry::change)
+            feed = primary.siteLog().changesAfter(0, Integer.MAX_VALUE).stream()
+                    .map(FeedEntry::change)
                     .toList();
         }
         backup = SqliteStore.open(dir.resolve("backup.db"));
         // The user and the room, so that every batch measured is message publishes only.
-        backup.applyChanges(1, 1, feed.subList(0, 2));
+        backup.siteLog().applyChanges(1, 1, feed.subList(0, 2));
         next = 2;
     }
 
@@ -97,6 +99,6 @@ public class ApplyBenchmark {
     public long applyBatch() {
         int from = next;
         next = Math.min(feed.size(), from + changes);
-        return backup.applyChanges(1, from + 1, feed.subList(from, next));
+        return backup.siteLog().applyChanges(1, from + 1, feed.subList(from, next));
     }
 }

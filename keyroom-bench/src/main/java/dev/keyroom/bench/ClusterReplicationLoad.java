@@ -47,7 +47,7 @@ public final class ClusterReplicationLoad {
             long t0 = System.nanoTime();
             ReplicationLoad.drive(writers, room, rate, outage, primaryDb, null);
             double outageSeconds = (System.nanoTime() - t0) / 1e9;
-            long backlogEnd = primaryDb.lastChange();
+            long backlogEnd = primaryDb.siteLog().lastChange();
 
             try (ClusterFixture backup =
                     ClusterFixture.start(dir, LIFTED, config -> {}, sites.backupYamlA(), sites.backupYamlB())) {

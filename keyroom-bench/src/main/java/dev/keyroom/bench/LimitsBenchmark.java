@@ -56,7 +56,7 @@ public class LimitsBenchmark {
                 SignedRequestPool.CLOCK,
                 new InflightBudget(
                         cfg.limits().inflightBudgetBytes(), cfg.limits().inflightPerClientBytes()),
-                new BanList(pool.store, SignedRequestPool.CLOCK, 1_000_000, Duration.ofMinutes(1)),
+                new BanList(pool.store.bans(), SignedRequestPool.CLOCK, 1_000_000, Duration.ofMinutes(1)),
                 new SimpleMeterRegistry());
         client = InetAddress.getByName("192.0.2.10");
     }

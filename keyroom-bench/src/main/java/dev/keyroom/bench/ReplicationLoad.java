@@ -51,7 +51,7 @@ public final class ReplicationLoad {
             for (int i = 0; i < 8; i++) {
                 writers.add(primary.client(alice));
             }
-            waitForBackup(backupDir, primaryDb.lastChange(), 60);
+            waitForBackup(backupDir, primaryDb.siteLog().lastChange(), 60);
 
             // 1. Lag under a steady load.
             Watch watch = new Watch(backupDir);
@@ -63,11 +63,11 @@ public final class ReplicationLoad {
                     rate, seconds, lags.length, pct(lags, 0.50), pct(lags, 0.99), lags[lags.length - 1] / 1e6);
 
             // 2. An outage under the same load, then the catch-up.
-            waitForBackup(backupDir, primaryDb.lastChange(), 60);
+            waitForBackup(backupDir, primaryDb.siteLog().lastChange(), 60);
             sites.stopBackup();
             long t0 = System.nanoTime();
             drive(writers, room, rate, outage, primaryDb, null);
-            long backlogEnd = primaryDb.lastChange();
+            long backlogEnd = primaryDb.siteLog().lastChange();
             double outageSeconds = (System.nanoTime() - t0) / 1e9;
             sites.startBackup();
             long restarted = System.nanoTime();
@@ -141,7 +141,7 @@ public final class ReplicationLoad {
                         LockSupport.parkNanos(due - System.nanoTime());
                     }
                     c.publish(room, new byte[256]);
-                    long feedSeq = primaryDb.lastChange(); // at least this change's place in the feed
+                    long feedSeq = primaryDb.siteLog().lastChange(); // at least this change's place in the feed
                     ackedAt.merge(feedSeq, System.nanoTime(), Math::min);
                 }
             }));
@@ -152,7 +152,7 @@ public final class ReplicationLoad {
         if (watch == null) {
             return new long[0];
         }
-        long last = primaryDb.lastChange();
+        long last = primaryDb.siteLog().lastChange();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (watch.watermark.get() < last && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -192,10 +192,10 @@ public final class ReplicationLoad {
 
         Watch(Path backupDir) {
             db = SqliteStore.open(new DataDir(backupDir).database());
-            watermark.set(db.appliedChanges());
+            watermark.set(db.siteLog().appliedChanges());
             thread = Thread.ofPlatform().daemon().start(() -> {
                 while (!stop.get()) {
-                    long w = db.appliedChanges();
+                    long w = db.siteLog().appliedChanges();
                     long now = System.nanoTime();
                     for (long s = watermark.get() + 1; s <= w; s++) {
                         firstSeen.putIfAbsent(s, now);

@@ -227,20 +227,29 @@ public final class SecretLoad {
                 dev.keyroom.core.vault.Keyring keyring = dev.keyroom.core.vault.Keyring.generate(random);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             java.time.Instant now = java.time.Instant.now();
-            store.createUser(new dev.keyroom.core.identity.User(
-                    id.endpoint(),
-                    "bench",
-                    dev.keyroom.core.identity.Role.ADMIN,
-                    dev.keyroom.core.identity.UserStatus.ACTIVE,
-                    id.signPub(),
-                    id.kexPub(),
-                    now));
+            store.users()
+                    .create(new dev.keyroom.core.identity.User(
+                            id.endpoint(),
+                            "bench",
+                            dev.keyroom.core.identity.Role.ADMIN,
+                            dev.keyroom.core.identity.UserStatus.ACTIVE,
+                            id.signPub(),
+                            id.kexPub(),
+                            now));
             RoomId room = RoomId.random(random);
-            store.createRoom(
-                    new dev.keyroom.core.rooms.Room(
-                            room, "bench", dev.keyroom.core.rooms.RoomPolicy.CLEARTEXT, 1, id.endpoint(), now, false),
-                    new dev.keyroom.core.rooms.Member(id.endpoint(), dev.keyroom.core.rooms.RoomRole.OWNER, now),
-                    java.util.Optional.empty());
+            store.rooms()
+                    .create(
+                            new dev.keyroom.core.rooms.Room(
+                                    room,
+                                    "bench",
+                                    dev.keyroom.core.rooms.RoomPolicy.CLEARTEXT,
+                                    1,
+                                    id.endpoint(),
+                                    now,
+                                    false),
+                            new dev.keyroom.core.rooms.Member(
+                                    id.endpoint(), dev.keyroom.core.rooms.RoomRole.OWNER, now),
+                            java.util.Optional.empty());
             byte[] value = "a value of some thirty-two bytes".getBytes(StandardCharsets.UTF_8);
             AtomicBoolean stop = new AtomicBoolean();
             java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
@@ -251,15 +260,18 @@ public final class SecretLoad {
                 fs.add(pool.submit(() -> {
                     long version = 0;
                     while (!stop.get()) {
-                        version = store.putSecret(
-                                room,
-                                name,
-                                java.util.Optional.of(version),
-                                v -> keyring.seal(
-                                        dev.keyroom.core.vault.VaultService.context(room, name, v), value, random),
-                                id.endpoint(),
-                                java.time.Instant.now(),
-                                5);
+                        version = store.secrets()
+                                .put(
+                                        room,
+                                        name,
+                                        java.util.Optional.of(version),
+                                        v -> keyring.seal(
+                                                dev.keyroom.core.vault.VaultService.context(room, name, v),
+                                                value,
+                                                random),
+                                        id.endpoint(),
+                                        java.time.Instant.now(),
+                                        5);
                         done.increment();
                     }
                     return null;

@@ -43,10 +43,11 @@ final class SignedRequestPool implements AutoCloseable {
         dir = ScratchDir.create("keyroom-bench-");
         store = SqliteStore.open(dir.resolve("bench.db"));
         id = Identity.generate(random);
-        store.createUser(
-                new User(id.endpoint(), "bench", Role.MEMBER, UserStatus.ACTIVE, id.signPub(), id.kexPub(), NOW));
+        store.users()
+                .create(new User(
+                        id.endpoint(), "bench", Role.MEMBER, UserStatus.ACTIVE, id.signPub(), id.kexPub(), NOW));
         authenticator = new RequestAuthenticator(
-                new UserDirectory(store),
+                new UserDirectory(store.users()),
                 new InMemoryNonceStore(1_000_000),
                 CLOCK,
                 Duration.ofSeconds(30),

@@ -104,7 +104,7 @@ record Backends(
                     JetStreamStore.DEFAULT_SNAPSHOT_EVERY,
                     config.replication().push().isPresent());
             owned.add(store);
-            if (store.listUsers().isEmpty()) {
+            if (store.users().list().isEmpty()) {
                 throw new KeyroomException(
                         ErrorCode.INTERNAL,
                         "the cluster holds no state yet: seed it from an initialised data directory with"

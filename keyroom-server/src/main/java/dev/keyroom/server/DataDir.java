@@ -117,16 +117,16 @@ public record DataDir(Path root) {
         loadOrCreateServerIdentity(random).close();
         dev.keyroom.core.vault.Keyring.loadOrCreate(keyring(), random).close();
         try (SqliteStore store = SqliteStore.open(database())) {
-            if (!store.listUsers().isEmpty()) {
+            if (!store.users().list().isEmpty()) {
                 return new Init(
                         false,
                         pin,
                         Optional.empty(),
-                        store.listUsers().getFirst().endpoint().value());
+                        store.users().list().getFirst().endpoint().value());
             }
             // A new directory has accepted nothing: its first start needs no replay fence.
             dev.keyroom.server.auth.SavedNonces.writeEmpty(savedNonces());
-            UserService users = new UserService(store, clock, (e, s) -> {});
+            UserService users = new UserService(store.users(), clock, (e, s) -> {});
             Optional<Path> written = Optional.empty();
             Identity admin;
             if (adminIdentity.isPresent()) {

@@ -176,7 +176,8 @@ public final class KeyroomServer implements AutoCloseable {
         try {
             dev.keyroom.server.replication.SiteRole site;
             try (dev.keyroom.core.identity.Identity key = dir.loadOrCreateServerIdentity(random)) {
-                site = dev.keyroom.server.replication.SiteRole.open(config.replication(), store, key.signPub());
+                site = dev.keyroom.server.replication.SiteRole.open(
+                        config.replication(), store.siteLog(), key.signPub());
             }
             if (backends.nats().isPresent()) {
                 String node;
@@ -191,17 +192,18 @@ public final class KeyroomServer implements AutoCloseable {
                                 .register(metrics));
             }
             ServerConfig.Limits limits = config.limits();
-            UserDirectory directory = new UserDirectory(store);
+            UserDirectory directory = new UserDirectory(store.users());
             BusHub hub = new BusHub(config.maxBusSessionsPerIdentity());
             Gauge.builder("keyroom.bus.sessions", hub, BusHub::sessionCount)
                     .description("authenticated data-plane sessions")
                     .register(metrics);
-            UserService users = new UserService(store, clock, (endpoint, status) -> {
+            UserService users = new UserService(store.users(), clock, (endpoint, status) -> {
                 directory.invalidate(endpoint);
                 hub.statusChanged(endpoint, status);
             });
             RoomService rooms = new RoomService(
-                    store,
+                    store.rooms(),
+                    store.users(),
                     clock,
                     random,
                     new RoomRules(config.cleartextRoomsAllowed()),
@@ -281,10 +283,10 @@ public final class KeyroomServer implements AutoCloseable {
                     .register(metrics);
             Gauge.builder("keyroom.inflight.capacity.bytes", budget, InflightBudget::capacity)
                     .register(metrics);
-            BanList bans = new BanList(store, clock, limits.banAfterRefusals(), limits.banDuration());
+            BanList bans = new BanList(store.bans(), clock, limits.banAfterRefusals(), limits.banDuration());
             // Changes applied from the cluster's stream, or from a primary's batch on a backup, reach this node's
             // caches, sessions and bans (AUTH-8, AZ-7, DOS-7, REPL-7).
-            ((dev.keyroom.store.sqlite.SiteFeed) store).onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
+            store.siteLog().onChange(new dev.keyroom.core.site.ChangeEffects() {
                 @Override
                 public void userCreated(dev.keyroom.core.identity.EndpointId endpoint) {
                     directory.invalidate(endpoint);
@@ -309,7 +311,7 @@ public final class KeyroomServer implements AutoCloseable {
                 }
 
                 @Override
-                public void siteChanged(dev.keyroom.store.sqlite.SqliteStore.Site changed) {
+                public void siteChanged(dev.keyroom.core.site.Site changed) {
                     site.adopt(changed);
                 }
 
@@ -336,16 +338,19 @@ public final class KeyroomServer implements AutoCloseable {
             new UserRoutes(users, rooms).register(router);
             new dev.keyroom.server.http.AuditRoutes(audit).register(router);
             new dev.keyroom.server.http.KeyringRoutes(new dev.keyroom.core.vault.KeyringService(
-                            store, dir.keyring(), keyring, random, Thread.ofVirtual()::start))
+                            store.sealedItems(), dir.keyring(), keyring, random, Thread.ofVirtual()::start))
                     .register(router);
             new dev.keyroom.server.http.SecretRoutes(new dev.keyroom.core.vault.VaultService(
-                            store,
+                            store.secrets(),
                             rooms,
                             clock,
                             random,
                             keyring::get,
                             new dev.keyroom.core.vault.AgentLimits(
-                                    store, users, clock, config.vault().agentLimits()),
+                                    store.breaches(),
+                                    users,
+                                    clock,
+                                    config.vault().agentLimits()),
                             config.vault().secretVersions()))
                     .register(router);
             new RoomRoutes(rooms).register(router);
@@ -375,14 +380,18 @@ public final class KeyroomServer implements AutoCloseable {
                             config.replication(),
                             site,
                             worker,
-                            config.replication().apply().isPresent()
-                                    ? Optional.of((dev.keyroom.store.sqlite.SiteFeed) store)
-                                    : Optional.empty(),
+                            config.replication().apply().isPresent() ? Optional.of(store.siteLog()) : Optional.empty(),
                             clock)
                     .register(router);
             Bus bus = backends.bus();
             MessageService messages = new MessageService(
-                    store, bus, clock, rooms, config.retention(), config.vault().secretVersions());
+                    store.messages(),
+                    store.rooms(),
+                    bus,
+                    clock,
+                    rooms,
+                    config.retention(),
+                    config.vault().secretVersions());
             new MessageRoutes(messages).register(router);
             // A primary that feeds a backup records every blob stored for it (REPL-2).
             dev.keyroom.core.port.BlobStore blobs = worker.map(
@@ -533,7 +542,7 @@ public final class KeyroomServer implements AutoCloseable {
         if (config.replication().push().isEmpty()) {
             return Optional.empty();
         }
-        var feed = (dev.keyroom.store.sqlite.SiteFeed) backends.store();
+        var feed = backends.store().siteLog();
         dev.keyroom.core.identity.Identity siteKey = new DataDir(config.dataDir()).loadOrCreateServerIdentity(random);
         java.util.function.BooleanSupplier sender;
         try {
@@ -582,7 +591,7 @@ public final class KeyroomServer implements AutoCloseable {
         if (r.apply().isEmpty()) {
             return app;
         }
-        var sqlite = (dev.keyroom.store.sqlite.SiteFeed) backends.store();
+        var sqlite = backends.store().siteLog();
         ServerConfig.ApplySettings a = r.apply().get();
         char[] password = randomPassword(random);
         SslContextFactory.Server ssl = sslContext(config.tlsSettings(), tls.orElseThrow(), password);

@@ -39,7 +39,11 @@ public final class Migration {
      * that stopped before it finished (the digest then says whether it was this data).
      */
     public record Report(
-            SqliteStore.Digest source, SqliteStore.Digest cluster, int blobs, int blobsVerified, boolean resumed) {
+            dev.keyroom.core.port.Store.Digest source,
+            dev.keyroom.core.port.Store.Digest cluster,
+            int blobs,
+            int blobsVerified,
+            boolean resumed) {
         public boolean verified() {
             return source.equals(cluster) && blobs == blobsVerified;
         }
@@ -59,7 +63,7 @@ public final class Migration {
         try (Connection nats = NatsConnections.connect(
                         c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom migrate");
                 SqliteStore source = SqliteStore.open(dir.database())) {
-            SqliteStore.Digest before = source.digest();
+            dev.keyroom.core.port.Store.Digest before = source.digest();
             boolean resumed = !JetStreamStore.seed(nats, c.replicas(), source, work, c.timeout());
 
             DiskBlobStore disk = new DiskBlobStore(dir.blobs());
@@ -73,7 +77,7 @@ public final class Migration {
                 }
             }
 
-            SqliteStore.Digest after;
+            dev.keyroom.core.port.Store.Digest after;
             try (JetStreamStore rebuilt =
                     JetStreamStore.open(nats, c.replicas(), work.resolve("verify"), c.timeout(), Backends.CATCH_UP)) {
                 after = rebuilt.digest();

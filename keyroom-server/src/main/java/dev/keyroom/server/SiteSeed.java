@@ -30,7 +30,7 @@ public final class SiteSeed {
     private SiteSeed() {}
 
     /** What was copied: the store's counts and digest, its watermark, and the blobs. */
-    public record Report(SqliteStore.Digest digest, long watermark, int blobs) {}
+    public record Report(dev.keyroom.core.port.Store.Digest digest, long watermark, int blobs) {}
 
     /** Seeds {@code backupData} (which must hold no store yet) from the primary site of {@code config}. */
     public static Report seed(ServerConfig config, Path backupData) throws Exception {
@@ -68,7 +68,7 @@ public final class SiteSeed {
             }
         } else {
             try (SqliteStore store = SqliteStore.open(source.database())) {
-                store.snapshotTo(target.database());
+                store.copyTo(target.database());
             }
             DiskBlobStore from = new DiskBlobStore(source.blobs());
             copied = copyBlobs(from, from.addresses(), blobs, maxBlob);

@@ -11,11 +11,11 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.nats.JetStreamStore;
-import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.FreePorts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -204,7 +204,7 @@ class ClusterSiteReplicationTest {
     }
 
     /** The digest of the cluster's records, from a replica rebuilt for the purpose. */
-    private SqliteStore.Digest clusterDigest(ClusterFixture f) throws Exception {
+    private Store.Digest clusterDigest(ClusterFixture f) throws Exception {
         Path work = Files.createTempDirectory(dir, "digest-");
         try (io.nats.client.Connection nats = f.connect();
                 JetStreamStore store =

@@ -3,6 +3,7 @@ package dev.keyroom.server;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.Store;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.FreePorts;
@@ -105,7 +106,7 @@ public final class SitePair implements AutoCloseable {
     }
 
     /** Counts and digest of every record in a site's database. */
-    public static SqliteStore.Digest digest(Path dataDir) {
+    public static Store.Digest digest(Path dataDir) {
         try (SqliteStore s = SqliteStore.open(new DataDir(dataDir).database())) {
             return s.digest();
         }

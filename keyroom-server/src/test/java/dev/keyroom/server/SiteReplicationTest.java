@@ -10,6 +10,7 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.site.Change;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.tls.TlsMaterial;
@@ -293,7 +294,7 @@ class SiteReplicationTest {
                     stranger,
                     1,
                     before + 1,
-                    java.util.List.of(new dev.keyroom.store.sqlite.Change.DeleteBan("x").encode()),
+                    java.util.List.of(new Change.DeleteBan("x").encode()),
                     "forged-nonce-0000000000",
                     java.time.Instant.now());
             HttpResponse<String> r = client.send(
@@ -321,7 +322,7 @@ class SiteReplicationTest {
                         siteKey,
                         1,
                         before + 5,
-                        java.util.List.of(new dev.keyroom.store.sqlite.Change.DeleteBan("x").encode()),
+                        java.util.List.of(new Change.DeleteBan("x").encode()),
                         "gap-nonce-0000000000001",
                         java.time.Instant.now());
             }

@@ -5,7 +5,8 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.port.Bus;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.Messages;
+import dev.keyroom.core.port.Rooms;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,8 @@ public final class MessageService {
     public record Published(
             RoomId room, long epoch, EndpointId sender, String messageId, boolean encrypted, byte[] bytes) {}
 
-    private final Store store;
+    private final Messages store;
+    private final Rooms roomStore;
     private final Bus bus;
     private final Clock clock;
     private final RoomService rooms;
@@ -32,8 +34,15 @@ public final class MessageService {
     private final int secretVersions;
 
     public MessageService(
-            Store store, Bus bus, Clock clock, RoomService rooms, Retention retention, int secretVersions) {
+            Messages store,
+            Rooms roomStore,
+            Bus bus,
+            Clock clock,
+            RoomService rooms,
+            Retention retention,
+            int secretVersions) {
         this.store = store;
+        this.roomStore = roomStore;
         this.bus = bus;
         this.clock = clock;
         this.rooms = rooms;
@@ -77,7 +86,7 @@ public final class MessageService {
         if (!m.sender().equals(caller.endpoint())) {
             throw KeyroomException.badRequest("the envelope's sender is not the caller");
         }
-        Room r = store.findRoom(room).orElseThrow(KeyroomException::notFound);
+        Room r = roomStore.find(room).orElseThrow(KeyroomException::notFound);
         if (m.encrypted() != (r.policy() == RoomPolicy.ENCRYPTED)) {
             throw KeyroomException.badRequest(
                     r.policy() == RoomPolicy.ENCRYPTED
@@ -93,7 +102,7 @@ public final class MessageService {
      */
     public CompletableFuture<Long> append(Checked c) {
         Published m = c.message();
-        return store.appendMessage(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention)
+        return store.append(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention)
                 .thenApply(seq -> {
                     bus.publish(subject(c.room()), event(seq, m.bytes()));
                     return seq;
@@ -105,7 +114,7 @@ public final class MessageService {
 
     public RetentionView retention(User caller, RoomId room) {
         rooms.requireMember(caller, room);
-        RetentionSetting s = store.retentionSetting(room);
+        RetentionSetting s = roomStore.retention(room);
         return new RetentionView(s, s.resolve(retention), s.secretVersions(secretVersions));
     }
 
@@ -120,7 +129,7 @@ public final class MessageService {
         }
         Retention effective = setting.resolve(retention);
         int versions = setting.secretVersions(secretVersions);
-        store.setRetention(room, setting, effective, versions, clock.now());
+        roomStore.setRetention(room, setting, effective, versions, clock.now());
         return new RetentionView(setting, effective, versions);
     }
 
@@ -129,6 +138,6 @@ public final class MessageService {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw KeyroomException.badRequest("limit must be 1 to " + MAX_LIMIT);
         }
-        return store.messagesAfter(room, after, limit);
+        return store.after(room, after, limit);
     }
 }

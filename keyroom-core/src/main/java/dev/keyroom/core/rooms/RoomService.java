@@ -6,7 +6,8 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.Rooms;
+import dev.keyroom.core.port.Users;
 import java.security.SecureRandom;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.Set;
  * it gets the same {@code not_found} as for a room that does not exist (AZ-1).
  */
 public final class RoomService {
-    private final Store store;
+    private final Rooms store;
+    private final Users users;
     private final Clock clock;
     private final SecureRandom random;
     private final RoomRules rules;
@@ -39,7 +41,8 @@ public final class RoomService {
     }
 
     public RoomService(
-            Store store,
+            Rooms store,
+            Users users,
             Clock clock,
             SecureRandom random,
             RoomRules rules,
@@ -47,6 +50,7 @@ public final class RoomService {
             java.util.function.Supplier<dev.keyroom.core.vault.Keyring> keyring) {
         this.keyring = keyring;
         this.store = store;
+        this.users = users;
         this.clock = clock;
         this.random = random;
         this.rules = rules;
@@ -77,7 +81,7 @@ public final class RoomService {
         requireSealedKeyFits(policy, sealedKey);
         Room room = new Room(
                 proposedId.orElseGet(() -> RoomId.random(random)), name, policy, 1, caller.endpoint(), now(), false);
-        store.createRoom(
+        store.create(
                 room,
                 new Member(caller.endpoint(), RoomRole.OWNER, room.createdAt()),
                 sealedKey.map(k -> wrap(room.id(), room.epoch(), caller.endpoint(), k)));
@@ -98,7 +102,7 @@ public final class RoomService {
     /** The room, for members only. */
     public Room get(User caller, RoomId id) {
         requireMember(caller, id);
-        return store.findRoom(id).orElseThrow(KeyroomException::notFound);
+        return store.find(id).orElseThrow(KeyroomException::notFound);
     }
 
     /** The caller's membership; not_found when there is none (AZ-1). */
@@ -109,8 +113,8 @@ public final class RoomService {
     public List<MemberView> members(User caller, RoomId id) {
         requireMember(caller, id);
         List<MemberView> out = new ArrayList<>();
-        for (Member m : store.listMembers(id)) {
-            store.findUser(m.endpoint()).ifPresent(u -> out.add(new MemberView(m, u)));
+        for (Member m : store.members(id)) {
+            users.find(m.endpoint()).ifPresent(u -> out.add(new MemberView(m, u)));
         }
         return out;
     }
@@ -127,10 +131,10 @@ public final class RoomService {
         if (role == RoomRole.OWNER || (role == RoomRole.ADMIN && me.role() != RoomRole.OWNER)) {
             throw KeyroomException.forbidden("that role cannot be granted by this member");
         }
-        User invitee = store.findUser(endpoint)
+        User invitee = users.find(endpoint)
                 .filter(User::isActive)
                 .orElseThrow(() -> new KeyroomException(ErrorCode.NOT_FOUND, "no such active user"));
-        Room room = store.findRoom(id).orElseThrow(KeyroomException::notFound);
+        Room room = store.find(id).orElseThrow(KeyroomException::notFound);
         if (room.rekeyRequired()) {
             throw KeyroomException.conflict("the room must be rekeyed before members are added");
         }
@@ -150,7 +154,7 @@ public final class RoomService {
         if (!me.role().canManage()) {
             throw KeyroomException.forbidden("only owners and admins rekey");
         }
-        Room room = store.findRoom(id).orElseThrow(KeyroomException::notFound);
+        Room room = store.find(id).orElseThrow(KeyroomException::notFound);
         if (remove.contains(room.owner())) {
             throw KeyroomException.forbidden("the owner cannot be removed");
         }
@@ -208,12 +212,12 @@ public final class RoomService {
     /** The caller's own sealed key of {@code epoch} (default: current). AZ-2. */
     public SealedKey key(User caller, RoomId id, Optional<Long> epoch) {
         requireMember(caller, id);
-        Room room = store.findRoom(id).orElseThrow(KeyroomException::notFound);
+        Room room = store.find(id).orElseThrow(KeyroomException::notFound);
         long e = epoch.orElse(room.epoch());
         if (e < 1 || e > room.epoch()) {
             throw KeyroomException.badRequest("no such epoch");
         }
-        return store.findSealedKey(id, e, caller.endpoint())
+        return store.sealedKey(id, e, caller.endpoint())
                 .map(k -> new SealedKey(
                         e, dev.keyroom.core.vault.AtRestKeys.unwrap(keyring.get(), id, e, caller.endpoint(), k)))
                 .orElseThrow(() -> KeyroomException.forbidden("no key was sealed for you at that epoch"));

@@ -4,8 +4,8 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.UserService;
+import dev.keyroom.core.port.Breaches;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,13 +29,13 @@ public final class AgentLimits {
 
     private record Read(Instant at, String secret) {}
 
-    private final Store store;
+    private final Breaches store;
     private final UserService users;
     private final Clock clock;
     private final Settings settings;
     private final Map<EndpointId, Deque<Read>> reads = new ConcurrentHashMap<>();
 
-    public AgentLimits(Store store, UserService users, Clock clock, Settings settings) {
+    public AgentLimits(Breaches store, UserService users, Clock clock, Settings settings) {
         this.store = store;
         this.users = users;
         this.clock = clock;
@@ -73,7 +73,7 @@ public final class AgentLimits {
                 return;
             }
         }
-        int breaches = store.recordBreach(agent, now, now.minus(settings.lockWindow()));
+        int breaches = store.record(agent, now, now.minus(settings.lockWindow()));
         if (breaches >= 2) {
             users.lock(agent);
             throw new KeyroomException(

@@ -4,7 +4,7 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.SealedItems;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -35,7 +35,7 @@ public final class KeyringService {
             long rewrapped,
             long unreadable) {}
 
-    private final Store store;
+    private final SealedItems store;
     private final Path file;
     private final AtomicReference<Keyring> keyring;
     private final SecureRandom random;
@@ -45,7 +45,7 @@ public final class KeyringService {
     private final AtomicLong unreadable = new AtomicLong();
 
     public KeyringService(
-            Store store, Path file, AtomicReference<Keyring> keyring, SecureRandom random, Executor background) {
+            SealedItems store, Path file, AtomicReference<Keyring> keyring, SecureRandom random, Executor background) {
         this.store = store;
         this.file = file;
         this.keyring = keyring;
@@ -57,7 +57,7 @@ public final class KeyringService {
         Access.requireAdmin(caller);
         Keyring k = keyring.get();
         return new Status(
-                k.current(), store.sealedItemsByKey(), k.ids(), rewrapping.get(), rewrapped.get(), unreadable.get());
+                k.current(), store.countByKey(), k.ids(), rewrapping.get(), rewrapped.get(), unreadable.get());
     }
 
     public synchronized Status rotate(User caller) {
@@ -68,7 +68,7 @@ public final class KeyringService {
 
     public synchronized Status retire(User caller, int keyId) {
         Access.requireAdmin(caller);
-        long using = store.sealedItemsByKey().getOrDefault(keyId, 0L);
+        long using = store.countByKey().getOrDefault(keyId, 0L);
         if (using > 0) {
             throw KeyroomException.conflict("key " + keyId + " still seals " + using + " items; run a rewrap first");
         }
@@ -103,17 +103,17 @@ public final class KeyringService {
 
     /** Re-seals in batches until nothing is left under an older key: secret values, then sealed room keys. */
     void rewrapAll() {
-        rewrapEach(k -> store.sealedNotUnder(k.current(), BATCH), (k, row) -> {
+        rewrapEach(k -> store.secretsNotUnder(k.current(), BATCH), (k, row) -> {
             String context = VaultService.context(row.room(), row.name(), row.version());
             byte[] plain = k.open(context, row.sealed());
             try {
-                return store.reseal(row, k.seal(context, plain, random));
+                return store.resealSecret(row, k.seal(context, plain, random));
             } finally {
                 java.util.Arrays.fill(plain, (byte) 0);
             }
         });
         rewrapEach(
-                k -> store.sealedKeysNotUnder(k.current(), BATCH),
+                k -> store.keysNotUnder(k.current(), BATCH),
                 (k, row) -> store.resealKey(
                         row,
                         AtRestKeys.wrap(

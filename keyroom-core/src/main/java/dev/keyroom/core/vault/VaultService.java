@@ -5,7 +5,7 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.Secrets;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomService;
 import java.security.SecureRandom;
@@ -28,7 +28,7 @@ public final class VaultService {
     /** A secret value as read. */
     public record Value(String name, long version, byte[] value, EndpointId createdBy, Instant createdAt) {}
 
-    private final Store store;
+    private final Secrets store;
     private final RoomService rooms;
     private final Clock clock;
     private final SecureRandom random;
@@ -37,7 +37,7 @@ public final class VaultService {
     private final int keepVersions;
 
     public VaultService(
-            Store store,
+            Secrets store,
             RoomService rooms,
             Clock clock,
             SecureRandom random,
@@ -108,7 +108,7 @@ public final class VaultService {
 
     private long write(User caller, RoomId room, String name, byte[] value, Optional<Long> ifVersion) {
         Keyring k = keyring.get();
-        return store.putSecret(
+        return store.put(
                 room,
                 name,
                 ifVersion,
@@ -122,7 +122,7 @@ public final class VaultService {
         requireName(name);
         rooms.requireMember(caller, room);
         admitAgent(caller, room, name);
-        StoredSecret s = store.secret(room, name, version)
+        StoredSecret s = store.find(room, name, version)
                 .filter(x -> !x.tombstone())
                 .orElseThrow(() ->
                         new KeyroomException(dev.keyroom.core.error.ErrorCode.NOT_FOUND, "no such secret or version"));
@@ -150,7 +150,7 @@ public final class VaultService {
         if (caller.role() == Role.AGENT) {
             throw KeyroomException.forbidden("agents cannot list secrets");
         }
-        return store.secrets(room);
+        return store.list(room);
     }
 
     public long delete(User caller, RoomId room, String name) {
@@ -159,6 +159,6 @@ public final class VaultService {
             throw KeyroomException.forbidden("readers cannot delete secrets");
         }
         admitAgent(caller, room, name);
-        return store.deleteSecret(room, name, caller.endpoint(), clock.now(), keepVersions);
+        return store.delete(room, name, caller.endpoint(), clock.now(), keepVersions);
     }
 }

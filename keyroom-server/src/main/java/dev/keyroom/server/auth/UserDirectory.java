@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.Users;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,10 +17,10 @@ import java.util.Optional;
 public final class UserDirectory {
     public static final Duration MAX_STALENESS = Duration.ofSeconds(1);
 
-    private final Store store;
+    private final Users store;
     private final Cache<EndpointId, Optional<User>> cache;
 
-    public UserDirectory(Store store) {
+    public UserDirectory(Users store) {
         this.store = store;
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(MAX_STALENESS)
@@ -29,7 +29,7 @@ public final class UserDirectory {
     }
 
     public Optional<User> find(EndpointId endpoint) {
-        return cache.get(endpoint, store::findUser);
+        return cache.get(endpoint, store::find);
     }
 
     public void invalidate(EndpointId endpoint) {

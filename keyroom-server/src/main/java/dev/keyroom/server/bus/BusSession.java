@@ -341,7 +341,7 @@ public final class BusSession implements Session.Listener {
     /** Sends the stored messages after the feed's last one and before {@code before}; holds the feed. */
     private void catchUp(RoomId room, RoomFeed feed, long before) {
         while (!closed) {
-            List<StoredMessage> page = store.messagesAfter(room, feed.lastSeq, 500);
+            List<StoredMessage> page = store.messages().after(room, feed.lastSeq, 500);
             for (StoredMessage m : page) {
                 if (m.seq() >= before) {
                     return;

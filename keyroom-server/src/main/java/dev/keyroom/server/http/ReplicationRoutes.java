@@ -3,11 +3,11 @@ package dev.keyroom.server.http;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.protocol.dto.Dto;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
-import dev.keyroom.store.sqlite.SiteFeed;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,7 +22,7 @@ public final class ReplicationRoutes {
     private final ServerConfig.ReplicationSettings settings;
     private final SiteRole site;
     private final Optional<ReplicationWorker> worker;
-    private final Optional<SiteFeed> fed;
+    private final Optional<SiteLog> fed;
     private final Clock clock;
 
     /** {@code fed}: a backup's store that the primary's batches are applied to, if it has one. */
@@ -30,7 +30,7 @@ public final class ReplicationRoutes {
             ServerConfig.ReplicationSettings settings,
             SiteRole site,
             Optional<ReplicationWorker> worker,
-            Optional<SiteFeed> fed,
+            Optional<SiteLog> fed,
             Clock clock) {
         this.settings = settings;
         this.site = site;
@@ -69,7 +69,7 @@ public final class ReplicationRoutes {
                 site.kind().wireName(),
                 site.epoch(),
                 site.primary().orElse(null),
-                fed.map(SiteFeed::appliedChanges).orElse(null),
+                fed.map(SiteLog::appliedChanges).orElse(null),
                 settings.push().map(p -> p.backup().toString()).orElse(null),
                 worker.map(w -> w.acknowledged() + w.pending()).orElse(null),
                 worker.map(ReplicationWorker::acknowledged).orElse(null),

@@ -3,8 +3,8 @@ package dev.keyroom.server.limits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.Bans;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,14 +23,14 @@ public final class BanList {
     private static final Logger log = LoggerFactory.getLogger(BanList.class);
     static final Duration WINDOW = Duration.ofMinutes(1);
 
-    private final Store store;
+    private final Bans store;
     private final Clock clock;
     private final int threshold;
     private final Duration duration;
     private final Map<String, Instant> active = new ConcurrentHashMap<>();
     private final Cache<String, AtomicInteger> refusals;
 
-    public BanList(Store store, Clock clock, int threshold, Duration duration) {
+    public BanList(Bans store, Clock clock, int threshold, Duration duration) {
         this.store = store;
         this.clock = clock;
         this.threshold = threshold;
@@ -39,7 +39,7 @@ public final class BanList {
                 .maximumSize(100_000)
                 .expireAfterWrite(WINDOW)
                 .build();
-        for (Ban b : store.activeBans(clock.now())) {
+        for (Ban b : store.active(clock.now())) {
             active.put(b.subject(), b.until());
         }
     }
@@ -60,7 +60,7 @@ public final class BanList {
     /** Bans {@code subject} for {@code duration} at once, written to the store first (DOS-7). */
     public void ban(String subject, Duration duration, String reason) {
         Instant until = clock.now().plus(duration);
-        store.putBan(new Ban(subject, until, reason));
+        store.put(new Ban(subject, until, reason));
         active.put(subject, until);
         log.atWarn()
                 .addKeyValue("subject", subject)

@@ -4,6 +4,7 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
@@ -11,7 +12,6 @@ import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.audit.SiteAuditCopy;
 import dev.keyroom.server.http.ErrorResponses;
 import dev.keyroom.server.http.RequestIds;
-import dev.keyroom.store.sqlite.SiteFeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -50,7 +50,7 @@ public final class ApplyHandler extends Handler.Abstract {
     public static final int MAX_BODY = 32 << 20;
 
     private final ApplyGate gate;
-    private final SiteFeed store;
+    private final SiteLog store;
     private final BlobStore blobs;
     private final long maxBlobBytes;
     private final Path auditCopies;
@@ -61,7 +61,7 @@ public final class ApplyHandler extends Handler.Abstract {
     /** {@code auditCopies}: the directory of the copies of primaries' audit logs, one file per site key. */
     public ApplyHandler(
             ApplyGate gate,
-            SiteFeed store,
+            SiteLog store,
             BlobStore blobs,
             long maxBlobBytes,
             Path auditCopies,

@@ -7,14 +7,15 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.AuditLog;
 import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.port.Clock;
+import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.site.BlobEntry;
+import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.tls.TlsMaterial;
-import dev.keyroom.store.sqlite.SiteFeed;
-import dev.keyroom.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,7 +71,7 @@ public final class ReplicationWorker implements AutoCloseable {
             Duration.ofSeconds(125),
             Duration.ofSeconds(625));
 
-    private final SiteFeed store;
+    private final SiteLog store;
     /** Whether this node sends the changes and blobs: always alone, one node of a cluster at a time. */
     private final java.util.function.BooleanSupplier leading;
 
@@ -98,7 +99,7 @@ public final class ReplicationWorker implements AutoCloseable {
     private volatile long lastBatchMillis;
 
     public ReplicationWorker(
-            SiteFeed store,
+            SiteLog store,
             java.util.function.BooleanSupplier leading,
             BlobStore blobs,
             Optional<dev.keyroom.server.audit.FileAuditLog> auditFile,
@@ -131,7 +132,7 @@ public final class ReplicationWorker implements AutoCloseable {
 
     /** What the backup acknowledged, as the feed shows it: the changes before the first one kept. */
     private void resync() {
-        List<SqliteStore.FeedEntry> first = store.changesAfter(0, 1);
+        List<FeedEntry> first = store.changesAfter(0, 1);
         acked.set(first.isEmpty() ? store.lastChange() : first.getFirst().seq() - 1);
     }
 
@@ -199,7 +200,7 @@ public final class ReplicationWorker implements AutoCloseable {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
                 continue;
             }
-            List<SqliteStore.FeedEntry> batch = List.of();
+            List<FeedEntry> batch = List.of();
             boolean blobsDue = false;
             boolean auditDue = false;
             long auditWait = TimeUnit.SECONDS.toNanos(1);
@@ -293,20 +294,20 @@ public final class ReplicationWorker implements AutoCloseable {
      * The next batch: {@value #BATCH} changes, or, when more are waiting, all that are (up to
      * {@value #MAX_BATCH} changes and {@value #MAX_BATCH_BYTES} bytes).
      */
-    private List<SqliteStore.FeedEntry> takeBatch() {
+    private List<FeedEntry> takeBatch() {
         return takeBatch(acked.get());
     }
 
     /** As {@link #takeBatch()}, of the changes after {@code afterSeq}. */
-    private List<SqliteStore.FeedEntry> takeBatch(long afterSeq) {
-        List<SqliteStore.FeedEntry> out = new java.util.ArrayList<>(store.changesAfter(afterSeq, BATCH));
+    private List<FeedEntry> takeBatch(long afterSeq) {
+        List<FeedEntry> out = new java.util.ArrayList<>(store.changesAfter(afterSeq, BATCH));
         long bytes = out.stream().mapToLong(e -> e.change().length).sum();
         while (out.size() >= BATCH && out.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
-            List<SqliteStore.FeedEntry> more = store.changesAfter(out.getLast().seq(), 1000);
+            List<FeedEntry> more = store.changesAfter(out.getLast().seq(), 1000);
             if (more.isEmpty()) {
                 break;
             }
-            for (SqliteStore.FeedEntry e : more) {
+            for (FeedEntry e : more) {
                 if (out.size() >= MAX_BATCH || bytes + e.change().length > MAX_BATCH_BYTES) {
                     return out;
                 }
@@ -330,13 +331,13 @@ public final class ReplicationWorker implements AutoCloseable {
      * moves the acknowledged sequence on; an answer that puts the backup elsewhere than the batch
      * assumed (a gap) drops the batches after it, and the next round resumes from the backup.
      */
-    private void sendChanges(List<SqliteStore.FeedEntry> first) throws IOException, InterruptedException {
+    private void sendChanges(List<FeedEntry> first) throws IOException, InterruptedException {
         if (stream == null || !stream.isOpen()) {
             stream = ChangeStream.open(http, settings.backup(), Duration.ofSeconds(10));
         }
         java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
         long until = System.nanoTime() + PACE.toNanos();
-        List<SqliteStore.FeedEntry> next = first;
+        List<FeedEntry> next = first;
         while (true) {
             if (!next.isEmpty() && inFlight.size() < IN_FLIGHT && System.nanoTime() < until) {
                 inFlight.add(new InFlight(
@@ -370,13 +371,13 @@ public final class ReplicationWorker implements AutoCloseable {
     }
 
     /** A batch of changes as a stream message: the site key, the signature and the signed body. */
-    private byte[] frame(List<SqliteStore.FeedEntry> batch) {
+    private byte[] frame(List<FeedEntry> batch) {
         ReplicationBatch.Signed signed = ReplicationBatch.sign(
                 ReplicationBatch.Feed.CHANGES,
                 siteKey,
                 site.epoch(),
                 batch.getFirst().seq(),
-                batch.stream().map(SqliteStore.FeedEntry::change).toList(),
+                batch.stream().map(FeedEntry::change).toList(),
                 nonce(),
                 clock.now(),
                 Math.max(batch.getLast().seq(), store.lastChange()));
@@ -454,7 +455,7 @@ public final class ReplicationWorker implements AutoCloseable {
      * backup's budget for blobs), each forgotten once the backup holds it.
      */
     private void sendBlobs() throws IOException, InterruptedException {
-        for (SqliteStore.BlobEntry b : store.blobsToSend(100)) {
+        for (BlobEntry b : store.blobsToSend(100)) {
             if (closed) {
                 return;
             }
@@ -552,7 +553,7 @@ public final class ReplicationWorker implements AutoCloseable {
             @Override
             public boolean put(RoomId room, String sha256Hex, java.io.InputStream body, long maxBytes) {
                 boolean added = blobs.put(room, sha256Hex, body, maxBytes);
-                store.recordBlob(room, sha256Hex);
+                store.recordBlob(room, sha256Hex, clock.now());
                 return added;
             }
 
@@ -560,7 +561,7 @@ public final class ReplicationWorker implements AutoCloseable {
             public boolean adopt(
                     RoomId room, String sha256Hex, java.nio.file.Path file, byte[] fileSha256, long maxBytes) {
                 boolean added = blobs.adopt(room, sha256Hex, file, fileSha256, maxBytes);
-                store.recordBlob(room, sha256Hex);
+                store.recordBlob(room, sha256Hex, clock.now());
                 return added;
             }
 
@@ -626,7 +627,7 @@ public final class ReplicationWorker implements AutoCloseable {
 
     /** When the oldest unacknowledged change was recorded, or now without one. */
     public Instant oldestPending() {
-        List<SqliteStore.FeedEntry> first = store.changesAfter(acked.get(), 1);
+        List<FeedEntry> first = store.changesAfter(acked.get(), 1);
         return first.isEmpty() ? clock.now() : first.getFirst().at();
     }
 

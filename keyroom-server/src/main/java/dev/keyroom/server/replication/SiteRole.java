@@ -2,10 +2,9 @@ package dev.keyroom.server.replication;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.SiteLog;
+import dev.keyroom.core.site.Site;
 import dev.keyroom.server.config.ServerConfig;
-import dev.keyroom.store.sqlite.SiteFeed;
-import dev.keyroom.store.sqlite.SqliteStore;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ public final class SiteRole {
         }
     }
 
-    private final Optional<SiteFeed> store;
+    private final SiteLog store;
     private final byte[] siteKey;
     private final Optional<String> primary;
     /** The role and the epoch, changed together: by this node, or by another node of its cluster. */
@@ -43,7 +42,7 @@ public final class SiteRole {
     private final java.util.concurrent.atomic.AtomicReference<State> state;
 
     private SiteRole(
-            Optional<SiteFeed> store,
+            SiteLog store,
             byte[] siteKey,
             Optional<String> primary,
             Kind kind,
@@ -61,18 +60,9 @@ public final class SiteRole {
      * to do) a config file that makes a backup of a site that was promoted, or of a fenced primary's
      * store: that store holds writes the primary never saw.
      */
-    public static SiteRole open(ServerConfig.ReplicationSettings settings, Store store, byte[] siteKey) {
+    public static SiteRole open(ServerConfig.ReplicationSettings settings, SiteLog store, byte[] siteKey) {
         Optional<String> primary = settings.primary().map(Object::toString);
-        if (!(store instanceof SiteFeed sqlite)) {
-            return new SiteRole(
-                    Optional.empty(),
-                    siteKey,
-                    primary,
-                    settings.backup() ? Kind.BACKUP : Kind.PRIMARY,
-                    1,
-                    Optional.empty());
-        }
-        SqliteStore.Site site = sqlite.site();
+        Site site = store.site();
         if (settings.backup()) {
             if (site.promotedKey().isPresent()) {
                 throw new IllegalStateException("this site was promoted to primary (site epoch " + site.epoch()
@@ -85,7 +75,7 @@ public final class SiteRole {
                         + site.fencedBy() + " and may hold writes the new primary never saw: start the backup"
                         + " from a copy of the new primary's store");
             }
-            return new SiteRole(Optional.of(sqlite), siteKey, primary, Kind.BACKUP, site.epoch(), Optional.empty());
+            return new SiteRole(store, siteKey, primary, Kind.BACKUP, site.epoch(), Optional.empty());
         }
         if (site.fenced()) {
             log.atError()
@@ -94,12 +84,7 @@ public final class SiteRole {
                     .log("this primary was fenced by a promoted site: it takes no client writes");
         }
         return new SiteRole(
-                Optional.of(sqlite),
-                siteKey,
-                primary,
-                site.fenced() ? Kind.FENCED : Kind.PRIMARY,
-                site.epoch(),
-                site.promotedAt());
+                store, siteKey, primary, site.fenced() ? Kind.FENCED : Kind.PRIMARY, site.epoch(), site.promotedAt());
     }
 
     public Kind kind() {
@@ -147,7 +132,7 @@ public final class SiteRole {
             case BACKUP -> Optional.of("this site is a backup; send writes to the primary");
             case FENCED ->
                 Optional.of("this site was a primary and a backup has been promoted in its place (site epoch "
-                        + store.map(s -> s.site().fencedBy()).orElse(0L) + "); send writes to the new primary");
+                        + store.site().fencedBy() + "); send writes to the new primary");
         };
     }
 
@@ -155,12 +140,11 @@ public final class SiteRole {
      * Promotes this backup to a primary of epoch {@code fromEpoch + 1} (REPL-7), stored before it
      * takes effect. Refused (CONFLICT) on a site that is not a backup, at another epoch, or fenced.
      */
-    public synchronized SqliteStore.Site promote(long fromEpoch, Clock clock) {
+    public synchronized Site promote(long fromEpoch, Clock clock) {
         if (kind() != Kind.BACKUP) {
             throw KeyroomException.conflict("only a backup can be promoted; this site is " + kind().wireName());
         }
-        SiteFeed sqlite = store.orElseThrow(() -> KeyroomException.conflict("this site has no site epoch"));
-        SqliteStore.Site site = sqlite.promote(fromEpoch, siteKey, clock.now());
+        Site site = store.promote(fromEpoch, siteKey, clock.now());
         adopt(site);
         return site;
     }
@@ -170,7 +154,7 @@ public final class SiteRole {
      * waiting: a cluster's nodes are told on the thread that applies the state stream): a promotion
      * makes a backup the primary of the new epoch, a fence makes a primary fenced.
      */
-    public void adopt(SqliteStore.Site site) {
+    public void adopt(Site site) {
         State before = state.getAndUpdate(s -> {
             if (site.fenced()) {
                 return new State(Kind.FENCED, s.epoch(), s.promotedAt());
@@ -208,10 +192,10 @@ public final class SiteRole {
         if (kind() == Kind.FENCED) {
             return true;
         }
-        if (newerEpoch <= epoch() || store.isEmpty()) {
+        if (newerEpoch <= epoch()) {
             return false;
         }
-        SqliteStore.Site site = store.get().fence(newerEpoch);
+        Site site = store.fence(newerEpoch);
         adopt(site);
         return site.fenced();
     }

@@ -9,12 +9,12 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.core.site.Change;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.server.limits.BanList;
 import dev.keyroom.server.replication.ApplyGate;
-import dev.keyroom.store.sqlite.Change;
 import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.Fixtures;
 import dev.keyroom.testkit.TestClock;
@@ -58,7 +58,10 @@ class ReplicationApplyAttackTest {
         primary = Identity.generate(TestNode.RANDOM);
         backup = SqliteStore.open(dir.resolve("backup.db"));
         gate = new ApplyGate(
-                List.of(primary.signPub()), clock, audit, new BanList(backup, clock, 200, Duration.ofMinutes(15)));
+                List.of(primary.signPub()),
+                clock,
+                audit,
+                new BanList(backup.bans(), clock, 200, Duration.ofMinutes(15)));
     }
 
     @AfterEach
@@ -91,9 +94,10 @@ class ReplicationApplyAttackTest {
     @Test
     void REPL_3_aSignedFreshBatch_isApplied_andAudited() {
         ApplyGate.Batch v = check(batch(primary, 1, twoUsers()));
-        assertThat(backup.applyChanges(1, v.batch().firstSeq(), v.changes())).isEqualTo(2);
+        assertThat(backup.siteLog().applyChanges(1, v.batch().firstSeq(), v.changes()))
+                .isEqualTo(2);
         gate.outcome("192.0.2.1", v.verified(), "applied", "req");
-        assertThat(backup.listUsers()).hasSize(2);
+        assertThat(backup.users().list()).hasSize(2);
         assertThat(audited.getLast().outcome()).isEqualTo("applied (2 changes)");
         assertThat(audited.getLast().remote()).isEqualTo("192.0.2.1");
     }
@@ -122,17 +126,19 @@ class ReplicationApplyAttackTest {
             assertThat(e.remote()).isEqualTo("192.0.2.1");
             assertThat(e.outcome()).matches(".*\\((\\d+ changes|a batch not read)\\)");
         });
-        assertThat(backup.listUsers()).isEmpty();
+        assertThat(backup.users().list()).isEmpty();
     }
 
     @Test
     void REPL_6_aBatchWithAGap_isRefusedWithTheWatermark_andAppliesNothing() {
         ApplyGate.Batch first = check(batch(primary, 1, twoUsers()));
-        backup.applyChanges(1, first.batch().firstSeq(), first.changes());
+        backup.siteLog().applyChanges(1, first.batch().firstSeq(), first.changes());
         ApplyGate.Batch gap = check(batch(primary, 5, twoUsers()));
         assertRefused(
-                () -> backup.applyChanges(1, gap.batch().firstSeq(), gap.changes()), ErrorCode.CONFLICT, "up to 2");
-        assertThat(backup.listUsers()).hasSize(2);
+                () -> backup.siteLog().applyChanges(1, gap.batch().firstSeq(), gap.changes()),
+                ErrorCode.CONFLICT,
+                "up to 2");
+        assertThat(backup.users().list()).hasSize(2);
     }
 
     @Test
@@ -143,7 +149,9 @@ class ReplicationApplyAttackTest {
             }
         }
         assertRefused(() -> check(batch(primary, 1, twoUsers())), ErrorCode.FORBIDDEN, "banned");
-        assertThat(backup.activeBans(clock.now())).extracting(b -> b.subject()).contains("replication:192.0.2.1");
+        assertThat(backup.bans().active(clock.now()))
+                .extracting(b -> b.subject())
+                .contains("replication:192.0.2.1");
         // Another source is not affected.
         ReplicationBatch.Signed s = batch(primary, 1, twoUsers());
         assertThat(gate.check("192.0.2.2", s.key(), s.signature(), s.body(), "req")

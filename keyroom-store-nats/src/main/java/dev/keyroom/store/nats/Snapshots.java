@@ -159,4 +159,33 @@ final class Snapshots {
     Connection connection() {
         return nats;
     }
+
+    /**
+     * Copies {@code replica} as of now into {@code dir} (on the caller's thread, so at exactly the
+     * sequence being applied) and publishes the copy as the snapshot at {@code seq} off that thread;
+     * a failure is logged and leaves the stream unpurged.
+     */
+    void publishCopy(dev.keyroom.core.port.Store replica, Path dir, long seq) {
+        Path copy = dir.resolve("snapshot-" + seq + ".db");
+        try {
+            Files.deleteIfExists(copy);
+            replica.copyTo(copy);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.atWarn().setCause(e).log("copying the replica for a snapshot failed; the stream is not purged");
+            return;
+        }
+        Thread.ofVirtual().name("keyroom-snapshot").start(() -> {
+            try {
+                publish(copy, seq, false);
+            } catch (Exception e) {
+                log.atWarn().setCause(e).log("publishing a snapshot failed; the stream is not purged");
+            } finally {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (java.io.IOException e) {
+                    log.atWarn().setCause(e).log("a snapshot copy was left behind");
+                }
+            }
+        });
+    }
 }

@@ -11,6 +11,7 @@ import dev.keyroom.core.limits.Ban;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.site.ChangeEffects;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class JetStreamStoreChangesTest {
         try (JetStreamStore a = JetStreamStore.open(NATS.connection, 1, dir.resolve("a"), t, t);
                 JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t)) {
             List<String> told = new CopyOnWriteArrayList<>();
-            b.onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
+            b.siteLog().onChange(new ChangeEffects() {
                 @Override
                 public void userCreated(EndpointId endpoint) {
                     throw new IllegalStateException("a failing listener");
@@ -65,20 +66,20 @@ class JetStreamStoreChangesTest {
             });
             User owner = Fixtures.user("owner", Role.MEMBER);
             User bob = Fixtures.user("bob", Role.AGENT);
-            a.createUser(owner); // the failing listener on b does not undo or fail it
-            a.createUser(bob);
+            a.users().create(owner); // the failing listener on b does not undo or fail it
+            a.users().create(bob);
             Room room = Fixtures.room(owner.endpoint());
-            a.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
-            a.addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.empty());
-            a.removeMember(room.id(), bob.endpoint());
-            a.setUserStatus(bob.endpoint(), UserStatus.REVOKED);
-            a.putBan(new Ban("addr:192.0.2.1", Fixtures.T0.plusSeconds(60), "test"));
+            a.rooms().create(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
+            a.rooms().addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.empty());
+            a.rooms().removeMember(room.id(), bob.endpoint());
+            a.users().setStatus(bob.endpoint(), UserStatus.REVOKED);
+            a.bans().put(new Ban("addr:192.0.2.1", Fixtures.T0.plusSeconds(60), "test"));
 
             await().atMost(Duration.ofSeconds(5))
                     .untilAsserted(() ->
                             assertThat(told).containsExactly("removed 1", "status revoked", "banned addr:192.0.2.1"));
-            assertThat(b.findUser(owner.endpoint())).isPresent();
-            assertThat(b.findUser(bob.endpoint()).orElseThrow().status()).isEqualTo(UserStatus.REVOKED);
+            assertThat(b.users().find(owner.endpoint())).isPresent();
+            assertThat(b.users().find(bob.endpoint()).orElseThrow().status()).isEqualTo(UserStatus.REVOKED);
         }
     }
 }

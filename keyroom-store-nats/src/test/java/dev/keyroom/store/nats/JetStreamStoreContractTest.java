@@ -1,18 +1,24 @@
 package dev.keyroom.store.nats;
 
 import dev.keyroom.core.port.Store;
-import dev.keyroom.testkit.StoreContract;
+import dev.keyroom.testkit.BansContract;
+import dev.keyroom.testkit.MessagesContract;
+import dev.keyroom.testkit.RoomsContract;
+import dev.keyroom.testkit.SecretsContract;
+import dev.keyroom.testkit.SiteLogContract;
+import dev.keyroom.testkit.UsersContract;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JetStream store held to the contract every store must meet, against a real nats-server:
- * each test starts from an empty state stream; a reopened store rebuilds its replica from the
- * stream in a new directory, as a restarted node does.
+ * The JetStream store held to the contract of every port, against one real nats-server: each test
+ * starts from an empty state stream; a reopened store rebuilds its replica from the stream in a new
+ * directory, as a restarted node does.
  */
-class JetStreamStoreContractTest extends StoreContract {
+class JetStreamStoreContractTest {
     @RegisterExtension
     static final OneNatsServer NATS = new OneNatsServer();
 
@@ -20,21 +26,105 @@ class JetStreamStoreContractTest extends StoreContract {
     Path dir;
 
     private int opened;
+    private boolean recording;
 
-    @Override
-    protected Store openStore() throws Exception {
+    Store open(boolean recordChanges) throws Exception {
         NATS.reset();
+        recording = recordChanges;
         return open();
     }
 
     private Store open() {
         return JetStreamStore.open(
-                NATS.connection, 1, dir.resolve("replica-" + ++opened), Duration.ofSeconds(5), Duration.ofSeconds(30));
+                NATS.connection,
+                1,
+                dir.resolve("replica-" + ++opened),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                JetStreamStore.DEFAULT_SNAPSHOT_EVERY,
+                recording);
     }
 
-    @Override
-    protected Store reopen(Store old) {
+    Store reopenStore(Store old) {
         old.close();
         return open();
+    }
+
+    @Nested
+    class Users extends UsersContract {
+        @Override
+        protected Store openStore(boolean recordChanges) throws Exception {
+            return open(recordChanges);
+        }
+
+        @Override
+        protected Store reopen(Store old) {
+            return reopenStore(old);
+        }
+    }
+
+    @Nested
+    class Rooms extends RoomsContract {
+        @Override
+        protected Store openStore(boolean recordChanges) throws Exception {
+            return open(recordChanges);
+        }
+
+        @Override
+        protected Store reopen(Store old) {
+            return reopenStore(old);
+        }
+    }
+
+    @Nested
+    class Messages extends MessagesContract {
+        @Override
+        protected Store openStore(boolean recordChanges) throws Exception {
+            return open(recordChanges);
+        }
+
+        @Override
+        protected Store reopen(Store old) {
+            return reopenStore(old);
+        }
+    }
+
+    @Nested
+    class Secrets extends SecretsContract {
+        @Override
+        protected Store openStore(boolean recordChanges) throws Exception {
+            return open(recordChanges);
+        }
+
+        @Override
+        protected Store reopen(Store old) {
+            return reopenStore(old);
+        }
+    }
+
+    @Nested
+    class Bans extends BansContract {
+        @Override
+        protected Store openStore(boolean recordChanges) throws Exception {
+            return open(recordChanges);
+        }
+
+        @Override
+        protected Store reopen(Store old) {
+            return reopenStore(old);
+        }
+    }
+
+    @Nested
+    class SiteLog extends SiteLogContract {
+        @Override
+        protected Store openStore(boolean recordChanges) throws Exception {
+            return open(recordChanges);
+        }
+
+        @Override
+        protected Store reopen(Store old) {
+            return reopenStore(old);
+        }
     }
 }

@@ -11,6 +11,9 @@ import dev.keyroom.core.limits.Ban;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.site.ChangeEffects;
+import dev.keyroom.core.site.FeedEntry;
+import dev.keyroom.core.site.Site;
 import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
@@ -46,7 +49,7 @@ class JetStreamStoreFeedTest {
                 JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t, 1000, true);
                 SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
             List<Long> fencedBy = new CopyOnWriteArrayList<>();
-            b.onChange(new dev.keyroom.store.sqlite.ChangeEffects() {
+            b.siteLog().onChange(new ChangeEffects() {
                 @Override
                 public void userCreated(EndpointId endpoint) {}
 
@@ -60,49 +63,50 @@ class JetStreamStoreFeedTest {
                 public void banned(Ban ban) {}
 
                 @Override
-                public void siteChanged(SqliteStore.Site site) {
+                public void siteChanged(Site site) {
                     fencedBy.add(site.fencedBy());
                 }
             });
             User owner = Fixtures.user("owner", Role.MEMBER);
             User bob = Fixtures.user("bob", Role.AGENT);
-            a.createUser(owner);
-            b.createUser(bob);
+            a.users().create(owner);
+            b.users().create(bob);
             Room room = Fixtures.room(owner.endpoint());
-            a.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
-            b.addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.empty());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.createUser(owner))
+            a.rooms().create(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
+            b.rooms().addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.empty());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.users().create(owner))
                     .as("refused on every node alike, and in no feed");
-            a.setUserStatus(bob.endpoint(), UserStatus.REVOKED);
+            a.users().setStatus(bob.endpoint(), UserStatus.REVOKED);
 
-            await().atMost(t).until(() -> b.lastChange() == 5 && a.lastChange() == 5);
-            List<SqliteStore.FeedEntry> onA = a.changesAfter(0, 100);
-            List<SqliteStore.FeedEntry> onB = b.changesAfter(0, 100);
-            assertThat(onA).extracting(SqliteStore.FeedEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+            await().atMost(t)
+                    .until(() -> b.siteLog().lastChange() == 5 && a.siteLog().lastChange() == 5);
+            List<FeedEntry> onA = a.siteLog().changesAfter(0, 100);
+            List<FeedEntry> onB = b.siteLog().changesAfter(0, 100);
+            assertThat(onA).extracting(FeedEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
             for (int i = 0; i < onA.size(); i++) {
                 assertThat(onB.get(i).change()).isEqualTo(onA.get(i).change());
             }
 
             // The feed is the primary's: a backup applying it holds the same records.
-            backup.applyChanges(
-                    1, 1, onA.stream().map(SqliteStore.FeedEntry::change).toList());
+            backup.siteLog()
+                    .applyChanges(1, 1, onA.stream().map(FeedEntry::change).toList());
             assertThat(backup.digest()).isEqualTo(a.digest());
 
             // Acknowledged on one node: forgotten on every node.
-            b.forgetChangesUpTo(3);
-            await().atMost(t).until(() -> a.changesAfter(0, 100).size() == 2);
-            assertThat(a.lastChange()).isEqualTo(5);
+            b.siteLog().forgetChangesUpTo(3);
+            await().atMost(t).until(() -> a.siteLog().changesAfter(0, 100).size() == 2);
+            assertThat(a.siteLog().lastChange()).isEqualTo(5);
 
             // A blob recorded through one node waits on every node, and leaves every node.
-            a.recordBlob(room.id(), "ab".repeat(32));
-            await().atMost(t).until(() -> b.blobsWaiting() == 1);
-            b.forgetBlob(b.blobsToSend(10).getFirst().seq());
-            await().atMost(t).until(() -> a.blobsWaiting() == 0);
+            a.siteLog().recordBlob(room.id(), "ab".repeat(32), java.time.Instant.now());
+            await().atMost(t).until(() -> b.siteLog().blobsWaiting() == 1);
+            b.siteLog().forgetBlob(b.siteLog().blobsToSend(10).getFirst().seq());
+            await().atMost(t).until(() -> a.siteLog().blobsWaiting() == 0);
 
             // Fenced through one node: every node is, and is told.
-            assertThat(a.fence(2).fenced()).isTrue();
+            assertThat(a.siteLog().fence(2).fenced()).isTrue();
             await().atMost(t).untilAsserted(() -> assertThat(fencedBy).containsExactly(2L));
-            assertThat(b.site().fenced()).isTrue();
+            assertThat(b.siteLog().site().fenced()).isTrue();
         }
     }
 
@@ -120,9 +124,9 @@ class JetStreamStoreFeedTest {
                 JetStreamStore a = JetStreamStore.open(NATS.connection, 1, dir.resolve("a"), t, t);
                 JetStreamStore b = JetStreamStore.open(NATS.connection, 1, dir.resolve("b"), t, t)) {
             User owner = Fixtures.user("owner", Role.MEMBER);
-            primary.createUser(owner);
+            primary.users().create(owner);
             Room room = Fixtures.room(owner.endpoint());
-            primary.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
+            primary.rooms().create(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.empty());
             dev.keyroom.core.rooms.Retention keep =
                     new dev.keyroom.core.rooms.Retention(1_000_000, Duration.ofDays(30));
             int messages = 6000; // some 2 MB of changes: eight commands or more
@@ -131,30 +135,30 @@ class JetStreamStoreFeedTest {
                 if (i % 500 == 0 && last != null) {
                     last.get();
                 }
-                last = primary.appendMessage(
-                        room.id(), "m-" + i, owner.endpoint(), 1, Fixtures.bytes(256), Fixtures.T0, keep);
+                last = primary.messages()
+                        .append(room.id(), "m-" + i, owner.endpoint(), 1, Fixtures.bytes(256), Fixtures.T0, keep);
             }
             last.get();
-            List<byte[]> feed = primary.changesAfter(0, messages + 2).stream()
-                    .map(SqliteStore.FeedEntry::change)
+            List<byte[]> feed = primary.siteLog().changesAfter(0, messages + 2).stream()
+                    .map(FeedEntry::change)
                     .toList();
             assertThat(feed).hasSize(messages + 2);
 
             // The first half, with a change that does not apply (a message published twice) at 2500.
             List<byte[]> broken = new java.util.ArrayList<>(feed.subList(0, 3000));
             broken.set(2500, feed.get(100));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.applyChanges(1, 1, broken))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.siteLog().applyChanges(1, 1, broken))
                     .isInstanceOf(dev.keyroom.core.error.KeyroomException.class)
                     .hasMessageContaining("published already");
-            long watermark = a.appliedChanges();
-            int perCommand = JetStreamStore.MAX_BATCH_COMMAND_BYTES / feed.get(100).length;
+            long watermark = a.siteLog().appliedChanges();
+            int perCommand = ReplicatedSiteLog.MAX_BATCH_COMMAND_BYTES / feed.get(100).length;
             assertThat(watermark).isLessThan(2501).isGreaterThanOrEqualTo(2500 - perCommand);
-            await().atMost(t).until(() -> b.appliedChanges() == watermark);
+            await().atMost(t).until(() -> b.siteLog().appliedChanges() == watermark);
 
             // The primary resumes after the watermark with the rest, in one batch.
-            assertThat(b.applyChanges(1, watermark + 1, feed.subList((int) watermark, feed.size())))
+            assertThat(b.siteLog().applyChanges(1, watermark + 1, feed.subList((int) watermark, feed.size())))
                     .isEqualTo(messages + 2);
-            await().atMost(t).until(() -> a.appliedChanges() == messages + 2);
+            await().atMost(t).until(() -> a.siteLog().appliedChanges() == messages + 2);
             assertThat(a.digest()).isEqualTo(primary.digest());
             assertThat(b.digest()).isEqualTo(primary.digest());
         }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
+import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +38,14 @@ class JetStreamStoreSnapshotTest {
         try (JetStreamStore store =
                 JetStreamStore.open(NATS.connection, 1, dir.resolve("one"), timeout, Duration.ofSeconds(30), 100)) {
             User owner = Fixtures.user("owner", Role.MEMBER);
-            store.createUser(owner);
+            store.users().create(owner);
             Room room = Fixtures.room(owner.endpoint());
-            store.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
+            store.rooms()
+                    .create(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
             Retention keepTen = new Retention(10, Duration.ofDays(30));
             for (int i = 0; i < 600; i++) {
-                store.appendMessage(
+                store.messages()
+                        .append(
                                 room.id(),
                                 "m-" + i,
                                 owner.endpoint(),
@@ -63,13 +65,13 @@ class JetStreamStoreSnapshotTest {
             long inStream =
                     jsm.getStreamInfo(JetStreamStore.STREAM).getStreamState().getMsgCount();
             assertThat(inStream).isLessThan(300);
-            assertThat(store.messagesAfter(room.id(), 0, 100)).hasSize(10);
+            assertThat(store.messages().after(room.id(), 0, 100)).hasSize(10);
 
-            SqliteStore.Digest before = store.digest();
+            Store.Digest before = store.digest();
             try (JetStreamStore fresh =
                     JetStreamStore.open(NATS.connection, 1, dir.resolve("two"), timeout, Duration.ofSeconds(30), 100)) {
                 assertThat(fresh.digest()).isEqualTo(before);
-                assertThat(fresh.messagesAfter(room.id(), 0, 100)).hasSize(10);
+                assertThat(fresh.messages().after(room.id(), 0, 100)).hasSize(10);
             }
         }
     }

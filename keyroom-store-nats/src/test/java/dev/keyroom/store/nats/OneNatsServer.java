@@ -11,14 +11,22 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One real nats-server and a connection to it for a test class; registered with {@code @RegisterExtension}. */
+/**
+ * One real nats-server and a connection to it for a test class and its {@code @Nested} classes;
+ * registered with {@code @RegisterExtension}.
+ */
 final class OneNatsServer implements BeforeAllCallback, AfterAllCallback {
     Path dir;
     NatsServers nats;
     Connection connection;
+    /** Containers (the class, its nested classes) running now: the server outlives the outermost one's start. */
+    private int depth;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (depth++ > 0) {
+            return;
+        }
         dir = Files.createTempDirectory("keyroom-nats-test-");
         nats = NatsServers.single(dir.resolve("nats"));
         connection = Nats.connect(new Options.Builder()
@@ -37,6 +45,9 @@ final class OneNatsServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (--depth > 0) {
+            return;
+        }
         connection.close();
         nats.close();
         try (var files = Files.walk(dir)) {

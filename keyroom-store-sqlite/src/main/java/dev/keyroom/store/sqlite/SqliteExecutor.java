@@ -167,7 +167,7 @@ final class SqliteExecutor implements AutoCloseable {
                     for (String sql : statements(name)) {
                         st.executeUpdate(sql);
                     }
-                    SqliteStore.update(
+                    Sql.update(
                             c,
                             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%s','now'))",
                             v,
@@ -241,18 +241,18 @@ final class SqliteExecutor implements AutoCloseable {
         try {
             Connection c = connection(false);
             // Prepared once: a batch of changes nests one write a change.
-            SqliteStore.update(c, "SAVEPOINT nested");
+            Sql.update(c, "SAVEPOINT nested");
             try {
                 T value = work.run(c);
-                SqliteStore.update(c, "RELEASE nested");
+                Sql.update(c, "RELEASE nested");
                 return CompletableFuture.completedFuture(value);
             } catch (SQLException | RuntimeException e) {
-                SqliteStore.update(c, "ROLLBACK TO nested");
-                SqliteStore.update(c, "RELEASE nested");
+                Sql.update(c, "ROLLBACK TO nested");
+                Sql.update(c, "RELEASE nested");
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e instanceof KeyroomException ? e : SqliteStore.storageFailure(e));
+            return CompletableFuture.failedFuture(e instanceof KeyroomException ? e : Sql.storageFailure(e));
         }
     }
 
@@ -260,19 +260,19 @@ final class SqliteExecutor implements AutoCloseable {
         /** Runs inside the group's transaction; false when it failed and was rolled back alone. */
         boolean run(Connection c, List<Runnable> onCommit) {
             try {
-                SqliteStore.update(c, "SAVEPOINT w");
+                Sql.update(c, "SAVEPOINT w");
                 T value = work.run(c);
-                SqliteStore.update(c, "RELEASE w");
+                Sql.update(c, "RELEASE w");
                 onCommit.add(() -> result.complete(value));
                 return true;
             } catch (SQLException | RuntimeException e) {
                 try {
-                    SqliteStore.update(c, "ROLLBACK TO w");
-                    SqliteStore.update(c, "RELEASE w");
+                    Sql.update(c, "ROLLBACK TO w");
+                    Sql.update(c, "RELEASE w");
                 } catch (SQLException rollback) {
                     e.addSuppressed(rollback);
                 }
-                result.completeExceptionally(e instanceof KeyroomException ? e : SqliteStore.storageFailure(e));
+                result.completeExceptionally(e instanceof KeyroomException ? e : Sql.storageFailure(e));
                 return false;
             }
         }
@@ -315,7 +315,7 @@ final class SqliteExecutor implements AutoCloseable {
             log.atError().setCause(e).log("a group commit failed; none of its writes is stored");
             rollbackQuietly();
             for (PendingWrite<?> w : group) {
-                w.result.completeExceptionally(SqliteStore.storageFailure(e));
+                w.result.completeExceptionally(Sql.storageFailure(e));
             }
             return;
         }
@@ -348,7 +348,7 @@ final class SqliteExecutor implements AutoCloseable {
             }
             return value;
         } catch (SQLException e) {
-            throw SqliteStore.storageFailure(e);
+            throw Sql.storageFailure(e);
         }
     }
 
@@ -371,7 +371,7 @@ final class SqliteExecutor implements AutoCloseable {
             if (e.getCause() instanceof KeyroomException k) {
                 throw k;
             }
-            throw SqliteStore.storageFailure(e.getCause());
+            throw Sql.storageFailure(e.getCause());
         }
     }
 
@@ -386,7 +386,7 @@ final class SqliteExecutor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (Connection c : opened) {
-            SqliteStore.forget(c);
+            Sql.forget(c);
             try {
                 c.close();
             } catch (SQLException e) {

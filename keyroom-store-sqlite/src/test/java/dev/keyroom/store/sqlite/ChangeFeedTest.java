@@ -9,9 +9,12 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.site.FeedEntry;
+import dev.keyroom.core.site.Site;
 import dev.keyroom.core.vault.Keyring;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
@@ -37,14 +40,20 @@ class ChangeFeedTest {
     static void writeSome(SqliteStore s) throws Exception {
         User owner = Fixtures.user("owner", Role.MEMBER);
         User bob = Fixtures.user("bob", Role.AGENT);
-        s.createUser(owner);
-        s.createUser(bob);
-        assertThatThrownBy(() -> s.createUser(owner)).isInstanceOf(KeyroomException.class); // refused: not recorded
+        s.users().create(owner);
+        s.users().create(bob);
+        assertThatThrownBy(() -> s.users().create(owner)).isInstanceOf(KeyroomException.class); // refused: not recorded
         Room room = Fixtures.room(owner.endpoint());
-        s.createRoom(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
-        s.addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.of(Fixtures.bytes(48)));
+        s.rooms().create(room, Fixtures.member(owner.endpoint(), RoomRole.OWNER), Optional.of(Fixtures.bytes(48)));
+        s.rooms()
+                .addMember(
+                        room.id(),
+                        Fixtures.member(bob.endpoint(), RoomRole.MEMBER),
+                        1,
+                        Optional.of(Fixtures.bytes(48)));
         for (int i = 0; i < 5; i++) {
-            s.appendMessage(
+            s.messages()
+                    .append(
                             room.id(),
                             "m-" + i,
                             owner.endpoint(),
@@ -54,27 +63,29 @@ class ChangeFeedTest {
                             new Retention(3, Duration.ofDays(30)))
                     .get();
         }
-        s.putSecret(
-                room.id(),
-                "api-key",
-                Optional.empty(),
-                v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
-                owner.endpoint(),
-                Fixtures.T0,
-                5);
-        s.putSecret(
-                room.id(),
-                "api-key",
-                Optional.of(1L),
-                v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
-                owner.endpoint(),
-                Fixtures.T0,
-                5);
-        s.rekey(room.id(), 1, Set.of(bob.endpoint()), Map.of(owner.endpoint(), Fixtures.bytes(48)));
-        s.rekey(room.id(), 1, Set.of(), Map.of()); // stale: changes nothing, not recorded
-        s.setUserStatus(bob.endpoint(), UserStatus.REVOKED);
-        s.putBan(new Ban("addr:192.0.2.9", Fixtures.T0.plusSeconds(3600), "flood"));
-        s.recordBreach(bob.endpoint(), Fixtures.T0, Fixtures.T0.minusSeconds(7200));
+        s.secrets()
+                .put(
+                        room.id(),
+                        "api-key",
+                        Optional.empty(),
+                        v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
+                        owner.endpoint(),
+                        Fixtures.T0,
+                        5);
+        s.secrets()
+                .put(
+                        room.id(),
+                        "api-key",
+                        Optional.of(1L),
+                        v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
+                        owner.endpoint(),
+                        Fixtures.T0,
+                        5);
+        s.rooms().rekey(room.id(), 1, Set.of(bob.endpoint()), Map.of(owner.endpoint(), Fixtures.bytes(48)));
+        s.rooms().rekey(room.id(), 1, Set.of(), Map.of()); // stale: changes nothing, not recorded
+        s.users().setStatus(bob.endpoint(), UserStatus.REVOKED);
+        s.bans().put(new Ban("addr:192.0.2.9", Fixtures.T0.plusSeconds(3600), "flood"));
+        s.breaches().record(bob.endpoint(), Fixtures.T0, Fixtures.T0.minusSeconds(7200));
     }
 
     @Test
@@ -82,37 +93,39 @@ class ChangeFeedTest {
         try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
                 SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
             writeSome(primary);
-            List<SqliteStore.FeedEntry> feed = primary.changesAfter(0, 1000);
+            List<FeedEntry> feed = primary.siteLog().changesAfter(0, 1000);
             assertThat(feed)
-                    .extracting(SqliteStore.FeedEntry::seq)
+                    .extracting(FeedEntry::seq)
                     .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
-            assertThat(primary.lastChange()).isEqualTo(15);
+            assertThat(primary.siteLog().lastChange()).isEqualTo(15);
 
             for (int i = 0; i < feed.size(); i += 4) {
-                List<SqliteStore.FeedEntry> batch = feed.subList(i, Math.min(feed.size(), i + 4));
-                backup.applyChanges(
-                        1,
-                        batch.getFirst().seq(),
-                        batch.stream().map(SqliteStore.FeedEntry::change).toList());
+                List<FeedEntry> batch = feed.subList(i, Math.min(feed.size(), i + 4));
+                backup.siteLog()
+                        .applyChanges(
+                                1,
+                                batch.getFirst().seq(),
+                                batch.stream().map(FeedEntry::change).toList());
             }
-            assertThat(backup.appliedChanges()).isEqualTo(15);
+            assertThat(backup.siteLog().appliedChanges()).isEqualTo(15);
             assertThat(backup.digest()).isEqualTo(primary.digest());
 
             // The same batch again (a retry after a lost acknowledgement): nothing changes.
-            SqliteStore.Digest before = backup.digest();
-            assertThat(backup.applyChanges(
-                            1,
-                            12,
-                            feed.subList(11, 15).stream()
-                                    .map(SqliteStore.FeedEntry::change)
-                                    .toList()))
+            Store.Digest before = backup.digest();
+            assertThat(backup.siteLog()
+                            .applyChanges(
+                                    1,
+                                    12,
+                                    feed.subList(11, 15).stream()
+                                            .map(FeedEntry::change)
+                                            .toList()))
                     .isEqualTo(15);
             assertThat(backup.digest()).isEqualTo(before);
 
             // Acknowledged changes can go; sequences are never reused.
-            primary.forgetChangesUpTo(15);
-            assertThat(primary.changesAfter(0, 10)).isEmpty();
-            assertThat(primary.lastChange()).isEqualTo(15);
+            primary.siteLog().forgetChangesUpTo(15);
+            assertThat(primary.siteLog().changesAfter(0, 10)).isEmpty();
+            assertThat(primary.siteLog().lastChange()).isEqualTo(15);
         }
     }
 
@@ -121,30 +134,30 @@ class ChangeFeedTest {
         try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
                 SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
             writeSome(primary);
-            List<byte[]> all = primary.changesAfter(0, 1000).stream()
-                    .map(SqliteStore.FeedEntry::change)
+            List<byte[]> all = primary.siteLog().changesAfter(0, 1000).stream()
+                    .map(FeedEntry::change)
                     .toList();
-            backup.applyChanges(1, 1, all.subList(0, 3));
+            backup.siteLog().applyChanges(1, 1, all.subList(0, 3));
 
-            assertThatThrownBy(() -> backup.applyChanges(1, 5, all.subList(4, 6)))
+            assertThatThrownBy(() -> backup.siteLog().applyChanges(1, 5, all.subList(4, 6)))
                     .isInstanceOfSatisfying(KeyroomException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
                         assertThat(e.getMessage()).contains("up to 3");
                     });
             // A batch whose second change is corrupt, then one whose change cannot apply here: all or nothing.
-            SqliteStore.Digest before = backup.digest();
-            assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), new byte[] {99})))
+            Store.Digest before = backup.digest();
+            assertThatThrownBy(() -> backup.siteLog().applyChanges(1, 4, List.of(all.get(3), new byte[] {99})))
                     .isInstanceOf(KeyroomException.class);
-            assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), all.get(0))))
+            assertThatThrownBy(() -> backup.siteLog().applyChanges(1, 4, List.of(all.get(3), all.get(0))))
                     .isInstanceOfSatisfying(
                             KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
             // A message published twice: the store's own refusal, as a conflict, not a storage failure.
-            assertThatThrownBy(() -> backup.applyChanges(1, 4, List.of(all.get(3), all.get(4), all.get(4))))
+            assertThatThrownBy(() -> backup.siteLog().applyChanges(1, 4, List.of(all.get(3), all.get(4), all.get(4))))
                     .isInstanceOfSatisfying(KeyroomException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
                         assertThat(e.getMessage()).contains("published already");
                     });
-            assertThat(backup.appliedChanges()).isEqualTo(3);
+            assertThat(backup.siteLog().appliedChanges()).isEqualTo(3);
             assertThat(backup.digest()).isEqualTo(before);
         }
     }
@@ -154,52 +167,52 @@ class ChangeFeedTest {
         try (SqliteStore primary = SqliteStore.open(dir.resolve("primary.db"), true);
                 SqliteStore backup = SqliteStore.open(dir.resolve("backup.db"))) {
             writeSome(primary);
-            List<byte[]> all = primary.changesAfter(0, 1000).stream()
-                    .map(SqliteStore.FeedEntry::change)
+            List<byte[]> all = primary.siteLog().changesAfter(0, 1000).stream()
+                    .map(FeedEntry::change)
                     .toList();
-            assertThat(backup.site().epoch()).isEqualTo(1);
-            backup.applyChanges(1, 1, all.subList(0, 10));
+            assertThat(backup.siteLog().site().epoch()).isEqualTo(1);
+            backup.siteLog().applyChanges(1, 1, all.subList(0, 10));
 
             byte[] siteKey = Fixtures.bytes(32);
-            assertThatThrownBy(() -> backup.promote(2, siteKey, Fixtures.T0))
+            assertThatThrownBy(() -> backup.siteLog().promote(2, siteKey, Fixtures.T0))
                     .isInstanceOfSatisfying(
                             KeyroomException.class,
                             e -> assertThat(e.getMessage()).contains("at epoch 1"));
-            SqliteStore.Site promoted = backup.promote(1, siteKey, Fixtures.T0);
+            Site promoted = backup.siteLog().promote(1, siteKey, Fixtures.T0);
             assertThat(promoted.epoch()).isEqualTo(2);
             assertThat(promoted.promotedKey()).hasValue(siteKey);
             assertThat(promoted.promotedAt()).hasValue(Fixtures.T0);
-            assertThat(backup.lastChange())
+            assertThat(backup.siteLog().lastChange())
                     .as("the promoted site's feed goes on after its watermark")
                     .isEqualTo(10);
 
             // The old primary's next batch carries epoch 1: refused, nothing applied.
-            SqliteStore.Digest before = backup.digest();
-            assertThatThrownBy(() -> backup.applyChanges(1, 11, all.subList(10, 15)))
+            Store.Digest before = backup.digest();
+            assertThatThrownBy(() -> backup.siteLog().applyChanges(1, 11, all.subList(10, 15)))
                     .isInstanceOfSatisfying(KeyroomException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
                         assertThat(e.getMessage()).contains("newer primary was promoted");
                     });
-            assertThat(backup.applyChanges(2, 11, List.of()))
+            assertThat(backup.siteLog().applyChanges(2, 11, List.of()))
                     .as("a batch of the site's own epoch")
                     .isEqualTo(10);
-            assertThatThrownBy(() -> backup.applyChanges(3, 11, List.of()))
+            assertThatThrownBy(() -> backup.siteLog().applyChanges(3, 11, List.of()))
                     .isInstanceOfSatisfying(
                             KeyroomException.class,
                             e -> assertThat(e.getMessage()).contains("start it from a copy"));
             assertThat(backup.digest()).isEqualTo(before);
 
             // The old primary learns of epoch 2: fenced, for good; an older epoch changes nothing.
-            assertThat(primary.fence(1).fenced()).isFalse();
-            assertThat(primary.fence(2).fenced()).isTrue();
-            assertThat(primary.fence(1).fencedBy()).isEqualTo(2);
-            assertThatThrownBy(() -> primary.promote(1, siteKey, Fixtures.T0))
+            assertThat(primary.siteLog().fence(1).fenced()).isFalse();
+            assertThat(primary.siteLog().fence(2).fenced()).isTrue();
+            assertThat(primary.siteLog().fence(1).fencedBy()).isEqualTo(2);
+            assertThatThrownBy(() -> primary.siteLog().promote(1, siteKey, Fixtures.T0))
                     .isInstanceOfSatisfying(
                             KeyroomException.class,
                             e -> assertThat(e.getMessage()).contains("fenced"));
         }
         try (SqliteStore reopened = SqliteStore.open(dir.resolve("primary.db"), true)) {
-            assertThat(reopened.site().fenced()).isTrue();
+            assertThat(reopened.siteLog().site().fenced()).isTrue();
         }
     }
 
@@ -207,8 +220,8 @@ class ChangeFeedTest {
     void withoutTheFeed_nothingIsRecorded() throws Exception {
         try (SqliteStore store = SqliteStore.open(dir.resolve("plain.db"))) {
             writeSome(store);
-            assertThat(store.changesAfter(0, 10)).isEmpty();
-            assertThat(store.lastChange()).isZero();
+            assertThat(store.siteLog().changesAfter(0, 10)).isEmpty();
+            assertThat(store.siteLog().lastChange()).isZero();
         }
     }
 }

@@ -7,11 +7,12 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.port.SealedItems;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.site.Change;
 import dev.keyroom.core.vault.Keyring;
 import dev.keyroom.testkit.Fixtures;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every kind of change reads back as written; anything cut short, padded or unknown is refused. */
 class ChangeTest {
-    static List<Change> everyKind() {
+    static List<Change<?>> everyKind() {
         User u = Fixtures.user("u", Role.MEMBER);
         Room room = Fixtures.room(u.endpoint());
         var m = Fixtures.member(u.endpoint(), RoomRole.OWNER);
@@ -55,18 +56,25 @@ class ChangeTest {
                 new Change.PutSecret(room.id(), "db-password", 4, sealed, u.endpoint(), Fixtures.T0, 5),
                 new Change.DeleteSecret(room.id(), "db-password", u.endpoint(), Fixtures.T0, 5),
                 new Change.ResealKey(
-                        new Store.SealedKeyRow(room.id(), 3, u.endpoint(), Fixtures.bytes(60)), Fixtures.bytes(60)),
-                new Change.Reseal(new Store.SealedRow(room.id(), "db-password", 4, sealed), sealed),
+                        new SealedItems.SealedKeyRow(room.id(), 3, u.endpoint(), Fixtures.bytes(60)),
+                        Fixtures.bytes(60)),
+                new Change.Reseal(new SealedItems.SealedRow(room.id(), "db-password", 4, sealed), sealed),
                 new Change.RecordBreach(u.endpoint(), Fixtures.T0, Fixtures.T0.minusSeconds(7200)),
                 new Change.PutBan(new Ban("addr:192.0.2.7", Fixtures.T0, "flood")),
-                new Change.DeleteBan("addr:192.0.2.7"));
+                new Change.DeleteBan("addr:192.0.2.7"),
+                new Change.ForgetChanges(17),
+                new Change.RecordBlob(room.id(), "ab".repeat(32), Fixtures.T0),
+                new Change.ForgetBlob(3),
+                new Change.Fence(4),
+                new Change.ApplyBatch(2, 18, List.of(Fixtures.bytes(30), Fixtures.bytes(5))),
+                new Change.Promote(2, Fixtures.bytes(32), Fixtures.T0));
     }
 
     @Test
     void everyKind_readsBackAsWritten() throws IOException {
-        for (Change c : everyKind()) {
+        for (Change<?> c : everyKind()) {
             byte[] bytes = c.encode();
-            Change back = Change.decode(bytes);
+            Change<?> back = Change.decode(bytes);
             assertThat(back.getClass()).isEqualTo(c.getClass());
             assertThat(back.encode()).as(c.getClass().getSimpleName()).isEqualTo(bytes);
         }
@@ -74,7 +82,7 @@ class ChangeTest {
 
     @Test
     void cutShort_padded_orUnknown_isRefused() {
-        for (Change c : everyKind()) {
+        for (Change<?> c : everyKind()) {
             byte[] bytes = c.encode();
             assertThatThrownBy(() -> Change.decode(Arrays.copyOf(bytes, bytes.length - 1)))
                     .isInstanceOf(IOException.class);

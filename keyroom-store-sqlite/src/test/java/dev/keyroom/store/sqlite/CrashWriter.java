@@ -14,7 +14,7 @@ public final class CrashWriter {
         SqliteStore store = SqliteStore.open(Path.of(args[0]));
         for (int i = 0; ; i++) {
             User u = Fixtures.user("crash-" + i, Role.AGENT);
-            store.createUser(u);
+            store.users().create(u);
             System.out.println("acked " + u.endpoint().value());
             System.out.flush();
         }

@@ -53,9 +53,9 @@ class SqliteCrashTest {
         assertThat(acked).hasSizeGreaterThanOrEqualTo(200);
         try (SqliteStore reopened = SqliteStore.open(db)) {
             List<EndpointId> stored =
-                    reopened.listUsers().stream().map(User::endpoint).toList();
+                    reopened.users().list().stream().map(User::endpoint).toList();
             assertThat(stored).containsAll(acked);
-            reopened.createUser(dev.keyroom.testkit.Fixtures.user("after", dev.keyroom.core.identity.Role.AGENT));
+            reopened.users().create(dev.keyroom.testkit.Fixtures.user("after", dev.keyroom.core.identity.Role.AGENT));
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.keyroom.store.sqlite;
+package dev.keyroom.core.site;
 
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
@@ -34,11 +34,11 @@ import java.util.Set;
  * change, read by every node that applies it, so both sides must agree field for field; a change
  * that does not read back whole is refused, never half applied.
  */
-final class Wire {
+final class ChangeCodec {
     /** The largest single field read back; the stream's message limit is below it anyway. */
     private static final int MAX_FIELD = 8 * 1024 * 1024;
 
-    private Wire() {}
+    private ChangeCodec() {}
 
     static final class Out {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

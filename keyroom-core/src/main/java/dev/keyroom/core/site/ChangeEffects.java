@@ -1,4 +1,4 @@
-package dev.keyroom.store.sqlite;
+package dev.keyroom.core.site;
 
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.UserStatus;
@@ -24,7 +24,7 @@ public interface ChangeEffects {
     void banned(Ban ban);
 
     /** The site epoch or its fence changed (REPL-7): the node takes the new role. */
-    default void siteChanged(SqliteStore.Site site) {}
+    default void siteChanged(Site site) {}
 
     /**
      * A message of a primary's batch, applied on this backup under {@code seq}: for the live
@@ -37,7 +37,7 @@ public interface ChangeEffects {
      * applying it returned, and {@code asOnPrimary} says it is a change of a primary's batch, which
      * applied as it did on the primary (so it changed what it says).
      */
-    static Consumer<ChangeEffects> of(Change change, Object outcome, boolean asOnPrimary) {
+    static Consumer<ChangeEffects> of(Change<?> change, Object outcome, boolean asOnPrimary) {
         return switch (change) {
             case Change.CreateUser c -> l -> l.userCreated(c.user().endpoint());
             case Change.SetUserStatus c
@@ -50,8 +50,8 @@ public interface ChangeEffects {
             case Change.PutBan c -> l -> l.banned(c.ban());
             case Change.AppendMessage c
             when asOnPrimary && outcome instanceof Long seq -> l -> l.messageAppended(c.room(), seq, c.envelope());
-            case Change.Fence c when outcome instanceof SqliteStore.Site site -> l -> l.siteChanged(site);
-            case Change.Promote c when outcome instanceof SqliteStore.Site site -> l -> l.siteChanged(site);
+            case Change.Fence c when outcome instanceof Site site -> l -> l.siteChanged(site);
+            case Change.Promote c when outcome instanceof Site site -> l -> l.siteChanged(site);
             default -> l -> {};
         };
     }

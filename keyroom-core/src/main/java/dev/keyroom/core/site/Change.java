@@ -1,9 +1,10 @@
-package dev.keyroom.store.sqlite;
+package dev.keyroom.core.site;
 
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.SealedItems;
 import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Retention;
@@ -18,41 +19,42 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One change to a {@link Store}, as data: every write of the port, with everything applying it
+ * One change to a {@link Store}, as data: every write of its ports, with everything applying it
  * needs (times, sealed values, the version a value was sealed for), so that applying the same
  * changes in the same order to the same state gives the same state and the same outcomes on any
  * node. The cluster's state stream carries them (the replicated state machine of ADR 0003) and the
- * embedded store's change feed records them (REPL-2).
+ * embedded store's change feed records them (REPL-2). {@code R} is what applying it returns: what
+ * the port's method returns ({@link Void} for none).
  *
  * <p>The binary form starts with one byte naming the kind; {@link #decode} refuses anything that
  * does not read back whole.
  */
-public sealed interface Change {
+public sealed interface Change<R> {
 
-    /** Applies this change to {@code store}, returning what the store's method returned. */
-    Object applyTo(Store store);
+    /** Applies this change to {@code store}, returning what the port's method returned. */
+    R applyTo(Store store);
 
     /** The binary form. */
     byte[] encode();
 
-    record CreateUser(User user) implements Change {
-        public Object applyTo(Store s) {
-            s.createUser(user);
+    record CreateUser(User user) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.users().create(user);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(1).user(user).toByteArray();
+            return new ChangeCodec.Out().u8(1).user(user).toByteArray();
         }
     }
 
-    record SetUserStatus(EndpointId endpoint, UserStatus status) implements Change {
-        public Object applyTo(Store s) {
-            return s.setUserStatus(endpoint, status);
+    record SetUserStatus(EndpointId endpoint, UserStatus status) implements Change<Boolean> {
+        public Boolean applyTo(Store s) {
+            return s.users().setStatus(endpoint, status);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(2)
                     .endpoint(endpoint)
                     .text(status.wireName())
@@ -60,14 +62,14 @@ public sealed interface Change {
         }
     }
 
-    record CreateRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) implements Change {
-        public Object applyTo(Store s) {
-            s.createRoom(room, owner, ownerSealedKey);
+    record CreateRoom(Room room, Member owner, Optional<byte[]> ownerSealedKey) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.rooms().create(room, owner, ownerSealedKey);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(3)
                     .roomRecord(room)
                     .member(owner)
@@ -76,14 +78,14 @@ public sealed interface Change {
         }
     }
 
-    record AddMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) implements Change {
-        public Object applyTo(Store s) {
-            s.addMember(room, member, epoch, sealedKey);
+    record AddMember(RoomId room, Member member, long epoch, Optional<byte[]> sealedKey) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.rooms().addMember(room, member, epoch, sealedKey);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(4)
                     .room(room)
                     .member(member)
@@ -93,24 +95,24 @@ public sealed interface Change {
         }
     }
 
-    record RemoveMember(RoomId room, EndpointId endpoint) implements Change {
-        public Object applyTo(Store s) {
-            return s.removeMember(room, endpoint);
+    record RemoveMember(RoomId room, EndpointId endpoint) implements Change<Boolean> {
+        public Boolean applyTo(Store s) {
+            return s.rooms().removeMember(room, endpoint);
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(5).room(room).endpoint(endpoint).toByteArray();
+            return new ChangeCodec.Out().u8(5).room(room).endpoint(endpoint).toByteArray();
         }
     }
 
     record Rekey(RoomId room, long fromEpoch, Set<EndpointId> remove, Map<EndpointId, byte[]> sealedKeys)
-            implements Change {
-        public Object applyTo(Store s) {
-            return s.rekey(room, fromEpoch, remove, sealedKeys);
+            implements Change<dev.keyroom.core.rooms.RekeyOutcome> {
+        public dev.keyroom.core.rooms.RekeyOutcome applyTo(Store s) {
+            return s.rooms().rekey(room, fromEpoch, remove, sealedKeys);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(6)
                     .room(room)
                     .i64(fromEpoch)
@@ -120,7 +122,7 @@ public sealed interface Change {
         }
     }
 
-    /** Applied with {@link Store#appendMessage}, whose future the caller waits for or not. */
+    /** Applied with {@link dev.keyroom.core.port.Messages#append}, whose future the caller waits for or not. */
     record AppendMessage(
             RoomId room,
             String messageId,
@@ -129,15 +131,15 @@ public sealed interface Change {
             byte[] envelope,
             Instant receivedAt,
             Retention retention)
-            implements Change {
-        public Object applyTo(Store s) {
+            implements Change<Long> {
+        public Long applyTo(Store s) {
             // The store's own refusal (a conflict), not wrapped: a backup answers with it.
             return dev.keyroom.core.error.KeyroomException.await(
-                    s.appendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
+                    s.messages().append(room, messageId, sender, epoch, envelope, receivedAt, retention));
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(7)
                     .room(room)
                     .text(messageId)
@@ -151,14 +153,14 @@ public sealed interface Change {
     }
 
     record SetRetention(RoomId room, RetentionSetting setting, Retention effective, int secretVersions, Instant now)
-            implements Change {
-        public Object applyTo(Store s) {
-            s.setRetention(room, setting, effective, secretVersions, now);
+            implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.rooms().setRetention(room, setting, effective, secretVersions, now);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(8)
                     .room(room)
                     .retentionSetting(setting)
@@ -174,13 +176,13 @@ public sealed interface Change {
      * on {@code latest} makes that the version written, or nothing.
      */
     record PutSecret(RoomId room, String name, long latest, Keyring.Sealed sealed, EndpointId by, Instant at, int keep)
-            implements Change {
-        public Object applyTo(Store s) {
-            return s.putSecret(room, name, Optional.of(latest), v -> sealed, by, at, keep);
+            implements Change<Long> {
+        public Long applyTo(Store s) {
+            return s.secrets().put(room, name, Optional.of(latest), v -> sealed, by, at, keep);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(9)
                     .room(room)
                     .text(name)
@@ -193,13 +195,13 @@ public sealed interface Change {
         }
     }
 
-    record DeleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) implements Change {
-        public Object applyTo(Store s) {
-            return s.deleteSecret(room, name, by, at, keep);
+    record DeleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) implements Change<Long> {
+        public Long applyTo(Store s) {
+            return s.secrets().delete(room, name, by, at, keep);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(10)
                     .room(room)
                     .text(name)
@@ -210,13 +212,13 @@ public sealed interface Change {
         }
     }
 
-    record ResealKey(Store.SealedKeyRow expected, byte[] replacement) implements Change {
-        public Object applyTo(Store s) {
-            return s.resealKey(expected, replacement);
+    record ResealKey(SealedItems.SealedKeyRow expected, byte[] replacement) implements Change<Boolean> {
+        public Boolean applyTo(Store s) {
+            return s.sealedItems().resealKey(expected, replacement);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(11)
                     .room(expected.room())
                     .i64(expected.epoch())
@@ -227,13 +229,13 @@ public sealed interface Change {
         }
     }
 
-    record Reseal(Store.SealedRow expected, Keyring.Sealed replacement) implements Change {
-        public Object applyTo(Store s) {
-            return s.reseal(expected, replacement);
+    record Reseal(SealedItems.SealedRow expected, Keyring.Sealed replacement) implements Change<Boolean> {
+        public Boolean applyTo(Store s) {
+            return s.sealedItems().resealSecret(expected, replacement);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(12)
                     .room(expected.room())
                     .text(expected.name())
@@ -244,13 +246,13 @@ public sealed interface Change {
         }
     }
 
-    record RecordBreach(EndpointId agent, Instant at, Instant since) implements Change {
-        public Object applyTo(Store s) {
-            return s.recordBreach(agent, at, since);
+    record RecordBreach(EndpointId agent, Instant at, Instant since) implements Change<Integer> {
+        public Integer applyTo(Store s) {
+            return s.breaches().record(agent, at, since);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(13)
                     .endpoint(agent)
                     .instant(at)
@@ -259,24 +261,24 @@ public sealed interface Change {
         }
     }
 
-    record PutBan(Ban ban) implements Change {
-        public Object applyTo(Store s) {
-            s.putBan(ban);
+    record PutBan(Ban ban) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.bans().put(ban);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(14).ban(ban).toByteArray();
+            return new ChangeCodec.Out().u8(14).ban(ban).toByteArray();
         }
     }
 
-    record DeleteBan(String subject) implements Change {
-        public Object applyTo(Store s) {
-            return s.deleteBan(subject);
+    record DeleteBan(String subject) implements Change<Boolean> {
+        public Boolean applyTo(Store s) {
+            return s.bans().delete(subject);
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(15).text(subject).toByteArray();
+            return new ChangeCodec.Out().u8(15).text(subject).toByteArray();
         }
     }
 
@@ -295,13 +297,14 @@ public sealed interface Change {
     }
 
     /** A batch of a primary site's feed, applied by every node of a cluster backup alike (REPL-6). */
-    record ApplyBatch(long epoch, long firstSeq, java.util.List<byte[]> changes) implements Change {
-        public Object applyTo(Store s) {
-            return ((SqliteStore) s).applyChanges(epoch, firstSeq, changes);
+    record ApplyBatch(long epoch, long firstSeq, java.util.List<byte[]> changes) implements Change<Long> {
+        public Long applyTo(Store s) {
+            return s.siteLog().applyChanges(epoch, firstSeq, changes);
         }
 
         public byte[] encode() {
-            Wire.Out out = new Wire.Out().u8(20).i64(epoch).i64(firstSeq).i32(changes.size());
+            ChangeCodec.Out out =
+                    new ChangeCodec.Out().u8(20).i64(epoch).i64(firstSeq).i32(changes.size());
             for (byte[] c : changes) {
                 out.bytes(c);
             }
@@ -310,13 +313,13 @@ public sealed interface Change {
     }
 
     /** A cluster backup's promotion (REPL-7), agreed by every node. */
-    record Promote(long fromEpoch, byte[] siteKey, Instant at) implements Change {
-        public Object applyTo(Store s) {
-            return ((SqliteStore) s).promote(fromEpoch, siteKey, at);
+    record Promote(long fromEpoch, byte[] siteKey, Instant at) implements Change<Site> {
+        public Site applyTo(Store s) {
+            return s.siteLog().promote(fromEpoch, siteKey, at);
         }
 
         public byte[] encode() {
-            return new Wire.Out()
+            return new ChangeCodec.Out()
                     .u8(21)
                     .i64(fromEpoch)
                     .bytes(siteKey)
@@ -326,65 +329,70 @@ public sealed interface Change {
     }
 
     /** The backup holds the changes up to {@code seq}: they leave the feed. */
-    record ForgetChanges(long seq) implements Change {
-        public Object applyTo(Store s) {
-            ((SqliteStore) s).forgetChangesUpTo(seq);
+    record ForgetChanges(long seq) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.siteLog().forgetChangesUpTo(seq);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(16).i64(seq).toByteArray();
+            return new ChangeCodec.Out().u8(16).i64(seq).toByteArray();
         }
     }
 
     /** A blob was stored (again): it goes to the backup. */
-    record RecordBlob(RoomId room, String sha256, Instant at) implements Change {
-        public Object applyTo(Store s) {
-            ((SqliteStore) s).recordBlob(room, sha256, at);
+    record RecordBlob(RoomId room, String sha256, Instant at) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.siteLog().recordBlob(room, sha256, at);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(17).room(room).text(sha256).instant(at).toByteArray();
+            return new ChangeCodec.Out()
+                    .u8(17)
+                    .room(room)
+                    .text(sha256)
+                    .instant(at)
+                    .toByteArray();
         }
     }
 
     /** The backup holds the blob at {@code seq} of the blob feed (or it cannot be sent). */
-    record ForgetBlob(long seq) implements Change {
-        public Object applyTo(Store s) {
-            ((SqliteStore) s).forgetBlob(seq);
+    record ForgetBlob(long seq) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.siteLog().forgetBlob(seq);
             return null;
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(18).i64(seq).toByteArray();
+            return new ChangeCodec.Out().u8(18).i64(seq).toByteArray();
         }
     }
 
     /** A site of a higher epoch exists: this one is fenced (REPL-7). */
-    record Fence(long epoch) implements Change {
-        public Object applyTo(Store s) {
-            return ((SqliteStore) s).fence(epoch);
+    record Fence(long epoch) implements Change<Site> {
+        public Site applyTo(Store s) {
+            return s.siteLog().fence(epoch);
         }
 
         public byte[] encode() {
-            return new Wire.Out().u8(19).i64(epoch).toByteArray();
+            return new ChangeCodec.Out().u8(19).i64(epoch).toByteArray();
         }
     }
 
     /** Reads a change back; an {@link IOException} when it is not one this version can read whole. */
-    static Change decode(byte[] data) throws IOException {
+    public static Change<?> decode(byte[] data) throws IOException {
         try {
-            return read(new Wire.In(data));
+            return read(new ChangeCodec.In(data));
         } catch (RuntimeException invalid) {
             // A field that reads but is not valid (a name, an id, a role): not a change either.
             throw new IOException("not a valid change: " + invalid.getMessage(), invalid);
         }
     }
 
-    private static Change read(Wire.In in) throws IOException {
+    private static Change<?> read(ChangeCodec.In in) throws IOException {
         int kind = in.u8();
-        Change c = switch (kind) {
+        Change<?> c = switch (kind) {
             case 1 -> new CreateUser(in.user());
             case 2 -> new SetUserStatus(in.endpoint(), UserStatus.parse(in.text()));
             case 3 -> new CreateRoom(in.roomRecord(), in.member(), in.optionalBytes());
@@ -398,8 +406,8 @@ public sealed interface Change {
             case 9 -> new PutSecret(in.room(), in.text(), in.i64(), in.sealed(), in.endpoint(), in.instant(), in.i32());
             case 10 -> new DeleteSecret(in.room(), in.text(), in.endpoint(), in.instant(), in.i32());
             case 11 ->
-                new ResealKey(new Store.SealedKeyRow(in.room(), in.i64(), in.endpoint(), in.bytes()), in.bytes());
-            case 12 -> new Reseal(new Store.SealedRow(in.room(), in.text(), in.i64(), in.sealed()), in.sealed());
+                new ResealKey(new SealedItems.SealedKeyRow(in.room(), in.i64(), in.endpoint(), in.bytes()), in.bytes());
+            case 12 -> new Reseal(new SealedItems.SealedRow(in.room(), in.text(), in.i64(), in.sealed()), in.sealed());
             case 13 -> new RecordBreach(in.endpoint(), in.instant(), in.instant());
             case 14 -> new PutBan(in.ban());
             case 15 -> new DeleteBan(in.text());

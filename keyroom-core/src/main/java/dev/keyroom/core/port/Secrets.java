@@ -1,0 +1,39 @@
+package dev.keyroom.core.port;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.StoredSecret;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/** The versioned secrets of each room (SEC-2, SEC-5). The guarantees and errors of {@link Store} hold. */
+public interface Secrets {
+    /**
+     * Writes the next version of a secret in one transaction: CONFLICT when {@code ifVersion} is given
+     * and is not the latest version number, a tombstone's included (0: never written), so that the
+     * version a client binds into its ciphertext is the one written; {@code seal} makes the stored
+     * value for the version being written (its context names the version). Keeps the last versions
+     * of the name: the room's own number, or {@code keep}. NOT_FOUND without the room.
+     */
+    long put(
+            RoomId room,
+            String name,
+            Optional<Long> ifVersion,
+            LongFunction<Keyring.Sealed> seal,
+            EndpointId by,
+            Instant at,
+            int keep);
+
+    /** Writes a tombstone version; NOT_FOUND when the name has no live version. */
+    long delete(RoomId room, String name, EndpointId by, Instant at, int keep);
+
+    /** A version of a secret (the latest when empty), tombstones included. */
+    Optional<StoredSecret> find(RoomId room, String name, Optional<Long> version);
+
+    /** The room's live secrets (latest version not a tombstone), by name. */
+    List<SecretInfo> list(RoomId room);
+}

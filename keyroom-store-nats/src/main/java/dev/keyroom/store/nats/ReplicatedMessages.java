@@ -1,0 +1,42 @@
+package dev.keyroom.store.nats;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.port.Messages;
+import dev.keyroom.core.rooms.Retention;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.StoredMessage;
+import dev.keyroom.core.site.Change;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link Messages} of the cluster: an append is a command whose future completes once this node
+ * applied it (appends are applied without waiting for each other, in stream order); reads come from
+ * the caught-up replica.
+ */
+final class ReplicatedMessages implements Messages {
+    private final StateStream stream;
+
+    ReplicatedMessages(StateStream stream) {
+        this.stream = stream;
+    }
+
+    @Override
+    public CompletableFuture<Long> append(
+            RoomId room,
+            String messageId,
+            EndpointId sender,
+            long epoch,
+            byte[] envelope,
+            Instant receivedAt,
+            Retention retention) {
+        return stream.submit(new Change.AppendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
+    }
+
+    @Override
+    public List<StoredMessage> after(RoomId room, long afterSeq, int limit) {
+        stream.barrier();
+        return stream.replica().messages().after(room, afterSeq, limit);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.keyroom.store.nats;
+
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.UserStatus;
+import dev.keyroom.core.port.Users;
+import dev.keyroom.core.site.Change;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link Users} of the cluster: writes through the state stream, reads from the caught-up replica. */
+final class ReplicatedUsers implements Users {
+    private final StateStream stream;
+
+    ReplicatedUsers(StateStream stream) {
+        this.stream = stream;
+    }
+
+    private Users replica() {
+        stream.barrier();
+        return stream.replica().users();
+    }
+
+    @Override
+    public void create(User user) {
+        stream.write(new Change.CreateUser(user));
+    }
+
+    @Override
+    public Optional<User> find(EndpointId endpoint) {
+        return replica().find(endpoint);
+    }
+
+    @Override
+    public List<User> list() {
+        return replica().list();
+    }
+
+    @Override
+    public boolean setStatus(EndpointId endpoint, UserStatus status) {
+        return stream.write(new Change.SetUserStatus(endpoint, status));
+    }
+}
