@@ -7,6 +7,7 @@ import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.port.Bus;
 import dev.keyroom.core.port.NonceStore;
 import dev.keyroom.core.port.Store;
+import dev.keyroom.server.config.ClusterSettings;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.store.nats.JetStreamStore;
 import dev.keyroom.store.nats.NatsBlobStore;
@@ -88,7 +89,7 @@ record Backends(
                 new ArrayList<>(List.of(store, saved)));
     }
 
-    private static Backends cluster(ServerConfig config, ServerConfig.ClusterSettings c, DataDir dir) throws Exception {
+    private static Backends cluster(ServerConfig config, ClusterSettings c, DataDir dir) throws Exception {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Connection nats = NatsConnections.connect(
@@ -140,7 +141,7 @@ record Backends(
         if (nats.isEmpty() || !(audit instanceof dev.keyroom.server.audit.FileAuditLog file)) {
             return Optional.empty();
         }
-        ServerConfig.ClusterSettings c = config.cluster().orElseThrow();
+        ClusterSettings c = config.cluster().orElseThrow();
         var mirror =
                 dev.keyroom.server.audit.StreamAuditMirror.start(file, nats.get(), c.replicas(), c.timeout(), node);
         owned.add(mirror);
@@ -160,7 +161,7 @@ record Backends(
         if (nats.isEmpty()) {
             return () -> true;
         }
-        ServerConfig.ClusterSettings c = config.cluster().orElseThrow();
+        ClusterSettings c = config.cluster().orElseThrow();
         var lease = dev.keyroom.store.nats.NatsLease.start(
                 nats.get(), SITE_BUCKET, c.replicas(), "replication-sender", node, SENDER_TERM, c.timeout());
         owned.add(lease);

@@ -2,6 +2,7 @@ package dev.keyroom.server;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.server.config.ClusterSettings;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.store.nats.JetStreamStore;
 import dev.keyroom.store.nats.NatsBlobStore;
@@ -50,7 +51,7 @@ public final class Migration {
     }
 
     public static Report sqliteToJetStream(ServerConfig config, Path dataDir) throws Exception {
-        ServerConfig.ClusterSettings c = config.cluster()
+        ClusterSettings c = config.cluster()
                 .orElseThrow(() -> KeyroomException.badRequest(
                         "the configuration has no cluster section: say which NATS cluster to migrate into"));
         DataDir dir = new DataDir(dataDir);

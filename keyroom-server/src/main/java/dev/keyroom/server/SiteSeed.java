@@ -2,6 +2,7 @@ package dev.keyroom.server;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.server.config.ClusterSettings;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.store.nats.JetStreamStore;
 import dev.keyroom.store.nats.NatsBlobStore;
@@ -47,7 +48,7 @@ public final class SiteSeed {
         long maxBlob = config.limits().maxBlobBodyBytes();
         int copied;
         if (config.cluster().isPresent()) {
-            ServerConfig.ClusterSettings c = config.cluster().get();
+            ClusterSettings c = config.cluster().get();
             Path work = Files.createTempDirectory(backupData, "seed-");
             try (Connection nats = NatsConnections.connect(
                             c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom site seed");

@@ -18,6 +18,18 @@ public interface AuditLog {
     /** Records an event; returns once written. */
     void record(AuditEvent event);
 
+    /**
+     * Records the entry of a refusal that stands whether or not the entry is written: while the log
+     * is unavailable, the refusal is made all the same (it changes nothing to fail closed on).
+     */
+    default void recordRefusal(AuditEvent event) {
+        try {
+            record(event);
+        } catch (dev.keyroom.core.error.KeyroomException unavailable) {
+            // the refusal stands either way
+        }
+    }
+
     /** Raises {@code AUDIT_UNAVAILABLE} when a {@link #record} now would fail; checked before a write. */
     void requireAvailable();
 }

@@ -7,7 +7,6 @@ import dev.keyroom.core.port.Bus;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.Messages;
 import dev.keyroom.core.port.Rooms;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * Publishing and reading room messages. The envelope's format and signature are the protocol's
  * business; this service holds the room rules: members only, readers may not publish, the envelope
  * must be the caller's own, for this room, at its current epoch, encrypted exactly when the room
- * is. Stored messages are fanned out on the {@link Bus} subject {@link #subject(RoomId)}.
+ * is. Stored messages are fanned out on the {@link Bus} as {@link RoomEvent}s, which {@link #follow}
+ * decodes on every node.
  */
 public final class MessageService {
     public static final int MAX_LIMIT = 1000;
@@ -48,19 +48,6 @@ public final class MessageService {
         this.rooms = rooms;
         this.retention = retention;
         this.secretVersions = secretVersions;
-    }
-
-    /** What the bus carries for a stored message: its sequence (8 bytes) and its envelope. */
-    public static byte[] event(long seq, byte[] envelope) {
-        return ByteBuffer.allocate(8 + envelope.length)
-                .putLong(seq)
-                .put(envelope)
-                .array();
-    }
-
-    /** The bus subject of a room's messages; payload: {@link #event}. */
-    public static String subject(RoomId room) {
-        return "rooms." + room.value() + ".messages";
     }
 
     /**
@@ -104,9 +91,30 @@ public final class MessageService {
         Published m = c.message();
         return store.append(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention)
                 .thenApply(seq -> {
-                    bus.publish(subject(c.room()), event(seq, m.bytes()));
+                    announce(c.room(), new RoomEvent(seq, m.bytes()));
                     return seq;
                 });
+    }
+
+    /**
+     * Hands a stored message to the room's live subscribers; called once it is durable, here or (on a
+     * backup) when a primary's batch brought it.
+     */
+    public void announce(RoomId room, RoomEvent event) {
+        bus.publish(RoomEvent.subject(room), event.encode());
+    }
+
+    /**
+     * Follows the messages announced in {@code room} from now on. For a caller already checked as a
+     * member: the data plane checks at subscribe and is told of removals (AZ-7).
+     */
+    public Bus.Subscription follow(RoomId room, java.util.function.Consumer<RoomEvent> events) {
+        return bus.subscribe(RoomEvent.subject(room), payload -> events.accept(RoomEvent.decode(payload)));
+    }
+
+    /** Stored messages after {@code after}, for a subscriber already checked as a member (as {@link #follow}). */
+    public List<StoredMessage> stored(RoomId room, long after, int limit) {
+        return store.after(room, after, limit);
     }
 
     /** The room's own retention and what applies (member). */

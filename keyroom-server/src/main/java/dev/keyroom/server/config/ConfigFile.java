@@ -26,8 +26,8 @@ public record ConfigFile(
         Cluster cluster,
         Replication replication) {
 
-    public static final ConfigFile EMPTY = new ConfigFile(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    /** A file that sets nothing: every default applies. */
+    public static final ConfigFile EMPTY = ConfigYaml.file(java.util.Map.of());
 
     /**
      * The site's role (REPL-1): {@code primary} (default) or {@code backup}, read from this file
@@ -97,50 +97,22 @@ public record ConfigFile(
     /** Cross-origin access for browsers: off unless origins are listed. */
     public record Cors(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders) {}
 
-    /** The command-line flags a server takes, as a file to lay over the real one. */
+    /** The command-line flags a server takes, as a file to lay over the real one; a null flag sets nothing. */
     public static ConfigFile flags(
             String listen, Boolean insecurePlaintext, String authMode, Boolean allowCleartextRooms) {
-        return new ConfigFile(
-                listen,
-                insecurePlaintext,
-                authMode,
-                null,
-                null,
-                null,
-                allowCleartextRooms,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        java.util.Map<String, Object> set = new java.util.HashMap<>();
+        set.put("listen", listen);
+        set.put("insecure_plaintext", insecurePlaintext);
+        set.put("auth_mode", authMode);
+        set.put("allow_cleartext_rooms", allowCleartextRooms);
+        set.values().removeIf(java.util.Objects::isNull);
+        return ConfigYaml.file(set);
     }
 
-    /** This file with every non-null field of {@code o} put over it (sections are replaced whole). */
+    /** This file with every setting {@code o} gives put over it (sections are replaced whole). */
     public ConfigFile overriddenBy(ConfigFile o) {
-        return new ConfigFile(
-                o.listen != null ? o.listen : listen,
-                o.insecurePlaintext != null ? o.insecurePlaintext : insecurePlaintext,
-                o.authMode != null ? o.authMode : authMode,
-                o.insecureSoftAuthBeyondLoopback != null
-                        ? o.insecureSoftAuthBeyondLoopback
-                        : insecureSoftAuthBeyondLoopback,
-                o.skewSeconds != null ? o.skewSeconds : skewSeconds,
-                o.publicAuthorities != null ? o.publicAuthorities : publicAuthorities,
-                o.allowCleartextRooms != null ? o.allowCleartextRooms : allowCleartextRooms,
-                o.nonceCapacity != null ? o.nonceCapacity : nonceCapacity,
-                o.trustedProxies != null ? o.trustedProxies : trustedProxies,
-                o.tls != null ? o.tls : tls,
-                o.limits != null ? o.limits : limits,
-                o.cors != null ? o.cors : cors,
-                o.messages != null ? o.messages : messages,
-                o.bus != null ? o.bus : bus,
-                o.vault != null ? o.vault : vault,
-                o.cluster != null ? o.cluster : cluster,
-                o.replication != null ? o.replication : replication);
+        java.util.Map<String, Object> merged = new java.util.HashMap<>(ConfigYaml.settings(this));
+        merged.putAll(ConfigYaml.settings(o));
+        return ConfigYaml.file(merged);
     }
 }

@@ -1,6 +1,8 @@
 package dev.keyroom.server.http;
 
 import dev.keyroom.core.error.ErrorCode;
+import dev.keyroom.server.web.ErrorResponses;
+import dev.keyroom.server.web.RequestIds;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

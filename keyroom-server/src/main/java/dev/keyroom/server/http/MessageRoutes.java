@@ -2,12 +2,11 @@ package dev.keyroom.server.http;
 
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.identity.User;
 import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.StoredMessage;
 import dev.keyroom.protocol.dto.Dto;
-import dev.keyroom.protocol.envelope.Envelope;
+import dev.keyroom.protocol.envelope.PublishedEnvelope;
 
 /** Room messages over REST: publish and history. */
 public final class MessageRoutes {
@@ -55,28 +54,9 @@ public final class MessageRoutes {
     private Reply publish(Call c) {
         Dto.Publish req = c.json(Dto.Publish.class);
         byte[] bytes = Base64Url.decode(req.envelope(), "envelope");
-        long seq = KeyroomException.await(messages.publish(c.caller(), c.room(), signedBy(c.caller(), bytes)));
+        long seq = KeyroomException.await(
+                messages.publish(c.caller(), c.room(), PublishedEnvelope.signedBy(c.caller(), bytes)));
         return Reply.created(new Dto.Seq(seq));
-    }
-
-    /**
-     * Parses an envelope and checks that it is the caller's own and that its signature verifies
-     * (400 otherwise); the room rules are {@link MessageService}'s. Shared by REST and the data plane.
-     */
-    public static MessageService.Published signedBy(User caller, byte[] bytes) {
-        Envelope e;
-        try {
-            e = Envelope.parse(bytes);
-        } catch (Envelope.FormatException ex) {
-            throw KeyroomException.badRequest("malformed envelope: " + ex.getMessage());
-        }
-        if (!e.sender().equals(caller.endpoint())) {
-            throw KeyroomException.badRequest("the envelope's sender is not the caller");
-        }
-        if (!e.signatureValid(caller.signPub())) {
-            throw KeyroomException.badRequest("the envelope's signature does not verify");
-        }
-        return new MessageService.Published(e.room(), e.epoch(), e.sender(), e.messageIdHex(), e.encrypted(), bytes);
     }
 
     static Dto.Message view(StoredMessage m) {

@@ -5,7 +5,7 @@ import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.protocol.dto.Dto;
-import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.config.ReplicationSettings;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * now (the operator brought the backup back and need not wait for the next step of the table).
  */
 public final class ReplicationRoutes {
-    private final ServerConfig.ReplicationSettings settings;
+    private final ReplicationSettings settings;
     private final SiteRole site;
     private final Optional<ReplicationWorker> worker;
     private final Optional<SiteLog> fed;
@@ -27,7 +27,7 @@ public final class ReplicationRoutes {
 
     /** {@code fed}: a backup's store that the primary's batches are applied to, if it has one. */
     public ReplicationRoutes(
-            ServerConfig.ReplicationSettings settings,
+            ReplicationSettings settings,
             SiteRole site,
             Optional<ReplicationWorker> worker,
             Optional<SiteLog> fed,

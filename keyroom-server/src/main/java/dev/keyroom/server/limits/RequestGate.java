@@ -4,7 +4,7 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.config.Limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -28,7 +28,7 @@ public final class RequestGate {
     /** Routes whose bodies are blobs: streamed to disk under the blob ceiling. */
     static final Pattern BLOB_ROUTE = Pattern.compile("^/v1/rooms/[0-9a-f]{32}/blobs/[0-9a-f]{64}$");
 
-    private final ServerConfig.Limits limits;
+    private final Limits limits;
     private final Clock clock;
     private final InflightBudget budget;
     private final RateLimiter perAddress;
@@ -40,8 +40,7 @@ public final class RequestGate {
     private final Counter refusedClientBudget;
     private final Counter refusedBanned;
 
-    public RequestGate(
-            ServerConfig.Limits limits, Clock clock, InflightBudget budget, BanList bans, MeterRegistry metrics) {
+    public RequestGate(Limits limits, Clock clock, InflightBudget budget, BanList bans, MeterRegistry metrics) {
         this.limits = limits;
         this.clock = clock;
         this.budget = budget;

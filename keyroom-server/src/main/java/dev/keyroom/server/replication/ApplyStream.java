@@ -3,7 +3,7 @@ package dev.keyroom.server.replication;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
-import dev.keyroom.server.http.RequestIds;
+import dev.keyroom.server.web.RequestIds;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,7 +53,7 @@ public final class ApplyStream implements Session.Listener {
                 try {
                     gate.admitStream(source, id);
                 } catch (dev.keyroom.core.error.KeyroomException e) {
-                    dev.keyroom.server.http.ErrorResponses.refuse(rs, cb, e, id);
+                    dev.keyroom.server.web.ErrorResponses.refuse(rs, cb, e, id);
                     return null;
                 }
                 return new ApplyStream(handler, gate, source, ids);

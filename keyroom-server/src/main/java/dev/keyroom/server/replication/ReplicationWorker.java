@@ -14,7 +14,7 @@ import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.protocol.Json;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
-import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.config.ReplicationSettings;
 import dev.keyroom.server.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -81,7 +81,7 @@ public final class ReplicationWorker implements AutoCloseable {
     /** The last of this site's audit entries the backup holds; -1 until it says. */
     private volatile long auditAcked = -1;
 
-    private final ServerConfig.PushSettings settings;
+    private final ReplicationSettings.PushSettings settings;
     private final Identity siteKey;
     private final SiteRole site;
     private final Clock clock;
@@ -103,7 +103,7 @@ public final class ReplicationWorker implements AutoCloseable {
             java.util.function.BooleanSupplier leading,
             BlobStore blobs,
             Optional<dev.keyroom.server.audit.FileAuditLog> auditFile,
-            ServerConfig.PushSettings settings,
+            ReplicationSettings.PushSettings settings,
             Identity siteKey,
             SiteRole site,
             Clock clock,
@@ -137,7 +137,7 @@ public final class ReplicationWorker implements AutoCloseable {
     }
 
     /** The certificate this site proves itself with, from the replication CA. */
-    private static javax.net.ssl.KeyManager[] clientKeys(ServerConfig.PushSettings settings) throws IOException {
+    private static javax.net.ssl.KeyManager[] clientKeys(ReplicationSettings.PushSettings settings) throws IOException {
         TlsMaterial m = TlsMaterial.read(settings.clientTlsDir());
         char[] password = "replication".toCharArray();
         try {

@@ -4,7 +4,7 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.core.site.Site;
-import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.config.ReplicationSettings;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +60,7 @@ public final class SiteRole {
      * to do) a config file that makes a backup of a site that was promoted, or of a fenced primary's
      * store: that store holds writes the primary never saw.
      */
-    public static SiteRole open(ServerConfig.ReplicationSettings settings, SiteLog store, byte[] siteKey) {
+    public static SiteRole open(ReplicationSettings settings, SiteLog store, byte[] siteKey) {
         Optional<String> primary = settings.primary().map(Object::toString);
         Site site = store.site();
         if (settings.backup()) {

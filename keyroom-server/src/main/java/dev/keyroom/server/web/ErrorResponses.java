@@ -1,4 +1,4 @@
-package dev.keyroom.server.http;
+package dev.keyroom.server.web;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.protocol.Json;

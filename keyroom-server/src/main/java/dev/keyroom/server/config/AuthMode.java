@@ -1,4 +1,4 @@
-package dev.keyroom.server.auth;
+package dev.keyroom.server.config;
 
 import java.util.Locale;
 

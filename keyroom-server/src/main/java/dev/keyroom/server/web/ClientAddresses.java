@@ -1,4 +1,4 @@
-package dev.keyroom.server.http;
+package dev.keyroom.server.web;
 
 import dev.keyroom.server.config.ServerConfig;
 import java.net.InetAddress;

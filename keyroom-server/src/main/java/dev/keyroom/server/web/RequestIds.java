@@ -1,4 +1,4 @@
-package dev.keyroom.server.http;
+package dev.keyroom.server.web;
 
 import java.security.SecureRandom;
 import java.util.Base64;
