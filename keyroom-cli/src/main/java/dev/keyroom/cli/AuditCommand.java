@@ -4,7 +4,7 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.audit.AuditChain;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.AuditDtos;
 import dev.keyroom.server.DataDir;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ final class AuditCommand {
                 lines.add(e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
                         + e.outcome() + " " + e.remote() + " " + e.requestId());
             }
-            return new Printed(new Dto.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
+            return new Printed(new AuditDtos.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.KeyringDtos;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
             KeyringCommand.Retire.class
         })
 final class KeyringCommand {
-    static ClientCommand.Printed printed(Dto.KeyringStatus s) {
+    static ClientCommand.Printed printed(KeyringDtos.KeyringStatus s) {
         return new ClientCommand.Printed(
                 s,
                 s.keys().stream()

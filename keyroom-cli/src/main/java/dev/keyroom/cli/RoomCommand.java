@@ -4,7 +4,7 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
             RoomCommand.Retention.class
         })
 final class RoomCommand {
-    static ClientCommand.Printed printed(Dto.Room r) {
+    static ClientCommand.Printed printed(RoomDtos.Room r) {
         return new ClientCommand.Printed(
                 r,
                 r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch()
@@ -64,9 +64,9 @@ final class RoomCommand {
     static final class ListRooms extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.MyRoom> rooms = c.myRooms();
+            List<RoomDtos.MyRoom> rooms = c.myRooms();
             return new Printed(
-                    new Dto.MyRooms(rooms),
+                    new RoomDtos.MyRooms(rooms),
                     rooms.stream()
                             .map(r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " "
                                     + r.role())
@@ -86,9 +86,9 @@ final class RoomCommand {
     static final class Members extends OnRoom {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.Member> m = c.members(roomId());
+            List<RoomDtos.Member> m = c.members(roomId());
             return new Printed(
-                    new Dto.Members(m),
+                    new RoomDtos.Members(m),
                     m.stream().map(x -> x.endpoint() + " " + x.role()).collect(Collectors.joining("\n")));
         }
     }
@@ -130,7 +130,7 @@ final class RoomCommand {
         Printed run(KeyroomClient c) {
             long epoch =
                     c.rekey(roomId(), remove.stream().map(EndpointId::parse).collect(Collectors.toSet()));
-            return new Printed(new Dto.Epoch(epoch), "room " + room + " is at epoch " + epoch);
+            return new Printed(new RoomDtos.Epoch(epoch), "room " + room + " is at epoch " + epoch);
         }
     }
 
@@ -158,11 +158,11 @@ final class RoomCommand {
                 throw new IllegalArgumentException(
                         "--default cannot be combined with --count, --days or --secret-versions");
             }
-            Dto.Retention r;
+            RoomDtos.Retention r;
             if (useDefault) {
                 r = c.setRetention(roomId(), null, null, null);
             } else if (change) {
-                Dto.Retention now = c.retention(roomId());
+                RoomDtos.Retention now = c.retention(roomId());
                 r = c.setRetention(
                         roomId(),
                         count != null ? count : now.roomRetainCount(),

@@ -4,7 +4,7 @@ import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.SecretDtos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ final class SecretCommand {
             try {
                 long expected = ifVersion != null ? ifVersion : currentVersion(c, roomId(), name);
                 long v = c.putSecret(roomId(), name, value, expected);
-                return new Printed(new Dto.SecretVersion(name, v), name + " is at version " + v);
+                return new Printed(new SecretDtos.SecretVersion(name, v), name + " is at version " + v);
             } finally {
                 java.util.Arrays.fill(value, (byte) 0);
             }
@@ -107,9 +107,9 @@ final class SecretCommand {
     static final class Ls extends RoomCommand.OnRoom {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.SecretItem> items = c.secrets(roomId());
+            List<SecretDtos.SecretItem> items = c.secrets(roomId());
             return new Printed(
-                    new Dto.Secrets(items),
+                    new SecretDtos.Secrets(items),
                     items.stream()
                             .map(s -> s.name() + " v" + s.version() + " " + s.updatedAt())
                             .collect(Collectors.joining("\n")));

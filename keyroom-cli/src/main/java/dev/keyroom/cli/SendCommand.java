@@ -2,7 +2,7 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.MessageDtos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +28,6 @@ final class SendCommand extends ClientCommand {
         }
         byte[] body = file != null ? Files.readAllBytes(file) : text.getBytes(StandardCharsets.UTF_8);
         long seq = c.publish(RoomId.parse(room), body);
-        return new Printed(new Dto.Seq(seq), "sent as " + seq);
+        return new Printed(new MessageDtos.Seq(seq), "sent as " + seq);
     }
 }

@@ -11,7 +11,14 @@ import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomKeys;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.Json;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.AuditDtos;
+import dev.keyroom.protocol.dto.ErrorDtos;
+import dev.keyroom.protocol.dto.KeyringDtos;
+import dev.keyroom.protocol.dto.MessageDtos;
+import dev.keyroom.protocol.dto.RoomDtos;
+import dev.keyroom.protocol.dto.SecretDtos;
+import dev.keyroom.protocol.dto.SiteDtos;
+import dev.keyroom.protocol.dto.UserDtos;
 import dev.keyroom.protocol.signature.RequestSigner;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -248,7 +255,7 @@ public final class KeyroomClient implements AutoCloseable {
 
     static KeyroomApiException error(Response r) {
         try {
-            Dto.Error e = Json.mapper().readValue(r.body(), Dto.Error.class);
+            ErrorDtos.Error e = Json.mapper().readValue(r.body(), ErrorDtos.Error.class);
             return new KeyroomApiException(
                     r.status(),
                     ErrorCode.fromWire(e.error().code()),
@@ -262,57 +269,58 @@ public final class KeyroomClient implements AutoCloseable {
     // ---- users
 
     /** The site's replication role and progress (admin). */
-    public Dto.ReplicationStatus replicationStatus() {
-        return call("GET", "/v1/replication/status", null, Dto.ReplicationStatus.class);
+    public SiteDtos.ReplicationStatus replicationStatus() {
+        return call("GET", "/v1/replication/status", null, SiteDtos.ReplicationStatus.class);
     }
 
     /**
      * Promotes this backup to a primary of site epoch {@code fromEpoch + 1} (admin, REPL-7); refused
      * (409) when the site is not a backup at {@code fromEpoch}. Answers the new status.
      */
-    public Dto.ReplicationStatus promote(long fromEpoch) {
-        return call("POST", "/v1/replication/promote", new Dto.Promote(fromEpoch), Dto.ReplicationStatus.class);
+    public SiteDtos.ReplicationStatus promote(long fromEpoch) {
+        return call(
+                "POST", "/v1/replication/promote", new SiteDtos.Promote(fromEpoch), SiteDtos.ReplicationStatus.class);
     }
 
     /**
      * On a primary whose worker waits to retry after a failure: retry now, without waiting for the
      * next step of the table (admin). Answers whether it was waiting, and the status.
      */
-    public Dto.Retry retryReplication() {
-        return call("POST", "/v1/replication/retry", null, Dto.Retry.class);
+    public SiteDtos.Retry retryReplication() {
+        return call("POST", "/v1/replication/retry", null, SiteDtos.Retry.class);
     }
 
-    public Dto.User me() {
-        return call("GET", "/v1/me", null, Dto.User.class);
+    public UserDtos.User me() {
+        return call("GET", "/v1/me", null, UserDtos.User.class);
     }
 
-    public Dto.User registerUser(byte[] signPub, byte[] kexPub, String name, Role role) {
+    public UserDtos.User registerUser(byte[] signPub, byte[] kexPub, String name, Role role) {
         return call(
                 "POST",
                 "/v1/users",
-                new Dto.UserCreate(Base64Url.encode(signPub), Base64Url.encode(kexPub), name, role.wireName()),
-                Dto.User.class);
+                new UserDtos.UserCreate(Base64Url.encode(signPub), Base64Url.encode(kexPub), name, role.wireName()),
+                UserDtos.User.class);
     }
 
-    public List<Dto.User> users() {
-        return call("GET", "/v1/users", null, Dto.Users.class).users();
+    public List<UserDtos.User> users() {
+        return call("GET", "/v1/users", null, UserDtos.Users.class).users();
     }
 
     /** A user's public record; the SDK checks that its endpoint id is that of its signing key. */
-    public Dto.User user(EndpointId endpoint) {
-        Dto.User u = call("GET", "/v1/users/" + endpoint.value(), null, Dto.User.class);
+    public UserDtos.User user(EndpointId endpoint) {
+        UserDtos.User u = call("GET", "/v1/users/" + endpoint.value(), null, UserDtos.User.class);
         if (!endpoint.value().equals(u.endpoint()) || !endpoint.matches(Base64Url.decode(u.signPub(), "sign_pub"))) {
             throw new IllegalStateException("the server returned a user record for another key");
         }
         return u;
     }
 
-    public Dto.User revoke(EndpointId endpoint) {
-        return call("POST", "/v1/users/" + endpoint.value() + "/revoke", null, Dto.User.class);
+    public UserDtos.User revoke(EndpointId endpoint) {
+        return call("POST", "/v1/users/" + endpoint.value() + "/revoke", null, UserDtos.User.class);
     }
 
-    public Dto.User unlock(EndpointId endpoint) {
-        return call("POST", "/v1/users/" + endpoint.value() + "/unlock", null, Dto.User.class);
+    public UserDtos.User unlock(EndpointId endpoint) {
+        return call("POST", "/v1/users/" + endpoint.value() + "/unlock", null, UserDtos.User.class);
     }
 
     // ---- rooms
@@ -321,49 +329,50 @@ public final class KeyroomClient implements AutoCloseable {
      * Creates an encrypted room: picks its id, makes the epoch-1 key and seals it to the caller, so
      * the server never sees the key.
      */
-    public Dto.Room createRoom(String name) {
+    public RoomDtos.Room createRoom(String name) {
         RoomId id = RoomId.random(random);
         try (SecretBytes key = RoomKeys.generate(random)) {
             byte[] sealed = RoomKeys.seal(identity.kexPub(), id, 1, key);
             return call(
                     "POST",
                     "/v1/rooms",
-                    new Dto.RoomCreate(
+                    new RoomDtos.RoomCreate(
                             id.value(), name, "encrypted", identity.endpoint().value(), Base64Url.encode(sealed)),
-                    Dto.Room.class);
+                    RoomDtos.Room.class);
         }
     }
 
     /** Creates a cleartext room (refused by servers that listen beyond loopback unless allowed). */
-    public Dto.Room createCleartextRoom(String name) {
+    public RoomDtos.Room createCleartextRoom(String name) {
         return call(
                 "POST",
                 "/v1/rooms",
-                new Dto.RoomCreate(null, name, "cleartext", identity.endpoint().value(), null),
-                Dto.Room.class);
+                new RoomDtos.RoomCreate(
+                        null, name, "cleartext", identity.endpoint().value(), null),
+                RoomDtos.Room.class);
     }
 
-    public Dto.Room room(RoomId room) {
-        return call("GET", "/v1/rooms/" + room.value(), null, Dto.Room.class);
+    public RoomDtos.Room room(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value(), null, RoomDtos.Room.class);
     }
 
-    public List<Dto.Member> members(RoomId room) {
-        return call("GET", "/v1/rooms/" + room.value() + "/members", null, Dto.Members.class)
+    public List<RoomDtos.Member> members(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value() + "/members", null, RoomDtos.Members.class)
                 .members();
     }
 
-    public List<Dto.MyRoom> myRooms() {
-        return call("GET", "/v1/me/rooms", null, Dto.MyRooms.class).rooms();
+    public List<RoomDtos.MyRoom> myRooms() {
+        return call("GET", "/v1/me/rooms", null, RoomDtos.MyRooms.class).rooms();
     }
 
     /** The caller's sealed key of {@code epoch} (default: current), unsealed locally. */
     public SecretBytes roomKey(RoomId room, Optional<Long> epoch) {
-        Dto.SealedKey k = call(
+        RoomDtos.SealedKey k = call(
                 "GET",
                 "/v1/rooms/" + room.value() + "/key"
                         + epoch.map(e -> "?epoch=" + e).orElse(""),
                 null,
-                Dto.SealedKey.class);
+                RoomDtos.SealedKey.class);
         return RoomKeys.unseal(
                 identity.kexPrivate(),
                 identity.kexPub(),
@@ -377,10 +386,10 @@ public final class KeyroomClient implements AutoCloseable {
      * seals it to the invitee's published key.
      */
     public void invite(RoomId room, EndpointId endpoint, RoomRole role) {
-        Dto.Room r = room(room);
+        RoomDtos.Room r = room(room);
         String sealed = null;
         if (r.policy().equals("encrypted")) {
-            Dto.User invitee = user(endpoint);
+            UserDtos.User invitee = user(endpoint);
             try (SecretBytes key = roomKey(room, Optional.of(r.epoch()))) {
                 sealed = Base64Url.encode(
                         RoomKeys.seal(Base64Url.decode(invitee.kexPub(), "kex_pub"), room, r.epoch(), key));
@@ -389,8 +398,8 @@ public final class KeyroomClient implements AutoCloseable {
         call(
                 "POST",
                 "/v1/rooms/" + room.value() + "/members",
-                new Dto.MemberAdd(endpoint.value(), role.wireName(), sealed),
-                Dto.Room.class);
+                new RoomDtos.MemberAdd(endpoint.value(), role.wireName(), sealed),
+                RoomDtos.Room.class);
     }
 
     /**
@@ -398,12 +407,12 @@ public final class KeyroomClient implements AutoCloseable {
      * member who remains. Returns the new epoch. Removed members never receive the new key.
      */
     public long rekey(RoomId room, Set<EndpointId> remove) {
-        Dto.Room r = room(room);
+        RoomDtos.Room r = room(room);
         long next = r.epoch() + 1;
         Map<String, String> sealed = new HashMap<>();
         if (r.policy().equals("encrypted")) {
             try (SecretBytes key = RoomKeys.generate(random)) {
-                for (Dto.Member m : members(room)) {
+                for (RoomDtos.Member m : members(room)) {
                     EndpointId e = EndpointId.parse(m.endpoint());
                     if (remove.contains(e)) {
                         continue;
@@ -420,11 +429,11 @@ public final class KeyroomClient implements AutoCloseable {
         return call(
                         "POST",
                         "/v1/rooms/" + room.value() + "/rekey",
-                        new Dto.Rekey(
+                        new RoomDtos.Rekey(
                                 r.epoch(),
                                 remove.stream().map(EndpointId::value).sorted().toList(),
                                 sealed),
-                        Dto.Epoch.class)
+                        RoomDtos.Epoch.class)
                 .epoch();
     }
 
@@ -455,7 +464,7 @@ public final class KeyroomClient implements AutoCloseable {
 
     /** Audit entries after {@code afterSeq}, at most {@code limit} (admin). */
     public List<dev.keyroom.protocol.audit.AuditChain.Entry> audit(long afterSeq, int limit) {
-        return call("GET", "/v1/audit?after=" + afterSeq + "&limit=" + limit, null, Dto.AuditEvents.class)
+        return call("GET", "/v1/audit?after=" + afterSeq + "&limit=" + limit, null, AuditDtos.AuditEvents.class)
                 .events();
     }
 
@@ -463,17 +472,17 @@ public final class KeyroomClient implements AutoCloseable {
      * The room's retention of messages and secret versions: its own setting (null parts: the
      * server's default) and what applies.
      */
-    public Dto.Retention retention(RoomId room) {
-        return call("GET", "/v1/rooms/" + room.value() + "/retention", null, Dto.Retention.class);
+    public RoomDtos.Retention retention(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value() + "/retention", null, RoomDtos.Retention.class);
     }
 
     /** Sets the room's own retention (owners and admins); a null part returns to the server's default. */
-    public Dto.Retention setRetention(RoomId room, Integer count, Integer days, Integer secretVersions) {
+    public RoomDtos.Retention setRetention(RoomId room, Integer count, Integer days, Integer secretVersions) {
         return call(
                 "PUT",
                 "/v1/rooms/" + room.value() + "/retention",
-                new Dto.RetentionSet(count, days, secretVersions),
-                Dto.Retention.class);
+                new RoomDtos.RetentionSet(count, days, secretVersions),
+                RoomDtos.Retention.class);
     }
 
     /**
@@ -481,15 +490,15 @@ public final class KeyroomClient implements AutoCloseable {
      * encrypted rooms) and signed by this identity. Returns the sequence the server assigned.
      */
     public long publish(RoomId room, byte[] plaintext) {
-        Dto.Room r = room(room);
+        RoomDtos.Room r = room(room);
         SecretBytes key = r.policy().equals("encrypted") ? epochKey(room, r.epoch()) : null;
         dev.keyroom.protocol.envelope.Envelope e = dev.keyroom.protocol.envelope.MessageCrypto.seal(
                 identity, room, r.epoch(), key, plaintext, random, clock);
         return call(
                         "POST",
                         "/v1/rooms/" + room.value() + "/messages",
-                        new Dto.Publish(Base64Url.encode(e.encode())),
-                        Dto.Seq.class)
+                        new MessageDtos.Publish(Base64Url.encode(e.encode())),
+                        MessageDtos.Seq.class)
                 .seq();
     }
 
@@ -498,19 +507,19 @@ public final class KeyroomClient implements AutoCloseable {
      * epoch, never-seen message id) and decrypted, or reported as rejected with the reason.
      */
     public List<Delivery> history(RoomId room, long afterSeq, int limit) {
-        Dto.Messages page = call(
+        MessageDtos.Messages page = call(
                 "GET",
                 "/v1/rooms/" + room.value() + "/messages?after=" + afterSeq + "&limit=" + limit,
                 null,
-                Dto.Messages.class);
+                MessageDtos.Messages.class);
         List<Delivery> out = new java.util.ArrayList<>();
-        for (Dto.Message m : page.messages()) {
+        for (MessageDtos.Message m : page.messages()) {
             out.add(judge(room, m));
         }
         return out;
     }
 
-    private Delivery judge(RoomId room, Dto.Message m) {
+    private Delivery judge(RoomId room, MessageDtos.Message m) {
         byte[] bytes;
         try {
             bytes = Base64Url.decode(m.envelope(), "envelope");
@@ -584,7 +593,7 @@ public final class KeyroomClient implements AutoCloseable {
         return identity;
     }
 
-    private final Map<RoomId, Dto.Room> roomInfo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RoomId, RoomDtos.Room> roomInfo = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Forgets what this client knows of a room's epoch, after the server said it changed. */
     void forgetRoom(RoomId room) {
@@ -596,7 +605,7 @@ public final class KeyroomClient implements AutoCloseable {
      * {@link #forgetRoom} when the server answers that the epoch moved on.
      */
     dev.keyroom.protocol.envelope.Envelope seal(RoomId room, byte[] plaintext) {
-        Dto.Room r = roomInfo.computeIfAbsent(room, this::room);
+        RoomDtos.Room r = roomInfo.computeIfAbsent(room, this::room);
         SecretBytes key = r.policy().equals("encrypted") ? epochKey(room, r.epoch()) : null;
         return dev.keyroom.protocol.envelope.MessageCrypto.seal(
                 identity, room, r.epoch(), key, plaintext, random, clock);
@@ -629,7 +638,7 @@ public final class KeyroomClient implements AutoCloseable {
      * server never sees it. Returns the new version.
      */
     public long putSecret(RoomId room, String name, byte[] value, long ifVersion) {
-        Dto.Room r = room(room);
+        RoomDtos.Room r = room(room);
         byte[] stored = r.policy().equals("encrypted")
                 ? dev.keyroom.protocol.envelope.SecretCrypto.seal(
                         room, name, ifVersion + 1, r.epoch(), epochKey(room, r.epoch()), value, random)
@@ -637,18 +646,18 @@ public final class KeyroomClient implements AutoCloseable {
         return call(
                         "PUT",
                         secretPath(room, name),
-                        new Dto.SecretPut(Base64Url.encode(stored), ifVersion),
-                        Dto.SecretVersion.class)
+                        new SecretDtos.SecretPut(Base64Url.encode(stored), ifVersion),
+                        SecretDtos.SecretVersion.class)
                 .version();
     }
 
     /** Reads a secret (the latest version when {@code version} is empty), decrypting it in encrypted rooms. */
     public SecretValue getSecret(RoomId room, String name, Optional<Long> version) {
-        Dto.Secret s = call(
+        SecretDtos.Secret s = call(
                 "GET",
                 secretPath(room, name) + version.map(v -> "?version=" + v).orElse(""),
                 null,
-                Dto.Secret.class);
+                SecretDtos.Secret.class);
         if (!s.name().equals(name) || version.isPresent() && s.version() != version.get()) {
             throw new KeyroomApiException(
                     200, dev.keyroom.core.error.ErrorCode.INTERNAL, "the server answered for another secret", null);
@@ -666,8 +675,8 @@ public final class KeyroomClient implements AutoCloseable {
     }
 
     /** The room's live secrets (not for agents). */
-    public List<Dto.SecretItem> secrets(RoomId room) {
-        return call("GET", "/v1/rooms/" + room.value() + "/secrets", null, Dto.Secrets.class)
+    public List<SecretDtos.SecretItem> secrets(RoomId room) {
+        return call("GET", "/v1/rooms/" + room.value() + "/secrets", null, SecretDtos.Secrets.class)
                 .secrets();
     }
 
@@ -678,23 +687,23 @@ public final class KeyroomClient implements AutoCloseable {
 
     // ---- the keyring (admin)
 
-    public Dto.KeyringStatus keyringStatus() {
-        return call("GET", "/v1/keyring", null, Dto.KeyringStatus.class);
+    public KeyringDtos.KeyringStatus keyringStatus() {
+        return call("GET", "/v1/keyring", null, KeyringDtos.KeyringStatus.class);
     }
 
     /** Adds a key that new writes use at once. */
-    public Dto.KeyringStatus rotateKeyring() {
-        return call("POST", "/v1/keyring/rotate", null, Dto.KeyringStatus.class);
+    public KeyringDtos.KeyringStatus rotateKeyring() {
+        return call("POST", "/v1/keyring/rotate", null, KeyringDtos.KeyringStatus.class);
     }
 
     /** Starts re-sealing items under older keys with the current one, in the background. */
-    public Dto.KeyringStatus rewrapKeyring() {
-        return call("POST", "/v1/keyring/rewrap", null, Dto.KeyringStatus.class);
+    public KeyringDtos.KeyringStatus rewrapKeyring() {
+        return call("POST", "/v1/keyring/rewrap", null, KeyringDtos.KeyringStatus.class);
     }
 
     /** Removes a key that no item uses any more. */
-    public Dto.KeyringStatus retireKey(int id) {
-        return call("DELETE", "/v1/keyring/keys/" + id, null, Dto.KeyringStatus.class);
+    public KeyringDtos.KeyringStatus retireKey(int id) {
+        return call("DELETE", "/v1/keyring/keys/" + id, null, KeyringDtos.KeyringStatus.class);
     }
 
     // ---- blobs
@@ -712,7 +721,7 @@ public final class KeyroomClient implements AutoCloseable {
      * buffer: the ciphertext is staged in a temporary file.
      */
     public BlobRef putBlob(RoomId room, java.io.InputStream plaintext) throws IOException {
-        Dto.Room r = room(room);
+        RoomDtos.Room r = room(room);
         boolean encrypted = r.policy().equals("encrypted");
         java.nio.file.Path staged = java.nio.file.Files.createTempFile("keyroom-blob-", ".part");
         SecretBytes key = null;

@@ -9,7 +9,7 @@ import dev.keyroom.core.rooms.BlobService;
 import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RoomRules;
 import dev.keyroom.core.rooms.RoomService;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.HealthDtos;
 import dev.keyroom.protocol.envelope.Envelope;
 import dev.keyroom.protocol.signature.Authority;
 import dev.keyroom.server.auth.Authorities;
@@ -325,7 +325,7 @@ public final class KeyroomServer implements AutoCloseable {
             Router router = new Router();
             new HealthRoutes(
                             VERSION,
-                            () -> new Dto.Posture(
+                            () -> new HealthDtos.Posture(
                                     config.authMode().wireName(),
                                     config.tls(),
                                     backends.cluster().isPresent(),

@@ -12,7 +12,7 @@ import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomKeys;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.Json;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.server.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,16 +85,16 @@ class AuthorizationAttackTest {
     @Test
     void sealedKey_isServedOnlyToItsOwnEndpoint() throws Exception {
         // AZ-2: the key endpoint answers with the caller's own sealed key, which only it can open.
-        Dto.SealedKey mine = Json.mapper()
+        RoomDtos.SealedKey mine = Json.mapper()
                 .readValue(
                         member.exchange("GET", "/v1/rooms/" + room.value() + "/key", null)
                                 .body(),
-                        Dto.SealedKey.class);
-        Dto.SealedKey owners = Json.mapper()
+                        RoomDtos.SealedKey.class);
+        RoomDtos.SealedKey owners = Json.mapper()
                 .readValue(
                         owner.exchange("GET", "/v1/rooms/" + room.value() + "/key", null)
                                 .body(),
-                        Dto.SealedKey.class);
+                        RoomDtos.SealedKey.class);
         assertThat(mine.sealedKey()).isNotEqualTo(owners.sealedKey());
         // The member cannot open the owner's sealed key even if it obtained it.
         assertThatThrownBy(() -> RoomKeys.unseal(
@@ -123,8 +123,8 @@ class AuthorizationAttackTest {
     void roomDiscovery_listsOnlyOwnRooms() {
         // AZ-4: /v1/me/rooms shows only the caller's rooms.
         outsider.createRoom("private");
-        assertThat(outsider.myRooms()).extracting(Dto.MyRoom::name).containsExactly("private");
-        assertThat(member.myRooms()).extracting(Dto.MyRoom::name).containsExactly("secret-ops");
+        assertThat(outsider.myRooms()).extracting(RoomDtos.MyRoom::name).containsExactly("private");
+        assertThat(member.myRooms()).extracting(RoomDtos.MyRoom::name).containsExactly("secret-ops");
     }
 
     @Test

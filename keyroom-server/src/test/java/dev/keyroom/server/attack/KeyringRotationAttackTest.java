@@ -7,7 +7,7 @@ import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.KeyringDtos;
 import dev.keyroom.server.DataDir;
 import dev.keyroom.server.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -71,13 +71,13 @@ class KeyringRotationAttackTest {
                 });
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > 50);
-            Dto.KeyringStatus rotated = node.admin.rotateKeyring();
+            KeyringDtos.KeyringStatus rotated = node.admin.rotateKeyring();
             assertThat(rotated.current()).isEqualTo(2);
             int atRotation = writes.get();
             await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > atRotation + 50);
             node.admin.rewrapKeyring();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                Dto.KeyringStatus s = node.admin.keyringStatus();
+                KeyringDtos.KeyringStatus s = node.admin.keyringStatus();
                 return !s.rewrapping()
                         && s.keys().stream().filter(k -> k.id() == 1).allMatch(k -> k.items() == 0);
             });
@@ -90,8 +90,8 @@ class KeyringRotationAttackTest {
                     .as("failed writes during rotation and rewrap")
                     .isZero();
 
-            Dto.KeyringStatus retired = node.admin.retireKey(1);
-            assertThat(retired.keys()).extracting(Dto.KeyringKey::id).containsExactly(2);
+            KeyringDtos.KeyringStatus retired = node.admin.retireKey(1);
+            assertThat(retired.keys()).extracting(KeyringDtos.KeyringKey::id).containsExactly(2);
             try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
                 assertThat(k.unsafeBytes())
                         .as("the room key, re-wrapped at rest")
@@ -110,7 +110,7 @@ class KeyringRotationAttackTest {
         // And after a restart, everything still opens under the one key left.
         try (TestNode node = TestNode.start(dir)) {
             assertThat(node.admin.keyringStatus().keys())
-                    .extracting(Dto.KeyringKey::id)
+                    .extracting(KeyringDtos.KeyringKey::id)
                     .containsExactly(2);
         }
     }

@@ -10,7 +10,7 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.SiteDtos;
 import dev.keyroom.server.SitePair;
 import dev.keyroom.server.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class PromotionAttackTest {
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(409));
-            Dto.ReplicationStatus promoted = backup.admin.promote(1);
+            SiteDtos.ReplicationStatus promoted = backup.admin.promote(1);
             assertThat(promoted.role()).isEqualTo("primary");
             assertThat(promoted.siteEpoch()).isEqualTo(2);
             assertThat(backup.health().posture().role()).isEqualTo("primary");
@@ -83,7 +83,7 @@ class PromotionAttackTest {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.getMessage()).contains("read_only_replica").contains("promoted");
                     });
-            Dto.ReplicationStatus fenced = sites.primary.admin.replicationStatus();
+            SiteDtos.ReplicationStatus fenced = sites.primary.admin.replicationStatus();
             assertThat(fenced.alerts()).isPositive();
             assertThat(fenced.lastError()).contains("fenced");
             assertThat(fenced.pending())

@@ -11,7 +11,8 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.HealthDtos;
+import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.server.TestNode;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -52,7 +53,7 @@ class RoomFlowTest {
 
     @Test
     void healthz_reportsPosture() throws Exception {
-        Dto.Health h = node.health();
+        HealthDtos.Health h = node.health();
         assertThat(h.status()).isEqualTo("ok");
         assertThat(h.posture().auth()).isEqualTo("enforce");
         assertThat(h.posture().tls()).isTrue();
@@ -68,7 +69,7 @@ class RoomFlowTest {
 
     @Test
     void createInviteRekey_membersUnsealTheirKeys_removedMemberGetsNothingNew() {
-        Dto.Room room = owner.createRoom("ops");
+        RoomDtos.Room room = owner.createRoom("ops");
         RoomId id = RoomId.parse(room.roomId());
         assertThat(room.epoch()).isEqualTo(1);
         owner.invite(id, aliceId.endpoint(), RoomRole.MEMBER);
@@ -80,7 +81,7 @@ class RoomFlowTest {
             assertThat(a1).isEqualTo(k1);
             assertThat(b1).isEqualTo(k1);
         }
-        assertThat(owner.members(id)).extracting(Dto.Member::role).containsExactly("owner", "member", "reader");
+        assertThat(owner.members(id)).extracting(RoomDtos.Member::role).containsExactly("owner", "member", "reader");
 
         long epoch = owner.rekey(id, Set.of(bobId.endpoint()));
         assertThat(epoch).isEqualTo(2);
@@ -95,7 +96,7 @@ class RoomFlowTest {
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(404);
         assertThat(bob.myRooms()).isEmpty();
-        assertThat(alice.myRooms()).extracting(Dto.MyRoom::roomId).containsExactly(id.value());
+        assertThat(alice.myRooms()).extracting(RoomDtos.MyRoom::roomId).containsExactly(id.value());
     }
 
     @Test
