@@ -2,6 +2,7 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.client.ServerTrust;
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.crypto.SecretBytes;
@@ -172,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 long secretVersion = owner.putSecret(
                         room, "deploy/token", "tok-3f9a-demo".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
-                try (KeyroomClient.SecretValue token = scoutClient.getSecret(room, "deploy/token", Optional.empty())) {
+                try (SecretValue token = scoutClient.getSecret(room, "deploy/token", Optional.empty())) {
                     out.printf(
                             "14. owner put secret deploy/token (v%d), encrypted with the room key before it left;"
                                     + " scout read it: %d bytes, printed as %s%n",

@@ -2,6 +2,7 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.dto.SecretDtos;
@@ -40,7 +41,7 @@ final class SecretCommand {
 
     /** The latest live version, or 0 when there is none. */
     static long currentVersion(KeyroomClient c, RoomId room, String name) {
-        try (KeyroomClient.SecretValue v = c.getSecret(room, name, Optional.empty())) {
+        try (SecretValue v = c.getSecret(room, name, Optional.empty())) {
             return v.version();
         } catch (KeyroomApiException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
@@ -83,7 +84,7 @@ final class SecretCommand {
 
         @Override
         Printed run(KeyroomClient c) throws IOException {
-            try (KeyroomClient.SecretValue v = c.getSecret(roomId(), name, Optional.ofNullable(version))) {
+            try (SecretValue v = c.getSecret(roomId(), name, Optional.ofNullable(version))) {
                 byte[] bytes = v.value().unsafeBytes();
                 try {
                     if (out != null) {
@@ -135,7 +136,7 @@ final class SecretCommand {
             List<Map<String, Object>> versions = new ArrayList<>();
             List<String> lines = new ArrayList<>();
             for (long v = latest; v >= 1 && v > latest - 20; v--) {
-                try (KeyroomClient.SecretValue s = c.getSecret(roomId(), name, Optional.of(v))) {
+                try (SecretValue s = c.getSecret(roomId(), name, Optional.of(v))) {
                     versions.add(Map.of("version", v, "created_by", s.createdBy(), "created_at", s.createdAt()));
                     lines.add("v" + v + " " + s.createdAt() + " " + s.createdBy());
                 } catch (KeyroomApiException e) {

@@ -78,7 +78,7 @@ final class UserCommand {
     static final class ListUsers extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            List<UserDtos.User> users = c.users();
+            List<UserDtos.User> users = c.users().list();
             return new Printed(
                     new UserDtos.Users(users),
                     users.stream().map(UserCommand::line).collect(Collectors.joining("\n")));

@@ -154,7 +154,7 @@ class ServerProcessTest {
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(401);
             assertThat(replay.body()).contains("signed before");
             assertThat(replay.headers().firstValue("Keyroom-Not-Before")).isPresent();
-            try (dev.keyroom.client.KeyroomClient.SecretValue v = sdk(again, admin)
+            try (dev.keyroom.client.SecretValue v = sdk(again, admin)
                     .getSecret(
                             dev.keyroom.core.rooms.RoomId.parse(path.split("/")[3]),
                             "api-key",

@@ -50,7 +50,7 @@ class AuditAttackTest {
             KeyroomClient alice = node.client(aliceId);
             alice.createRoom("ops");
             KeyroomClient bot = node.client(botId);
-            assertThat(catchThrowableOfType(KeyroomApiException.class, bot::users)
+            assertThat(catchThrowableOfType(KeyroomApiException.class, bot.users()::list)
                             .status())
                     .isEqualTo(403);
             Identity stranger = Identity.generate(TestNode.RANDOM);

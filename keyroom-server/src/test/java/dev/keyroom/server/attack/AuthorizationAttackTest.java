@@ -143,7 +143,7 @@ class AuthorizationAttackTest {
                         .status())
                 .isEqualTo(403);
         assertThat(member.me().status()).isEqualTo("active");
-        assertThat(node.admin.users()).hasSize(4);
+        assertThat(node.admin.users().list()).hasSize(4);
     }
 
     @Test

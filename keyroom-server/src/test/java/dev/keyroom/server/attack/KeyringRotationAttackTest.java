@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.dto.KeyringDtos;
@@ -98,7 +99,7 @@ class KeyringRotationAttackTest {
                         .isEqualTo(roomKeyBefore);
             }
             for (int i = 0; i < 50; i += 7) {
-                try (KeyroomClient.SecretValue v = alice.getSecret(room, "seed" + i, Optional.empty())) {
+                try (SecretValue v = alice.getSecret(room, "seed" + i, Optional.empty())) {
                     assertThat(new String(v.value().unsafeBytes(), StandardCharsets.UTF_8))
                             .isEqualTo("seed" + i);
                 }

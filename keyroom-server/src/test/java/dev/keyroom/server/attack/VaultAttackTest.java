@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
@@ -37,7 +38,7 @@ class VaultAttackTest {
     }
 
     static String text(KeyroomClient c, RoomId room, String name) {
-        try (KeyroomClient.SecretValue v = c.getSecret(room, name, Optional.empty())) {
+        try (SecretValue v = c.getSecret(room, name, Optional.empty())) {
             return new String(v.value().unsafeBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -105,7 +106,7 @@ class VaultAttackTest {
             assertThat(text(alice, room, "token")).isEqualTo("v7");
             assertThat(status(() -> alice.getSecret(room, "token", Optional.of(2L))))
                     .isEqualTo(404);
-            try (KeyroomClient.SecretValue v3 = alice.getSecret(room, "token", Optional.of(3L))) {
+            try (SecretValue v3 = alice.getSecret(room, "token", Optional.of(3L))) {
                 assertThat(v3.value().unsafeBytes()).isEqualTo(utf8("v3"));
                 assertThat(v3.toString()).doesNotContain("v3").contains("REDACTED");
             }
@@ -129,7 +130,7 @@ class VaultAttackTest {
             alice.putSecret(room, "token", utf8("latest"), 9);
             assertThat(status(() -> alice.getSecret(room, "token", Optional.of(8L))))
                     .isEqualTo(404);
-            try (KeyroomClient.SecretValue v9 = alice.getSecret(room, "token", Optional.of(9L))) {
+            try (SecretValue v9 = alice.getSecret(room, "token", Optional.of(9L))) {
                 assertThat(v9.value().unsafeBytes()).isEqualTo(utf8("again"));
             }
             assertThat(status(() -> bob.setRetention(room, null, null, 100))).isEqualTo(403);
