@@ -295,11 +295,11 @@ public final class FanoutLoad {
             SecureRandom random = new SecureRandom();
             try (KeyroomClient a = publisherNode.client(admin)) {
                 Identity pub = Identity.generate(random);
-                a.registerUser(pub.signPub(), pub.kexPub(), "bench-publisher-" + rooms, Role.AGENT);
+                a.users().register(pub.signPub(), pub.kexPub(), "bench-publisher-" + rooms, Role.AGENT);
                 List<Identity> subs = new ArrayList<>();
                 for (int s = 0; s < SUBSCRIBERS; s++) {
                     Identity id = Identity.generate(random);
-                    a.registerUser(id.signPub(), id.kexPub(), "bench-subscriber-" + rooms + "-" + s, Role.AGENT);
+                    a.users().register(id.signPub(), id.kexPub(), "bench-subscriber-" + rooms + "-" + s, Role.AGENT);
                     subs.add(id);
                 }
                 List<RoomId> ids = new ArrayList<>();

@@ -72,8 +72,8 @@ public final class ReplicationLoad {
             sites.startBackup();
             long restarted = System.nanoTime();
             if (retry) {
-                System.out.println("site retry: retrying "
-                        + primary.admin.retryReplication().retrying());
+                System.out.println(
+                        "site retry: retrying " + primary.admin.site().retry().retrying());
             }
             try (Watch w = new Watch(backupDir)) {
                 long start = w.watermark.get();
@@ -90,7 +90,7 @@ public final class ReplicationLoad {
                 long done = System.nanoTime();
                 long changes = backlogEnd - start;
                 double drainRate = (backlogEnd - afterFirst) / ((done - firstIn) / 1e9);
-                var status = primary.admin.replicationStatus();
+                var status = primary.admin.site().status();
                 double batchSeconds = status.lastBatchMillis() / 1000.0;
                 double perSecond = status.lastBatchChanges() / batchSeconds;
                 System.out.printf(

@@ -35,7 +35,7 @@ final class AuditCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            List<AuditChain.Entry> events = c.audit(after, limit);
+            List<AuditChain.Entry> events = c.audit().events(after, limit);
             List<String> lines = new ArrayList<>();
             for (AuditChain.Entry e : events) {
                 lines.add(e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "

@@ -57,9 +57,9 @@ final class DemoCommand implements Callable<Integer> {
                 String pin = server.pin().orElseThrow();
                 out.printf("1. node up at %s (TLS 1.3, pinned by %s)%n", server.uri(), pin);
                 KeyroomClient admin = client(server, adminId, pin);
-                admin.registerUser(ownerId.signPub(), ownerId.kexPub(), "owner", Role.MEMBER);
-                admin.registerUser(scout.signPub(), scout.kexPub(), "scout", Role.AGENT);
-                admin.registerUser(builder.signPub(), builder.kexPub(), "builder", Role.AGENT);
+                admin.users().register(ownerId.signPub(), ownerId.kexPub(), "owner", Role.MEMBER);
+                admin.users().register(scout.signPub(), scout.kexPub(), "scout", Role.AGENT);
+                admin.users().register(builder.signPub(), builder.kexPub(), "builder", Role.AGENT);
                 out.printf(
                         "2. admin registered owner %s and agents scout %s, builder %s%n",
                         ownerId.endpoint().shortForm(),
@@ -189,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
                             e.status(), e.code().wireName());
                 }
                 out.println("16. the audit trail of that secret (admin, GET /v1/audit), hash-chained:");
-                for (var e : admin.audit(0, 1000)) {
+                for (var e : admin.audit().events(0, 1000)) {
                     if (e.resource().contains("/secrets")) {
                         out.printf(
                                 "    #%d %s %s %s %s -> %s  hash %s...%n",

@@ -66,11 +66,12 @@ final class UserCommand {
             if (signPub == null || kexPub == null) {
                 throw new IllegalArgumentException("give --from FILE or both --sign-pub and --kex-pub");
             }
-            return printed(c.registerUser(
-                    Base64Url.decode(signPub, "sign_pub"),
-                    Base64Url.decode(kexPub, "kex_pub"),
-                    name,
-                    Role.parse(role)));
+            return printed(c.users()
+                    .register(
+                            Base64Url.decode(signPub, "sign_pub"),
+                            Base64Url.decode(kexPub, "kex_pub"),
+                            name,
+                            Role.parse(role)));
         }
     }
 
@@ -92,7 +93,7 @@ final class UserCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.revoke(EndpointId.parse(endpoint)));
+            return printed(c.users().revoke(EndpointId.parse(endpoint)));
         }
     }
 
@@ -103,7 +104,7 @@ final class UserCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.unlock(EndpointId.parse(endpoint)));
+            return printed(c.users().unlock(EndpointId.parse(endpoint)));
         }
     }
 }

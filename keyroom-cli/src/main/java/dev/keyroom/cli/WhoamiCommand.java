@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 final class WhoamiCommand extends ClientCommand {
     @Override
     Printed run(KeyroomClient c) {
-        UserDtos.User me = c.me();
+        UserDtos.User me = c.users().me();
         return new Printed(me, UserCommand.line(me));
     }
 }

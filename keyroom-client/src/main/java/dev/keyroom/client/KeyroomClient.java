@@ -3,16 +3,11 @@ package dev.keyroom.client;
 import dev.keyroom.core.crypto.SecretBytes;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.protocol.audit.AuditChain;
-import dev.keyroom.protocol.dto.KeyringDtos;
 import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.dto.SecretDtos;
-import dev.keyroom.protocol.dto.SiteDtos;
-import dev.keyroom.protocol.dto.UserDtos;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -186,38 +181,6 @@ public final class KeyroomClient implements AutoCloseable {
 
     // ---- the calls as they were, until their callers use the resources above
 
-    public SiteDtos.ReplicationStatus replicationStatus() {
-        return site.status();
-    }
-
-    public SiteDtos.ReplicationStatus promote(long fromEpoch) {
-        return site.promote(fromEpoch);
-    }
-
-    public SiteDtos.Retry retryReplication() {
-        return site.retry();
-    }
-
-    public UserDtos.User me() {
-        return users.me();
-    }
-
-    public UserDtos.User registerUser(byte[] signPub, byte[] kexPub, String name, Role role) {
-        return users.register(signPub, kexPub, name, role);
-    }
-
-    public UserDtos.User user(EndpointId endpoint) {
-        return users.get(endpoint);
-    }
-
-    public UserDtos.User revoke(EndpointId endpoint) {
-        return users.revoke(endpoint);
-    }
-
-    public UserDtos.User unlock(EndpointId endpoint) {
-        return users.unlock(endpoint);
-    }
-
     public RoomDtos.Room createRoom(String name) {
         return rooms.create(name);
     }
@@ -254,10 +217,6 @@ public final class KeyroomClient implements AutoCloseable {
         rooms.leave(room);
     }
 
-    public List<AuditChain.Entry> audit(long afterSeq, int limit) {
-        return audit.events(afterSeq, limit);
-    }
-
     public RoomDtos.Retention retention(RoomId room) {
         return rooms.retention(room);
     }
@@ -288,22 +247,6 @@ public final class KeyroomClient implements AutoCloseable {
 
     public void deleteSecret(RoomId room, String name) {
         secrets.delete(room, name);
-    }
-
-    public KeyringDtos.KeyringStatus keyringStatus() {
-        return keyring.status();
-    }
-
-    public KeyringDtos.KeyringStatus rotateKeyring() {
-        return keyring.rotate();
-    }
-
-    public KeyringDtos.KeyringStatus rewrapKeyring() {
-        return keyring.rewrap();
-    }
-
-    public KeyringDtos.KeyringStatus retireKey(int id) {
-        return keyring.retire(id);
     }
 
     public BlobRef putBlob(RoomId room, java.io.InputStream plaintext) throws java.io.IOException {

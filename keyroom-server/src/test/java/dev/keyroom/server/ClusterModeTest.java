@@ -181,14 +181,14 @@ class ClusterModeTest {
             bus.subscribe(room, 0, d -> {});
             bus.ready().get(10, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
-            cluster.a.admin.revoke(carol.endpoint());
+            cluster.a.admin.users().revoke(carol.endpoint());
             BusClient.Closed closed = bus.closedForGood().get(1, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(closed.code()).isEqualTo(4001);
             assertThat(closed.reason()).contains("revoked");
             assertThat(ms).isLessThanOrEqualTo(1000);
         }
-        assertThat(status(() -> carolOnB.me())).isEqualTo(401);
+        assertThat(status(() -> carolOnB.users().me())).isEqualTo(401);
     }
 
     @Test
@@ -234,7 +234,7 @@ class ClusterModeTest {
         assertThat(status(() -> aliceOnB.publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))))
                 .isIn(401, 503);
         // A fresh identity's first request needs the store and the nonce store: refused, never let through.
-        assertThat(status(() -> cluster.b.client(bobId).me())).isIn(401, 503);
+        assertThat(status(() -> cluster.b.client(bobId).users().me())).isIn(401, 503);
 
         // Back to three: service resumes without repair, and nothing acknowledged went missing.
         cluster.nats.restart(1);

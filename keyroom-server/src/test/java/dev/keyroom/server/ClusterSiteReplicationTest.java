@@ -93,8 +93,8 @@ class ClusterSiteReplicationTest {
                 backup[0].client(bob).getBlob(room, ref, fetched);
                 assertThat(fetched.toByteArray()).isEqualTo(attachment);
                 // One node sends the feeds; each sends its own audit entries into a copy of its own.
-                boolean aSends = f.a.admin.replicationStatus().sender();
-                assertThat(f.b.admin.replicationStatus().sender()).isNotEqualTo(aSends);
+                boolean aSends = f.a.admin.site().status().sender();
+                assertThat(f.b.admin.site().status().sender()).isNotEqualTo(aSends);
                 for (String node : List.of("a", "b")) {
                     Path copy = new DataDir(backupDir)
                             .audit()
@@ -117,15 +117,14 @@ class ClusterSiteReplicationTest {
                 await().atMost(Duration.ofSeconds(60))
                         .untilAsserted(() -> assertThat(backup[0].client(alice).history(room, 0, 100))
                                 .hasSize(22));
-                assertThat(stays.admin.replicationStatus().sender()).isTrue();
+                assertThat(stays.admin.site().status().sender()).isTrue();
 
                 // The backup is promoted; the cluster's next push is refused, and the cluster is fenced.
-                assertThat(backup[0].admin.promote(1).siteEpoch()).isEqualTo(2);
+                assertThat(backup[0].admin.site().promote(1).siteEpoch()).isEqualTo(2);
                 onStays.publish(room, "before the fence".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(30))
-                        .untilAsserted(
-                                () -> assertThat(stays.admin.replicationStatus().role())
-                                        .isEqualTo("fenced"));
+                        .untilAsserted(() ->
+                                assertThat(stays.admin.site().status().role()).isEqualTo("fenced"));
                 assertThatThrownBy(() -> onStays.publish(room, "after".getBytes(StandardCharsets.UTF_8)))
                         .isInstanceOfSatisfying(
                                 KeyroomApiException.class,
@@ -180,17 +179,17 @@ class ClusterSiteReplicationTest {
                 assertThat(onB.texts()).containsExactlyElementsOf(expected);
             }
             assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(10);
-            assertThat(f.a.admin.replicationStatus().role()).isEqualTo("backup");
+            assertThat(f.a.admin.site().status().role()).isEqualTo("backup");
             assertThatThrownBy(() -> f.b.client(alice).publish(room, "no".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(503));
 
             // Promoted through node B: both nodes are the primary of epoch 2.
-            assertThat(f.b.admin.promote(1).siteEpoch()).isEqualTo(2);
+            assertThat(f.b.admin.site().promote(1).siteEpoch()).isEqualTo(2);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(f.a.admin.replicationStatus().role()).isEqualTo("primary");
-                assertThat(f.a.admin.replicationStatus().siteEpoch()).isEqualTo(2);
+                assertThat(f.a.admin.site().status().role()).isEqualTo("primary");
+                assertThat(f.a.admin.site().status().siteEpoch()).isEqualTo(2);
             });
             f.a.client(alice).publish(room, "on the promoted cluster".getBytes(StandardCharsets.UTF_8));
 
@@ -198,7 +197,7 @@ class ClusterSiteReplicationTest {
             onPrimary.publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() ->
-                            assertThat(primary.admin.replicationStatus().role()).isEqualTo("fenced"));
+                            assertThat(primary.admin.site().status().role()).isEqualTo("fenced"));
             assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(11);
         }
     }

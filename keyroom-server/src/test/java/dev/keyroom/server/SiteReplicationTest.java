@@ -67,14 +67,14 @@ class SiteReplicationTest {
             java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
             sites.backup.client(bob).getBlob(room, ref, fetched);
             assertThat(fetched.toByteArray()).isEqualTo(attachment);
-            assertThat(primary.admin.replicationStatus().blobsWaiting()).isZero();
+            assertThat(primary.admin.site().status().blobsWaiting()).isZero();
             // The primary's audit log reaches the backup too, byte for byte, in a file of its own.
             assertAuditCopied(sites);
-            var p = primary.admin.replicationStatus();
+            var p = primary.admin.site().status();
             assertThat(p.role()).isEqualTo("primary");
             assertThat(p.pending()).isZero();
             assertThat(p.acknowledged()).isEqualTo(p.lastChange()).isPositive();
-            var b = sites.backup.admin.replicationStatus();
+            var b = sites.backup.admin.site().status();
             assertThat(b.role()).isEqualTo("backup");
             assertThat(b.watermark()).isEqualTo(p.acknowledged());
             assertThat(b.pending())
@@ -89,22 +89,21 @@ class SiteReplicationTest {
             }
             // The worker fails at once, after 1 s and after 5 s more; then it waits 25 s (REPL-2).
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Double next = primary.admin.replicationStatus().nextRetrySeconds();
+                Double next = primary.admin.site().status().nextRetrySeconds();
                 return next != null && next > 15;
             });
             sites.startBackup();
             // The operator brought the backup back and says so: the worker retries now, well before
             // the 15 s at least that the table still had it wait.
-            var kicked = primary.admin.retryReplication();
+            var kicked = primary.admin.site().retry();
             assertThat(kicked.retrying()).isTrue();
             assertThat(kicked.status().lastError()).isNotEmpty();
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> assertThat(primary.admin.replicationStatus().pending())
-                                    .isZero());
+                    .untilAsserted(() ->
+                            assertThat(primary.admin.site().status().pending()).isZero());
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
-            assertThat(primary.admin.retryReplication().retrying())
+            assertThat(primary.admin.site().retry().retrying())
                     .as("nothing to retry once the backup takes the changes")
                     .isFalse();
             assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(201);
@@ -127,7 +126,7 @@ class SiteReplicationTest {
                         .isInstanceOf(java.io.IOException.class);
             }
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(sites.backup.admin.audit(0, 1000))
+                    .untilAsserted(() -> assertThat(sites.backup.admin.audit().events(0, 1000))
                             .anySatisfy(e -> {
                                 assertThat(e.resource()).isEqualTo("handshake");
                                 assertThat(e.outcome()).startsWith("refused: TLS handshake failed");
@@ -192,7 +191,7 @@ class SiteReplicationTest {
                     .untilAsserted(
                             () -> assertThat(SitePair.digest(fresh)).isEqualTo(SitePair.digest(sites.primaryDir)));
             assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(written.get());
-            assertThat(primary.admin.replicationStatus().lastError()).isEmpty();
+            assertThat(primary.admin.site().status().lastError()).isEmpty();
         }
     }
 
@@ -288,7 +287,7 @@ class SiteReplicationTest {
                 HttpClient client = asThePrimary(sites);
                 Identity stranger = Identity.generate(TestNode.RANDOM)) {
             URI apply = URI.create("https://127.0.0.1:" + sites.applyPort + ReplicationBatch.PATH);
-            long before = sites.backup.admin.replicationStatus().watermark();
+            long before = sites.backup.admin.site().status().watermark();
             ReplicationBatch.Signed forged = ReplicationBatch.sign(
                     stranger,
                     1,
@@ -334,7 +333,7 @@ class SiteReplicationTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(gapped.statusCode()).isEqualTo(409);
             assertThat(gapped.body()).contains("\"watermark\":" + before);
-            assertThat(sites.backup.admin.audit(0, 1000))
+            assertThat(sites.backup.admin.audit().events(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: gap"));
 
             // A batch of changes signed by the primary's key, posted as a batch of audit entries: the domains differ.
@@ -381,8 +380,8 @@ class SiteReplicationTest {
             assertThat(new dev.keyroom.store.sqlite.DiskBlobStore(new DataDir(sites.backupDir).blobs())
                             .size(RoomId.parse(room), sha))
                     .isEmpty();
-            assertThat(sites.backup.admin.replicationStatus().watermark()).isEqualTo(before);
-            assertThat(sites.backup.admin.audit(0, 1000))
+            assertThat(sites.backup.admin.site().status().watermark()).isEqualTo(before);
+            assertThat(sites.backup.admin.audit().events(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: not signed by a primary site key"));
         }
     }

@@ -74,7 +74,7 @@ public final class TestNode implements AutoCloseable {
     /** A new identity registered by the admin with {@code role}. */
     public Identity register(String name, Role role) {
         Identity id = Identity.generate(RANDOM);
-        admin.registerUser(id.signPub(), id.kexPub(), name, role);
+        admin.users().register(id.signPub(), id.kexPub(), name, role);
         return id;
     }
 

@@ -126,7 +126,7 @@ class AuthAttackTest {
         Identity stranger = Identity.generate(TestNode.RANDOM);
         Map<String, String> h = sign(stranger, "GET", me(), null);
         assertUnauthorized(Http.send(node.server, "GET", me(), h, null), "unknown key or bad signature");
-        node.admin.registerUser(stranger.signPub(), stranger.kexPub(), "stranger", Role.AGENT);
+        node.admin.users().register(stranger.signPub(), stranger.kexPub(), "stranger", Role.AGENT);
         assertThat(Http.send(node.server, "GET", me(), h, null).statusCode()).isEqualTo(200);
     }
 
@@ -248,7 +248,7 @@ class AuthAttackTest {
         assertThat(Http.send(node.server, "GET", me(), sign(alice, "GET", me(), null), null)
                         .statusCode())
                 .isEqualTo(200);
-        node.admin.revoke(alice.endpoint());
+        node.admin.users().revoke(alice.endpoint());
         assertUnauthorized(
                 Http.send(node.server, "GET", me(), sign(alice, "GET", me(), null), null),
                 "unknown key or bad signature");

@@ -142,7 +142,7 @@ class AuthorizationAttackTest {
         assertThat(outsider.exchange("POST", "/v1/users/" + memberId.endpoint().value() + "/revoke", new byte[0])
                         .status())
                 .isEqualTo(403);
-        assertThat(member.me().status()).isEqualTo("active");
+        assertThat(member.users().me().status()).isEqualTo("active");
         assertThat(node.admin.users().list()).hasSize(4);
     }
 

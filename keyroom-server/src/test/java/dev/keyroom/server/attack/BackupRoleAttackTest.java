@@ -77,7 +77,7 @@ class BackupRoleAttackTest {
             }
             assertThat(client.history(room, 0, 10)).hasSize(1);
             // Each refused write is audited, REST and data plane.
-            var refused = backup.admin.audit(0, 1000).stream()
+            var refused = backup.admin.audit().events(0, 1000).stream()
                     .filter(e -> e.outcome().equals("503 read_only_replica"))
                     .map(e -> e.action() + " " + e.resource())
                     .toList();

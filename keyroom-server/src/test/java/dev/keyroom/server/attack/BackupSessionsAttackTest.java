@@ -57,7 +57,7 @@ class BackupSessionsAttackTest {
                 assertThat(bobInbox.evicted.getFirst()).contains("no longer a member");
 
                 // Carol is revoked on the primary: her session on the backup is closed.
-                sites.primary.admin.revoke(carol.endpoint());
+                sites.primary.admin.users().revoke(carol.endpoint());
                 BusClient.Closed closed = carolOnBackup.closedForGood().get(10, TimeUnit.SECONDS);
                 assertThat(closed.code()).isEqualTo(4001);
                 assertThat(closed.reason()).contains("revoked");

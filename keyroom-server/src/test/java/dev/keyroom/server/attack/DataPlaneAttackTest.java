@@ -108,7 +108,7 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
         try (BusClient bobBus = bob.connectBus()) {
             bobBus.subscribe(room, 0, new Inbox());
             bobBus.ready().get(10, TimeUnit.SECONDS);
-            node.admin.revoke(bobId.endpoint());
+            node.admin.users().revoke(bobId.endpoint());
             BusClient.Closed closed = bobBus.closedForGood().get(1, TimeUnit.SECONDS);
             assertThat(closed.code()).isEqualTo(4001);
             assertThat(closed.reason()).contains("revoked");

@@ -72,13 +72,13 @@ class KeyringRotationAttackTest {
                 });
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > 50);
-            KeyringDtos.KeyringStatus rotated = node.admin.rotateKeyring();
+            KeyringDtos.KeyringStatus rotated = node.admin.keyring().rotate();
             assertThat(rotated.current()).isEqualTo(2);
             int atRotation = writes.get();
             await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > atRotation + 50);
-            node.admin.rewrapKeyring();
+            node.admin.keyring().rewrap();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                KeyringDtos.KeyringStatus s = node.admin.keyringStatus();
+                KeyringDtos.KeyringStatus s = node.admin.keyring().status();
                 return !s.rewrapping()
                         && s.keys().stream().filter(k -> k.id() == 1).allMatch(k -> k.items() == 0);
             });
@@ -91,7 +91,7 @@ class KeyringRotationAttackTest {
                     .as("failed writes during rotation and rewrap")
                     .isZero();
 
-            KeyringDtos.KeyringStatus retired = node.admin.retireKey(1);
+            KeyringDtos.KeyringStatus retired = node.admin.keyring().retire(1);
             assertThat(retired.keys()).extracting(KeyringDtos.KeyringKey::id).containsExactly(2);
             try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
                 assertThat(k.unsafeBytes())
@@ -110,7 +110,7 @@ class KeyringRotationAttackTest {
         }
         // And after a restart, everything still opens under the one key left.
         try (TestNode node = TestNode.start(dir)) {
-            assertThat(node.admin.keyringStatus().keys())
+            assertThat(node.admin.keyring().status().keys())
                     .extracting(KeyringDtos.KeyringKey::id)
                     .containsExactly(2);
         }
@@ -122,12 +122,12 @@ class KeyringRotationAttackTest {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             RoomId room = RoomId.parse(alice.createRoom("r").roomId());
             alice.putSecret(room, "x", new byte[] {1}, 0);
-            node.admin.rotateKeyring();
+            node.admin.keyring().rotate();
             KeyroomApiException inUse = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    KeyroomApiException.class, () -> node.admin.retireKey(1));
+                    KeyroomApiException.class, () -> node.admin.keyring().retire(1));
             assertThat(inUse.status()).isEqualTo(409);
             KeyroomApiException notAdmin = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    KeyroomApiException.class, alice::rotateKeyring);
+                    KeyroomApiException.class, alice.keyring()::rotate);
             assertThat(notAdmin.status()).isEqualTo(403);
         }
     }

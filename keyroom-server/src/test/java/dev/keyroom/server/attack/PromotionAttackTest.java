@@ -51,19 +51,19 @@ class PromotionAttackTest {
             // Only an admin promotes, from the epoch the backup is at.
             sites.startBackup();
             TestNode backup = sites.backup;
-            assertThatThrownBy(() -> backup.client(alice).promote(1))
+            assertThatThrownBy(() -> backup.client(alice).site().promote(1))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(403));
-            assertThatThrownBy(() -> backup.admin.promote(2))
+            assertThatThrownBy(() -> backup.admin.site().promote(2))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(409));
-            SiteDtos.ReplicationStatus promoted = backup.admin.promote(1);
+            SiteDtos.ReplicationStatus promoted = backup.admin.site().promote(1);
             assertThat(promoted.role()).isEqualTo("primary");
             assertThat(promoted.siteEpoch()).isEqualTo(2);
             assertThat(backup.health().posture().role()).isEqualTo("primary");
-            assertThatThrownBy(() -> backup.admin.promote(2))
+            assertThatThrownBy(() -> backup.admin.site().promote(2))
                     .as("a primary is not promoted again")
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
@@ -75,15 +75,15 @@ class PromotionAttackTest {
             sites.startPrimary();
             KeyroomClient old = sites.primary.client(alice);
             await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(
-                                    sites.primary.admin.replicationStatus().role())
-                            .isEqualTo("fenced"));
+                    .untilAsserted(
+                            () -> assertThat(sites.primary.admin.site().status().role())
+                                    .isEqualTo("fenced"));
             assertThatThrownBy(() -> old.publish(room, "after the fence".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(KeyroomApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.getMessage()).contains("read_only_replica").contains("promoted");
                     });
-            SiteDtos.ReplicationStatus fenced = sites.primary.admin.replicationStatus();
+            SiteDtos.ReplicationStatus fenced = sites.primary.admin.site().status();
             assertThat(fenced.alerts()).isPositive();
             assertThat(fenced.lastError()).contains("fenced");
             assertThat(fenced.pending())
@@ -92,7 +92,7 @@ class PromotionAttackTest {
             assertThat(old.history(room, 0, 100)).hasSize(2);
 
             // The promoted site refused the old epoch's batch, audited, and holds none of it.
-            assertThat(backup.admin.audit(0, 1000))
+            assertThat(backup.admin.audit().events(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).contains("refused").contains("primary at site epoch 2"));
             assertThat(onPromoted.history(room, 0, 100))
                     .extracting(m -> new String(((Delivery.Accepted) m).plaintext(), StandardCharsets.UTF_8))

@@ -105,7 +105,7 @@ class ReplayAfterRestartAttackTest {
                     .until(() -> sites.backup.client(alice).myRooms().size() == 1
                             && readVersion(sites.backup, name, alice, room) == 1);
             sites.primary.close();
-            sites.backup.admin.promote(1);
+            sites.backup.admin.site().promote(1);
 
             RawHttp.Response replay = write.sendTo(sites.backup);
             assertThat(replay.status()).as(replay.body()).isEqualTo(401);

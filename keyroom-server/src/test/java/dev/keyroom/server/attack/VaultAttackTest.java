@@ -163,11 +163,12 @@ class VaultAttackTest {
         }
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient bot = node.client(botId);
-            KeyroomApiException still = catchThrowableOfType(KeyroomApiException.class, () -> bot.me());
+            KeyroomApiException still = catchThrowableOfType(
+                    KeyroomApiException.class, () -> bot.users().me());
             assertThat(still.code()).isEqualTo(ErrorCode.AGENT_LOCKED);
 
-            node.admin.unlock(botId.endpoint());
-            assertThat(bot.me().status()).isEqualTo("active");
+            node.admin.users().unlock(botId.endpoint());
+            assertThat(bot.users().me().status()).isEqualTo("active");
 
             List<AuditChain.Entry> log = Files.readAllLines(
                             new DataDir(dir).audit().resolve("audit.log"))
@@ -213,7 +214,8 @@ class VaultAttackTest {
             assertThat(statuses[3]).isEqualTo(429);
             assertThat(statuses[4]).isEqualTo(403);
             assertThat(statuses[5]).isEqualTo(403);
-            assertThat(catchThrowableOfType(KeyroomApiException.class, () -> bot.me())
+            assertThat(catchThrowableOfType(
+                                    KeyroomApiException.class, () -> bot.users().me())
                             .code())
                     .isEqualTo(ErrorCode.AGENT_LOCKED);
             // A delete probes the same way and is counted the same way.
@@ -232,7 +234,7 @@ class VaultAttackTest {
             for (String n : new String[] {"tls/cert", "tls/key", "tls/chain", "tls/ocsp", "tls/full"}) {
                 assertThat(provisioner.putSecret(room, n, utf8("pem"), 0)).isEqualTo(1);
             }
-            assertThat(provisioner.me().status()).isEqualTo("active");
+            assertThat(provisioner.users().me().status()).isEqualTo("active");
             for (String taken : new String[] {"prod/db", "prod/api", "tls/x"}) {
                 if (taken.equals("tls/x")) {
                     alice.putSecret(room, taken, utf8("x"), 0);

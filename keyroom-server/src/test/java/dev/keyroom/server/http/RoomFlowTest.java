@@ -63,8 +63,8 @@ class RoomFlowTest {
 
     @Test
     void me_returnsOwnRecord() {
-        assertThat(alice.me().endpoint()).isEqualTo(aliceId.endpoint().value());
-        assertThat(alice.me().role()).isEqualTo("agent");
+        assertThat(alice.users().me().endpoint()).isEqualTo(aliceId.endpoint().value());
+        assertThat(alice.users().me().role()).isEqualTo("agent");
     }
 
     @Test
@@ -137,7 +137,7 @@ class RoomFlowTest {
 
     @Test
     void registerUser_duplicateKey_conflicts() {
-        assertThatThrownBy(() -> node.admin.registerUser(aliceId.signPub(), aliceId.kexPub(), "again", Role.AGENT))
+        assertThatThrownBy(() -> node.admin.users().register(aliceId.signPub(), aliceId.kexPub(), "again", Role.AGENT))
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(409);
     }
@@ -160,7 +160,7 @@ class RoomFlowTest {
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(400));
             Identity id = Identity.generate(TestNode.RANDOM);
-            assertThatThrownBy(() -> node.admin.registerUser(id.signPub(), id.kexPub(), bad, Role.MEMBER))
+            assertThatThrownBy(() -> node.admin.users().register(id.signPub(), id.kexPub(), bad, Role.MEMBER))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(400));
