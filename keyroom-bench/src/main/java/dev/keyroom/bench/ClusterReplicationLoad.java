@@ -39,7 +39,8 @@ public final class ClusterReplicationLoad {
         try (TestNode primary = TestNode.start(primaryDir, sites.primaryYaml());
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
             Identity alice = primary.register("alice", Role.MEMBER);
-            RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
+            RoomId room =
+                    RoomId.parse(primary.client(alice).rooms().create("load").roomId());
             List<KeyroomClient> writers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 writers.add(primary.client(alice));

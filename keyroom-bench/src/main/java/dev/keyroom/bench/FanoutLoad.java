@@ -305,14 +305,14 @@ public final class FanoutLoad {
                 List<RoomId> ids = new ArrayList<>();
                 List<SecretBytes> keys = new ArrayList<>();
                 for (int r = 0; r < rooms; r++) {
-                    RoomId room =
-                            new RoomId(a.createRoom("bench-" + rooms + "-" + r).roomId());
-                    a.invite(room, pub.endpoint(), RoomRole.MEMBER);
+                    RoomId room = new RoomId(
+                            a.rooms().create("bench-" + rooms + "-" + r).roomId());
+                    a.rooms().invite(room, pub.endpoint(), RoomRole.MEMBER);
                     for (Identity s : subs) {
-                        a.invite(room, s.endpoint(), RoomRole.MEMBER);
+                        a.rooms().invite(room, s.endpoint(), RoomRole.MEMBER);
                     }
                     ids.add(room);
-                    keys.add(a.roomKey(room, Optional.empty()));
+                    keys.add(a.rooms().key(room, Optional.empty()));
                 }
                 KeyroomSide side = new KeyroomSide(publisherNode, subscriberNode, pub, subs, ids, keys);
                 side.connect();

@@ -46,7 +46,8 @@ public final class ReplicationLoad {
             TestNode primary = sites.primary;
             Path backupDir = sites.backupDir;
             Identity alice = primary.register("alice", Role.MEMBER);
-            RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
+            RoomId room =
+                    RoomId.parse(primary.client(alice).rooms().create("load").roomId());
             List<KeyroomClient> writers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 writers.add(primary.client(alice));

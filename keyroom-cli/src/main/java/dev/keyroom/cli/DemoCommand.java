@@ -69,24 +69,25 @@ final class DemoCommand implements Callable<Integer> {
                 KeyroomClient owner = client(server, ownerId, pin);
                 KeyroomClient scoutClient = client(server, scout, pin);
                 KeyroomClient builderClient = client(server, builder, pin);
-                RoomId room = RoomId.parse(owner.createRoom("mission-control").roomId());
+                RoomId room =
+                        RoomId.parse(owner.rooms().create("mission-control").roomId());
                 out.printf(
                         "3. owner created encrypted room %s; the epoch-1 key was sealed on the owner's machine%n",
                         room);
-                owner.invite(room, scout.endpoint(), RoomRole.MEMBER);
-                owner.invite(room, builder.endpoint(), RoomRole.MEMBER);
+                owner.rooms().invite(room, scout.endpoint(), RoomRole.MEMBER);
+                owner.rooms().invite(room, builder.endpoint(), RoomRole.MEMBER);
                 out.println("4. owner invited both agents, sealing the room key to each one's X25519 key (HPKE)");
                 out.printf(
                         "5. epoch 1 key fingerprints: owner %s, scout %s, builder %s (the same key, the server never saw it)%n",
                         fingerprint(owner, room), fingerprint(scoutClient, room), fingerprint(builderClient, room));
 
-                long epoch = owner.rekey(room, Set.of(builder.endpoint()));
+                long epoch = owner.rooms().rekey(room, Set.of(builder.endpoint()));
                 out.printf("6. owner removed builder and rekeyed: the room is at epoch %d%n", epoch);
                 out.printf(
                         "7. epoch %d key fingerprints: owner %s, scout %s%n",
                         epoch, fingerprint(owner, room), fingerprint(scoutClient, room));
                 try {
-                    builderClient.roomKey(room, Optional.empty()).close();
+                    builderClient.rooms().key(room, Optional.empty()).close();
                     out.println("8. UNEXPECTED: builder still got a key");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {
@@ -122,8 +123,9 @@ final class DemoCommand implements Callable<Integer> {
                                 seq, liveAtOwner);
                     }
                     // A fresh room shows live eviction: builder follows it, then is removed.
-                    RoomId side = RoomId.parse(owner.createRoom("side-channel").roomId());
-                    owner.invite(side, builder.endpoint(), RoomRole.MEMBER);
+                    RoomId side =
+                            RoomId.parse(owner.rooms().create("side-channel").roomId());
+                    owner.rooms().invite(side, builder.endpoint(), RoomRole.MEMBER);
                     builderBus.subscribe(side, 0, new dev.keyroom.client.BusClient.RoomListener() {
                         @Override
                         public void onDelivery(dev.keyroom.client.Delivery d) {}
@@ -135,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
                     });
                     Thread.sleep(200);
                     long start = System.nanoTime();
-                    owner.rekey(side, Set.of(builder.endpoint()));
+                    owner.rooms().rekey(side, Set.of(builder.endpoint()));
                     String reason = builderEvicted.get(5, java.util.concurrent.TimeUnit.SECONDS);
                     out.printf(
                             "10. builder was following another room live; removed with a rekey, it was evicted within %d ms (%s)%n",
@@ -225,7 +227,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String fingerprint(KeyroomClient c, RoomId room) {
-        try (SecretBytes k = c.roomKey(room, Optional.empty())) {
+        try (SecretBytes k = c.rooms().key(room, Optional.empty())) {
             return HexFormat.of().formatHex(Digests.sha256(k.unsafeBytes()), 0, 4);
         }
     }

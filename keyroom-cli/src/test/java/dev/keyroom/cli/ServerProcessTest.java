@@ -135,7 +135,7 @@ class ServerProcessTest {
             assertThat(first.lines())
                     .anyMatch(l -> l.startsWith("accepting requests signed for ") && l.contains("localhost:"));
             dev.keyroom.client.KeyroomClient client = sdk(first, admin);
-            String room = client.createCleartextRoom("ops").roomId();
+            String room = client.rooms().createCleartext("ops").roomId();
             path = "/v1/rooms/" + room + "/secrets/api-key";
             signed = new java.util.LinkedHashMap<>(new dev.keyroom.protocol.signature.RequestSigner(
                             admin, dev.keyroom.core.port.Clock.system(), new java.security.SecureRandom())

@@ -1,12 +1,9 @@
 package dev.keyroom.client;
 
-import dev.keyroom.core.crypto.SecretBytes;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.dto.SecretDtos;
 import java.net.InetAddress;
 import java.net.URI;
@@ -15,7 +12,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The Java SDK. Every request is signed with the caller's identity (RFC 9421 profile of the
@@ -180,50 +176,6 @@ public final class KeyroomClient implements AutoCloseable {
     }
 
     // ---- the calls as they were, until their callers use the resources above
-
-    public RoomDtos.Room createRoom(String name) {
-        return rooms.create(name);
-    }
-
-    public RoomDtos.Room createCleartextRoom(String name) {
-        return rooms.createCleartext(name);
-    }
-
-    public RoomDtos.Room room(RoomId room) {
-        return rooms.get(room);
-    }
-
-    public List<RoomDtos.Member> members(RoomId room) {
-        return rooms.members(room);
-    }
-
-    public List<RoomDtos.MyRoom> myRooms() {
-        return rooms.mine();
-    }
-
-    public SecretBytes roomKey(RoomId room, Optional<Long> epoch) {
-        return rooms.key(room, epoch);
-    }
-
-    public void invite(RoomId room, EndpointId endpoint, RoomRole role) {
-        rooms.invite(room, endpoint, role);
-    }
-
-    public long rekey(RoomId room, Set<EndpointId> remove) {
-        return rooms.rekey(room, remove);
-    }
-
-    public void leave(RoomId room) {
-        rooms.leave(room);
-    }
-
-    public RoomDtos.Retention retention(RoomId room) {
-        return rooms.retention(room);
-    }
-
-    public RoomDtos.Retention setRetention(RoomId room, Integer count, Integer days, Integer secretVersions) {
-        return rooms.setRetention(room, count, days, secretVersions);
-    }
 
     public long publish(RoomId room, byte[] plaintext) {
         return messages.publish(room, plaintext);

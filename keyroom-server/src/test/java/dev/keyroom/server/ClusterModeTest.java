@@ -57,8 +57,8 @@ class ClusterModeTest {
         bobId = cluster.a.register("bob", Role.AGENT);
         aliceOnA = cluster.a.client(aliceId);
         bobOnB = cluster.b.client(bobId);
-        room = RoomId.parse(aliceOnA.createRoom("ops").roomId());
-        aliceOnA.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+        room = RoomId.parse(aliceOnA.rooms().create("ops").roomId());
+        aliceOnA.rooms().invite(room, bobId.endpoint(), RoomRole.MEMBER);
     }
 
     @AfterAll
@@ -91,14 +91,14 @@ class ClusterModeTest {
                 .isInstanceOfSatisfying(
                         dev.keyroom.core.error.KeyroomException.class,
                         e -> assertThat(e.getMessage()).contains("migrate only into an empty cluster"));
-        assertThat(bobOnB.myRooms()).extracting(r -> r.roomId()).containsExactly(room.value());
+        assertThat(bobOnB.rooms().mine()).extracting(r -> r.roomId()).containsExactly(room.value());
     }
 
     @Test
     @Order(2)
     void whatIsWrittenOnA_isReadOnB_atOnce() {
         // Reads wait for the node's replica to reach the stream's end: no stale read after a write elsewhere.
-        assertThat(bobOnB.myRooms()).extracting(r -> r.roomId()).contains(room.value());
+        assertThat(bobOnB.rooms().mine()).extracting(r -> r.roomId()).contains(room.value());
         long seq = aliceOnA.publish(room, "hello from A".getBytes(StandardCharsets.UTF_8));
         assertThat(bobOnB.history(room, 0, 10)).extracting(m -> m.seq()).contains(seq);
     }
@@ -175,7 +175,7 @@ class ClusterModeTest {
     void aRevocationOnA_closesTheSessionOnB_withinOneSecond() throws Exception {
         // AUTH-8 across nodes: the revocation is applied from the state stream on B and closes B's sessions.
         Identity carol = cluster.a.register("carol", Role.AGENT);
-        aliceOnA.invite(room, carol.endpoint(), RoomRole.MEMBER);
+        aliceOnA.rooms().invite(room, carol.endpoint(), RoomRole.MEMBER);
         KeyroomClient carolOnB = cluster.b.client(carol);
         try (BusClient bus = carolOnB.connectBus()) {
             bus.subscribe(room, 0, d -> {});

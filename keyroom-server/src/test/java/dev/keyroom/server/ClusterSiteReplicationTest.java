@@ -75,8 +75,8 @@ class ClusterSiteReplicationTest {
                 Identity bob = f.a.register("bob", Role.AGENT);
                 KeyroomClient onA = f.a.client(alice);
                 KeyroomClient onB = f.b.client(alice);
-                RoomId room = RoomId.parse(onA.createRoom("ops").roomId());
-                onA.invite(room, bob.endpoint(), RoomRole.MEMBER);
+                RoomId room = RoomId.parse(onA.rooms().create("ops").roomId());
+                onA.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
                 for (int i = 0; i < 20; i++) {
                     (i % 2 == 0 ? onA : onB).publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
                 }
@@ -152,7 +152,7 @@ class ClusterSiteReplicationTest {
                 TestNode primary = TestNode.start(primaryDir, sites.primaryYaml())) {
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient onPrimary = primary.client(alice);
-            RoomId room = RoomId.parse(onPrimary.createRoom("ops").roomId());
+            RoomId room = RoomId.parse(onPrimary.rooms().create("ops").roomId());
             onPrimary.publish(room, "message 0".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));

@@ -49,8 +49,8 @@ class SiteReplicationTest {
             Identity alice = primary.register("alice", Role.MEMBER);
             Identity bob = primary.register("bob", Role.AGENT);
             KeyroomClient a = primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
-            a.invite(room, bob.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
+            a.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
             for (int i = 0; i < 150; i++) {
                 a.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
@@ -156,7 +156,7 @@ class SiteReplicationTest {
             TestNode primary = sites.primary;
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient a = primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
             // The old backup goes away for good.
             sites.stopBackup();
             sites.backup = null;
@@ -207,8 +207,8 @@ class SiteReplicationTest {
             Identity alice = sites.primary.register("alice", Role.MEMBER);
             Identity bob = sites.primary.register("bob", Role.AGENT);
             KeyroomClient a = sites.primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
-            a.invite(room, bob.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
+            a.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
             for (int i = 0; i < 5; i++) {
                 a.publish(room, ("before " + i).getBytes(StandardCharsets.UTF_8));
             }

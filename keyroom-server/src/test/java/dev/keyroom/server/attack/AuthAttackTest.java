@@ -116,7 +116,7 @@ class AuthAttackTest {
         Map<String, String> h = sign(alice, "POST", rooms, body);
         assertThat(Http.send(node.server, "POST", rooms, h, body).statusCode()).isEqualTo(201);
         assertUnauthorized(Http.send(node.server, "POST", rooms, h, body), "replayed nonce");
-        assertThat(node.client(alice).myRooms()).hasSize(1);
+        assertThat(node.client(alice).rooms().mine()).hasSize(1);
     }
 
     @Test
@@ -161,7 +161,7 @@ class AuthAttackTest {
         assertUnauthorized(
                 Http.send(node.server, "POST", rooms, sign(alice, "POST", rooms, body), evil),
                 "content digest mismatch");
-        assertThat(node.client(alice).myRooms()).isEmpty();
+        assertThat(node.client(alice).rooms().mine()).isEmpty();
     }
 
     @Test

@@ -38,14 +38,14 @@ class BackupRoleAttackTest {
         RoomId room;
         try (TestNode primary = TestNode.start(dir)) {
             alice = primary.register("alice", Role.MEMBER);
-            room = RoomId.parse(primary.client(alice).createRoom("ops").roomId());
+            room = RoomId.parse(primary.client(alice).rooms().create("ops").roomId());
             primary.client(alice).publish(room, "before".getBytes(StandardCharsets.UTF_8));
         }
         try (TestNode backup = TestNode.start(dir, BACKUP)) {
             assertThat(backup.health().posture().role()).isEqualTo("backup");
             var client = backup.client(alice);
             assertThat(client.history(room, 0, 10)).hasSize(1);
-            assertThat(client.myRooms()).hasSize(1);
+            assertThat(client.rooms().mine()).hasSize(1);
 
             assertThatThrownBy(() -> client.publish(room, "write".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(KeyroomApiException.class, e -> {

@@ -89,7 +89,7 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             bobBus.subscribe(room, 0, inbox);
             bobBus.ready().get(10, TimeUnit.SECONDS);
             Thread.sleep(200);
-            alice.rekey(room, Set.of(bobId.endpoint()));
+            alice.rooms().rekey(room, Set.of(bobId.endpoint()));
             await().atMost(Duration.ofSeconds(1)).until(() -> !inbox.evicted.isEmpty());
             alice.publish(room, "after removal".getBytes());
             Thread.sleep(300);
@@ -124,10 +124,10 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             assertThat(sealedOld).isEmpty();
             java.util.concurrent.CompletableFuture<Long> before = bobBus.publish(room, "epoch 1".getBytes());
             assertThat(before.get(10, TimeUnit.SECONDS)).isPositive();
-            alice.rekey(room, Set.of());
+            alice.rooms().rekey(room, Set.of());
             // The SDK seals with the room's current epoch, so forge an old one by hand.
             dev.keyroom.protocol.envelope.Envelope old;
-            try (var k1 = bob.roomKey(room, java.util.Optional.of(1L))) {
+            try (var k1 = bob.rooms().key(room, java.util.Optional.of(1L))) {
                 old = dev.keyroom.protocol.envelope.MessageCrypto.seal(
                         bobId, room, 1, k1, "late".getBytes(), TestNode.RANDOM, dev.keyroom.core.port.Clock.system());
             }

@@ -41,10 +41,10 @@ class KeyringRotationAttackTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(new DataDir(dir).keyring())))
                     .isEqualTo("rw-------");
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
-            RoomId room = RoomId.parse(alice.createCleartextRoom("load").roomId());
-            RoomId sealedRoom = RoomId.parse(alice.createRoom("sealed").roomId());
+            RoomId room = RoomId.parse(alice.rooms().createCleartext("load").roomId());
+            RoomId sealedRoom = RoomId.parse(alice.rooms().create("sealed").roomId());
             byte[] roomKeyBefore;
-            try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
+            try (var k = alice.rooms().key(sealedRoom, Optional.empty())) {
                 roomKeyBefore = k.unsafeBytes();
             }
             for (int i = 0; i < 50; i++) {
@@ -93,7 +93,7 @@ class KeyringRotationAttackTest {
 
             KeyringDtos.KeyringStatus retired = node.admin.keyring().retire(1);
             assertThat(retired.keys()).extracting(KeyringDtos.KeyringKey::id).containsExactly(2);
-            try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
+            try (var k = alice.rooms().key(sealedRoom, Optional.empty())) {
                 assertThat(k.unsafeBytes())
                         .as("the room key, re-wrapped at rest")
                         .isEqualTo(roomKeyBefore);
@@ -120,7 +120,7 @@ class KeyringRotationAttackTest {
     void aKeyStillInUse_cannotBeRetired_andOnlyAdminsTouchTheKeyring() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
-            RoomId room = RoomId.parse(alice.createRoom("r").roomId());
+            RoomId room = RoomId.parse(alice.rooms().create("r").roomId());
             alice.putSecret(room, "x", new byte[] {1}, 0);
             node.admin.keyring().rotate();
             KeyroomApiException inUse = org.assertj.core.api.Assertions.catchThrowableOfType(

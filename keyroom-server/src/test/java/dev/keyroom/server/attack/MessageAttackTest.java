@@ -45,10 +45,10 @@ class MessageAttackTest extends TwoMemberRoomTest {
     void staleEpochPublish_isRefused() {
         // AZ-7: after a rekey, an envelope sealed for the old epoch is refused, even from a member.
         Envelope old;
-        try (SecretBytes k1 = bob.roomKey(room, Optional.empty())) {
+        try (SecretBytes k1 = bob.rooms().key(room, Optional.empty())) {
             old = MessageCrypto.seal(bobId, room, 1, k1, "late".getBytes(), TestNode.RANDOM, Clock.system());
         }
-        alice.rekey(room, Set.of());
+        alice.rooms().rekey(room, Set.of());
         assertThat(post(bob, old).status()).isEqualTo(409);
         assertThat(bob.history(room, 0, 10)).isEmpty();
     }
@@ -56,7 +56,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
     @Test
     void removedMember_cannotPublishOrReadAnythingNewer() {
         // AZ-7: after removal and rekey, the removed member can neither publish nor read.
-        alice.rekey(room, Set.of(bobId.endpoint()));
+        alice.rooms().rekey(room, Set.of(bobId.endpoint()));
         alice.publish(room, "secret plan".getBytes());
         assertThatThrownBy(() -> bob.publish(room, "still here?".getBytes()))
                 .isInstanceOfSatisfying(
@@ -68,7 +68,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
 
     @Test
     void envelopeSignedByAnother_orForAnotherSender_isRefused() throws Exception {
-        try (SecretBytes k = alice.roomKey(room, Optional.empty())) {
+        try (SecretBytes k = alice.rooms().key(room, Optional.empty())) {
             // Bob posts an envelope that claims to be from Alice: signature is Bob's.
             Envelope mine = MessageCrypto.seal(bobId, room, 1, k, "x".getBytes(), TestNode.RANDOM, Clock.system());
             byte[] forged = mine.encode();
@@ -86,7 +86,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
     @Test
     void replayedEnvelope_isRefusedByTheServer() {
         Envelope e;
-        try (SecretBytes k = alice.roomKey(room, Optional.empty())) {
+        try (SecretBytes k = alice.rooms().key(room, Optional.empty())) {
             e = MessageCrypto.seal(aliceId, room, 1, k, "once".getBytes(), TestNode.RANDOM, Clock.system());
         }
         assertThat(post(alice, e).status()).isEqualTo(201);
@@ -137,7 +137,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
                         .status())
                 .isEqualTo(404);
         Identity readerId = node.register("reader", Role.AGENT);
-        alice.invite(room, readerId.endpoint(), RoomRole.READER);
+        alice.rooms().invite(room, readerId.endpoint(), RoomRole.READER);
         KeyroomClient reader = node.client(readerId);
         assertThatThrownBy(() -> reader.publish(room, "hi".getBytes()))
                 .isInstanceOfSatisfying(

@@ -37,7 +37,7 @@ class PromotionAttackTest {
         try (SitePair sites = SitePair.start(dir, "")) {
             Identity alice = sites.primary.register("alice", Role.MEMBER);
             KeyroomClient a = sites.primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
             a.publish(room, "before the disaster".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() ->

@@ -54,9 +54,9 @@ class VaultAttackTest {
             Identity botId = node.register("bot", Role.AGENT);
             Identity readerId = node.register("reader", Role.MEMBER);
             KeyroomClient outsider = node.client(node.register("eve", Role.MEMBER));
-            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
-            alice.invite(room, readerId.endpoint(), RoomRole.READER);
+            RoomId room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, botId.endpoint(), RoomRole.MEMBER);
+            alice.rooms().invite(room, readerId.endpoint(), RoomRole.READER);
             alice.putSecret(room, "db/password", utf8("s3cret"), 0);
 
             KeyroomClient bot = node.client(botId);
@@ -91,8 +91,8 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             Identity bobId = node.register("bob", Role.MEMBER);
-            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, bobId.endpoint(), RoomRole.MEMBER);
             KeyroomClient bob = node.client(bobId);
 
             assertThat(alice.putSecret(room, "token", utf8("v1"), 0)).isEqualTo(1);
@@ -123,7 +123,8 @@ class VaultAttackTest {
             assertThat(alice.putSecret(room, "token", utf8("again"), 8)).isEqualTo(9);
 
             // The room keeps fewer versions from now on; older ones go at once.
-            assertThat(alice.setRetention(room, null, null, 2).secretVersions()).isEqualTo(2);
+            assertThat(alice.rooms().setRetention(room, null, null, 2).secretVersions())
+                    .isEqualTo(2);
             assertThat(status(() -> alice.getSecret(room, "token", Optional.of(7L))))
                     .isEqualTo(404);
             assertThat(text(alice, room, "token")).isEqualTo("again");
@@ -133,7 +134,8 @@ class VaultAttackTest {
             try (SecretValue v9 = alice.getSecret(room, "token", Optional.of(9L))) {
                 assertThat(v9.value().unsafeBytes()).isEqualTo(utf8("again"));
             }
-            assertThat(status(() -> bob.setRetention(room, null, null, 100))).isEqualTo(403);
+            assertThat(status(() -> bob.rooms().setRetention(room, null, null, 100)))
+                    .isEqualTo(403);
         }
     }
 
@@ -144,8 +146,8 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             botId = node.register("bot", Role.AGENT);
-            room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
+            room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, botId.endpoint(), RoomRole.MEMBER);
             for (int i = 1; i <= 6; i++) {
                 alice.putSecret(room, "s" + i, utf8("value" + i), 0);
             }
@@ -194,8 +196,8 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             Identity botId = node.register("bot", Role.AGENT);
-            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, botId.endpoint(), RoomRole.MEMBER);
             alice.putSecret(room, "prod/db", utf8("s3cret"), 0);
             alice.putSecret(room, "prod/api", utf8("k3y"), 0);
             KeyroomClient bot = node.client(botId);
@@ -220,7 +222,7 @@ class VaultAttackTest {
                     .isEqualTo(ErrorCode.AGENT_LOCKED);
             // A delete probes the same way and is counted the same way.
             Identity bot2Id = node.register("bot2", Role.AGENT);
-            alice.invite(room, bot2Id.endpoint(), RoomRole.MEMBER);
+            alice.rooms().invite(room, bot2Id.endpoint(), RoomRole.MEMBER);
             KeyroomClient bot2 = node.client(bot2Id);
             for (String g : new String[] {"a", "b", "c"}) {
                 assertThat(status(() -> bot2.deleteSecret(room, g))).isEqualTo(404);
@@ -229,7 +231,7 @@ class VaultAttackTest {
             // An agent that provisions new names is not held back: creating a name that does not
             // exist tells nothing and costs nothing; finding one taken counts like a read.
             Identity provisionerId = node.register("provisioner", Role.AGENT);
-            alice.invite(room, provisionerId.endpoint(), RoomRole.MEMBER);
+            alice.rooms().invite(room, provisionerId.endpoint(), RoomRole.MEMBER);
             KeyroomClient provisioner = node.client(provisionerId);
             for (String n : new String[] {"tls/cert", "tls/key", "tls/chain", "tls/ocsp", "tls/full"}) {
                 assertThat(provisioner.putSecret(room, n, utf8("pem"), 0)).isEqualTo(1);
@@ -265,8 +267,8 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             aliceId = node.register("alice", Role.MEMBER);
             KeyroomClient alice = node.client(aliceId);
-            clear = RoomId.parse(alice.createCleartextRoom("plain").roomId());
-            e2e = RoomId.parse(alice.createRoom("sealed").roomId());
+            clear = RoomId.parse(alice.rooms().createCleartext("plain").roomId());
+            e2e = RoomId.parse(alice.rooms().create("sealed").roomId());
             alice.putSecret(clear, "a", utf8(clearValue), 0);
             alice.putSecret(clear, "b", utf8("the other one"), 0);
             alice.putSecret(e2e, "k", utf8(e2eValue), 0);

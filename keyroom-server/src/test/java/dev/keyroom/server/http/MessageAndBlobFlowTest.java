@@ -27,10 +27,10 @@ class MessageAndBlobFlowTest extends TwoMemberRoomTest {
         for (int i = 1; i <= 5; i++) {
             alice.publish(room, ("m" + i).getBytes(StandardCharsets.UTF_8));
         }
-        assertThat(bob.retention(room).retainCount()).isEqualTo(10_000);
-        assertThat(bob.retention(room).roomRetainCount()).isNull();
+        assertThat(bob.rooms().retention(room).retainCount()).isEqualTo(10_000);
+        assertThat(bob.rooms().retention(room).roomRetainCount()).isNull();
 
-        var set = alice.setRetention(room, 2, null, null);
+        var set = alice.rooms().setRetention(room, 2, null, null);
         assertThat(set.retainCount()).isEqualTo(2);
         assertThat(set.roomRetainCount()).isEqualTo(2);
         assertThat(set.retainDays()).isEqualTo(30);
@@ -40,16 +40,17 @@ class MessageAndBlobFlowTest extends TwoMemberRoomTest {
 
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
                                 dev.keyroom.client.KeyroomApiException.class,
-                                () -> bob.setRetention(room, 1000, null, null))
+                                () -> bob.rooms().setRetention(room, 1000, null, null))
                         .status())
                 .isEqualTo(403);
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
                                 dev.keyroom.client.KeyroomApiException.class,
-                                () -> alice.setRetention(room, 0, null, null))
+                                () -> alice.rooms().setRetention(room, 0, null, null))
                         .status())
                 .isEqualTo(400);
 
-        assertThat(alice.setRetention(room, null, null, null).retainCount()).isEqualTo(10_000);
+        assertThat(alice.rooms().setRetention(room, null, null, null).retainCount())
+                .isEqualTo(10_000);
         alice.publish(room, "m7".getBytes(StandardCharsets.UTF_8));
         assertThat(bob.history(room, 0, 100)).extracting(Delivery::seq).containsExactly(5L, 6L, 7L);
     }
@@ -72,7 +73,7 @@ class MessageAndBlobFlowTest extends TwoMemberRoomTest {
     @Test
     void afterRekey_oldMessagesStillOpen_andNewOnesUseTheNewEpoch() {
         alice.publish(room, "epoch one".getBytes(StandardCharsets.UTF_8));
-        alice.rekey(room, Set.of());
+        alice.rooms().rekey(room, Set.of());
         alice.publish(room, "epoch two".getBytes(StandardCharsets.UTF_8));
         List<Delivery> seen = bob.history(room, 0, 100);
         assertThat(seen).extracting(d -> ((Delivery.Accepted) d).epoch()).containsExactly(1L, 2L);
