@@ -141,7 +141,7 @@ public final class ReplicationLoad {
                     while (due - System.nanoTime() > 0) {
                         LockSupport.parkNanos(due - System.nanoTime());
                     }
-                    c.publish(room, new byte[256]);
+                    c.messages().publish(room, new byte[256]);
                     long feedSeq = primaryDb.lastChange(); // at least this change's place in the feed
                     ackedAt.merge(feedSeq, System.nanoTime(), Math::min);
                 }

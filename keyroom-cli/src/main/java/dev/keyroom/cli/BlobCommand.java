@@ -34,7 +34,7 @@ final class BlobCommand {
             RoomId id = RoomId.parse(room);
             try (InputStream in = Files.newInputStream(file);
                     BlobRef ref = c.putBlob(id, in)) {
-                long seq = c.publish(id, ref.toMessage());
+                long seq = c.messages().publish(id, ref.toMessage());
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("sha256", ref.sha256());
                 out.put("size", ref.size());
@@ -60,7 +60,7 @@ final class BlobCommand {
         @Override
         Printed run(KeyroomClient c) throws Exception {
             RoomId id = RoomId.parse(room);
-            var found = c.history(id, seq - 1, 1);
+            var found = c.messages().history(id, seq - 1, 1);
             if (found.isEmpty()
                     || found.getFirst().seq() != seq
                     || !(found.getFirst() instanceof dev.keyroom.client.Delivery.Accepted a)) {

@@ -146,9 +146,9 @@ final class DemoCommand implements Callable<Integer> {
                 byte[] report =
                         ("deployment report\n").repeat(20_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 try (dev.keyroom.client.BlobRef ref = owner.putBlob(room, new java.io.ByteArrayInputStream(report))) {
-                    owner.publish(room, ref.toMessage());
+                    owner.messages().publish(room, ref.toMessage());
                 }
-                var seen = scoutClient.history(room, 0, 10);
+                var seen = scoutClient.messages().history(room, 0, 10);
                 out.printf(
                         "11. scout and owner talk at epoch %d: %d messages, each signed and encrypted on the sender's machine%n",
                         epoch, seen.size());
@@ -165,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
                                     : "DIFFERENT");
                 }
                 try {
-                    builderClient.history(room, 0, 10);
+                    builderClient.messages().history(room, 0, 10);
                     out.println("13. UNEXPECTED: builder read the room");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {

@@ -27,7 +27,7 @@ final class SendCommand extends ClientCommand {
             throw new IllegalArgumentException("give the message text or --file, not both");
         }
         byte[] body = file != null ? Files.readAllBytes(file) : text.getBytes(StandardCharsets.UTF_8);
-        long seq = c.publish(RoomId.parse(room), body);
+        long seq = c.messages().publish(RoomId.parse(room), body);
         return new Printed(new MessageDtos.Seq(seq), "sent as " + seq);
     }
 }

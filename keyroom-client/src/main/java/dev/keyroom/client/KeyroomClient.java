@@ -177,14 +177,6 @@ public final class KeyroomClient implements AutoCloseable {
 
     // ---- the calls as they were, until their callers use the resources above
 
-    public long publish(RoomId room, byte[] plaintext) {
-        return messages.publish(room, plaintext);
-    }
-
-    public List<Delivery> history(RoomId room, long afterSeq, int limit) {
-        return messages.history(room, afterSeq, limit);
-    }
-
     public long putSecret(RoomId room, String name, byte[] value, long ifVersion) {
         return secrets.put(room, name, value, ifVersion);
     }

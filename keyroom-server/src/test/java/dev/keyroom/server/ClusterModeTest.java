@@ -99,8 +99,10 @@ class ClusterModeTest {
     void whatIsWrittenOnA_isReadOnB_atOnce() {
         // Reads wait for the node's replica to reach the stream's end: no stale read after a write elsewhere.
         assertThat(bobOnB.rooms().mine()).extracting(r -> r.roomId()).contains(room.value());
-        long seq = aliceOnA.publish(room, "hello from A".getBytes(StandardCharsets.UTF_8));
-        assertThat(bobOnB.history(room, 0, 10)).extracting(m -> m.seq()).contains(seq);
+        long seq = aliceOnA.messages().publish(room, "hello from A".getBytes(StandardCharsets.UTF_8));
+        assertThat(bobOnB.messages().history(room, 0, 10))
+                .extracting(m -> m.seq())
+                .contains(seq);
     }
 
     @Test
@@ -108,7 +110,7 @@ class ClusterModeTest {
     void aMessagePublishedOnA_reachesASubscriberOnB() throws Exception {
         BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
         try (BusClient bus = bobOnB.connectBus()) {
-            long after = bobOnB.history(room, 0, 1000).stream()
+            long after = bobOnB.messages().history(room, 0, 1000).stream()
                     .mapToLong(m -> m.seq())
                     .max()
                     .orElse(0);
@@ -116,11 +118,11 @@ class ClusterModeTest {
             bus.ready().get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 // The subscription is live once a publish made after it arrives.
-                aliceOnA.publish(room, "ping".getBytes(StandardCharsets.UTF_8));
+                aliceOnA.messages().publish(room, "ping".getBytes(StandardCharsets.UTF_8));
                 Delivery d = inbox.poll(500, TimeUnit.MILLISECONDS);
                 return d != null;
             });
-            long seq = aliceOnA.publish(room, "across nodes".getBytes(StandardCharsets.UTF_8));
+            long seq = aliceOnA.messages().publish(room, "across nodes".getBytes(StandardCharsets.UTF_8));
             Delivery d;
             do {
                 d = inbox.poll(10, TimeUnit.SECONDS);
@@ -150,7 +152,7 @@ class ClusterModeTest {
             for (KeyroomClient c : List.of(aliceOnA, aliceOnB)) {
                 publishers.add(Thread.ofVirtual().start(() -> {
                     for (int i = 0; i < 100; i++) {
-                        published.add(c.publish(room, ("both " + i).getBytes(StandardCharsets.UTF_8)));
+                        published.add(c.messages().publish(room, ("both " + i).getBytes(StandardCharsets.UTF_8)));
                     }
                 }));
             }
@@ -204,7 +206,7 @@ class ClusterModeTest {
                 int i = 0;
                 while (running.get()) {
                     try {
-                        acknowledged.add(c.publish(room, ("load " + i++).getBytes(StandardCharsets.UTF_8)));
+                        acknowledged.add(c.messages().publish(room, ("load " + i++).getBytes(StandardCharsets.UTF_8)));
                     } catch (RuntimeException refused) {
                         // a write refused while the cluster elects a new leader is not acknowledged
                     }
@@ -230,8 +232,10 @@ class ClusterModeTest {
         // Two of three down: no quorum. Writes and authentication fail closed; nothing is reported stored.
         cluster.nats.kill(1);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> status(() -> aliceOnA.publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))) == 503);
-        assertThat(status(() -> aliceOnB.publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))))
+                .until(() ->
+                        status(() -> aliceOnA.messages().publish(room, "no quorum".getBytes(StandardCharsets.UTF_8)))
+                                == 503);
+        assertThat(status(() -> aliceOnB.messages().publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))))
                 .isIn(401, 503);
         // A fresh identity's first request needs the store and the nonce store: refused, never let through.
         assertThat(status(() -> cluster.b.client(bobId).users().me())).isIn(401, 503);
@@ -241,7 +245,7 @@ class ClusterModeTest {
         cluster.nats.restart(2);
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
-                .until(() -> aliceOnB.publish(room, "after".getBytes(StandardCharsets.UTF_8)) > 0);
+                .until(() -> aliceOnB.messages().publish(room, "after".getBytes(StandardCharsets.UTF_8)) > 0);
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(allSeqs(aliceOnA)).containsAll(acknowledged));
@@ -276,7 +280,7 @@ class ClusterModeTest {
         List<Long> stored = new ArrayList<>();
         long after = 0;
         while (true) {
-            var page = reader.history(room, after, 500);
+            var page = reader.messages().history(room, after, 500);
             if (page.isEmpty()) {
                 return stored;
             }

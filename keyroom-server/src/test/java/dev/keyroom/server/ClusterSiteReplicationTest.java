@@ -78,17 +78,20 @@ class ClusterSiteReplicationTest {
                 RoomId room = RoomId.parse(onA.rooms().create("ops").roomId());
                 onA.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
                 for (int i = 0; i < 20; i++) {
-                    (i % 2 == 0 ? onA : onB).publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                    (i % 2 == 0 ? onA : onB)
+                            .messages()
+                            .publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
                 }
                 byte[] attachment = new byte[100_000];
                 TestNode.RANDOM.nextBytes(attachment);
                 BlobRef ref = onB.putBlob(room, new ByteArrayInputStream(attachment));
-                onB.publish(room, ref.toMessage());
+                onB.messages().publish(room, ref.toMessage());
 
                 await().atMost(Duration.ofSeconds(60))
                         .untilAsserted(
                                 () -> assertThat(SitePair.digest(backupDir)).isEqualTo(clusterDigest(f)));
-                assertThat(backup[0].client(alice).history(room, 0, 100)).hasSize(21);
+                assertThat(backup[0].client(alice).messages().history(room, 0, 100))
+                        .hasSize(21);
                 ByteArrayOutputStream fetched = new ByteArrayOutputStream();
                 backup[0].client(bob).getBlob(room, ref, fetched);
                 assertThat(fetched.toByteArray()).isEqualTo(attachment);
@@ -113,23 +116,25 @@ class ClusterSiteReplicationTest {
                     f.b.close();
                     f.b = null;
                 }
-                onStays.publish(room, "after the sender went".getBytes(StandardCharsets.UTF_8));
+                onStays.messages().publish(room, "after the sender went".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(60))
-                        .untilAsserted(() -> assertThat(backup[0].client(alice).history(room, 0, 100))
+                        .untilAsserted(() -> assertThat(
+                                        backup[0].client(alice).messages().history(room, 0, 100))
                                 .hasSize(22));
                 assertThat(stays.admin.site().status().sender()).isTrue();
 
                 // The backup is promoted; the cluster's next push is refused, and the cluster is fenced.
                 assertThat(backup[0].admin.site().promote(1).siteEpoch()).isEqualTo(2);
-                onStays.publish(room, "before the fence".getBytes(StandardCharsets.UTF_8));
+                onStays.messages().publish(room, "before the fence".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(30))
                         .untilAsserted(() ->
                                 assertThat(stays.admin.site().status().role()).isEqualTo("fenced"));
-                assertThatThrownBy(() -> onStays.publish(room, "after".getBytes(StandardCharsets.UTF_8)))
+                assertThatThrownBy(() -> onStays.messages().publish(room, "after".getBytes(StandardCharsets.UTF_8)))
                         .isInstanceOfSatisfying(
                                 KeyroomApiException.class,
                                 e -> assertThat(e.status()).isEqualTo(503));
-                assertThat(backup[0].client(alice).history(room, 0, 100)).hasSize(22);
+                assertThat(backup[0].client(alice).messages().history(room, 0, 100))
+                        .hasSize(22);
             } finally {
                 if (backup[0] != null) {
                     backup[0].close();
@@ -153,7 +158,7 @@ class ClusterSiteReplicationTest {
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient onPrimary = primary.client(alice);
             RoomId room = RoomId.parse(onPrimary.rooms().create("ops").roomId());
-            onPrimary.publish(room, "message 0".getBytes(StandardCharsets.UTF_8));
+            onPrimary.messages().publish(room, "message 0".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
             // A subscriber on each node gets the primary's messages live, once each and in order.
@@ -166,7 +171,7 @@ class ClusterSiteReplicationTest {
                 busA.ready().get(10, TimeUnit.SECONDS);
                 busB.ready().get(10, TimeUnit.SECONDS);
                 for (int i = 1; i < 10; i++) {
-                    onPrimary.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                    onPrimary.messages().publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
                 }
                 await().atMost(Duration.ofSeconds(60))
                         .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
@@ -178,9 +183,9 @@ class ClusterSiteReplicationTest {
                 assertThat(onA.texts()).containsExactlyElementsOf(expected);
                 assertThat(onB.texts()).containsExactlyElementsOf(expected);
             }
-            assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(10);
+            assertThat(f.b.client(alice).messages().history(room, 0, 100)).hasSize(10);
             assertThat(f.a.admin.site().status().role()).isEqualTo("backup");
-            assertThatThrownBy(() -> f.b.client(alice).publish(room, "no".getBytes(StandardCharsets.UTF_8)))
+            assertThatThrownBy(() -> f.b.client(alice).messages().publish(room, "no".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(503));
@@ -191,14 +196,14 @@ class ClusterSiteReplicationTest {
                 assertThat(f.a.admin.site().status().role()).isEqualTo("primary");
                 assertThat(f.a.admin.site().status().siteEpoch()).isEqualTo(2);
             });
-            f.a.client(alice).publish(room, "on the promoted cluster".getBytes(StandardCharsets.UTF_8));
+            f.a.client(alice).messages().publish(room, "on the promoted cluster".getBytes(StandardCharsets.UTF_8));
 
             // The old primary's next push goes to node A: refused, and the old primary is fenced.
-            onPrimary.publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
+            onPrimary.messages().publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() ->
                             assertThat(primary.admin.site().status().role()).isEqualTo("fenced"));
-            assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(11);
+            assertThat(f.b.client(alice).messages().history(room, 0, 100)).hasSize(11);
         }
     }
 

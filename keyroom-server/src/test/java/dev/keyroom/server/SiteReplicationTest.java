@@ -52,17 +52,18 @@ class SiteReplicationTest {
             RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
             a.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
             for (int i = 0; i < 150; i++) {
-                a.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                a.messages().publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
             a.putSecret(room, "db-password", "s3cret".getBytes(StandardCharsets.UTF_8), 0);
             byte[] attachment = new byte[300_000];
             TestNode.RANDOM.nextBytes(attachment);
             dev.keyroom.client.BlobRef ref = a.putBlob(room, new java.io.ByteArrayInputStream(attachment));
-            a.publish(room, ref.toMessage());
+            a.messages().publish(room, ref.toMessage());
 
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(151);
+            assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
+                    .hasSize(151);
             // The blob's bytes went apart from the changes, by address (REPL-2).
             java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
             sites.backup.client(bob).getBlob(room, ref, fetched);
@@ -85,7 +86,7 @@ class SiteReplicationTest {
             // The backup goes away for a while; the primary keeps every change until it is taken.
             sites.stopBackup();
             for (int i = 0; i < 50; i++) {
-                a.publish(room, ("while the backup is down " + i).getBytes(StandardCharsets.UTF_8));
+                a.messages().publish(room, ("while the backup is down " + i).getBytes(StandardCharsets.UTF_8));
             }
             // The worker fails at once, after 1 s and after 5 s more; then it waits 25 s (REPL-2).
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -106,7 +107,8 @@ class SiteReplicationTest {
             assertThat(primary.admin.site().retry().retrying())
                     .as("nothing to retry once the backup takes the changes")
                     .isFalse();
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(201);
+            assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
+                    .hasSize(201);
             assertAuditCopied(sites);
             try (var secret = sites.backup.client(bob).getSecret(room, "db-password", Optional.empty())) {
                 assertThat(new String(secret.value().unsafeBytes(), StandardCharsets.UTF_8))
@@ -164,7 +166,10 @@ class SiteReplicationTest {
             java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
             Thread writer = Thread.ofVirtual().start(() -> {
                 while (writing.get()) {
-                    a.publish(room, ("during the seed " + written.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
+                    a.messages()
+                            .publish(
+                                    room,
+                                    ("during the seed " + written.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
                 }
             });
             Path fresh = dir.resolve("fresh-backup");
@@ -190,7 +195,8 @@ class SiteReplicationTest {
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(
                             () -> assertThat(SitePair.digest(fresh)).isEqualTo(SitePair.digest(sites.primaryDir)));
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(written.get());
+            assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
+                    .hasSize(written.get());
             assertThat(primary.admin.site().status().lastError()).isEmpty();
         }
     }
@@ -210,7 +216,7 @@ class SiteReplicationTest {
             RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
             a.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
             for (int i = 0; i < 5; i++) {
-                a.publish(room, ("before " + i).getBytes(StandardCharsets.UTF_8));
+                a.messages().publish(room, ("before " + i).getBytes(StandardCharsets.UTF_8));
             }
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> SitePair.digest(sites.backupDir).equals(SitePair.digest(sites.primaryDir)));
@@ -221,7 +227,7 @@ class SiteReplicationTest {
                 bobOnBackup.subscribe(room, 0, inbox);
                 bobOnBackup.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
                 for (int i = 0; i < 60; i++) {
-                    a.publish(room, ("live " + i).getBytes(StandardCharsets.UTF_8));
+                    a.messages().publish(room, ("live " + i).getBytes(StandardCharsets.UTF_8));
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> inbox.got.size() >= 65);
                 Thread.sleep(300); // a duplicate would arrive right behind

@@ -38,14 +38,14 @@ class PromotionAttackTest {
             Identity alice = sites.primary.register("alice", Role.MEMBER);
             KeyroomClient a = sites.primary.client(alice);
             RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
-            a.publish(room, "before the disaster".getBytes(StandardCharsets.UTF_8));
+            a.messages().publish(room, "before the disaster".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() ->
                             assertThat(SitePair.digest(sites.backupDir)).isEqualTo(SitePair.digest(sites.primaryDir)));
 
             // The backup is cut off and misses a write; then the primary site is lost.
             sites.stopBackup();
-            a.publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
+            a.messages().publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
             sites.stopPrimary();
 
             // Only an admin promotes, from the epoch the backup is at.
@@ -69,7 +69,7 @@ class PromotionAttackTest {
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(409));
             KeyroomClient onPromoted = backup.client(alice);
-            onPromoted.publish(room, "on the promoted site".getBytes(StandardCharsets.UTF_8));
+            onPromoted.messages().publish(room, "on the promoted site".getBytes(StandardCharsets.UTF_8));
 
             // The old primary comes back with its old config and pushes what it holds: refused, and it is fenced.
             sites.startPrimary();
@@ -78,7 +78,7 @@ class PromotionAttackTest {
                     .untilAsserted(
                             () -> assertThat(sites.primary.admin.site().status().role())
                                     .isEqualTo("fenced"));
-            assertThatThrownBy(() -> old.publish(room, "after the fence".getBytes(StandardCharsets.UTF_8)))
+            assertThatThrownBy(() -> old.messages().publish(room, "after the fence".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(KeyroomApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.getMessage()).contains("read_only_replica").contains("promoted");
@@ -89,12 +89,12 @@ class PromotionAttackTest {
             assertThat(fenced.pending())
                     .as("the write the new primary never got is kept")
                     .isPositive();
-            assertThat(old.history(room, 0, 100)).hasSize(2);
+            assertThat(old.messages().history(room, 0, 100)).hasSize(2);
 
             // The promoted site refused the old epoch's batch, audited, and holds none of it.
             assertThat(backup.admin.audit().events(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).contains("refused").contains("primary at site epoch 2"));
-            assertThat(onPromoted.history(room, 0, 100))
+            assertThat(onPromoted.messages().history(room, 0, 100))
                     .extracting(m -> new String(((Delivery.Accepted) m).plaintext(), StandardCharsets.UTF_8))
                     .containsExactly("before the disaster", "on the promoted site");
 
