@@ -33,7 +33,7 @@ final class BlobCommand {
         Printed run(KeyroomClient c) throws Exception {
             RoomId id = RoomId.parse(room);
             try (InputStream in = Files.newInputStream(file);
-                    BlobRef ref = c.putBlob(id, in)) {
+                    BlobRef ref = c.blobs().put(id, in)) {
                 long seq = c.messages().publish(id, ref.toMessage());
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("sha256", ref.sha256());
@@ -68,7 +68,7 @@ final class BlobCommand {
             }
             try (BlobRef ref = BlobRef.fromMessage(a.plaintext());
                     OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
-                c.getBlob(id, ref, o);
+                c.blobs().get(id, ref, o);
             } catch (RuntimeException | java.io.IOException e) {
                 Files.deleteIfExists(out);
                 throw e;

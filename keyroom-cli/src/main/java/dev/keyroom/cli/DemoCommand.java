@@ -145,7 +145,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 byte[] report =
                         ("deployment report\n").repeat(20_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                try (dev.keyroom.client.BlobRef ref = owner.putBlob(room, new java.io.ByteArrayInputStream(report))) {
+                try (dev.keyroom.client.BlobRef ref =
+                        owner.blobs().put(room, new java.io.ByteArrayInputStream(report))) {
                     owner.messages().publish(room, ref.toMessage());
                 }
                 var seen = scoutClient.messages().history(room, 0, 10);
@@ -155,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
                 try (dev.keyroom.client.BlobRef ref = dev.keyroom.client.BlobRef.fromMessage(
                         ((dev.keyroom.client.Delivery.Accepted) seen.getLast()).plaintext())) {
                     java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-                    scoutClient.getBlob(room, ref, file);
+                    scoutClient.blobs().get(room, ref, file);
                     out.printf(
                             "12. owner attached a %d-byte report (stored as %d bytes of ciphertext); scout fetched and decrypted it: %s%n",
                             report.length,
@@ -173,16 +174,20 @@ final class DemoCommand implements Callable<Integer> {
                             "13. builder tries to read the conversation: %d %s%n",
                             e.status(), e.code().wireName());
                 }
-                long secretVersion = owner.putSecret(
-                        room, "deploy/token", "tok-3f9a-demo".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
-                try (SecretValue token = scoutClient.getSecret(room, "deploy/token", Optional.empty())) {
+                long secretVersion = owner.secrets()
+                        .put(
+                                room,
+                                "deploy/token",
+                                "tok-3f9a-demo".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                0);
+                try (SecretValue token = scoutClient.secrets().get(room, "deploy/token", Optional.empty())) {
                     out.printf(
                             "14. owner put secret deploy/token (v%d), encrypted with the room key before it left;"
                                     + " scout read it: %d bytes, printed as %s%n",
                             secretVersion, token.value().length(), token.value());
                 }
                 try {
-                    scoutClient.secrets(room);
+                    scoutClient.secrets().list(room);
                     out.println("15. UNEXPECTED: an agent listed secrets");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {

@@ -155,7 +155,8 @@ class ServerProcessTest {
             assertThat(replay.body()).contains("signed before");
             assertThat(replay.headers().firstValue("Keyroom-Not-Before")).isPresent();
             try (dev.keyroom.client.SecretValue v = sdk(again, admin)
-                    .getSecret(
+                    .secrets()
+                    .get(
                             dev.keyroom.core.rooms.RoomId.parse(path.split("/")[3]),
                             "api-key",
                             java.util.Optional.empty())) {

@@ -3,15 +3,11 @@ package dev.keyroom.client;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.SecretDtos;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The Java SDK. Every request is signed with the caller's identity (RFC 9421 profile of the
@@ -173,32 +169,6 @@ public final class KeyroomClient implements AutoCloseable {
     /** The site's replication: status, promotion and retry (admin). */
     public Site site() {
         return site;
-    }
-
-    // ---- the calls as they were, until their callers use the resources above
-
-    public long putSecret(RoomId room, String name, byte[] value, long ifVersion) {
-        return secrets.put(room, name, value, ifVersion);
-    }
-
-    public SecretValue getSecret(RoomId room, String name, Optional<Long> version) {
-        return secrets.get(room, name, version);
-    }
-
-    public List<SecretDtos.SecretItem> secrets(RoomId room) {
-        return secrets.list(room);
-    }
-
-    public void deleteSecret(RoomId room, String name) {
-        secrets.delete(room, name);
-    }
-
-    public BlobRef putBlob(RoomId room, java.io.InputStream plaintext) throws java.io.IOException {
-        return blobs.put(room, plaintext);
-    }
-
-    public void getBlob(RoomId room, BlobRef ref, java.io.OutputStream out) throws java.io.IOException {
-        blobs.get(room, ref, out);
     }
 
     /** A response: status, headers we care about, and the body. */

@@ -84,7 +84,7 @@ class ClusterSiteReplicationTest {
                 }
                 byte[] attachment = new byte[100_000];
                 TestNode.RANDOM.nextBytes(attachment);
-                BlobRef ref = onB.putBlob(room, new ByteArrayInputStream(attachment));
+                BlobRef ref = onB.blobs().put(room, new ByteArrayInputStream(attachment));
                 onB.messages().publish(room, ref.toMessage());
 
                 await().atMost(Duration.ofSeconds(60))
@@ -93,7 +93,7 @@ class ClusterSiteReplicationTest {
                 assertThat(backup[0].client(alice).messages().history(room, 0, 100))
                         .hasSize(21);
                 ByteArrayOutputStream fetched = new ByteArrayOutputStream();
-                backup[0].client(bob).getBlob(room, ref, fetched);
+                backup[0].client(bob).blobs().get(room, ref, fetched);
                 assertThat(fetched.toByteArray()).isEqualTo(attachment);
                 // One node sends the feeds; each sends its own audit entries into a copy of its own.
                 boolean aSends = f.a.admin.site().status().sender();

@@ -54,10 +54,10 @@ class SiteReplicationTest {
             for (int i = 0; i < 150; i++) {
                 a.messages().publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
-            a.putSecret(room, "db-password", "s3cret".getBytes(StandardCharsets.UTF_8), 0);
+            a.secrets().put(room, "db-password", "s3cret".getBytes(StandardCharsets.UTF_8), 0);
             byte[] attachment = new byte[300_000];
             TestNode.RANDOM.nextBytes(attachment);
-            dev.keyroom.client.BlobRef ref = a.putBlob(room, new java.io.ByteArrayInputStream(attachment));
+            dev.keyroom.client.BlobRef ref = a.blobs().put(room, new java.io.ByteArrayInputStream(attachment));
             a.messages().publish(room, ref.toMessage());
 
             await().atMost(Duration.ofSeconds(30))
@@ -66,7 +66,7 @@ class SiteReplicationTest {
                     .hasSize(151);
             // The blob's bytes went apart from the changes, by address (REPL-2).
             java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
-            sites.backup.client(bob).getBlob(room, ref, fetched);
+            sites.backup.client(bob).blobs().get(room, ref, fetched);
             assertThat(fetched.toByteArray()).isEqualTo(attachment);
             assertThat(primary.admin.site().status().blobsWaiting()).isZero();
             // The primary's audit log reaches the backup too, byte for byte, in a file of its own.
@@ -110,7 +110,7 @@ class SiteReplicationTest {
             assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
                     .hasSize(201);
             assertAuditCopied(sites);
-            try (var secret = sites.backup.client(bob).getSecret(room, "db-password", Optional.empty())) {
+            try (var secret = sites.backup.client(bob).secrets().get(room, "db-password", Optional.empty())) {
                 assertThat(new String(secret.value().unsafeBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("s3cret");
             }

@@ -48,7 +48,7 @@ class KeyringRotationAttackTest {
                 roomKeyBefore = k.unsafeBytes();
             }
             for (int i = 0; i < 50; i++) {
-                alice.putSecret(room, "seed" + i, ("seed" + i).getBytes(StandardCharsets.UTF_8), 0);
+                alice.secrets().put(room, "seed" + i, ("seed" + i).getBytes(StandardCharsets.UTF_8), 0);
             }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger writes = new AtomicInteger();
@@ -61,8 +61,8 @@ class KeyringRotationAttackTest {
                     long version = 0;
                     while (!stop.get()) {
                         try {
-                            version = alice.putSecret(
-                                    room, name, ("v" + (version + 1)).getBytes(StandardCharsets.UTF_8), version);
+                            version = alice.secrets()
+                                    .put(room, name, ("v" + (version + 1)).getBytes(StandardCharsets.UTF_8), version);
                             writes.incrementAndGet();
                         } catch (KeyroomApiException e) {
                             failures.incrementAndGet();
@@ -99,7 +99,7 @@ class KeyringRotationAttackTest {
                         .isEqualTo(roomKeyBefore);
             }
             for (int i = 0; i < 50; i += 7) {
-                try (SecretValue v = alice.getSecret(room, "seed" + i, Optional.empty())) {
+                try (SecretValue v = alice.secrets().get(room, "seed" + i, Optional.empty())) {
                     assertThat(new String(v.value().unsafeBytes(), StandardCharsets.UTF_8))
                             .isEqualTo("seed" + i);
                 }
@@ -121,7 +121,7 @@ class KeyringRotationAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             RoomId room = RoomId.parse(alice.rooms().create("r").roomId());
-            alice.putSecret(room, "x", new byte[] {1}, 0);
+            alice.secrets().put(room, "x", new byte[] {1}, 0);
             node.admin.keyring().rotate();
             KeyroomApiException inUse = org.assertj.core.api.Assertions.catchThrowableOfType(
                     KeyroomApiException.class, () -> node.admin.keyring().retire(1));

@@ -143,7 +143,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
         assertThatThrownBy(() -> reader.messages().publish(room, "hi".getBytes()))
                 .isInstanceOfSatisfying(
                         KeyroomApiException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> reader.putBlob(room, new java.io.ByteArrayInputStream("f".getBytes())))
+        assertThatThrownBy(() -> reader.blobs().put(room, new java.io.ByteArrayInputStream("f".getBytes())))
                 .isInstanceOfSatisfying(
                         KeyroomApiException.class, e -> assertThat(e.status()).isEqualTo(403));
     }

@@ -122,7 +122,7 @@ class ReplayAfterRestartAttackTest {
                     .as("past authentication: the name is refused, not the signature")
                     .isEqualTo(400);
             // The SDK signs again past the promotion at once, and finds the version unchanged.
-            try (var v = sites.backup.client(alice).getSecret(room, "api-key", java.util.Optional.empty())) {
+            try (var v = sites.backup.client(alice).secrets().get(room, "api-key", java.util.Optional.empty())) {
                 assertThat(v.version()).isEqualTo(1);
             }
         }

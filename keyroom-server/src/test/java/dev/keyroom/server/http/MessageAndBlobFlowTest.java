@@ -100,13 +100,13 @@ class MessageAndBlobFlowTest extends TwoMemberRoomTest {
     @Test
     void blobs_roundTripEncrypted_andTheReferenceTravelsInAMessage() throws Exception {
         byte[] file = dev.keyroom.testkit.Fixtures.bytes(3 * 1024 * 1024 + 17);
-        try (BlobRef ref = alice.putBlob(room, new ByteArrayInputStream(file))) {
+        try (BlobRef ref = alice.blobs().put(room, new ByteArrayInputStream(file))) {
             alice.messages().publish(room, ref.toMessage());
         }
         Delivery d = bob.messages().history(room, 0, 10).getFirst();
         try (BlobRef got = BlobRef.fromMessage(((Delivery.Accepted) d).plaintext())) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            bob.getBlob(room, got, out);
+            bob.blobs().get(room, got, out);
             assertThat(out.toByteArray()).isEqualTo(file);
             assertThat(got.size()).isGreaterThan(file.length);
         }
@@ -115,7 +115,7 @@ class MessageAndBlobFlowTest extends TwoMemberRoomTest {
     @Test
     void blobHead_andRepeatedPut_behave() throws Exception {
         byte[] file = "small attachment".getBytes(StandardCharsets.UTF_8);
-        try (BlobRef ref = alice.putBlob(room, new ByteArrayInputStream(file))) {
+        try (BlobRef ref = alice.blobs().put(room, new ByteArrayInputStream(file))) {
             KeyroomClient.Response head =
                     bob.exchange("HEAD", "/v1/rooms/" + room.value() + "/blobs/" + ref.sha256(), null);
             assertThat(head.status()).isEqualTo(200);
