@@ -130,7 +130,7 @@ public final class Messages {
         }
     }
 
-    /** The message ids seen in {@code room}, the latest {@link #SEEN_PER_ROOM} of them. */
+    /** The message ids seen in {@code room}, the latest {@code SEEN_PER_ROOM} of them. */
     private Set<String> seen(RoomId room) {
         return seenMessages.computeIfAbsent(
                 room,
