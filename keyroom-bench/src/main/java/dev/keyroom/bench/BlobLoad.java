@@ -47,7 +47,7 @@ public final class BlobLoad {
                 HttpClient http = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .build()) {
-            String room = client.createRoom("blobs").roomId();
+            String room = client.rooms().create("blobs").roomId();
             RequestSigner signer = new RequestSigner(admin, Clock.system(), random);
             Path floorDir = Files.createTempDirectory(dir, "floor-");
             double[] k = new double[rounds];

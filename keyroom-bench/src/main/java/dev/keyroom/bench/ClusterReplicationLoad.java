@@ -39,7 +39,8 @@ public final class ClusterReplicationLoad {
         try (TestNode primary = TestNode.start(primaryDir, sites.primaryYaml());
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
             Identity alice = primary.register("alice", Role.MEMBER);
-            RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
+            RoomId room =
+                    RoomId.parse(primary.client(alice).rooms().create("load").roomId());
             List<KeyroomClient> writers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 writers.add(primary.client(alice));
@@ -52,8 +53,8 @@ public final class ClusterReplicationLoad {
             try (ClusterFixture backup =
                     ClusterFixture.start(dir, LIFTED, config -> {}, sites.backupYamlA(), sites.backupYamlB())) {
                 long started = System.nanoTime();
-                System.out.println("site retry: retrying "
-                        + primary.admin.retryReplication().retrying());
+                System.out.println(
+                        "site retry: retrying " + primary.admin.site().retry().retrying());
                 long start = watermark(backup);
                 long first;
                 while ((first = watermark(backup)) == start) {
@@ -82,14 +83,14 @@ public final class ClusterReplicationLoad {
                         (done - firstIn) / 1e9,
                         drainRate,
                         drainRate / rate);
-                long onB = backup.b.admin.replicationStatus().watermark();
+                long onB = backup.b.admin.site().status().watermark();
                 System.out.println("node B's watermark: " + onB + " (the primary's last change " + backlogEnd + ")");
             }
         }
     }
 
     private static long watermark(ClusterFixture backup) throws Exception {
-        Long w = backup.a.admin.replicationStatus().watermark();
+        Long w = backup.a.admin.site().status().watermark();
         return w == null ? 0 : w;
     }
 }

@@ -295,24 +295,24 @@ public final class FanoutLoad {
             SecureRandom random = new SecureRandom();
             try (KeyroomClient a = publisherNode.client(admin)) {
                 Identity pub = Identity.generate(random);
-                a.registerUser(pub.signPub(), pub.kexPub(), "bench-publisher-" + rooms, Role.AGENT);
+                a.users().register(pub.signPub(), pub.kexPub(), "bench-publisher-" + rooms, Role.AGENT);
                 List<Identity> subs = new ArrayList<>();
                 for (int s = 0; s < SUBSCRIBERS; s++) {
                     Identity id = Identity.generate(random);
-                    a.registerUser(id.signPub(), id.kexPub(), "bench-subscriber-" + rooms + "-" + s, Role.AGENT);
+                    a.users().register(id.signPub(), id.kexPub(), "bench-subscriber-" + rooms + "-" + s, Role.AGENT);
                     subs.add(id);
                 }
                 List<RoomId> ids = new ArrayList<>();
                 List<SecretBytes> keys = new ArrayList<>();
                 for (int r = 0; r < rooms; r++) {
-                    RoomId room =
-                            new RoomId(a.createRoom("bench-" + rooms + "-" + r).roomId());
-                    a.invite(room, pub.endpoint(), RoomRole.MEMBER);
+                    RoomId room = new RoomId(
+                            a.rooms().create("bench-" + rooms + "-" + r).roomId());
+                    a.rooms().invite(room, pub.endpoint(), RoomRole.MEMBER);
                     for (Identity s : subs) {
-                        a.invite(room, s.endpoint(), RoomRole.MEMBER);
+                        a.rooms().invite(room, s.endpoint(), RoomRole.MEMBER);
                     }
                     ids.add(room);
-                    keys.add(a.roomKey(room, Optional.empty()));
+                    keys.add(a.rooms().key(room, Optional.empty()));
                 }
                 KeyroomSide side = new KeyroomSide(publisherNode, subscriberNode, pub, subs, ids, keys);
                 side.connect();

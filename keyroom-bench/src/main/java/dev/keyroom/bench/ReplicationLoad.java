@@ -46,7 +46,8 @@ public final class ReplicationLoad {
             TestNode primary = sites.primary;
             Path backupDir = sites.backupDir;
             Identity alice = primary.register("alice", Role.MEMBER);
-            RoomId room = RoomId.parse(primary.client(alice).createRoom("load").roomId());
+            RoomId room =
+                    RoomId.parse(primary.client(alice).rooms().create("load").roomId());
             List<KeyroomClient> writers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 writers.add(primary.client(alice));
@@ -72,8 +73,8 @@ public final class ReplicationLoad {
             sites.startBackup();
             long restarted = System.nanoTime();
             if (retry) {
-                System.out.println("site retry: retrying "
-                        + primary.admin.retryReplication().retrying());
+                System.out.println(
+                        "site retry: retrying " + primary.admin.site().retry().retrying());
             }
             try (Watch w = new Watch(backupDir)) {
                 long start = w.watermark.get();
@@ -90,7 +91,7 @@ public final class ReplicationLoad {
                 long done = System.nanoTime();
                 long changes = backlogEnd - start;
                 double drainRate = (backlogEnd - afterFirst) / ((done - firstIn) / 1e9);
-                var status = primary.admin.replicationStatus();
+                var status = primary.admin.site().status();
                 double batchSeconds = status.lastBatchMillis() / 1000.0;
                 double perSecond = status.lastBatchChanges() / batchSeconds;
                 System.out.printf(
@@ -140,7 +141,7 @@ public final class ReplicationLoad {
                     while (due - System.nanoTime() > 0) {
                         LockSupport.parkNanos(due - System.nanoTime());
                     }
-                    c.publish(room, new byte[256]);
+                    c.messages().publish(room, new byte[256]);
                     long feedSeq = primaryDb.siteLog().lastChange(); // at least this change's place in the feed
                     ackedAt.merge(feedSeq, System.nanoTime(), Math::min);
                 }

@@ -79,9 +79,9 @@ public final class SecretLoad {
                 : KeyroomServer.start(cfg, Clock.system(), random, (d, key) -> new NoAudit());
         Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity());
         try (KeyroomClient c = KeyroomClient.builder(server.uri(), admin).build()) {
-            RoomId room = RoomId.parse(c.createCleartextRoom("bench").roomId());
+            RoomId room = RoomId.parse(c.rooms().createCleartext("bench").roomId());
             for (int i = 0; i < SECRETS; i++) {
-                c.putSecret(room, "s" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8), 0);
+                c.secrets().put(room, "s" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8), 0);
             }
             return new Node(server, admin, room);
         }

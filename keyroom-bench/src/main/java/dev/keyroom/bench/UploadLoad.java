@@ -78,8 +78,8 @@ public final class UploadLoad {
                             .build()) {
                 for (int i = 0; i < CLIENTS; i++) {
                     dev.keyroom.core.identity.Identity id = dev.keyroom.core.identity.Identity.generate(random);
-                    client.registerUser(
-                            id.signPub(), id.kexPub(), "uploader" + i, dev.keyroom.core.identity.Role.MEMBER);
+                    client.users()
+                            .register(id.signPub(), id.kexPub(), "uploader" + i, dev.keyroom.core.identity.Role.MEMBER);
                     uploaders.add(id);
                 }
             }

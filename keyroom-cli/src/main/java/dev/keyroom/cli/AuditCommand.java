@@ -4,7 +4,7 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.audit.AuditChain;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.AuditDtos;
 import dev.keyroom.server.DataDir;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -35,13 +35,13 @@ final class AuditCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            List<AuditChain.Entry> events = c.audit(after, limit);
+            List<AuditChain.Entry> events = c.audit().events(after, limit);
             List<String> lines = new ArrayList<>();
             for (AuditChain.Entry e : events) {
                 lines.add(e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
                         + e.outcome() + " " + e.remote() + " " + e.requestId());
             }
-            return new Printed(new Dto.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
+            return new Printed(new AuditDtos.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
         }
     }
 

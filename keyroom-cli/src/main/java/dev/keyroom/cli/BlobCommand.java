@@ -33,8 +33,8 @@ final class BlobCommand {
         Printed run(KeyroomClient c) throws Exception {
             RoomId id = RoomId.parse(room);
             try (InputStream in = Files.newInputStream(file);
-                    BlobRef ref = c.putBlob(id, in)) {
-                long seq = c.publish(id, ref.toMessage());
+                    BlobRef ref = c.blobs().put(id, in)) {
+                long seq = c.messages().publish(id, ref.toMessage());
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("sha256", ref.sha256());
                 out.put("size", ref.size());
@@ -60,7 +60,7 @@ final class BlobCommand {
         @Override
         Printed run(KeyroomClient c) throws Exception {
             RoomId id = RoomId.parse(room);
-            var found = c.history(id, seq - 1, 1);
+            var found = c.messages().history(id, seq - 1, 1);
             if (found.isEmpty()
                     || found.getFirst().seq() != seq
                     || !(found.getFirst() instanceof dev.keyroom.client.Delivery.Accepted a)) {
@@ -68,7 +68,7 @@ final class BlobCommand {
             }
             try (BlobRef ref = BlobRef.fromMessage(a.plaintext());
                     OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
-                c.getBlob(id, ref, o);
+                c.blobs().get(id, ref, o);
             } catch (RuntimeException | java.io.IOException e) {
                 Files.deleteIfExists(out);
                 throw e;

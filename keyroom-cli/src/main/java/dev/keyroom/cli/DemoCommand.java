@@ -2,6 +2,7 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.client.ServerTrust;
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.crypto.SecretBytes;
@@ -56,9 +57,9 @@ final class DemoCommand implements Callable<Integer> {
                 String pin = server.pin().orElseThrow();
                 out.printf("1. node up at %s (TLS 1.3, pinned by %s)%n", server.uri(), pin);
                 KeyroomClient admin = client(server, adminId, pin);
-                admin.registerUser(ownerId.signPub(), ownerId.kexPub(), "owner", Role.MEMBER);
-                admin.registerUser(scout.signPub(), scout.kexPub(), "scout", Role.AGENT);
-                admin.registerUser(builder.signPub(), builder.kexPub(), "builder", Role.AGENT);
+                admin.users().register(ownerId.signPub(), ownerId.kexPub(), "owner", Role.MEMBER);
+                admin.users().register(scout.signPub(), scout.kexPub(), "scout", Role.AGENT);
+                admin.users().register(builder.signPub(), builder.kexPub(), "builder", Role.AGENT);
                 out.printf(
                         "2. admin registered owner %s and agents scout %s, builder %s%n",
                         ownerId.endpoint().shortForm(),
@@ -68,24 +69,25 @@ final class DemoCommand implements Callable<Integer> {
                 KeyroomClient owner = client(server, ownerId, pin);
                 KeyroomClient scoutClient = client(server, scout, pin);
                 KeyroomClient builderClient = client(server, builder, pin);
-                RoomId room = RoomId.parse(owner.createRoom("mission-control").roomId());
+                RoomId room =
+                        RoomId.parse(owner.rooms().create("mission-control").roomId());
                 out.printf(
                         "3. owner created encrypted room %s; the epoch-1 key was sealed on the owner's machine%n",
                         room);
-                owner.invite(room, scout.endpoint(), RoomRole.MEMBER);
-                owner.invite(room, builder.endpoint(), RoomRole.MEMBER);
+                owner.rooms().invite(room, scout.endpoint(), RoomRole.MEMBER);
+                owner.rooms().invite(room, builder.endpoint(), RoomRole.MEMBER);
                 out.println("4. owner invited both agents, sealing the room key to each one's X25519 key (HPKE)");
                 out.printf(
                         "5. epoch 1 key fingerprints: owner %s, scout %s, builder %s (the same key, the server never saw it)%n",
                         fingerprint(owner, room), fingerprint(scoutClient, room), fingerprint(builderClient, room));
 
-                long epoch = owner.rekey(room, Set.of(builder.endpoint()));
+                long epoch = owner.rooms().rekey(room, Set.of(builder.endpoint()));
                 out.printf("6. owner removed builder and rekeyed: the room is at epoch %d%n", epoch);
                 out.printf(
                         "7. epoch %d key fingerprints: owner %s, scout %s%n",
                         epoch, fingerprint(owner, room), fingerprint(scoutClient, room));
                 try {
-                    builderClient.roomKey(room, Optional.empty()).close();
+                    builderClient.rooms().key(room, Optional.empty()).close();
                     out.println("8. UNEXPECTED: builder still got a key");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {
@@ -121,8 +123,9 @@ final class DemoCommand implements Callable<Integer> {
                                 seq, liveAtOwner);
                     }
                     // A fresh room shows live eviction: builder follows it, then is removed.
-                    RoomId side = RoomId.parse(owner.createRoom("side-channel").roomId());
-                    owner.invite(side, builder.endpoint(), RoomRole.MEMBER);
+                    RoomId side =
+                            RoomId.parse(owner.rooms().create("side-channel").roomId());
+                    owner.rooms().invite(side, builder.endpoint(), RoomRole.MEMBER);
                     builderBus.subscribe(side, 0, new dev.keyroom.client.BusClient.RoomListener() {
                         @Override
                         public void onDelivery(dev.keyroom.client.Delivery d) {}
@@ -134,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
                     });
                     Thread.sleep(200);
                     long start = System.nanoTime();
-                    owner.rekey(side, Set.of(builder.endpoint()));
+                    owner.rooms().rekey(side, Set.of(builder.endpoint()));
                     String reason = builderEvicted.get(5, java.util.concurrent.TimeUnit.SECONDS);
                     out.printf(
                             "10. builder was following another room live; removed with a rekey, it was evicted within %d ms (%s)%n",
@@ -142,17 +145,18 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 byte[] report =
                         ("deployment report\n").repeat(20_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                try (dev.keyroom.client.BlobRef ref = owner.putBlob(room, new java.io.ByteArrayInputStream(report))) {
-                    owner.publish(room, ref.toMessage());
+                try (dev.keyroom.client.BlobRef ref =
+                        owner.blobs().put(room, new java.io.ByteArrayInputStream(report))) {
+                    owner.messages().publish(room, ref.toMessage());
                 }
-                var seen = scoutClient.history(room, 0, 10);
+                var seen = scoutClient.messages().history(room, 0, 10);
                 out.printf(
                         "11. scout and owner talk at epoch %d: %d messages, each signed and encrypted on the sender's machine%n",
                         epoch, seen.size());
                 try (dev.keyroom.client.BlobRef ref = dev.keyroom.client.BlobRef.fromMessage(
                         ((dev.keyroom.client.Delivery.Accepted) seen.getLast()).plaintext())) {
                     java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-                    scoutClient.getBlob(room, ref, file);
+                    scoutClient.blobs().get(room, ref, file);
                     out.printf(
                             "12. owner attached a %d-byte report (stored as %d bytes of ciphertext); scout fetched and decrypted it: %s%n",
                             report.length,
@@ -162,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                                     : "DIFFERENT");
                 }
                 try {
-                    builderClient.history(room, 0, 10);
+                    builderClient.messages().history(room, 0, 10);
                     out.println("13. UNEXPECTED: builder read the room");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {
@@ -170,16 +174,20 @@ final class DemoCommand implements Callable<Integer> {
                             "13. builder tries to read the conversation: %d %s%n",
                             e.status(), e.code().wireName());
                 }
-                long secretVersion = owner.putSecret(
-                        room, "deploy/token", "tok-3f9a-demo".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
-                try (KeyroomClient.SecretValue token = scoutClient.getSecret(room, "deploy/token", Optional.empty())) {
+                long secretVersion = owner.secrets()
+                        .put(
+                                room,
+                                "deploy/token",
+                                "tok-3f9a-demo".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                0);
+                try (SecretValue token = scoutClient.secrets().get(room, "deploy/token", Optional.empty())) {
                     out.printf(
                             "14. owner put secret deploy/token (v%d), encrypted with the room key before it left;"
                                     + " scout read it: %d bytes, printed as %s%n",
                             secretVersion, token.value().length(), token.value());
                 }
                 try {
-                    scoutClient.secrets(room);
+                    scoutClient.secrets().list(room);
                     out.println("15. UNEXPECTED: an agent listed secrets");
                     return Main.EXIT_FAILED;
                 } catch (KeyroomApiException e) {
@@ -188,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
                             e.status(), e.code().wireName());
                 }
                 out.println("16. the audit trail of that secret (admin, GET /v1/audit), hash-chained:");
-                for (var e : admin.audit(0, 1000)) {
+                for (var e : admin.audit().events(0, 1000)) {
                     if (e.resource().contains("/secrets")) {
                         out.printf(
                                 "    #%d %s %s %s %s -> %s  hash %s...%n",
@@ -224,7 +232,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String fingerprint(KeyroomClient c, RoomId room) {
-        try (SecretBytes k = c.roomKey(room, Optional.empty())) {
+        try (SecretBytes k = c.rooms().key(room, Optional.empty())) {
             return HexFormat.of().formatHex(Digests.sha256(k.unsafeBytes()), 0, 4);
         }
     }

@@ -31,7 +31,7 @@ final class HistoryCommand extends ClientCommand {
 
     @Override
     Printed run(KeyroomClient c) {
-        List<Delivery> ds = c.history(RoomId.parse(room), after, limit);
+        List<Delivery> ds = c.messages().history(RoomId.parse(room), after, limit);
         List<Map<String, Object>> json = ds.stream().map(HistoryCommand::json).toList();
         String human = ds.stream().map(HistoryCommand::line).collect(Collectors.joining("\n"));
         return new Printed(Map.of("messages", json), human);

@@ -1,7 +1,7 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.KeyringDtos;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
             KeyringCommand.Retire.class
         })
 final class KeyringCommand {
-    static ClientCommand.Printed printed(Dto.KeyringStatus s) {
+    static ClientCommand.Printed printed(KeyringDtos.KeyringStatus s) {
         return new ClientCommand.Printed(
                 s,
                 s.keys().stream()
@@ -31,7 +31,7 @@ final class KeyringCommand {
     static final class Status extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.keyringStatus());
+            return printed(c.keyring().status());
         }
     }
 
@@ -39,7 +39,7 @@ final class KeyringCommand {
     static final class Rotate extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.rotateKeyring());
+            return printed(c.keyring().rotate());
         }
     }
 
@@ -47,7 +47,7 @@ final class KeyringCommand {
     static final class Rewrap extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.rewrapKeyring());
+            return printed(c.keyring().rewrap());
         }
     }
 
@@ -58,7 +58,7 @@ final class KeyringCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.retireKey(id));
+            return printed(c.keyring().retire(id));
         }
     }
 }

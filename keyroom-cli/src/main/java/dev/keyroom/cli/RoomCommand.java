@@ -4,7 +4,7 @@ import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
             RoomCommand.Retention.class
         })
 final class RoomCommand {
-    static ClientCommand.Printed printed(Dto.Room r) {
+    static ClientCommand.Printed printed(RoomDtos.Room r) {
         return new ClientCommand.Printed(
                 r,
                 r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch()
@@ -56,7 +56,8 @@ final class RoomCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            return printed(cleartext ? c.createCleartextRoom(name) : c.createRoom(name));
+            return printed(
+                    cleartext ? c.rooms().createCleartext(name) : c.rooms().create(name));
         }
     }
 
@@ -64,9 +65,9 @@ final class RoomCommand {
     static final class ListRooms extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.MyRoom> rooms = c.myRooms();
+            List<RoomDtos.MyRoom> rooms = c.rooms().mine();
             return new Printed(
-                    new Dto.MyRooms(rooms),
+                    new RoomDtos.MyRooms(rooms),
                     rooms.stream()
                             .map(r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " "
                                     + r.role())
@@ -78,7 +79,7 @@ final class RoomCommand {
     static final class Show extends OnRoom {
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.room(roomId()));
+            return printed(c.rooms().get(roomId()));
         }
     }
 
@@ -86,9 +87,9 @@ final class RoomCommand {
     static final class Members extends OnRoom {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.Member> m = c.members(roomId());
+            List<RoomDtos.Member> m = c.rooms().members(roomId());
             return new Printed(
-                    new Dto.Members(m),
+                    new RoomDtos.Members(m),
                     m.stream().map(x -> x.endpoint() + " " + x.role()).collect(Collectors.joining("\n")));
         }
     }
@@ -106,7 +107,7 @@ final class RoomCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            c.invite(roomId(), EndpointId.parse(endpoint), RoomRole.parse(role));
+            c.rooms().invite(roomId(), EndpointId.parse(endpoint), RoomRole.parse(role));
             return new Printed(
                     Map.of("room_id", room, "endpoint", endpoint, "role", role), "invited " + endpoint + " as " + role);
         }
@@ -116,7 +117,7 @@ final class RoomCommand {
     static final class Leave extends OnRoom {
         @Override
         Printed run(KeyroomClient c) {
-            c.leave(roomId());
+            c.rooms().leave(roomId());
             return new Printed(Map.of("room_id", room, "left", true), "left " + room);
         }
     }
@@ -128,9 +129,9 @@ final class RoomCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            long epoch =
-                    c.rekey(roomId(), remove.stream().map(EndpointId::parse).collect(Collectors.toSet()));
-            return new Printed(new Dto.Epoch(epoch), "room " + room + " is at epoch " + epoch);
+            long epoch = c.rooms()
+                    .rekey(roomId(), remove.stream().map(EndpointId::parse).collect(Collectors.toSet()));
+            return new Printed(new RoomDtos.Epoch(epoch), "room " + room + " is at epoch " + epoch);
         }
     }
 
@@ -158,18 +159,19 @@ final class RoomCommand {
                 throw new IllegalArgumentException(
                         "--default cannot be combined with --count, --days or --secret-versions");
             }
-            Dto.Retention r;
+            RoomDtos.Retention r;
             if (useDefault) {
-                r = c.setRetention(roomId(), null, null, null);
+                r = c.rooms().setRetention(roomId(), null, null, null);
             } else if (change) {
-                Dto.Retention now = c.retention(roomId());
-                r = c.setRetention(
-                        roomId(),
-                        count != null ? count : now.roomRetainCount(),
-                        days != null ? days : now.roomRetainDays(),
-                        secretVersions != null ? secretVersions : now.roomSecretVersions());
+                RoomDtos.Retention now = c.rooms().retention(roomId());
+                r = c.rooms()
+                        .setRetention(
+                                roomId(),
+                                count != null ? count : now.roomRetainCount(),
+                                days != null ? days : now.roomRetainDays(),
+                                secretVersions != null ? secretVersions : now.roomSecretVersions());
             } else {
-                r = c.retention(roomId());
+                r = c.rooms().retention(roomId());
             }
             return new Printed(
                     r,

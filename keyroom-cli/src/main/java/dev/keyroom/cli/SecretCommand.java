@@ -2,9 +2,10 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.SecretDtos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class SecretCommand {
 
     /** The latest live version, or 0 when there is none. */
     static long currentVersion(KeyroomClient c, RoomId room, String name) {
-        try (KeyroomClient.SecretValue v = c.getSecret(room, name, Optional.empty())) {
+        try (SecretValue v = c.secrets().get(room, name, Optional.empty())) {
             return v.version();
         } catch (KeyroomApiException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
@@ -65,8 +66,8 @@ final class SecretCommand {
             byte[] value = file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
             try {
                 long expected = ifVersion != null ? ifVersion : currentVersion(c, roomId(), name);
-                long v = c.putSecret(roomId(), name, value, expected);
-                return new Printed(new Dto.SecretVersion(name, v), name + " is at version " + v);
+                long v = c.secrets().put(roomId(), name, value, expected);
+                return new Printed(new SecretDtos.SecretVersion(name, v), name + " is at version " + v);
             } finally {
                 java.util.Arrays.fill(value, (byte) 0);
             }
@@ -83,7 +84,7 @@ final class SecretCommand {
 
         @Override
         Printed run(KeyroomClient c) throws IOException {
-            try (KeyroomClient.SecretValue v = c.getSecret(roomId(), name, Optional.ofNullable(version))) {
+            try (SecretValue v = c.secrets().get(roomId(), name, Optional.ofNullable(version))) {
                 byte[] bytes = v.value().unsafeBytes();
                 try {
                     if (out != null) {
@@ -107,9 +108,9 @@ final class SecretCommand {
     static final class Ls extends RoomCommand.OnRoom {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.SecretItem> items = c.secrets(roomId());
+            List<SecretDtos.SecretItem> items = c.secrets().list(roomId());
             return new Printed(
-                    new Dto.Secrets(items),
+                    new SecretDtos.Secrets(items),
                     items.stream()
                             .map(s -> s.name() + " v" + s.version() + " " + s.updatedAt())
                             .collect(Collectors.joining("\n")));
@@ -120,7 +121,7 @@ final class SecretCommand {
     static final class Rm extends OnSecret {
         @Override
         Printed run(KeyroomClient c) {
-            c.deleteSecret(roomId(), name);
+            c.secrets().delete(roomId(), name);
             return new Printed(Map.of("name", name, "deleted", true), "deleted " + name);
         }
     }
@@ -135,7 +136,7 @@ final class SecretCommand {
             List<Map<String, Object>> versions = new ArrayList<>();
             List<String> lines = new ArrayList<>();
             for (long v = latest; v >= 1 && v > latest - 20; v--) {
-                try (KeyroomClient.SecretValue s = c.getSecret(roomId(), name, Optional.of(v))) {
+                try (SecretValue s = c.secrets().get(roomId(), name, Optional.of(v))) {
                     versions.add(Map.of("version", v, "created_by", s.createdBy(), "created_at", s.createdAt()));
                     lines.add("v" + v + " " + s.createdAt() + " " + s.createdBy());
                 } catch (KeyroomApiException e) {

@@ -2,7 +2,7 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.MessageDtos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ final class SendCommand extends ClientCommand {
             throw new IllegalArgumentException("give the message text or --file, not both");
         }
         byte[] body = file != null ? Files.readAllBytes(file) : text.getBytes(StandardCharsets.UTF_8);
-        long seq = c.publish(RoomId.parse(room), body);
-        return new Printed(new Dto.Seq(seq), "sent as " + seq);
+        long seq = c.messages().publish(RoomId.parse(room), body);
+        return new Printed(new MessageDtos.Seq(seq), "sent as " + seq);
     }
 }

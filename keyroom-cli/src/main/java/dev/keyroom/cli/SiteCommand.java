@@ -1,7 +1,7 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.SiteDtos;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -60,8 +60,8 @@ final class SiteCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            long from = fromEpoch != null ? fromEpoch : c.replicationStatus().siteEpoch();
-            Dto.ReplicationStatus s = c.promote(from);
+            long from = fromEpoch != null ? fromEpoch : c.site().status().siteEpoch();
+            SiteDtos.ReplicationStatus s = c.site().promote(from);
             return new Printed(
                     s,
                     "promoted: " + s.role() + " (site epoch " + s.siteEpoch() + "); set replication.role: primary"
@@ -77,7 +77,7 @@ final class SiteCommand {
     static final class Retry extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            Dto.Retry r = c.retryReplication();
+            SiteDtos.Retry r = c.site().retry();
             String error =
                     r.status().lastError() == null || r.status().lastError().isEmpty()
                             ? ""
@@ -97,7 +97,7 @@ final class SiteCommand {
     static final class Status extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            Dto.ReplicationStatus s = c.replicationStatus();
+            SiteDtos.ReplicationStatus s = c.site().status();
             StringBuilder line = new StringBuilder(s.role() + " (site epoch " + s.siteEpoch() + ")");
             if (s.primary() != null) {
                 line.append(", primary ").append(s.primary());

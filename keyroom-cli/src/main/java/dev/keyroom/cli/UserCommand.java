@@ -5,7 +5,7 @@ import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.protocol.Json;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.UserDtos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,11 +25,11 @@ import tools.jackson.databind.JsonNode;
             UserCommand.Unlock.class
         })
 final class UserCommand {
-    static String line(Dto.User u) {
+    static String line(UserDtos.User u) {
         return u.endpoint() + " " + u.role() + " " + u.status() + " " + u.name();
     }
 
-    static ClientCommand.Printed printed(Dto.User u) {
+    static ClientCommand.Printed printed(UserDtos.User u) {
         return new ClientCommand.Printed(u, line(u));
     }
 
@@ -66,11 +66,12 @@ final class UserCommand {
             if (signPub == null || kexPub == null) {
                 throw new IllegalArgumentException("give --from FILE or both --sign-pub and --kex-pub");
             }
-            return printed(c.registerUser(
-                    Base64Url.decode(signPub, "sign_pub"),
-                    Base64Url.decode(kexPub, "kex_pub"),
-                    name,
-                    Role.parse(role)));
+            return printed(c.users()
+                    .register(
+                            Base64Url.decode(signPub, "sign_pub"),
+                            Base64Url.decode(kexPub, "kex_pub"),
+                            name,
+                            Role.parse(role)));
         }
     }
 
@@ -78,9 +79,10 @@ final class UserCommand {
     static final class ListUsers extends ClientCommand {
         @Override
         Printed run(KeyroomClient c) {
-            List<Dto.User> users = c.users();
+            List<UserDtos.User> users = c.users().list();
             return new Printed(
-                    new Dto.Users(users), users.stream().map(UserCommand::line).collect(Collectors.joining("\n")));
+                    new UserDtos.Users(users),
+                    users.stream().map(UserCommand::line).collect(Collectors.joining("\n")));
         }
     }
 
@@ -91,7 +93,7 @@ final class UserCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.revoke(EndpointId.parse(endpoint)));
+            return printed(c.users().revoke(EndpointId.parse(endpoint)));
         }
     }
 
@@ -102,7 +104,7 @@ final class UserCommand {
 
         @Override
         Printed run(KeyroomClient c) {
-            return printed(c.unlock(EndpointId.parse(endpoint)));
+            return printed(c.users().unlock(EndpointId.parse(endpoint)));
         }
     }
 }

@@ -1,14 +1,14 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.UserDtos;
 import picocli.CommandLine.Command;
 
 @Command(name = "whoami", description = "Show the server's record of this identity.")
 final class WhoamiCommand extends ClientCommand {
     @Override
     Printed run(KeyroomClient c) {
-        Dto.User me = c.me();
+        UserDtos.User me = c.users().me();
         return new Printed(me, UserCommand.line(me));
     }
 }

@@ -135,7 +135,7 @@ class ServerProcessTest {
             assertThat(first.lines())
                     .anyMatch(l -> l.startsWith("accepting requests signed for ") && l.contains("localhost:"));
             dev.keyroom.client.KeyroomClient client = sdk(first, admin);
-            String room = client.createCleartextRoom("ops").roomId();
+            String room = client.rooms().createCleartext("ops").roomId();
             path = "/v1/rooms/" + room + "/secrets/api-key";
             signed = new java.util.LinkedHashMap<>(new dev.keyroom.protocol.signature.RequestSigner(
                             admin, dev.keyroom.core.port.Clock.system(), new java.security.SecureRandom())
@@ -154,8 +154,9 @@ class ServerProcessTest {
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(401);
             assertThat(replay.body()).contains("signed before");
             assertThat(replay.headers().firstValue("Keyroom-Not-Before")).isPresent();
-            try (dev.keyroom.client.KeyroomClient.SecretValue v = sdk(again, admin)
-                    .getSecret(
+            try (dev.keyroom.client.SecretValue v = sdk(again, admin)
+                    .secrets()
+                    .get(
                             dev.keyroom.core.rooms.RoomId.parse(path.split("/")[3]),
                             "api-key",
                             java.util.Optional.empty())) {

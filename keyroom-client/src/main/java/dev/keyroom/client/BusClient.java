@@ -1,5 +1,6 @@
 package dev.keyroom.client;
 
+import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.bus.Frame;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A data-plane connection. Authenticates in-band by signing the server's challenge, follows rooms,
- * publishes with acknowledgement, and checks every delivery as {@link KeyroomClient#history} does.
+ * publishes with acknowledgement, and checks every delivery as {@link Messages#history} does.
  * When the connection drops for any reason but an eviction or a refusal of this identity, it
  * reconnects with backoff and resubscribes from the last sequence it delivered, so nothing is
  * missed or delivered twice.
@@ -35,7 +36,9 @@ public final class BusClient implements AutoCloseable {
 
     private static final int[] BACKOFF_MILLIS = {200, 500, 1000, 2000, 5000};
 
-    private final KeyroomClient client;
+    private final SignedTransport transport;
+    private final Messages messages;
+    private final Identity identity;
     private final Map<RoomId, RoomListener> rooms = new ConcurrentHashMap<>();
     private final Map<RoomId, Long> lastSeq = new ConcurrentHashMap<>();
     private final Map<Integer, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
@@ -52,14 +55,16 @@ public final class BusClient implements AutoCloseable {
     private volatile boolean closing;
     private int attempt;
 
-    BusClient(KeyroomClient client) {
-        this.client = client;
+    BusClient(SignedTransport transport, Messages messages, Identity identity) {
+        this.transport = transport;
+        this.messages = messages;
+        this.identity = identity;
         connect();
     }
 
     private void connect() {
         ready = new CompletableFuture<>();
-        client.openWebSocket(new Listener()).whenComplete((socket, error) -> {
+        transport.openWebSocket(new Listener()).whenComplete((socket, error) -> {
             if (error != null) {
                 scheduleReconnect();
             } else {
@@ -96,7 +101,7 @@ public final class BusClient implements AutoCloseable {
         CompletableFuture<Long> f = new CompletableFuture<>();
         pending.put(id, f);
         pendingRooms.put(id, room);
-        byte[] envelope = client.seal(room, plaintext).encode();
+        byte[] envelope = messages.seal(room, plaintext).encode();
         ready.thenRun(() -> send(new Frame.Publish(id, envelope)));
         return f.orTimeout(30, TimeUnit.SECONDS);
     }
@@ -121,8 +126,8 @@ public final class BusClient implements AutoCloseable {
     private void handle(Frame f) {
         switch (f) {
             case Frame.Challenge c -> {
-                byte[] sig = client.identity().sign(Frame.authMessage(c.nonce(), client.busAuthority()));
-                ws.sendBinary(Frame.encode(new Frame.Auth(client.endpoint(), sig)), true);
+                byte[] sig = identity.sign(Frame.authMessage(c.nonce(), transport.busAuthority()));
+                ws.sendBinary(Frame.encode(new Frame.Auth(identity.endpoint(), sig)), true);
             }
             case Frame.AuthOk ok -> {
                 attempt = 0;
@@ -137,7 +142,7 @@ public final class BusClient implements AutoCloseable {
                     return;
                 }
                 lastSeq.put(d.room(), d.seq());
-                l.onDelivery(client.judge(d.room(), d.seq(), d.envelope(), null, null));
+                l.onDelivery(messages.judge(d.room(), d.seq(), d.envelope(), null, null));
             }
             case Frame.Ack a -> {
                 pendingRooms.remove(a.requestId());
@@ -149,7 +154,7 @@ public final class BusClient implements AutoCloseable {
             case Frame.Error e -> {
                 RoomId failed = pendingRooms.remove(e.requestId());
                 if (failed != null && "conflict".equals(e.code())) {
-                    client.forgetRoom(failed);
+                    messages.forgetRoom(failed);
                 }
                 CompletableFuture<Long> p = pending.remove(e.requestId());
                 if (p != null) {

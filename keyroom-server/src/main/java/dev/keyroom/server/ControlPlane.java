@@ -1,7 +1,7 @@
 package dev.keyroom.server;
 
 import dev.keyroom.core.rooms.BlobService;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.HealthDtos;
 import dev.keyroom.server.auth.Authorities;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.auth.SavedNonces;
@@ -78,7 +78,7 @@ final class ControlPlane {
         Router router = new Router();
         new HealthRoutes(
                         KeyroomServer.VERSION,
-                        () -> new Dto.Posture(
+                        () -> new HealthDtos.Posture(
                                 config.authMode().wireName(),
                                 config.tls(),
                                 backends.cluster().isPresent(),

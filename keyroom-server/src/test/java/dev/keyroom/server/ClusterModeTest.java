@@ -57,8 +57,8 @@ class ClusterModeTest {
         bobId = cluster.a.register("bob", Role.AGENT);
         aliceOnA = cluster.a.client(aliceId);
         bobOnB = cluster.b.client(bobId);
-        room = RoomId.parse(aliceOnA.createRoom("ops").roomId());
-        aliceOnA.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+        room = RoomId.parse(aliceOnA.rooms().create("ops").roomId());
+        aliceOnA.rooms().invite(room, bobId.endpoint(), RoomRole.MEMBER);
     }
 
     @AfterAll
@@ -91,16 +91,18 @@ class ClusterModeTest {
                 .isInstanceOfSatisfying(
                         dev.keyroom.core.error.KeyroomException.class,
                         e -> assertThat(e.getMessage()).contains("migrate only into an empty cluster"));
-        assertThat(bobOnB.myRooms()).extracting(r -> r.roomId()).containsExactly(room.value());
+        assertThat(bobOnB.rooms().mine()).extracting(r -> r.roomId()).containsExactly(room.value());
     }
 
     @Test
     @Order(2)
     void whatIsWrittenOnA_isReadOnB_atOnce() {
         // Reads wait for the node's replica to reach the stream's end: no stale read after a write elsewhere.
-        assertThat(bobOnB.myRooms()).extracting(r -> r.roomId()).contains(room.value());
-        long seq = aliceOnA.publish(room, "hello from A".getBytes(StandardCharsets.UTF_8));
-        assertThat(bobOnB.history(room, 0, 10)).extracting(m -> m.seq()).contains(seq);
+        assertThat(bobOnB.rooms().mine()).extracting(r -> r.roomId()).contains(room.value());
+        long seq = aliceOnA.messages().publish(room, "hello from A".getBytes(StandardCharsets.UTF_8));
+        assertThat(bobOnB.messages().history(room, 0, 10))
+                .extracting(m -> m.seq())
+                .contains(seq);
     }
 
     @Test
@@ -108,7 +110,7 @@ class ClusterModeTest {
     void aMessagePublishedOnA_reachesASubscriberOnB() throws Exception {
         BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
         try (BusClient bus = bobOnB.connectBus()) {
-            long after = bobOnB.history(room, 0, 1000).stream()
+            long after = bobOnB.messages().history(room, 0, 1000).stream()
                     .mapToLong(m -> m.seq())
                     .max()
                     .orElse(0);
@@ -116,11 +118,11 @@ class ClusterModeTest {
             bus.ready().get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 // The subscription is live once a publish made after it arrives.
-                aliceOnA.publish(room, "ping".getBytes(StandardCharsets.UTF_8));
+                aliceOnA.messages().publish(room, "ping".getBytes(StandardCharsets.UTF_8));
                 Delivery d = inbox.poll(500, TimeUnit.MILLISECONDS);
                 return d != null;
             });
-            long seq = aliceOnA.publish(room, "across nodes".getBytes(StandardCharsets.UTF_8));
+            long seq = aliceOnA.messages().publish(room, "across nodes".getBytes(StandardCharsets.UTF_8));
             Delivery d;
             do {
                 d = inbox.poll(10, TimeUnit.SECONDS);
@@ -150,7 +152,7 @@ class ClusterModeTest {
             for (KeyroomClient c : List.of(aliceOnA, aliceOnB)) {
                 publishers.add(Thread.ofVirtual().start(() -> {
                     for (int i = 0; i < 100; i++) {
-                        published.add(c.publish(room, ("both " + i).getBytes(StandardCharsets.UTF_8)));
+                        published.add(c.messages().publish(room, ("both " + i).getBytes(StandardCharsets.UTF_8)));
                     }
                 }));
             }
@@ -175,20 +177,20 @@ class ClusterModeTest {
     void aRevocationOnA_closesTheSessionOnB_withinOneSecond() throws Exception {
         // AUTH-8 across nodes: the revocation is applied from the state stream on B and closes B's sessions.
         Identity carol = cluster.a.register("carol", Role.AGENT);
-        aliceOnA.invite(room, carol.endpoint(), RoomRole.MEMBER);
+        aliceOnA.rooms().invite(room, carol.endpoint(), RoomRole.MEMBER);
         KeyroomClient carolOnB = cluster.b.client(carol);
         try (BusClient bus = carolOnB.connectBus()) {
             bus.subscribe(room, 0, d -> {});
             bus.ready().get(10, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
-            cluster.a.admin.revoke(carol.endpoint());
+            cluster.a.admin.users().revoke(carol.endpoint());
             BusClient.Closed closed = bus.closedForGood().get(1, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(closed.code()).isEqualTo(4001);
             assertThat(closed.reason()).contains("revoked");
             assertThat(ms).isLessThanOrEqualTo(1000);
         }
-        assertThat(status(() -> carolOnB.me())).isEqualTo(401);
+        assertThat(status(() -> carolOnB.users().me())).isEqualTo(401);
     }
 
     @Test
@@ -204,7 +206,7 @@ class ClusterModeTest {
                 int i = 0;
                 while (running.get()) {
                     try {
-                        acknowledged.add(c.publish(room, ("load " + i++).getBytes(StandardCharsets.UTF_8)));
+                        acknowledged.add(c.messages().publish(room, ("load " + i++).getBytes(StandardCharsets.UTF_8)));
                     } catch (RuntimeException refused) {
                         // a write refused while the cluster elects a new leader is not acknowledged
                     }
@@ -230,18 +232,20 @@ class ClusterModeTest {
         // Two of three down: no quorum. Writes and authentication fail closed; nothing is reported stored.
         cluster.nats.kill(1);
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> status(() -> aliceOnA.publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))) == 503);
-        assertThat(status(() -> aliceOnB.publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))))
+                .until(() ->
+                        status(() -> aliceOnA.messages().publish(room, "no quorum".getBytes(StandardCharsets.UTF_8)))
+                                == 503);
+        assertThat(status(() -> aliceOnB.messages().publish(room, "no quorum".getBytes(StandardCharsets.UTF_8))))
                 .isIn(401, 503);
         // A fresh identity's first request needs the store and the nonce store: refused, never let through.
-        assertThat(status(() -> cluster.b.client(bobId).me())).isIn(401, 503);
+        assertThat(status(() -> cluster.b.client(bobId).users().me())).isIn(401, 503);
 
         // Back to three: service resumes without repair, and nothing acknowledged went missing.
         cluster.nats.restart(1);
         cluster.nats.restart(2);
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
-                .until(() -> aliceOnB.publish(room, "after".getBytes(StandardCharsets.UTF_8)) > 0);
+                .until(() -> aliceOnB.messages().publish(room, "after".getBytes(StandardCharsets.UTF_8)) > 0);
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .untilAsserted(() -> assertThat(allSeqs(aliceOnA)).containsAll(acknowledged));
@@ -276,7 +280,7 @@ class ClusterModeTest {
         List<Long> stored = new ArrayList<>();
         long after = 0;
         while (true) {
-            var page = reader.history(room, after, 500);
+            var page = reader.messages().history(room, after, 500);
             if (page.isEmpty()) {
                 return stored;
             }

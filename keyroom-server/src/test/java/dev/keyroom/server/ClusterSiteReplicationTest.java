@@ -75,26 +75,29 @@ class ClusterSiteReplicationTest {
                 Identity bob = f.a.register("bob", Role.AGENT);
                 KeyroomClient onA = f.a.client(alice);
                 KeyroomClient onB = f.b.client(alice);
-                RoomId room = RoomId.parse(onA.createRoom("ops").roomId());
-                onA.invite(room, bob.endpoint(), RoomRole.MEMBER);
+                RoomId room = RoomId.parse(onA.rooms().create("ops").roomId());
+                onA.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
                 for (int i = 0; i < 20; i++) {
-                    (i % 2 == 0 ? onA : onB).publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                    (i % 2 == 0 ? onA : onB)
+                            .messages()
+                            .publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
                 }
                 byte[] attachment = new byte[100_000];
                 TestNode.RANDOM.nextBytes(attachment);
-                BlobRef ref = onB.putBlob(room, new ByteArrayInputStream(attachment));
-                onB.publish(room, ref.toMessage());
+                BlobRef ref = onB.blobs().put(room, new ByteArrayInputStream(attachment));
+                onB.messages().publish(room, ref.toMessage());
 
                 await().atMost(Duration.ofSeconds(60))
                         .untilAsserted(
                                 () -> assertThat(SitePair.digest(backupDir)).isEqualTo(clusterDigest(f)));
-                assertThat(backup[0].client(alice).history(room, 0, 100)).hasSize(21);
+                assertThat(backup[0].client(alice).messages().history(room, 0, 100))
+                        .hasSize(21);
                 ByteArrayOutputStream fetched = new ByteArrayOutputStream();
-                backup[0].client(bob).getBlob(room, ref, fetched);
+                backup[0].client(bob).blobs().get(room, ref, fetched);
                 assertThat(fetched.toByteArray()).isEqualTo(attachment);
                 // One node sends the feeds; each sends its own audit entries into a copy of its own.
-                boolean aSends = f.a.admin.replicationStatus().sender();
-                assertThat(f.b.admin.replicationStatus().sender()).isNotEqualTo(aSends);
+                boolean aSends = f.a.admin.site().status().sender();
+                assertThat(f.b.admin.site().status().sender()).isNotEqualTo(aSends);
                 for (String node : List.of("a", "b")) {
                     Path copy = new DataDir(backupDir)
                             .audit()
@@ -113,24 +116,25 @@ class ClusterSiteReplicationTest {
                     f.b.close();
                     f.b = null;
                 }
-                onStays.publish(room, "after the sender went".getBytes(StandardCharsets.UTF_8));
+                onStays.messages().publish(room, "after the sender went".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(60))
-                        .untilAsserted(() -> assertThat(backup[0].client(alice).history(room, 0, 100))
+                        .untilAsserted(() -> assertThat(
+                                        backup[0].client(alice).messages().history(room, 0, 100))
                                 .hasSize(22));
-                assertThat(stays.admin.replicationStatus().sender()).isTrue();
+                assertThat(stays.admin.site().status().sender()).isTrue();
 
                 // The backup is promoted; the cluster's next push is refused, and the cluster is fenced.
-                assertThat(backup[0].admin.promote(1).siteEpoch()).isEqualTo(2);
-                onStays.publish(room, "before the fence".getBytes(StandardCharsets.UTF_8));
+                assertThat(backup[0].admin.site().promote(1).siteEpoch()).isEqualTo(2);
+                onStays.messages().publish(room, "before the fence".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(30))
-                        .untilAsserted(
-                                () -> assertThat(stays.admin.replicationStatus().role())
-                                        .isEqualTo("fenced"));
-                assertThatThrownBy(() -> onStays.publish(room, "after".getBytes(StandardCharsets.UTF_8)))
+                        .untilAsserted(() ->
+                                assertThat(stays.admin.site().status().role()).isEqualTo("fenced"));
+                assertThatThrownBy(() -> onStays.messages().publish(room, "after".getBytes(StandardCharsets.UTF_8)))
                         .isInstanceOfSatisfying(
                                 KeyroomApiException.class,
                                 e -> assertThat(e.status()).isEqualTo(503));
-                assertThat(backup[0].client(alice).history(room, 0, 100)).hasSize(22);
+                assertThat(backup[0].client(alice).messages().history(room, 0, 100))
+                        .hasSize(22);
             } finally {
                 if (backup[0] != null) {
                     backup[0].close();
@@ -153,8 +157,8 @@ class ClusterSiteReplicationTest {
                 TestNode primary = TestNode.start(primaryDir, sites.primaryYaml())) {
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient onPrimary = primary.client(alice);
-            RoomId room = RoomId.parse(onPrimary.createRoom("ops").roomId());
-            onPrimary.publish(room, "message 0".getBytes(StandardCharsets.UTF_8));
+            RoomId room = RoomId.parse(onPrimary.rooms().create("ops").roomId());
+            onPrimary.messages().publish(room, "message 0".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
             // A subscriber on each node gets the primary's messages live, once each and in order.
@@ -167,7 +171,7 @@ class ClusterSiteReplicationTest {
                 busA.ready().get(10, TimeUnit.SECONDS);
                 busB.ready().get(10, TimeUnit.SECONDS);
                 for (int i = 1; i < 10; i++) {
-                    onPrimary.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                    onPrimary.messages().publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
                 }
                 await().atMost(Duration.ofSeconds(60))
                         .untilAsserted(() -> assertThat(clusterDigest(f)).isEqualTo(SitePair.digest(primaryDir)));
@@ -179,27 +183,27 @@ class ClusterSiteReplicationTest {
                 assertThat(onA.texts()).containsExactlyElementsOf(expected);
                 assertThat(onB.texts()).containsExactlyElementsOf(expected);
             }
-            assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(10);
-            assertThat(f.a.admin.replicationStatus().role()).isEqualTo("backup");
-            assertThatThrownBy(() -> f.b.client(alice).publish(room, "no".getBytes(StandardCharsets.UTF_8)))
+            assertThat(f.b.client(alice).messages().history(room, 0, 100)).hasSize(10);
+            assertThat(f.a.admin.site().status().role()).isEqualTo("backup");
+            assertThatThrownBy(() -> f.b.client(alice).messages().publish(room, "no".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(503));
 
             // Promoted through node B: both nodes are the primary of epoch 2.
-            assertThat(f.b.admin.promote(1).siteEpoch()).isEqualTo(2);
+            assertThat(f.b.admin.site().promote(1).siteEpoch()).isEqualTo(2);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(f.a.admin.replicationStatus().role()).isEqualTo("primary");
-                assertThat(f.a.admin.replicationStatus().siteEpoch()).isEqualTo(2);
+                assertThat(f.a.admin.site().status().role()).isEqualTo("primary");
+                assertThat(f.a.admin.site().status().siteEpoch()).isEqualTo(2);
             });
-            f.a.client(alice).publish(room, "on the promoted cluster".getBytes(StandardCharsets.UTF_8));
+            f.a.client(alice).messages().publish(room, "on the promoted cluster".getBytes(StandardCharsets.UTF_8));
 
             // The old primary's next push goes to node A: refused, and the old primary is fenced.
-            onPrimary.publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
+            onPrimary.messages().publish(room, "never replicated".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() ->
-                            assertThat(primary.admin.replicationStatus().role()).isEqualTo("fenced"));
-            assertThat(f.b.client(alice).history(room, 0, 100)).hasSize(11);
+                            assertThat(primary.admin.site().status().role()).isEqualTo("fenced"));
+            assertThat(f.b.client(alice).messages().history(room, 0, 100)).hasSize(11);
         }
     }
 

@@ -50,32 +50,33 @@ class SiteReplicationTest {
             Identity alice = primary.register("alice", Role.MEMBER);
             Identity bob = primary.register("bob", Role.AGENT);
             KeyroomClient a = primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
-            a.invite(room, bob.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
+            a.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
             for (int i = 0; i < 150; i++) {
-                a.publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
+                a.messages().publish(room, ("message " + i).getBytes(StandardCharsets.UTF_8));
             }
-            a.putSecret(room, "db-password", "s3cret".getBytes(StandardCharsets.UTF_8), 0);
+            a.secrets().put(room, "db-password", "s3cret".getBytes(StandardCharsets.UTF_8), 0);
             byte[] attachment = new byte[300_000];
             TestNode.RANDOM.nextBytes(attachment);
-            dev.keyroom.client.BlobRef ref = a.putBlob(room, new java.io.ByteArrayInputStream(attachment));
-            a.publish(room, ref.toMessage());
+            dev.keyroom.client.BlobRef ref = a.blobs().put(room, new java.io.ByteArrayInputStream(attachment));
+            a.messages().publish(room, ref.toMessage());
 
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(151);
+            assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
+                    .hasSize(151);
             // The blob's bytes went apart from the changes, by address (REPL-2).
             java.io.ByteArrayOutputStream fetched = new java.io.ByteArrayOutputStream();
-            sites.backup.client(bob).getBlob(room, ref, fetched);
+            sites.backup.client(bob).blobs().get(room, ref, fetched);
             assertThat(fetched.toByteArray()).isEqualTo(attachment);
-            assertThat(primary.admin.replicationStatus().blobsWaiting()).isZero();
+            assertThat(primary.admin.site().status().blobsWaiting()).isZero();
             // The primary's audit log reaches the backup too, byte for byte, in a file of its own.
             assertAuditCopied(sites);
-            var p = primary.admin.replicationStatus();
+            var p = primary.admin.site().status();
             assertThat(p.role()).isEqualTo("primary");
             assertThat(p.pending()).isZero();
             assertThat(p.acknowledged()).isEqualTo(p.lastChange()).isPositive();
-            var b = sites.backup.admin.replicationStatus();
+            var b = sites.backup.admin.site().status();
             assertThat(b.role()).isEqualTo("backup");
             assertThat(b.watermark()).isEqualTo(p.acknowledged());
             assertThat(b.pending())
@@ -86,31 +87,31 @@ class SiteReplicationTest {
             // The backup goes away for a while; the primary keeps every change until it is taken.
             sites.stopBackup();
             for (int i = 0; i < 50; i++) {
-                a.publish(room, ("while the backup is down " + i).getBytes(StandardCharsets.UTF_8));
+                a.messages().publish(room, ("while the backup is down " + i).getBytes(StandardCharsets.UTF_8));
             }
             // The worker fails at once, after 1 s and after 5 s more; then it waits 25 s (REPL-2).
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Double next = primary.admin.replicationStatus().nextRetrySeconds();
+                Double next = primary.admin.site().status().nextRetrySeconds();
                 return next != null && next > 15;
             });
             sites.startBackup();
             // The operator brought the backup back and says so: the worker retries now, well before
             // the 15 s at least that the table still had it wait.
-            var kicked = primary.admin.retryReplication();
+            var kicked = primary.admin.site().retry();
             assertThat(kicked.retrying()).isTrue();
             assertThat(kicked.status().lastError()).isNotEmpty();
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> assertThat(primary.admin.replicationStatus().pending())
-                                    .isZero());
+                    .untilAsserted(() ->
+                            assertThat(primary.admin.site().status().pending()).isZero());
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(SitePair.digest(backupDir)).isEqualTo(SitePair.digest(primaryDir)));
-            assertThat(primary.admin.retryReplication().retrying())
+            assertThat(primary.admin.site().retry().retrying())
                     .as("nothing to retry once the backup takes the changes")
                     .isFalse();
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(201);
+            assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
+                    .hasSize(201);
             assertAuditCopied(sites);
-            try (var secret = sites.backup.client(bob).getSecret(room, "db-password", Optional.empty())) {
+            try (var secret = sites.backup.client(bob).secrets().get(room, "db-password", Optional.empty())) {
                 assertThat(new String(secret.value().unsafeBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("s3cret");
             }
@@ -128,7 +129,7 @@ class SiteReplicationTest {
                         .isInstanceOf(java.io.IOException.class);
             }
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(sites.backup.admin.audit(0, 1000))
+                    .untilAsserted(() -> assertThat(sites.backup.admin.audit().events(0, 1000))
                             .anySatisfy(e -> {
                                 assertThat(e.resource()).isEqualTo("handshake");
                                 assertThat(e.outcome()).startsWith("refused: TLS handshake failed");
@@ -158,7 +159,7 @@ class SiteReplicationTest {
             TestNode primary = sites.primary;
             Identity alice = primary.register("alice", Role.MEMBER);
             KeyroomClient a = primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
             // The old backup goes away for good.
             sites.stopBackup();
             sites.backup = null;
@@ -166,7 +167,10 @@ class SiteReplicationTest {
             java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
             Thread writer = Thread.ofVirtual().start(() -> {
                 while (writing.get()) {
-                    a.publish(room, ("during the seed " + written.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
+                    a.messages()
+                            .publish(
+                                    room,
+                                    ("during the seed " + written.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
                 }
             });
             Path fresh = dir.resolve("fresh-backup");
@@ -192,8 +196,9 @@ class SiteReplicationTest {
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(
                             () -> assertThat(SitePair.digest(fresh)).isEqualTo(SitePair.digest(sites.primaryDir)));
-            assertThat(sites.backup.client(alice).history(room, 0, 1000)).hasSize(written.get());
-            assertThat(primary.admin.replicationStatus().lastError()).isEmpty();
+            assertThat(sites.backup.client(alice).messages().history(room, 0, 1000))
+                    .hasSize(written.get());
+            assertThat(primary.admin.site().status().lastError()).isEmpty();
         }
     }
 
@@ -209,10 +214,10 @@ class SiteReplicationTest {
             Identity alice = sites.primary.register("alice", Role.MEMBER);
             Identity bob = sites.primary.register("bob", Role.AGENT);
             KeyroomClient a = sites.primary.client(alice);
-            RoomId room = RoomId.parse(a.createRoom("ops").roomId());
-            a.invite(room, bob.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(a.rooms().create("ops").roomId());
+            a.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
             for (int i = 0; i < 5; i++) {
-                a.publish(room, ("before " + i).getBytes(StandardCharsets.UTF_8));
+                a.messages().publish(room, ("before " + i).getBytes(StandardCharsets.UTF_8));
             }
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> SitePair.digest(sites.backupDir).equals(SitePair.digest(sites.primaryDir)));
@@ -223,7 +228,7 @@ class SiteReplicationTest {
                 bobOnBackup.subscribe(room, 0, inbox);
                 bobOnBackup.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
                 for (int i = 0; i < 60; i++) {
-                    a.publish(room, ("live " + i).getBytes(StandardCharsets.UTF_8));
+                    a.messages().publish(room, ("live " + i).getBytes(StandardCharsets.UTF_8));
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> inbox.got.size() >= 65);
                 Thread.sleep(300); // a duplicate would arrive right behind
@@ -289,7 +294,7 @@ class SiteReplicationTest {
                 HttpClient client = asThePrimary(sites);
                 Identity stranger = Identity.generate(TestNode.RANDOM)) {
             URI apply = URI.create("https://127.0.0.1:" + sites.applyPort + ReplicationBatch.PATH);
-            long before = sites.backup.admin.replicationStatus().watermark();
+            long before = sites.backup.admin.site().status().watermark();
             ReplicationBatch.Signed forged = ReplicationBatch.sign(
                     stranger,
                     1,
@@ -335,7 +340,7 @@ class SiteReplicationTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(gapped.statusCode()).isEqualTo(409);
             assertThat(gapped.body()).contains("\"watermark\":" + before);
-            assertThat(sites.backup.admin.audit(0, 1000))
+            assertThat(sites.backup.admin.audit().events(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: gap"));
 
             // A batch of changes signed by the primary's key, posted as a batch of audit entries: the domains differ.
@@ -382,8 +387,8 @@ class SiteReplicationTest {
             assertThat(new dev.keyroom.store.sqlite.DiskBlobStore(new DataDir(sites.backupDir).blobs())
                             .size(RoomId.parse(room), sha))
                     .isEmpty();
-            assertThat(sites.backup.admin.replicationStatus().watermark()).isEqualTo(before);
-            assertThat(sites.backup.admin.audit(0, 1000))
+            assertThat(sites.backup.admin.site().status().watermark()).isEqualTo(before);
+            assertThat(sites.backup.admin.audit().events(0, 1000))
                     .anySatisfy(e -> assertThat(e.outcome()).startsWith("refused: not signed by a primary site key"));
         }
     }

@@ -6,7 +6,7 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.IdentityFile;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.HealthDtos;
 import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.ServerConfig;
 import java.net.URI;
@@ -74,13 +74,13 @@ public final class TestNode implements AutoCloseable {
     /** A new identity registered by the admin with {@code role}. */
     public Identity register(String name, Role role) {
         Identity id = Identity.generate(RANDOM);
-        admin.registerUser(id.signPub(), id.kexPub(), name, role);
+        admin.users().register(id.signPub(), id.kexPub(), name, role);
         return id;
     }
 
-    public Dto.Health health() throws Exception {
+    public HealthDtos.Health health() throws Exception {
         return dev.keyroom.protocol.Json.mapper()
-                .readValue(Http.get(server, "/healthz").body(), Dto.Health.class);
+                .readValue(Http.get(server, "/healthz").body(), HealthDtos.Health.class);
     }
 
     @Override

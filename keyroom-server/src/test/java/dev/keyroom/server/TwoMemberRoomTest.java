@@ -29,8 +29,8 @@ public abstract class TwoMemberRoomTest {
         bobId = node.register("bob", Role.AGENT);
         alice = node.client(aliceId);
         bob = node.client(bobId);
-        room = RoomId.parse(alice.createRoom("ops").roomId());
-        alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+        room = RoomId.parse(alice.rooms().create("ops").roomId());
+        alice.rooms().invite(room, bobId.endpoint(), RoomRole.MEMBER);
     }
 
     @AfterEach

@@ -21,7 +21,7 @@ public final class AuditRoutes {
             if (after < 0 || limit < 1 || limit > MAX_LIMIT) {
                 throw KeyroomException.badRequest("after must be 0 or more, limit 1 to " + MAX_LIMIT);
             }
-            return Reply.ok(new dev.keyroom.protocol.dto.Dto.AuditEvents(audit.after(after, (int) limit)));
+            return Reply.ok(new dev.keyroom.protocol.dto.AuditDtos.AuditEvents(audit.after(after, (int) limit)));
         });
     }
 }

@@ -3,7 +3,7 @@ package dev.keyroom.server.http;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.rooms.BlobService;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.BlobDtos;
 
 /**
  * Blobs: {@code PUT/GET/HEAD /v1/rooms/{room}/blobs/{sha256}}. The upload arrives already spooled
@@ -44,6 +44,6 @@ public final class BlobRoutes {
             throw new KeyroomException(ErrorCode.BAD_REQUEST, "a blob upload needs a body");
         }
         boolean created = blobs.put(c.caller(), c.room(), address, spooled.file(), spooled.sha256());
-        return new Reply(created ? 201 : 200, new Dto.Blob(address, spooled.length()));
+        return new Reply(created ? 201 : 200, new BlobDtos.Blob(address, spooled.length()));
     }
 }

@@ -1,20 +1,23 @@
 package dev.keyroom.server.http;
 
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.HealthDtos;
 
 /** {@code GET /healthz}: the only unauthenticated route (AUTH-6); publishes the posture (CL-2). */
 public final class HealthRoutes {
     private final String version;
-    private final java.util.function.Supplier<Dto.Posture> posture;
+    private final java.util.function.Supplier<HealthDtos.Posture> posture;
 
     /** {@code posture} is read on each request: a promotion or a fence changes the role. */
-    public HealthRoutes(String version, java.util.function.Supplier<Dto.Posture> posture) {
+    public HealthRoutes(String version, java.util.function.Supplier<HealthDtos.Posture> posture) {
         this.version = version;
         this.posture = posture;
     }
 
     public void register(Router router) {
         router.add(
-                "GET", "/healthz", Router.Access.PUBLIC, c -> Reply.ok(new Dto.Health("ok", version, posture.get())));
+                "GET",
+                "/healthz",
+                Router.Access.PUBLIC,
+                c -> Reply.ok(new HealthDtos.Health("ok", version, posture.get())));
     }
 }

@@ -2,7 +2,7 @@ package dev.keyroom.server.http;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.vault.KeyringService;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.KeyringDtos;
 
 /** The at-rest keyring (admin): status, rotate, rewrap, retire a key. */
 public final class KeyringRoutes {
@@ -27,11 +27,12 @@ public final class KeyringRoutes {
                 });
     }
 
-    static Dto.KeyringStatus view(KeyringService.Status s) {
-        return new Dto.KeyringStatus(
+    static KeyringDtos.KeyringStatus view(KeyringService.Status s) {
+        return new KeyringDtos.KeyringStatus(
                 s.current(),
                 s.keys().stream()
-                        .map(id -> new Dto.KeyringKey(id, s.itemsByKey().getOrDefault(id, 0L), id == s.current()))
+                        .map(id ->
+                                new KeyringDtos.KeyringKey(id, s.itemsByKey().getOrDefault(id, 0L), id == s.current()))
                         .toList(),
                 s.rewrapping(),
                 s.rewrapped(),

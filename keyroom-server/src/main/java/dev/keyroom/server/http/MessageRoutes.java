@@ -5,7 +5,8 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.StoredMessage;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.MessageDtos;
+import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.envelope.PublishedEnvelope;
 
 /** Room messages over REST: publish and history. */
@@ -21,7 +22,7 @@ public final class MessageRoutes {
                 .add(
                         "GET",
                         "/v1/rooms/{room}/messages",
-                        c -> Reply.ok(new Dto.Messages(messages
+                        c -> Reply.ok(new MessageDtos.Messages(messages
                                 .history(
                                         c.caller(),
                                         c.room(),
@@ -32,7 +33,7 @@ public final class MessageRoutes {
                                 .toList())))
                 .add("GET", "/v1/rooms/{room}/retention", c -> Reply.ok(view(messages.retention(c.caller(), c.room()))))
                 .add("PUT", "/v1/rooms/{room}/retention", c -> {
-                    Dto.RetentionSet req = c.json(Dto.RetentionSet.class);
+                    RoomDtos.RetentionSet req = c.json(RoomDtos.RetentionSet.class);
                     RetentionSetting setting = new RetentionSetting(
                             java.util.Optional.ofNullable(req.retainCount()),
                             java.util.Optional.ofNullable(req.retainDays()),
@@ -41,8 +42,8 @@ public final class MessageRoutes {
                 });
     }
 
-    static Dto.Retention view(MessageService.RetentionView r) {
-        return new Dto.Retention(
+    static RoomDtos.Retention view(MessageService.RetentionView r) {
+        return new RoomDtos.Retention(
                 r.effective().count(),
                 (int) r.effective().age().toDays(),
                 r.secretVersions(),
@@ -52,15 +53,15 @@ public final class MessageRoutes {
     }
 
     private Reply publish(Call c) {
-        Dto.Publish req = c.json(Dto.Publish.class);
+        MessageDtos.Publish req = c.json(MessageDtos.Publish.class);
         byte[] bytes = Base64Url.decode(req.envelope(), "envelope");
         long seq = KeyroomException.await(
                 messages.publish(c.caller(), c.room(), PublishedEnvelope.signedBy(c.caller(), bytes)));
-        return Reply.created(new Dto.Seq(seq));
+        return Reply.created(new MessageDtos.Seq(seq));
     }
 
-    static Dto.Message view(StoredMessage m) {
-        return new Dto.Message(
+    static MessageDtos.Message view(StoredMessage m) {
+        return new MessageDtos.Message(
                 m.seq(), m.sender().value(), m.epoch(), Views.time(m.receivedAt()), Base64Url.encode(m.envelope()));
     }
 }

@@ -4,7 +4,7 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.port.SiteLog;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.SiteDtos;
 import dev.keyroom.server.config.ReplicationSettings;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
@@ -46,7 +46,7 @@ public final class ReplicationRoutes {
         });
         router.add("POST", KeyroomHandler.PROMOTE_PATH, c -> {
             Access.requireAdmin(c.caller());
-            Dto.Promote req = c.json(Dto.Promote.class);
+            SiteDtos.Promote req = c.json(SiteDtos.Promote.class);
             if (req.fromEpoch() == null) {
                 throw KeyroomException.badRequest("from_epoch is required: the site epoch being left (see status)");
             }
@@ -57,15 +57,15 @@ public final class ReplicationRoutes {
             Access.requireAdmin(c.caller());
             ReplicationWorker w =
                     worker.orElseThrow(() -> KeyroomException.conflict("this site feeds no backup: nothing to retry"));
-            return Reply.ok(new Dto.Retry(w.retryNow(), status()));
+            return Reply.ok(new SiteDtos.Retry(w.retryNow(), status()));
         });
     }
 
-    public Dto.ReplicationStatus status() {
+    public SiteDtos.ReplicationStatus status() {
         if (worker.isEmpty() && fed.isPresent()) {
             return backupStatus(fed.get().appliedChanges());
         }
-        return new Dto.ReplicationStatus(
+        return new SiteDtos.ReplicationStatus(
                 site.kind().wireName(),
                 site.epoch(),
                 site.primary().orElse(null),
@@ -93,14 +93,14 @@ public final class ReplicationRoutes {
      * told it (changes), and for how long it has not caught up (seconds since the last batch, while
      * it is behind).
      */
-    private Dto.ReplicationStatus backupStatus(long watermark) {
+    private SiteDtos.ReplicationStatus backupStatus(long watermark) {
         long behind = Math.max(0, site.primaryLast() - watermark);
         Double lag = behind == 0
                 ? 0.0
                 : site.lastBatchAt()
                         .map(t -> Duration.between(t, clock.now()).toMillis() / 1000.0)
                         .orElse(null);
-        return new Dto.ReplicationStatus(
+        return new SiteDtos.ReplicationStatus(
                 site.kind().wireName(),
                 site.epoch(),
                 site.primary().orElse(null),

@@ -8,7 +8,7 @@ import dev.keyroom.core.rooms.RoomPolicy;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.core.rooms.RoomService;
 import dev.keyroom.core.rooms.SealedKey;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class RoomRoutes {
                 .add(
                         "GET",
                         "/v1/rooms/{room}/members",
-                        c -> Reply.ok(new Dto.Members(rooms.members(c.caller(), c.room()).stream()
+                        c -> Reply.ok(new RoomDtos.Members(rooms.members(c.caller(), c.room()).stream()
                                 .map(Views::member)
                                 .toList())))
                 .add("POST", "/v1/rooms/{room}/members", this::addMember)
@@ -44,12 +44,12 @@ public final class RoomRoutes {
                 .add("POST", "/v1/rooms/{room}/rekey", this::rekey)
                 .add("GET", "/v1/rooms/{room}/key", c -> {
                     SealedKey k = rooms.key(c.caller(), c.room(), c.longQuery("epoch"));
-                    return Reply.ok(new Dto.SealedKey(k.epoch(), Base64Url.encode(k.sealed())));
+                    return Reply.ok(new RoomDtos.SealedKey(k.epoch(), Base64Url.encode(k.sealed())));
                 });
     }
 
     private Reply create(Call c) {
-        Dto.RoomCreate req = c.json(Dto.RoomCreate.class);
+        RoomDtos.RoomCreate req = c.json(RoomDtos.RoomCreate.class);
         return Reply.created(Views.room(rooms.create(
                 c.caller(),
                 Optional.ofNullable(req.roomId()).map(RoomId::parse),
@@ -60,7 +60,7 @@ public final class RoomRoutes {
     }
 
     private Reply addMember(Call c) {
-        Dto.MemberAdd req = c.json(Dto.MemberAdd.class);
+        RoomDtos.MemberAdd req = c.json(RoomDtos.MemberAdd.class);
         if (req.endpoint() == null || req.role() == null) {
             throw KeyroomException.badRequest("endpoint and role are required");
         }
@@ -74,7 +74,7 @@ public final class RoomRoutes {
     }
 
     private Reply rekey(Call c) {
-        Dto.Rekey req = c.json(Dto.Rekey.class);
+        RoomDtos.Rekey req = c.json(RoomDtos.Rekey.class);
         if (req.fromEpoch() == null) {
             throw KeyroomException.badRequest("from_epoch is required");
         }
@@ -94,6 +94,6 @@ public final class RoomRoutes {
             sealed.put(EndpointId.parse(e.getKey()), Base64Url.decode(e.getValue(), "sealed_keys"));
         }
         long epoch = rooms.rekey(c.caller(), c.room(), req.fromEpoch(), removeIds, sealed);
-        return Reply.ok(new Dto.Epoch(epoch));
+        return Reply.ok(new RoomDtos.Epoch(epoch));
     }
 }

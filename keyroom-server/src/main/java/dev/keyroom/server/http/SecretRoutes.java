@@ -3,7 +3,7 @@ package dev.keyroom.server.http;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.vault.VaultService;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.SecretDtos;
 import java.util.Optional;
 
 /** The vault: {@code /v1/rooms/{room}/secrets[/{name}]}; names may hold {@code /}. */
@@ -18,14 +18,14 @@ public final class SecretRoutes {
         router.add(
                         "GET",
                         "/v1/rooms/{room}/secrets",
-                        c -> Reply.ok(new Dto.Secrets(vault.list(c.caller(), c.room()).stream()
-                                .map(s -> new Dto.SecretItem(s.name(), s.version(), Views.time(s.updatedAt())))
+                        c -> Reply.ok(new SecretDtos.Secrets(vault.list(c.caller(), c.room()).stream()
+                                .map(s -> new SecretDtos.SecretItem(s.name(), s.version(), Views.time(s.updatedAt())))
                                 .toList())))
                 .add("PUT", "/v1/rooms/{room}/secrets/{name...}", this::put)
                 .add("GET", "/v1/rooms/{room}/secrets/{name...}", c -> {
                     VaultService.Value v =
                             vault.get(c.caller(), c.room(), c.params().get("name"), c.longQuery("version"));
-                    return Reply.ok(new Dto.Secret(
+                    return Reply.ok(new SecretDtos.Secret(
                             v.name(),
                             v.version(),
                             Base64Url.encode(v.value()),
@@ -39,7 +39,7 @@ public final class SecretRoutes {
     }
 
     private Reply put(Call c) {
-        Dto.SecretPut req = c.json(Dto.SecretPut.class);
+        SecretDtos.SecretPut req = c.json(SecretDtos.SecretPut.class);
         if (req.value() == null) {
             throw KeyroomException.badRequest("value is required");
         }
@@ -50,6 +50,6 @@ public final class SecretRoutes {
                 name,
                 Base64Url.decode(req.value(), "value"),
                 Optional.ofNullable(req.ifVersion()));
-        return Reply.ok(new Dto.SecretVersion(name, version));
+        return Reply.ok(new SecretDtos.SecretVersion(name, version));
     }
 }

@@ -4,7 +4,8 @@ import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.UserService;
 import dev.keyroom.core.rooms.RoomService;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
+import dev.keyroom.protocol.dto.UserDtos;
 
 /** The Users section of the protocol, and {@code /v1/me}. */
 public final class UserRoutes {
@@ -21,7 +22,7 @@ public final class UserRoutes {
                 .add(
                         "GET",
                         "/v1/users",
-                        c -> Reply.ok(new Dto.Users(
+                        c -> Reply.ok(new UserDtos.Users(
                                 users.list(c.caller()).stream().map(Views::user).toList())))
                 .add("GET", "/v1/users/{endpoint}", c -> Reply.ok(Views.user(users.get(c.caller(), c.endpoint()))))
                 .add(
@@ -36,13 +37,13 @@ public final class UserRoutes {
                 .add(
                         "GET",
                         "/v1/me/rooms",
-                        c -> Reply.ok(new Dto.MyRooms(rooms.myRooms(c.caller()).stream()
+                        c -> Reply.ok(new RoomDtos.MyRooms(rooms.myRooms(c.caller()).stream()
                                 .map(Views::myRoom)
                                 .toList())));
     }
 
     private Reply create(Call c) {
-        Dto.UserCreate req = c.json(Dto.UserCreate.class);
+        UserDtos.UserCreate req = c.json(UserDtos.UserCreate.class);
         return Reply.created(Views.user(users.register(
                 c.caller(),
                 Base64Url.decode(req.signPub(), "sign_pub"),

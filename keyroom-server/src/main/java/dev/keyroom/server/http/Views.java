@@ -5,7 +5,8 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.rooms.MemberView;
 import dev.keyroom.core.rooms.Membership;
 import dev.keyroom.core.rooms.Room;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
+import dev.keyroom.protocol.dto.UserDtos;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
@@ -17,8 +18,8 @@ final class Views {
         return DateTimeFormatter.ISO_INSTANT.format(t);
     }
 
-    static Dto.User user(User u) {
-        return new Dto.User(
+    static UserDtos.User user(User u) {
+        return new UserDtos.User(
                 u.endpoint().value(),
                 u.name(),
                 u.role().wireName(),
@@ -28,8 +29,8 @@ final class Views {
                 time(u.createdAt()));
     }
 
-    static Dto.Room room(Room r) {
-        return new Dto.Room(
+    static RoomDtos.Room room(Room r) {
+        return new RoomDtos.Room(
                 r.id().value(),
                 r.name(),
                 r.policy().wireName(),
@@ -39,8 +40,8 @@ final class Views {
                 r.rekeyRequired());
     }
 
-    static Dto.Member member(MemberView m) {
-        return new Dto.Member(
+    static RoomDtos.Member member(MemberView m) {
+        return new RoomDtos.Member(
                 m.member().endpoint().value(),
                 m.member().role().wireName(),
                 Base64Url.encode(m.user().signPub()),
@@ -48,8 +49,8 @@ final class Views {
                 time(m.member().joinedAt()));
     }
 
-    static Dto.MyRoom myRoom(Membership m) {
-        return new Dto.MyRoom(
+    static RoomDtos.MyRoom myRoom(Membership m) {
+        return new RoomDtos.MyRoom(
                 m.room().id().value(),
                 m.room().name(),
                 m.room().policy().wireName(),

@@ -2,7 +2,7 @@ package dev.keyroom.server.web;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.protocol.Json;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.ErrorDtos;
 
 /** The one place that maps error codes to HTTP statuses and renders the protocol's error body. */
 public final class ErrorResponses {
@@ -51,7 +51,7 @@ public final class ErrorResponses {
     /** The error body; an internal error's message is always the generic one. */
     public static byte[] body(ErrorCode code, String message, String requestId) {
         String text = code == ErrorCode.INTERNAL ? GENERIC_INTERNAL : message;
-        return Json.write(new Dto.Error(new Dto.ErrorDetail(code.wireName(), text, requestId)));
+        return Json.write(new ErrorDtos.Error(new ErrorDtos.ErrorDetail(code.wireName(), text, requestId)));
     }
 
     /**

@@ -48,9 +48,9 @@ class AuditAttackTest {
             Identity aliceId = node.register("alice", Role.MEMBER);
             Identity botId = node.register("bot", Role.AGENT);
             KeyroomClient alice = node.client(aliceId);
-            alice.createRoom("ops");
+            alice.rooms().create("ops");
             KeyroomClient bot = node.client(botId);
-            assertThat(catchThrowableOfType(KeyroomApiException.class, bot::users)
+            assertThat(catchThrowableOfType(KeyroomApiException.class, bot.users()::list)
                             .status())
                     .isEqualTo(403);
             Identity stranger = Identity.generate(TestNode.RANDOM);
@@ -107,8 +107,8 @@ class AuditAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             Identity aliceId = node.register("alice", Role.MEMBER);
             KeyroomClient alice = node.client(aliceId);
-            dev.keyroom.core.rooms.RoomId room =
-                    dev.keyroom.core.rooms.RoomId.parse(alice.createRoom("ops").roomId());
+            dev.keyroom.core.rooms.RoomId room = dev.keyroom.core.rooms.RoomId.parse(
+                    alice.rooms().create("ops").roomId());
             try (dev.keyroom.client.BusClient bus = alice.connectBus()) {
                 bus.ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
                 bus.publish(room, "hello".getBytes(StandardCharsets.UTF_8))
@@ -138,30 +138,30 @@ class AuditAttackTest {
         AtomicBoolean diskFull = new AtomicBoolean();
         try (TestNode node = TestNode.start(dir, "", f -> new FailingChannel(FileAuditLog.FILES.open(f), diskFull))) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
-            alice.createRoom("before");
+            alice.rooms().create("before");
             diskFull.set(true);
 
-            KeyroomApiException refused =
-                    catchThrowableOfType(KeyroomApiException.class, () -> alice.createRoom("after"));
+            KeyroomApiException refused = catchThrowableOfType(
+                    KeyroomApiException.class, () -> alice.rooms().create("after"));
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.code()).isEqualTo(ErrorCode.AUDIT_UNAVAILABLE);
-            KeyroomApiException again =
-                    catchThrowableOfType(KeyroomApiException.class, () -> alice.createRoom("after again"));
+            KeyroomApiException again = catchThrowableOfType(
+                    KeyroomApiException.class, () -> alice.rooms().create("after again"));
             assertThat(again.status()).isEqualTo(503);
 
             // Nothing changed unrecorded; reads that need no audit still work.
-            assertThat(alice.myRooms()).extracting(r -> r.name()).containsExactly("before");
+            assertThat(alice.rooms().mine()).extracting(r -> r.name()).containsExactly("before");
         }
     }
 
     @Test
     void theChainContinuesAcrossRestarts_andVerifiesOfflineWithSignedCheckpoints() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
-            node.client(node.register("alice", Role.MEMBER)).createRoom("one");
+            node.client(node.register("alice", Role.MEMBER)).rooms().create("one");
         }
         long firstRun = entries(dir).size();
         try (TestNode node = TestNode.start(dir)) {
-            node.client(node.register("bob", Role.MEMBER)).createRoom("two");
+            node.client(node.register("bob", Role.MEMBER)).rooms().create("two");
         }
         List<AuditChain.Entry> log = entries(dir);
         assertThat(log.size()).isGreaterThan((int) firstRun);

@@ -116,7 +116,7 @@ class AuthAttackTest {
         Map<String, String> h = sign(alice, "POST", rooms, body);
         assertThat(Http.send(node.server, "POST", rooms, h, body).statusCode()).isEqualTo(201);
         assertUnauthorized(Http.send(node.server, "POST", rooms, h, body), "replayed nonce");
-        assertThat(node.client(alice).myRooms()).hasSize(1);
+        assertThat(node.client(alice).rooms().mine()).hasSize(1);
     }
 
     @Test
@@ -126,7 +126,7 @@ class AuthAttackTest {
         Identity stranger = Identity.generate(TestNode.RANDOM);
         Map<String, String> h = sign(stranger, "GET", me(), null);
         assertUnauthorized(Http.send(node.server, "GET", me(), h, null), "unknown key or bad signature");
-        node.admin.registerUser(stranger.signPub(), stranger.kexPub(), "stranger", Role.AGENT);
+        node.admin.users().register(stranger.signPub(), stranger.kexPub(), "stranger", Role.AGENT);
         assertThat(Http.send(node.server, "GET", me(), h, null).statusCode()).isEqualTo(200);
     }
 
@@ -161,7 +161,7 @@ class AuthAttackTest {
         assertUnauthorized(
                 Http.send(node.server, "POST", rooms, sign(alice, "POST", rooms, body), evil),
                 "content digest mismatch");
-        assertThat(node.client(alice).myRooms()).isEmpty();
+        assertThat(node.client(alice).rooms().mine()).isEmpty();
     }
 
     @Test
@@ -248,7 +248,7 @@ class AuthAttackTest {
         assertThat(Http.send(node.server, "GET", me(), sign(alice, "GET", me(), null), null)
                         .statusCode())
                 .isEqualTo(200);
-        node.admin.revoke(alice.endpoint());
+        node.admin.users().revoke(alice.endpoint());
         assertUnauthorized(
                 Http.send(node.server, "GET", me(), sign(alice, "GET", me(), null), null),
                 "unknown key or bad signature");

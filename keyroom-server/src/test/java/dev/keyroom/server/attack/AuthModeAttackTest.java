@@ -93,7 +93,7 @@ class AuthModeAttackTest {
                             new dev.keyroom.server.DataDir(dir).audit().resolve("audit.log")))
                     .contains("soft auth failure")
                     .contains(alice.endpoint().value());
-            node.admin.revoke(alice.endpoint());
+            node.admin.users().revoke(alice.endpoint());
             assertThat(node.client(alice, SKEWED)
                             .exchange("GET", "/v1/me", null)
                             .status())

@@ -12,7 +12,7 @@ import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomKeys;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.Json;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.server.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,8 +46,8 @@ class AuthorizationAttackTest {
         owner = node.client(ownerId);
         member = node.client(memberId);
         outsider = node.client(outsiderId);
-        room = RoomId.parse(owner.createRoom("secret-ops").roomId());
-        owner.invite(room, memberId.endpoint(), RoomRole.MEMBER);
+        room = RoomId.parse(owner.rooms().create("secret-ops").roomId());
+        owner.rooms().invite(room, memberId.endpoint(), RoomRole.MEMBER);
     }
 
     @AfterEach
@@ -79,22 +79,22 @@ class AuthorizationAttackTest {
                 ("{\"endpoint\":\"" + outsiderId.endpoint().value() + "\",\"role\":\"admin\",\"sealed_key\":\"AAAA\"}")
                         .getBytes());
         assertThat(join.status()).isEqualTo(404);
-        assertThat(owner.members(room)).hasSize(2);
+        assertThat(owner.rooms().members(room)).hasSize(2);
     }
 
     @Test
     void sealedKey_isServedOnlyToItsOwnEndpoint() throws Exception {
         // AZ-2: the key endpoint answers with the caller's own sealed key, which only it can open.
-        Dto.SealedKey mine = Json.mapper()
+        RoomDtos.SealedKey mine = Json.mapper()
                 .readValue(
                         member.exchange("GET", "/v1/rooms/" + room.value() + "/key", null)
                                 .body(),
-                        Dto.SealedKey.class);
-        Dto.SealedKey owners = Json.mapper()
+                        RoomDtos.SealedKey.class);
+        RoomDtos.SealedKey owners = Json.mapper()
                 .readValue(
                         owner.exchange("GET", "/v1/rooms/" + room.value() + "/key", null)
                                 .body(),
-                        Dto.SealedKey.class);
+                        RoomDtos.SealedKey.class);
         assertThat(mine.sealedKey()).isNotEqualTo(owners.sealedKey());
         // The member cannot open the owner's sealed key even if it obtained it.
         assertThatThrownBy(() -> RoomKeys.unseal(
@@ -116,15 +116,15 @@ class AuthorizationAttackTest {
                                 + ownerId.endpoint().value() + "\",\"sealed_key\":\"AAAA\"}")
                         .getBytes());
         assertThat(r.status()).isEqualTo(403);
-        assertThat(owner.myRooms()).hasSize(1);
+        assertThat(owner.rooms().mine()).hasSize(1);
     }
 
     @Test
     void roomDiscovery_listsOnlyOwnRooms() {
         // AZ-4: /v1/me/rooms shows only the caller's rooms.
-        outsider.createRoom("private");
-        assertThat(outsider.myRooms()).extracting(Dto.MyRoom::name).containsExactly("private");
-        assertThat(member.myRooms()).extracting(Dto.MyRoom::name).containsExactly("secret-ops");
+        outsider.rooms().create("private");
+        assertThat(outsider.rooms().mine()).extracting(RoomDtos.MyRoom::name).containsExactly("private");
+        assertThat(member.rooms().mine()).extracting(RoomDtos.MyRoom::name).containsExactly("secret-ops");
     }
 
     @Test
@@ -142,19 +142,19 @@ class AuthorizationAttackTest {
         assertThat(outsider.exchange("POST", "/v1/users/" + memberId.endpoint().value() + "/revoke", new byte[0])
                         .status())
                 .isEqualTo(403);
-        assertThat(member.me().status()).isEqualTo("active");
-        assertThat(node.admin.users()).hasSize(4);
+        assertThat(member.users().me().status()).isEqualTo("active");
+        assertThat(node.admin.users().list()).hasSize(4);
     }
 
     @Test
     void agent_cannotCreateRooms_norManageMembers() {
-        assertThatThrownBy(() -> member.createRoom("mine"))
+        assertThatThrownBy(() -> member.rooms().create("mine"))
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(403);
-        assertThatThrownBy(() -> member.invite(room, outsiderId.endpoint(), RoomRole.MEMBER))
+        assertThatThrownBy(() -> member.rooms().invite(room, outsiderId.endpoint(), RoomRole.MEMBER))
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(403);
-        assertThatThrownBy(() -> member.rekey(room, Set.of(ownerId.endpoint())))
+        assertThatThrownBy(() -> member.rooms().rekey(room, Set.of(ownerId.endpoint())))
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(403);
     }
@@ -166,7 +166,7 @@ class AuthorizationAttackTest {
                 "/v1/rooms/" + room.value() + "/members/" + ownerId.endpoint().value(),
                 null);
         assertThat(r.status()).isEqualTo(403);
-        assertThat(owner.members(room)).hasSize(2);
+        assertThat(owner.rooms().members(room)).hasSize(2);
     }
 
     @Test
@@ -182,17 +182,17 @@ class AuthorizationAttackTest {
                                 + "\":\"AAAA\"}}")
                         .getBytes());
         assertThat(sneaky.status()).isEqualTo(409);
-        assertThat(owner.room(room).epoch()).isEqualTo(1);
+        assertThat(owner.rooms().get(room).epoch()).isEqualTo(1);
 
-        owner.rekey(room, Set.of(memberId.endpoint()));
-        assertThat(owner.room(room).epoch()).isEqualTo(2);
+        owner.rooms().rekey(room, Set.of(memberId.endpoint()));
+        assertThat(owner.rooms().get(room).epoch()).isEqualTo(2);
         assertThat(member.exchange("GET", "/v1/rooms/" + room.value() + "/key?epoch=2", null)
                         .status())
                 .isEqualTo(404);
         assertThat(member.exchange("GET", "/v1/rooms/" + room.value() + "/key?epoch=1", null)
                         .status())
                 .isEqualTo(404);
-        assertThat(member.myRooms()).isEmpty();
+        assertThat(member.rooms().mine()).isEmpty();
     }
 
     @Test
@@ -205,17 +205,17 @@ class AuthorizationAttackTest {
                                 + ownerId.endpoint().value() + "\":\"AAAA\"}}")
                         .getBytes());
         assertThat(r.status()).isEqualTo(409);
-        assertThat(owner.room(room).epoch()).isEqualTo(1);
+        assertThat(owner.rooms().get(room).epoch()).isEqualTo(1);
     }
 
     @Test
     void ownerCannotBeRemoved() {
         Identity adminId = node.register("roomadmin", Role.MEMBER);
-        owner.invite(room, adminId.endpoint(), RoomRole.ADMIN);
+        owner.rooms().invite(room, adminId.endpoint(), RoomRole.ADMIN);
         KeyroomClient roomAdmin = node.client(adminId);
-        assertThatThrownBy(() -> roomAdmin.rekey(room, Set.of(ownerId.endpoint())))
+        assertThatThrownBy(() -> roomAdmin.rooms().rekey(room, Set.of(ownerId.endpoint())))
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(403);
-        assertThat(roomAdmin.roomKey(room, Optional.empty()).length()).isEqualTo(32);
+        assertThat(roomAdmin.rooms().key(room, Optional.empty()).length()).isEqualTo(32);
     }
 }

@@ -38,16 +38,16 @@ class BackupRoleAttackTest {
         RoomId room;
         try (TestNode primary = TestNode.start(dir)) {
             alice = primary.register("alice", Role.MEMBER);
-            room = RoomId.parse(primary.client(alice).createRoom("ops").roomId());
-            primary.client(alice).publish(room, "before".getBytes(StandardCharsets.UTF_8));
+            room = RoomId.parse(primary.client(alice).rooms().create("ops").roomId());
+            primary.client(alice).messages().publish(room, "before".getBytes(StandardCharsets.UTF_8));
         }
         try (TestNode backup = TestNode.start(dir, BACKUP)) {
             assertThat(backup.health().posture().role()).isEqualTo("backup");
             var client = backup.client(alice);
-            assertThat(client.history(room, 0, 10)).hasSize(1);
-            assertThat(client.myRooms()).hasSize(1);
+            assertThat(client.messages().history(room, 0, 10)).hasSize(1);
+            assertThat(client.rooms().mine()).hasSize(1);
 
-            assertThatThrownBy(() -> client.publish(room, "write".getBytes(StandardCharsets.UTF_8)))
+            assertThatThrownBy(() -> client.messages().publish(room, "write".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOfSatisfying(KeyroomApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.code()).isEqualTo(ErrorCode.READ_ONLY_REPLICA);
@@ -75,9 +75,9 @@ class BackupRoleAttackTest {
                         .hasCauseInstanceOf(KeyroomApiException.class)
                         .hasMessageContaining("backup");
             }
-            assertThat(client.history(room, 0, 10)).hasSize(1);
+            assertThat(client.messages().history(room, 0, 10)).hasSize(1);
             // Each refused write is audited, REST and data plane.
-            var refused = backup.admin.audit(0, 1000).stream()
+            var refused = backup.admin.audit().events(0, 1000).stream()
                     .filter(e -> e.outcome().equals("503 read_only_replica"))
                     .map(e -> e.action() + " " + e.resource())
                     .toList();

@@ -37,9 +37,9 @@ class BackupSessionsAttackTest {
             Identity bob = sites.primary.register("bob", Role.AGENT);
             Identity carol = sites.primary.register("carol", Role.AGENT);
             KeyroomClient owner = sites.primary.client(alice);
-            RoomId room = RoomId.parse(owner.createRoom("ops").roomId());
-            owner.invite(room, bob.endpoint(), RoomRole.MEMBER);
-            owner.invite(room, carol.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(owner.rooms().create("ops").roomId());
+            owner.rooms().invite(room, bob.endpoint(), RoomRole.MEMBER);
+            owner.rooms().invite(room, carol.endpoint(), RoomRole.MEMBER);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> SitePair.digest(sites.backupDir).equals(SitePair.digest(sites.primaryDir)));
 
@@ -52,12 +52,12 @@ class BackupSessionsAttackTest {
                 carolOnBackup.ready().get(10, TimeUnit.SECONDS);
 
                 // Bob is removed on the primary: his subscription on the backup ends.
-                owner.rekey(room, Set.of(bob.endpoint()));
+                owner.rooms().rekey(room, Set.of(bob.endpoint()));
                 await().atMost(Duration.ofSeconds(10)).until(() -> !bobInbox.evicted.isEmpty());
                 assertThat(bobInbox.evicted.getFirst()).contains("no longer a member");
 
                 // Carol is revoked on the primary: her session on the backup is closed.
-                sites.primary.admin.revoke(carol.endpoint());
+                sites.primary.admin.users().revoke(carol.endpoint());
                 BusClient.Closed closed = carolOnBackup.closedForGood().get(10, TimeUnit.SECONDS);
                 assertThat(closed.code()).isEqualTo(4001);
                 assertThat(closed.reason()).contains("revoked");

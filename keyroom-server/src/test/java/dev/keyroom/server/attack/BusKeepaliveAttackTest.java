@@ -80,7 +80,7 @@ class BusKeepaliveAttackTest {
     void aLiveClientThatAnswersPings_staysConnectedWhileIdle() throws Exception {
         Identity aliceId = node.register("alice", Role.MEMBER);
         KeyroomClient alice = node.client(aliceId);
-        RoomId room = new RoomId(alice.createRoom("quiet").roomId());
+        RoomId room = new RoomId(alice.rooms().create("quiet").roomId());
         try (BusClient bus = alice.connectBus()) {
             bus.ready().get(10, TimeUnit.SECONDS);
             Thread.sleep(4_500); // longer than the idle timeout; the JDK client answers each ping

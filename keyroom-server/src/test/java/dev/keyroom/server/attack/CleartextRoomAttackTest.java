@@ -23,10 +23,10 @@ class CleartextRoomAttackTest {
         try (TestNode node = TestNode.start(dir, "listen: 0.0.0.0:0")) {
             Identity id = node.register("owner", Role.MEMBER);
             KeyroomClient c = node.client(id);
-            assertThatThrownBy(() -> c.createCleartextRoom("open"))
+            assertThatThrownBy(() -> c.rooms().createCleartext("open"))
                     .extracting(e -> ((KeyroomApiException) e).status())
                     .isEqualTo(403);
-            assertThat(c.myRooms()).isEmpty();
+            assertThat(c.rooms().mine()).isEmpty();
             assertThat(node.health().posture().requireEncryptedRooms()).isTrue();
         }
     }
@@ -35,7 +35,7 @@ class CleartextRoomAttackTest {
     void cleartextRoom_onPublicBindWithAllowFlag_isCreated() throws Exception {
         try (TestNode node = TestNode.start(dir, "listen: 0.0.0.0:0\nallow_cleartext_rooms: true")) {
             Identity id = node.register("owner", Role.MEMBER);
-            assertThat(node.client(id).createCleartextRoom("open").policy()).isEqualTo("cleartext");
+            assertThat(node.client(id).rooms().createCleartext("open").policy()).isEqualTo("cleartext");
         }
     }
 
@@ -43,7 +43,7 @@ class CleartextRoomAttackTest {
     void cleartextRoom_onLoopback_isCreated() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
             Identity id = node.register("owner", Role.MEMBER);
-            assertThat(node.client(id).createCleartextRoom("open").epoch()).isEqualTo(1);
+            assertThat(node.client(id).rooms().createCleartext("open").epoch()).isEqualTo(1);
         }
     }
 }

@@ -54,14 +54,14 @@ class ClusterAttackTest {
             assertThat(againOnA.body()).contains("replayed nonce");
 
             KeyroomClient onBoth = cluster.b.client(alice);
-            assertThat(onBoth.myRooms()).hasSize(1);
+            assertThat(onBoth.rooms().mine()).hasSize(1);
 
             // AUTH-3: the shared nonces outlive a node's restart; the node serves at once.
             cluster.restartA();
             RawHttp.Response afterRestart = RawHttp.send(cluster.a, "127.0.0.1", hostA, "POST", "/v1/rooms", h, body);
             assertThat(afterRestart.status()).isEqualTo(401);
             assertThat(afterRestart.body()).contains("replayed nonce");
-            assertThat(cluster.a.client(alice).myRooms()).hasSize(1);
+            assertThat(cluster.a.client(alice).rooms().mine()).hasSize(1);
         }
     }
 

@@ -31,7 +31,7 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             Thread.sleep(200);
             long seq = aliceBus.publish(room, "over the bus".getBytes(StandardCharsets.UTF_8))
                     .get(10, TimeUnit.SECONDS);
-            alice.publish(room, "over REST".getBytes(StandardCharsets.UTF_8));
+            alice.messages().publish(room, "over REST".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(5)).until(() -> inbox.got.size() == 2);
             assertThat(inbox.texts()).containsExactly("over the bus", "over REST");
             assertThat(inbox.got.getFirst().seq()).isEqualTo(seq);
@@ -40,9 +40,9 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
 
     @Test
     void aSubscription_getsTheStoredMessagesAfterItsSequenceAtOnce_thenLiveOnes() throws Exception {
-        alice.publish(room, "s1".getBytes());
-        alice.publish(room, "s2".getBytes());
-        alice.publish(room, "s3".getBytes());
+        alice.messages().publish(room, "s1".getBytes());
+        alice.messages().publish(room, "s2".getBytes());
+        alice.messages().publish(room, "s3".getBytes());
         try (BusClient bobBus = bob.connectBus()) {
             Inbox all = new Inbox();
             Inbox afterTwo = new Inbox();
@@ -51,7 +51,7 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             try (BusClient second = node.client(bobId).connectBus()) {
                 second.subscribe(room, 2, afterTwo);
                 await().atMost(Duration.ofSeconds(10)).until(() -> afterTwo.got.size() >= 1);
-                alice.publish(room, "live".getBytes());
+                alice.messages().publish(room, "live".getBytes());
                 await().atMost(Duration.ofSeconds(10)).until(() -> all.got.size() >= 4 && afterTwo.got.size() >= 2);
                 Thread.sleep(300);
                 assertThat(all.texts()).containsExactly("s1", "s2", "s3", "live");
@@ -68,13 +68,13 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             bobBus.subscribe(room, 0, inbox);
             bobBus.ready().get(10, TimeUnit.SECONDS);
             Thread.sleep(200);
-            alice.publish(room, "m1".getBytes());
+            alice.messages().publish(room, "m1".getBytes());
             await().atMost(Duration.ofSeconds(5)).until(() -> inbox.got.size() == 1);
             bobBus.dropConnectionForTest();
-            alice.publish(room, "m2".getBytes());
-            alice.publish(room, "m3".getBytes());
+            alice.messages().publish(room, "m2".getBytes());
+            alice.messages().publish(room, "m3".getBytes());
             await().atMost(Duration.ofSeconds(10)).until(() -> inbox.got.size() >= 3);
-            alice.publish(room, "m4".getBytes());
+            alice.messages().publish(room, "m4".getBytes());
             await().atMost(Duration.ofSeconds(5)).until(() -> inbox.got.size() >= 4);
             Thread.sleep(300);
             assertThat(inbox.texts()).containsExactly("m1", "m2", "m3", "m4");
@@ -89,9 +89,9 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             bobBus.subscribe(room, 0, inbox);
             bobBus.ready().get(10, TimeUnit.SECONDS);
             Thread.sleep(200);
-            alice.rekey(room, Set.of(bobId.endpoint()));
+            alice.rooms().rekey(room, Set.of(bobId.endpoint()));
             await().atMost(Duration.ofSeconds(1)).until(() -> !inbox.evicted.isEmpty());
-            alice.publish(room, "after removal".getBytes());
+            alice.messages().publish(room, "after removal".getBytes());
             Thread.sleep(300);
             assertThat(inbox.got).isEmpty();
             // Resubscribing is refused: the membership is checked on every subscribe.
@@ -108,7 +108,7 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
         try (BusClient bobBus = bob.connectBus()) {
             bobBus.subscribe(room, 0, new Inbox());
             bobBus.ready().get(10, TimeUnit.SECONDS);
-            node.admin.revoke(bobId.endpoint());
+            node.admin.users().revoke(bobId.endpoint());
             BusClient.Closed closed = bobBus.closedForGood().get(1, TimeUnit.SECONDS);
             assertThat(closed.code()).isEqualTo(4001);
             assertThat(closed.reason()).contains("revoked");
@@ -120,14 +120,14 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
         // AZ-7: publishing at a stale epoch is refused on the data plane too.
         try (BusClient bobBus = bob.connectBus()) {
             bobBus.ready().get(10, TimeUnit.SECONDS);
-            var sealedOld = bob.history(room, 0, 1); // warm bob's key cache at epoch 1
+            var sealedOld = bob.messages().history(room, 0, 1); // warm bob's key cache at epoch 1
             assertThat(sealedOld).isEmpty();
             java.util.concurrent.CompletableFuture<Long> before = bobBus.publish(room, "epoch 1".getBytes());
             assertThat(before.get(10, TimeUnit.SECONDS)).isPositive();
-            alice.rekey(room, Set.of());
+            alice.rooms().rekey(room, Set.of());
             // The SDK seals with the room's current epoch, so forge an old one by hand.
             dev.keyroom.protocol.envelope.Envelope old;
-            try (var k1 = bob.roomKey(room, java.util.Optional.of(1L))) {
+            try (var k1 = bob.rooms().key(room, java.util.Optional.of(1L))) {
                 old = dev.keyroom.protocol.envelope.MessageCrypto.seal(
                         bobId, room, 1, k1, "late".getBytes(), TestNode.RANDOM, dev.keyroom.core.port.Clock.system());
             }
@@ -208,7 +208,7 @@ class DataPlaneAttackTest extends TwoMemberRoomTest {
             byte[] big = new byte[60_000];
             int n = 300;
             for (int i = 0; i < n; i++) {
-                a.publish(room, big);
+                a.messages().publish(room, big);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> inbox.got.size() == n);
             await().atMost(Duration.ofSeconds(10)).until(() -> sessions.value() == 1.0);

@@ -26,7 +26,7 @@ class ErrorLeakAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             Identity id = node.register("alice", Role.MEMBER);
             KeyroomClient alice = node.client(id);
-            alice.createRoom("r");
+            alice.rooms().create("r");
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + new DataDir(dir).database());
                     Statement st = c.createStatement()) {
                 st.executeUpdate("PRAGMA foreign_keys = OFF");

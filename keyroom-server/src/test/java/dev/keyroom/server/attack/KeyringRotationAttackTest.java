@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.KeyringDtos;
 import dev.keyroom.server.DataDir;
 import dev.keyroom.server.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +41,14 @@ class KeyringRotationAttackTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(new DataDir(dir).keyring())))
                     .isEqualTo("rw-------");
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
-            RoomId room = RoomId.parse(alice.createCleartextRoom("load").roomId());
-            RoomId sealedRoom = RoomId.parse(alice.createRoom("sealed").roomId());
+            RoomId room = RoomId.parse(alice.rooms().createCleartext("load").roomId());
+            RoomId sealedRoom = RoomId.parse(alice.rooms().create("sealed").roomId());
             byte[] roomKeyBefore;
-            try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
+            try (var k = alice.rooms().key(sealedRoom, Optional.empty())) {
                 roomKeyBefore = k.unsafeBytes();
             }
             for (int i = 0; i < 50; i++) {
-                alice.putSecret(room, "seed" + i, ("seed" + i).getBytes(StandardCharsets.UTF_8), 0);
+                alice.secrets().put(room, "seed" + i, ("seed" + i).getBytes(StandardCharsets.UTF_8), 0);
             }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger writes = new AtomicInteger();
@@ -60,8 +61,8 @@ class KeyringRotationAttackTest {
                     long version = 0;
                     while (!stop.get()) {
                         try {
-                            version = alice.putSecret(
-                                    room, name, ("v" + (version + 1)).getBytes(StandardCharsets.UTF_8), version);
+                            version = alice.secrets()
+                                    .put(room, name, ("v" + (version + 1)).getBytes(StandardCharsets.UTF_8), version);
                             writes.incrementAndGet();
                         } catch (KeyroomApiException e) {
                             failures.incrementAndGet();
@@ -71,13 +72,13 @@ class KeyringRotationAttackTest {
                 });
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > 50);
-            Dto.KeyringStatus rotated = node.admin.rotateKeyring();
+            KeyringDtos.KeyringStatus rotated = node.admin.keyring().rotate();
             assertThat(rotated.current()).isEqualTo(2);
             int atRotation = writes.get();
             await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > atRotation + 50);
-            node.admin.rewrapKeyring();
+            node.admin.keyring().rewrap();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                Dto.KeyringStatus s = node.admin.keyringStatus();
+                KeyringDtos.KeyringStatus s = node.admin.keyring().status();
                 return !s.rewrapping()
                         && s.keys().stream().filter(k -> k.id() == 1).allMatch(k -> k.items() == 0);
             });
@@ -90,15 +91,15 @@ class KeyringRotationAttackTest {
                     .as("failed writes during rotation and rewrap")
                     .isZero();
 
-            Dto.KeyringStatus retired = node.admin.retireKey(1);
-            assertThat(retired.keys()).extracting(Dto.KeyringKey::id).containsExactly(2);
-            try (var k = alice.roomKey(sealedRoom, Optional.empty())) {
+            KeyringDtos.KeyringStatus retired = node.admin.keyring().retire(1);
+            assertThat(retired.keys()).extracting(KeyringDtos.KeyringKey::id).containsExactly(2);
+            try (var k = alice.rooms().key(sealedRoom, Optional.empty())) {
                 assertThat(k.unsafeBytes())
                         .as("the room key, re-wrapped at rest")
                         .isEqualTo(roomKeyBefore);
             }
             for (int i = 0; i < 50; i += 7) {
-                try (KeyroomClient.SecretValue v = alice.getSecret(room, "seed" + i, Optional.empty())) {
+                try (SecretValue v = alice.secrets().get(room, "seed" + i, Optional.empty())) {
                     assertThat(new String(v.value().unsafeBytes(), StandardCharsets.UTF_8))
                             .isEqualTo("seed" + i);
                 }
@@ -109,8 +110,8 @@ class KeyringRotationAttackTest {
         }
         // And after a restart, everything still opens under the one key left.
         try (TestNode node = TestNode.start(dir)) {
-            assertThat(node.admin.keyringStatus().keys())
-                    .extracting(Dto.KeyringKey::id)
+            assertThat(node.admin.keyring().status().keys())
+                    .extracting(KeyringDtos.KeyringKey::id)
                     .containsExactly(2);
         }
     }
@@ -119,14 +120,14 @@ class KeyringRotationAttackTest {
     void aKeyStillInUse_cannotBeRetired_andOnlyAdminsTouchTheKeyring() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
-            RoomId room = RoomId.parse(alice.createRoom("r").roomId());
-            alice.putSecret(room, "x", new byte[] {1}, 0);
-            node.admin.rotateKeyring();
+            RoomId room = RoomId.parse(alice.rooms().create("r").roomId());
+            alice.secrets().put(room, "x", new byte[] {1}, 0);
+            node.admin.keyring().rotate();
             KeyroomApiException inUse = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    KeyroomApiException.class, () -> node.admin.retireKey(1));
+                    KeyroomApiException.class, () -> node.admin.keyring().retire(1));
             assertThat(inUse.status()).isEqualTo(409);
             KeyroomApiException notAdmin = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    KeyroomApiException.class, alice::rotateKeyring);
+                    KeyroomApiException.class, alice.keyring()::rotate);
             assertThat(notAdmin.status()).isEqualTo(403);
         }
     }

@@ -45,20 +45,20 @@ class MessageAttackTest extends TwoMemberRoomTest {
     void staleEpochPublish_isRefused() {
         // AZ-7: after a rekey, an envelope sealed for the old epoch is refused, even from a member.
         Envelope old;
-        try (SecretBytes k1 = bob.roomKey(room, Optional.empty())) {
+        try (SecretBytes k1 = bob.rooms().key(room, Optional.empty())) {
             old = MessageCrypto.seal(bobId, room, 1, k1, "late".getBytes(), TestNode.RANDOM, Clock.system());
         }
-        alice.rekey(room, Set.of());
+        alice.rooms().rekey(room, Set.of());
         assertThat(post(bob, old).status()).isEqualTo(409);
-        assertThat(bob.history(room, 0, 10)).isEmpty();
+        assertThat(bob.messages().history(room, 0, 10)).isEmpty();
     }
 
     @Test
     void removedMember_cannotPublishOrReadAnythingNewer() {
         // AZ-7: after removal and rekey, the removed member can neither publish nor read.
-        alice.rekey(room, Set.of(bobId.endpoint()));
-        alice.publish(room, "secret plan".getBytes());
-        assertThatThrownBy(() -> bob.publish(room, "still here?".getBytes()))
+        alice.rooms().rekey(room, Set.of(bobId.endpoint()));
+        alice.messages().publish(room, "secret plan".getBytes());
+        assertThatThrownBy(() -> bob.messages().publish(room, "still here?".getBytes()))
                 .isInstanceOfSatisfying(
                         KeyroomApiException.class, e -> assertThat(e.status()).isEqualTo(404));
         assertThat(bob.exchange("GET", "/v1/rooms/" + room.value() + "/messages", null)
@@ -68,7 +68,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
 
     @Test
     void envelopeSignedByAnother_orForAnotherSender_isRefused() throws Exception {
-        try (SecretBytes k = alice.roomKey(room, Optional.empty())) {
+        try (SecretBytes k = alice.rooms().key(room, Optional.empty())) {
             // Bob posts an envelope that claims to be from Alice: signature is Bob's.
             Envelope mine = MessageCrypto.seal(bobId, room, 1, k, "x".getBytes(), TestNode.RANDOM, Clock.system());
             byte[] forged = mine.encode();
@@ -80,24 +80,24 @@ class MessageAttackTest extends TwoMemberRoomTest {
             Envelope hers = MessageCrypto.seal(aliceId, room, 1, k, "y".getBytes(), TestNode.RANDOM, Clock.system());
             assertThat(post(bob, hers).status()).isEqualTo(400);
         }
-        assertThat(alice.history(room, 0, 10)).isEmpty();
+        assertThat(alice.messages().history(room, 0, 10)).isEmpty();
     }
 
     @Test
     void replayedEnvelope_isRefusedByTheServer() {
         Envelope e;
-        try (SecretBytes k = alice.roomKey(room, Optional.empty())) {
+        try (SecretBytes k = alice.rooms().key(room, Optional.empty())) {
             e = MessageCrypto.seal(aliceId, room, 1, k, "once".getBytes(), TestNode.RANDOM, Clock.system());
         }
         assertThat(post(alice, e).status()).isEqualTo(201);
         assertThat(post(alice, e).status()).isEqualTo(409);
-        assertThat(bob.history(room, 0, 10)).hasSize(1);
+        assertThat(bob.messages().history(room, 0, 10)).hasSize(1);
     }
 
     @Test
     void tamperedStoredEnvelope_isRejectedByTheSdk() throws Exception {
         // A server (or a thief of its database) that alters a stored message cannot make a member accept it.
-        alice.publish(room, "pay 10 to bob".getBytes());
+        alice.messages().publish(room, "pay 10 to bob".getBytes());
         node.close();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("keyroom.db"));
                 java.sql.Statement st = c.createStatement()) {
@@ -107,12 +107,13 @@ class MessageAttackTest extends TwoMemberRoomTest {
         }
         node = TestNode.start(dir);
         KeyroomClient reader = node.client(bobId);
-        assertThat(reader.history(room, 0, 10)).allSatisfy(d -> assertThat(d).isInstanceOf(Delivery.Rejected.class));
+        assertThat(reader.messages().history(room, 0, 10))
+                .allSatisfy(d -> assertThat(d).isInstanceOf(Delivery.Rejected.class));
     }
 
     @Test
     void replayedByTheServerUnderANewSequence_isRejectedByTheSdk() throws Exception {
-        alice.publish(room, "approve".getBytes());
+        alice.messages().publish(room, "approve".getBytes());
         node.close();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("keyroom.db"));
                 java.sql.Statement st = c.createStatement()) {
@@ -120,7 +121,7 @@ class MessageAttackTest extends TwoMemberRoomTest {
                     + " SELECT room_id, seq + 1, 'dup', sender, epoch, envelope, received_at FROM messages");
         }
         node = TestNode.start(dir);
-        var seen = node.client(bobId).history(room, 0, 10);
+        var seen = node.client(bobId).messages().history(room, 0, 10);
         assertThat(seen.get(0)).isInstanceOf(Delivery.Accepted.class);
         assertThat(seen.get(1))
                 .isInstanceOfSatisfying(
@@ -137,12 +138,12 @@ class MessageAttackTest extends TwoMemberRoomTest {
                         .status())
                 .isEqualTo(404);
         Identity readerId = node.register("reader", Role.AGENT);
-        alice.invite(room, readerId.endpoint(), RoomRole.READER);
+        alice.rooms().invite(room, readerId.endpoint(), RoomRole.READER);
         KeyroomClient reader = node.client(readerId);
-        assertThatThrownBy(() -> reader.publish(room, "hi".getBytes()))
+        assertThatThrownBy(() -> reader.messages().publish(room, "hi".getBytes()))
                 .isInstanceOfSatisfying(
                         KeyroomApiException.class, e -> assertThat(e.status()).isEqualTo(403));
-        assertThatThrownBy(() -> reader.putBlob(room, new java.io.ByteArrayInputStream("f".getBytes())))
+        assertThatThrownBy(() -> reader.blobs().put(room, new java.io.ByteArrayInputStream("f".getBytes())))
                 .isInstanceOfSatisfying(
                         KeyroomApiException.class, e -> assertThat(e.status()).isEqualTo(403));
     }

@@ -61,7 +61,7 @@ class ReplayAfterRestartAttackTest {
         Captured write;
         try {
             alice = node.register("alice", Role.MEMBER);
-            room = RoomId.parse(node.client(alice).createRoom("ops").roomId());
+            room = RoomId.parse(node.client(alice).rooms().create("ops").roomId());
             write = secretWrite(alice, node.uri().getRawAuthority(), room, "api-key", "djE");
             RawHttp.Response first = write.sendTo(node);
             assertThat(first.status()).as(first.body()).isEqualTo(200);
@@ -95,17 +95,17 @@ class ReplayAfterRestartAttackTest {
                         + "\", \"127.0.0.1:" + backupPort + "\"]\n")) {
             Identity alice = sites.primary.register("alice", Role.MEMBER);
             RoomId room = RoomId.parse(
-                    sites.primary.client(alice).createCleartextRoom("ops").roomId());
+                    sites.primary.client(alice).rooms().createCleartext("ops").roomId());
             Captured write = secretWrite(alice, name, room, "api-key", "djE");
             RawHttp.Response first = write.sendTo(sites.primary);
             assertThat(first.status()).as(first.body()).isEqualTo(200);
             org.awaitility.Awaitility.await()
                     .atMost(java.time.Duration.ofSeconds(20))
                     .ignoreExceptions()
-                    .until(() -> sites.backup.client(alice).myRooms().size() == 1
+                    .until(() -> sites.backup.client(alice).rooms().mine().size() == 1
                             && readVersion(sites.backup, name, alice, room) == 1);
             sites.primary.close();
-            sites.backup.admin.promote(1);
+            sites.backup.admin.site().promote(1);
 
             RawHttp.Response replay = write.sendTo(sites.backup);
             assertThat(replay.status()).as(replay.body()).isEqualTo(401);
@@ -122,7 +122,7 @@ class ReplayAfterRestartAttackTest {
                     .as("past authentication: the name is refused, not the signature")
                     .isEqualTo(400);
             // The SDK signs again past the promotion at once, and finds the version unchanged.
-            try (var v = sites.backup.client(alice).getSecret(room, "api-key", java.util.Optional.empty())) {
+            try (var v = sites.backup.client(alice).secrets().get(room, "api-key", java.util.Optional.empty())) {
                 assertThat(v.version()).isEqualTo(1);
             }
         }

@@ -105,7 +105,7 @@ class ReplicationStreamAttackTest {
                 HttpClient http = asThePrimary(sites);
                 Identity stranger = Identity.generate(TestNode.RANDOM);
                 Identity primaryKey = new DataDir(sites.primaryDir).loadOrCreateServerIdentity(TestNode.RANDOM)) {
-            long before = sites.backup.admin.replicationStatus().watermark();
+            long before = sites.backup.admin.site().status().watermark();
             sites.stopPrimary(); // its own worker would use the source's budget meanwhile
             sites.primary = null;
             Stream stream = new Stream(http, sites.applyPort);
@@ -138,8 +138,8 @@ class ReplicationStreamAttackTest {
                                     .getResponse()
                                     .statusCode())
                             .isEqualTo(403));
-            assertThat(sites.backup.admin.replicationStatus().watermark()).isEqualTo(before);
-            await().untilAsserted(() -> assertThat(sites.backup.admin.audit(0, 1000))
+            assertThat(sites.backup.admin.site().status().watermark()).isEqualTo(before);
+            await().untilAsserted(() -> assertThat(sites.backup.admin.audit().events(0, 1000))
                     .filteredOn(e -> e.outcome().startsWith("refused: not signed by a primary site key"))
                     .hasSize(ApplyGate.FAILURES_BEFORE_BAN - 2));
         }

@@ -28,11 +28,11 @@ class TlsAttackTest {
             try (KeyroomClient c = KeyroomClient.builder(node.uri(), id)
                     .trust(ServerTrust.pin("sha256/" + "A".repeat(43) + "="))
                     .build()) {
-                assertThatThrownBy(c::me).isInstanceOf(UncheckedIOException.class);
+                assertThatThrownBy(c.users()::me).isInstanceOf(UncheckedIOException.class);
             }
             try (KeyroomClient c = KeyroomClient.builder(node.uri(), id).build()) {
                 // The system trust store does not know a self-signed certificate either.
-                assertThatThrownBy(c::me).isInstanceOf(UncheckedIOException.class);
+                assertThatThrownBy(c.users()::me).isInstanceOf(UncheckedIOException.class);
             }
         }
     }

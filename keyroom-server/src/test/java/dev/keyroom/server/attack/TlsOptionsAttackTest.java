@@ -102,8 +102,8 @@ class TlsOptionsAttackTest {
                             .equals(fresh.spkiPin()));
             assertThat(node.server.pin()).contains(fresh.spkiPin()).isNotEqualTo(oldPin);
             // A client pinned to the old key now refuses the server (TLS-2); one given the new pin talks to it.
-            assertThatThrownBy(node.admin::me).isInstanceOf(java.io.UncheckedIOException.class);
-            assertThat(node.client(node.adminIdentity).me().role()).isEqualTo("admin");
+            assertThatThrownBy(node.admin.users()::me).isInstanceOf(java.io.UncheckedIOException.class);
+            assertThat(node.client(node.adminIdentity).users().me().role()).isEqualTo("admin");
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.SecretValue;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
@@ -37,7 +38,7 @@ class VaultAttackTest {
     }
 
     static String text(KeyroomClient c, RoomId room, String name) {
-        try (KeyroomClient.SecretValue v = c.getSecret(room, name, Optional.empty())) {
+        try (SecretValue v = c.secrets().get(room, name, Optional.empty())) {
             return new String(v.value().unsafeBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -53,25 +54,26 @@ class VaultAttackTest {
             Identity botId = node.register("bot", Role.AGENT);
             Identity readerId = node.register("reader", Role.MEMBER);
             KeyroomClient outsider = node.client(node.register("eve", Role.MEMBER));
-            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
-            alice.invite(room, readerId.endpoint(), RoomRole.READER);
-            alice.putSecret(room, "db/password", utf8("s3cret"), 0);
+            RoomId room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, botId.endpoint(), RoomRole.MEMBER);
+            alice.rooms().invite(room, readerId.endpoint(), RoomRole.READER);
+            alice.secrets().put(room, "db/password", utf8("s3cret"), 0);
 
             KeyroomClient bot = node.client(botId);
-            assertThat(status(() -> bot.secrets(room))).isEqualTo(403);
+            assertThat(status(() -> bot.secrets().list(room))).isEqualTo(403);
             assertThat(text(bot, room, "db/password")).isEqualTo("s3cret");
-            assertThat(alice.secrets(room)).extracting(s -> s.name()).containsExactly("db/password");
+            assertThat(alice.secrets().list(room)).extracting(s -> s.name()).containsExactly("db/password");
 
-            assertThat(status(() -> outsider.getSecret(room, "db/password", Optional.empty())))
+            assertThat(status(() -> outsider.secrets().get(room, "db/password", Optional.empty())))
                     .isEqualTo(404);
-            assertThat(status(() -> outsider.secrets(room))).isEqualTo(404);
+            assertThat(status(() -> outsider.secrets().list(room))).isEqualTo(404);
             KeyroomClient reader = node.client(readerId);
             assertThat(text(reader, room, "db/password")).isEqualTo("s3cret");
-            assertThat(status(() -> reader.putSecret(room, "db/password", utf8("mine"), 1)))
+            assertThat(status(() -> reader.secrets().put(room, "db/password", utf8("mine"), 1)))
                     .isEqualTo(403);
             assertThat(catchThrowableOfType(
-                            IllegalArgumentException.class, () -> alice.putSecret(room, "a/../b", utf8("x"), 0)))
+                            IllegalArgumentException.class,
+                            () -> alice.secrets().put(room, "a/../b", utf8("x"), 0)))
                     .hasMessageContaining("'..'");
             assertThat(alice.exchange(
                                     "PUT",
@@ -80,7 +82,8 @@ class VaultAttackTest {
                             .status())
                     .isEqualTo(400);
             assertThat(catchThrowableOfType(
-                            IllegalArgumentException.class, () -> alice.putSecret(room, "bad name", utf8("x"), 0)))
+                            IllegalArgumentException.class,
+                            () -> alice.secrets().put(room, "bad name", utf8("x"), 0)))
                     .hasMessageContaining("secret names");
         }
     }
@@ -90,49 +93,51 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             Identity bobId = node.register("bob", Role.MEMBER);
-            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, bobId.endpoint(), RoomRole.MEMBER);
+            RoomId room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, bobId.endpoint(), RoomRole.MEMBER);
             KeyroomClient bob = node.client(bobId);
 
-            assertThat(alice.putSecret(room, "token", utf8("v1"), 0)).isEqualTo(1);
-            KeyroomApiException lost =
-                    catchThrowableOfType(KeyroomApiException.class, () -> bob.putSecret(room, "token", utf8("b"), 0));
+            assertThat(alice.secrets().put(room, "token", utf8("v1"), 0)).isEqualTo(1);
+            KeyroomApiException lost = catchThrowableOfType(
+                    KeyroomApiException.class, () -> bob.secrets().put(room, "token", utf8("b"), 0));
             assertThat(lost.status()).isEqualTo(409);
-            assertThat(bob.putSecret(room, "token", utf8("v2"), 1)).isEqualTo(2);
+            assertThat(bob.secrets().put(room, "token", utf8("v2"), 1)).isEqualTo(2);
             for (int v = 3; v <= 7; v++) {
-                alice.putSecret(room, "token", utf8("v" + v), v - 1);
+                alice.secrets().put(room, "token", utf8("v" + v), v - 1);
             }
             assertThat(text(alice, room, "token")).isEqualTo("v7");
-            assertThat(status(() -> alice.getSecret(room, "token", Optional.of(2L))))
+            assertThat(status(() -> alice.secrets().get(room, "token", Optional.of(2L))))
                     .isEqualTo(404);
-            try (KeyroomClient.SecretValue v3 = alice.getSecret(room, "token", Optional.of(3L))) {
+            try (SecretValue v3 = alice.secrets().get(room, "token", Optional.of(3L))) {
                 assertThat(v3.value().unsafeBytes()).isEqualTo(utf8("v3"));
                 assertThat(v3.toString()).doesNotContain("v3").contains("REDACTED");
             }
 
-            alice.deleteSecret(room, "token");
-            assertThat(status(() -> alice.getSecret(room, "token", Optional.empty())))
+            alice.secrets().delete(room, "token");
+            assertThat(status(() -> alice.secrets().get(room, "token", Optional.empty())))
                     .isEqualTo(404);
-            assertThat(alice.secrets(room)).isEmpty();
-            assertThat(status(() -> alice.deleteSecret(room, "token"))).isEqualTo(404);
-            KeyroomApiException blind =
-                    catchThrowableOfType(KeyroomApiException.class, () -> alice.putSecret(room, "token", utf8("x"), 0));
+            assertThat(alice.secrets().list(room)).isEmpty();
+            assertThat(status(() -> alice.secrets().delete(room, "token"))).isEqualTo(404);
+            KeyroomApiException blind = catchThrowableOfType(
+                    KeyroomApiException.class, () -> alice.secrets().put(room, "token", utf8("x"), 0));
             assertThat(blind.status()).isEqualTo(409);
             assertThat(blind.getMessage()).contains("version 8 (deleted)");
-            assertThat(alice.putSecret(room, "token", utf8("again"), 8)).isEqualTo(9);
+            assertThat(alice.secrets().put(room, "token", utf8("again"), 8)).isEqualTo(9);
 
             // The room keeps fewer versions from now on; older ones go at once.
-            assertThat(alice.setRetention(room, null, null, 2).secretVersions()).isEqualTo(2);
-            assertThat(status(() -> alice.getSecret(room, "token", Optional.of(7L))))
+            assertThat(alice.rooms().setRetention(room, null, null, 2).secretVersions())
+                    .isEqualTo(2);
+            assertThat(status(() -> alice.secrets().get(room, "token", Optional.of(7L))))
                     .isEqualTo(404);
             assertThat(text(alice, room, "token")).isEqualTo("again");
-            alice.putSecret(room, "token", utf8("latest"), 9);
-            assertThat(status(() -> alice.getSecret(room, "token", Optional.of(8L))))
+            alice.secrets().put(room, "token", utf8("latest"), 9);
+            assertThat(status(() -> alice.secrets().get(room, "token", Optional.of(8L))))
                     .isEqualTo(404);
-            try (KeyroomClient.SecretValue v9 = alice.getSecret(room, "token", Optional.of(9L))) {
+            try (SecretValue v9 = alice.secrets().get(room, "token", Optional.of(9L))) {
                 assertThat(v9.value().unsafeBytes()).isEqualTo(utf8("again"));
             }
-            assertThat(status(() -> bob.setRetention(room, null, null, 100))).isEqualTo(403);
+            assertThat(status(() -> bob.rooms().setRetention(room, null, null, 100)))
+                    .isEqualTo(403);
         }
     }
 
@@ -143,10 +148,10 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             botId = node.register("bot", Role.AGENT);
-            room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
+            room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, botId.endpoint(), RoomRole.MEMBER);
             for (int i = 1; i <= 6; i++) {
-                alice.putSecret(room, "s" + i, utf8("value" + i), 0);
+                alice.secrets().put(room, "s" + i, utf8("value" + i), 0);
             }
             KeyroomClient bot = node.client(botId);
             for (int i = 1; i <= 3; i++) {
@@ -162,11 +167,12 @@ class VaultAttackTest {
         }
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient bot = node.client(botId);
-            KeyroomApiException still = catchThrowableOfType(KeyroomApiException.class, () -> bot.me());
+            KeyroomApiException still = catchThrowableOfType(
+                    KeyroomApiException.class, () -> bot.users().me());
             assertThat(still.code()).isEqualTo(ErrorCode.AGENT_LOCKED);
 
-            node.admin.unlock(botId.endpoint());
-            assertThat(bot.me().status()).isEqualTo("active");
+            node.admin.users().unlock(botId.endpoint());
+            assertThat(bot.users().me().status()).isEqualTo("active");
 
             List<AuditChain.Entry> log = Files.readAllLines(
                             new DataDir(dir).audit().resolve("audit.log"))
@@ -192,10 +198,10 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             KeyroomClient alice = node.client(node.register("alice", Role.MEMBER));
             Identity botId = node.register("bot", Role.AGENT);
-            RoomId room = RoomId.parse(alice.createRoom("ops").roomId());
-            alice.invite(room, botId.endpoint(), RoomRole.MEMBER);
-            alice.putSecret(room, "prod/db", utf8("s3cret"), 0);
-            alice.putSecret(room, "prod/api", utf8("k3y"), 0);
+            RoomId room = RoomId.parse(alice.rooms().create("ops").roomId());
+            alice.rooms().invite(room, botId.endpoint(), RoomRole.MEMBER);
+            alice.secrets().put(room, "prod/db", utf8("s3cret"), 0);
+            alice.secrets().put(room, "prod/api", utf8("k3y"), 0);
             KeyroomClient bot = node.client(botId);
             String probe = "{\"value\":\"eA\",\"if_version\":999999}";
             String[] guesses = {"prod/db", "prod/api", "prod/ssh", "prod/aws", "prod/gcp", "prod/tls"};
@@ -212,39 +218,40 @@ class VaultAttackTest {
             assertThat(statuses[3]).isEqualTo(429);
             assertThat(statuses[4]).isEqualTo(403);
             assertThat(statuses[5]).isEqualTo(403);
-            assertThat(catchThrowableOfType(KeyroomApiException.class, () -> bot.me())
+            assertThat(catchThrowableOfType(
+                                    KeyroomApiException.class, () -> bot.users().me())
                             .code())
                     .isEqualTo(ErrorCode.AGENT_LOCKED);
             // A delete probes the same way and is counted the same way.
             Identity bot2Id = node.register("bot2", Role.AGENT);
-            alice.invite(room, bot2Id.endpoint(), RoomRole.MEMBER);
+            alice.rooms().invite(room, bot2Id.endpoint(), RoomRole.MEMBER);
             KeyroomClient bot2 = node.client(bot2Id);
             for (String g : new String[] {"a", "b", "c"}) {
-                assertThat(status(() -> bot2.deleteSecret(room, g))).isEqualTo(404);
+                assertThat(status(() -> bot2.secrets().delete(room, g))).isEqualTo(404);
             }
-            assertThat(status(() -> bot2.deleteSecret(room, "d"))).isEqualTo(429);
+            assertThat(status(() -> bot2.secrets().delete(room, "d"))).isEqualTo(429);
             // An agent that provisions new names is not held back: creating a name that does not
             // exist tells nothing and costs nothing; finding one taken counts like a read.
             Identity provisionerId = node.register("provisioner", Role.AGENT);
-            alice.invite(room, provisionerId.endpoint(), RoomRole.MEMBER);
+            alice.rooms().invite(room, provisionerId.endpoint(), RoomRole.MEMBER);
             KeyroomClient provisioner = node.client(provisionerId);
             for (String n : new String[] {"tls/cert", "tls/key", "tls/chain", "tls/ocsp", "tls/full"}) {
-                assertThat(provisioner.putSecret(room, n, utf8("pem"), 0)).isEqualTo(1);
+                assertThat(provisioner.secrets().put(room, n, utf8("pem"), 0)).isEqualTo(1);
             }
-            assertThat(provisioner.me().status()).isEqualTo("active");
+            assertThat(provisioner.users().me().status()).isEqualTo("active");
             for (String taken : new String[] {"prod/db", "prod/api", "tls/x"}) {
                 if (taken.equals("tls/x")) {
-                    alice.putSecret(room, taken, utf8("x"), 0);
+                    alice.secrets().put(room, taken, utf8("x"), 0);
                 }
-                assertThat(status(() -> provisioner.putSecret(room, taken, utf8("mine"), 0)))
+                assertThat(status(() -> provisioner.secrets().put(room, taken, utf8("mine"), 0)))
                         .isEqualTo(409);
             }
-            assertThat(status(() -> provisioner.putSecret(room, "tls/cert", utf8("pem2"), 1)))
+            assertThat(status(() -> provisioner.secrets().put(room, "tls/cert", utf8("pem2"), 1)))
                     .as("three names found taken this minute; a fourth existing name is a breach")
                     .isEqualTo(429);
             // Nothing was written by any probe.
             assertThat(text(alice, room, "prod/db")).isEqualTo("s3cret");
-            assertThat(alice.secrets(room))
+            assertThat(alice.secrets().list(room))
                     .extracting(x -> x.name())
                     .containsExactlyInAnyOrder(
                             "prod/api", "prod/db", "tls/cert", "tls/key", "tls/chain", "tls/ocsp", "tls/full", "tls/x");
@@ -262,11 +269,11 @@ class VaultAttackTest {
         try (TestNode node = TestNode.start(dir)) {
             aliceId = node.register("alice", Role.MEMBER);
             KeyroomClient alice = node.client(aliceId);
-            clear = RoomId.parse(alice.createCleartextRoom("plain").roomId());
-            e2e = RoomId.parse(alice.createRoom("sealed").roomId());
-            alice.putSecret(clear, "a", utf8(clearValue), 0);
-            alice.putSecret(clear, "b", utf8("the other one"), 0);
-            alice.putSecret(e2e, "k", utf8(e2eValue), 0);
+            clear = RoomId.parse(alice.rooms().createCleartext("plain").roomId());
+            e2e = RoomId.parse(alice.rooms().create("sealed").roomId());
+            alice.secrets().put(clear, "a", utf8(clearValue), 0);
+            alice.secrets().put(clear, "b", utf8("the other one"), 0);
+            alice.secrets().put(e2e, "k", utf8(e2eValue), 0);
             assertThat(text(alice, clear, "a")).isEqualTo(clearValue);
             assertThat(text(alice, e2e, "k")).isEqualTo(e2eValue);
             String servedKey = new String(

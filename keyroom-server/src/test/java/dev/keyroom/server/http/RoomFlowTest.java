@@ -11,7 +11,8 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.protocol.dto.Dto;
+import dev.keyroom.protocol.dto.HealthDtos;
+import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.server.TestNode;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -52,7 +53,7 @@ class RoomFlowTest {
 
     @Test
     void healthz_reportsPosture() throws Exception {
-        Dto.Health h = node.health();
+        HealthDtos.Health h = node.health();
         assertThat(h.status()).isEqualTo("ok");
         assertThat(h.posture().auth()).isEqualTo("enforce");
         assertThat(h.posture().tls()).isTrue();
@@ -62,64 +63,66 @@ class RoomFlowTest {
 
     @Test
     void me_returnsOwnRecord() {
-        assertThat(alice.me().endpoint()).isEqualTo(aliceId.endpoint().value());
-        assertThat(alice.me().role()).isEqualTo("agent");
+        assertThat(alice.users().me().endpoint()).isEqualTo(aliceId.endpoint().value());
+        assertThat(alice.users().me().role()).isEqualTo("agent");
     }
 
     @Test
     void createInviteRekey_membersUnsealTheirKeys_removedMemberGetsNothingNew() {
-        Dto.Room room = owner.createRoom("ops");
+        RoomDtos.Room room = owner.rooms().create("ops");
         RoomId id = RoomId.parse(room.roomId());
         assertThat(room.epoch()).isEqualTo(1);
-        owner.invite(id, aliceId.endpoint(), RoomRole.MEMBER);
-        owner.invite(id, bobId.endpoint(), RoomRole.READER);
+        owner.rooms().invite(id, aliceId.endpoint(), RoomRole.MEMBER);
+        owner.rooms().invite(id, bobId.endpoint(), RoomRole.READER);
 
-        try (SecretBytes k1 = owner.roomKey(id, Optional.empty());
-                SecretBytes a1 = alice.roomKey(id, Optional.empty());
-                SecretBytes b1 = bob.roomKey(id, Optional.empty())) {
+        try (SecretBytes k1 = owner.rooms().key(id, Optional.empty());
+                SecretBytes a1 = alice.rooms().key(id, Optional.empty());
+                SecretBytes b1 = bob.rooms().key(id, Optional.empty())) {
             assertThat(a1).isEqualTo(k1);
             assertThat(b1).isEqualTo(k1);
         }
-        assertThat(owner.members(id)).extracting(Dto.Member::role).containsExactly("owner", "member", "reader");
+        assertThat(owner.rooms().members(id))
+                .extracting(RoomDtos.Member::role)
+                .containsExactly("owner", "member", "reader");
 
-        long epoch = owner.rekey(id, Set.of(bobId.endpoint()));
+        long epoch = owner.rooms().rekey(id, Set.of(bobId.endpoint()));
         assertThat(epoch).isEqualTo(2);
-        try (SecretBytes k2 = owner.roomKey(id, Optional.empty());
-                SecretBytes a2 = alice.roomKey(id, Optional.empty());
-                SecretBytes a1 = alice.roomKey(id, Optional.of(1L))) {
+        try (SecretBytes k2 = owner.rooms().key(id, Optional.empty());
+                SecretBytes a2 = alice.rooms().key(id, Optional.empty());
+                SecretBytes a1 = alice.rooms().key(id, Optional.of(1L))) {
             assertThat(a2).isEqualTo(k2);
             assertThat(a1).isNotEqualTo(k2);
         }
-        assertThatThrownBy(() -> bob.roomKey(id, Optional.empty()))
+        assertThatThrownBy(() -> bob.rooms().key(id, Optional.empty()))
                 .isInstanceOf(KeyroomApiException.class)
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(404);
-        assertThat(bob.myRooms()).isEmpty();
-        assertThat(alice.myRooms()).extracting(Dto.MyRoom::roomId).containsExactly(id.value());
+        assertThat(bob.rooms().mine()).isEmpty();
+        assertThat(alice.rooms().mine()).extracting(RoomDtos.MyRoom::roomId).containsExactly(id.value());
     }
 
     @Test
     void leave_marksRekeyRequired_untilRekeyed() {
-        RoomId id = RoomId.parse(owner.createRoom("ops").roomId());
-        owner.invite(id, aliceId.endpoint(), RoomRole.MEMBER);
-        alice.leave(id);
-        assertThat(owner.room(id).rekeyRequired()).isTrue();
-        assertThatThrownBy(() -> owner.invite(id, bobId.endpoint(), RoomRole.MEMBER))
+        RoomId id = RoomId.parse(owner.rooms().create("ops").roomId());
+        owner.rooms().invite(id, aliceId.endpoint(), RoomRole.MEMBER);
+        alice.rooms().leave(id);
+        assertThat(owner.rooms().get(id).rekeyRequired()).isTrue();
+        assertThatThrownBy(() -> owner.rooms().invite(id, bobId.endpoint(), RoomRole.MEMBER))
                 .extracting(e -> ((KeyroomApiException) e).code())
                 .isEqualTo(ErrorCode.CONFLICT);
-        owner.rekey(id, Set.of());
-        assertThat(owner.room(id).rekeyRequired()).isFalse();
-        owner.invite(id, bobId.endpoint(), RoomRole.MEMBER);
-        try (SecretBytes k = owner.roomKey(id, Optional.empty());
-                SecretBytes b = bob.roomKey(id, Optional.empty())) {
+        owner.rooms().rekey(id, Set.of());
+        assertThat(owner.rooms().get(id).rekeyRequired()).isFalse();
+        owner.rooms().invite(id, bobId.endpoint(), RoomRole.MEMBER);
+        try (SecretBytes k = owner.rooms().key(id, Optional.empty());
+                SecretBytes b = bob.rooms().key(id, Optional.empty())) {
             assertThat(b).isEqualTo(k);
         }
     }
 
     @Test
     void rekey_fromStaleEpoch_conflicts() {
-        RoomId id = RoomId.parse(owner.createRoom("ops").roomId());
-        owner.rekey(id, Set.of());
+        RoomId id = RoomId.parse(owner.rooms().create("ops").roomId());
+        owner.rooms().rekey(id, Set.of());
         KeyroomClient.Response r = owner.exchange(
                 "POST",
                 "/v1/rooms/" + id.value() + "/rekey",
@@ -136,7 +139,7 @@ class RoomFlowTest {
 
     @Test
     void registerUser_duplicateKey_conflicts() {
-        assertThatThrownBy(() -> node.admin.registerUser(aliceId.signPub(), aliceId.kexPub(), "again", Role.AGENT))
+        assertThatThrownBy(() -> node.admin.users().register(aliceId.signPub(), aliceId.kexPub(), "again", Role.AGENT))
                 .extracting(e -> ((KeyroomApiException) e).status())
                 .isEqualTo(409);
     }
@@ -153,18 +156,18 @@ class RoomFlowTest {
     @Test
     void roomAndUserNames_areBounded_andHaveNoControlCharacters() {
         for (String bad : new String[] {"", "x".repeat(129), "ops\nforged line", "bell\u0007"}) {
-            assertThatThrownBy(() -> owner.createCleartextRoom(bad))
+            assertThatThrownBy(() -> owner.rooms().createCleartext(bad))
                     .as(bad)
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(400));
             Identity id = Identity.generate(TestNode.RANDOM);
-            assertThatThrownBy(() -> node.admin.registerUser(id.signPub(), id.kexPub(), bad, Role.MEMBER))
+            assertThatThrownBy(() -> node.admin.users().register(id.signPub(), id.kexPub(), bad, Role.MEMBER))
                     .isInstanceOfSatisfying(
                             KeyroomApiException.class,
                             e -> assertThat(e.status()).isEqualTo(400));
         }
-        assertThat(owner.createCleartextRoom("x".repeat(128)).name()).hasSize(128);
-        assertThat(owner.createCleartextRoom("équipe ☂").name()).isEqualTo("équipe ☂");
+        assertThat(owner.rooms().createCleartext("x".repeat(128)).name()).hasSize(128);
+        assertThat(owner.rooms().createCleartext("équipe ☂").name()).isEqualTo("équipe ☂");
     }
 }
