@@ -58,21 +58,23 @@ public final class ClusterLoad {
      * all on the single node, then the publisher on A and the subscribers on B.
      */
     static void fanout(TestNode single, ClusterFixture cluster, int messages) throws Exception {
-        FanoutLoad.KeyroomSide.Target s = new FanoutLoad.KeyroomSide.Target(single.uri(), single.server.pin());
-        FanoutLoad.KeyroomSide.Target a = new FanoutLoad.KeyroomSide.Target(cluster.a.uri(), cluster.a.server.pin());
-        FanoutLoad.KeyroomSide.Target b = new FanoutLoad.KeyroomSide.Target(cluster.b.uri(), cluster.b.server.pin());
-        try (FanoutLoad.KeyroomSide local = FanoutLoad.KeyroomSide.setUp(s, s, single.adminIdentity, 1);
-                FanoutLoad.KeyroomSide across = FanoutLoad.KeyroomSide.setUp(a, b, cluster.a.adminIdentity, 1)) {
+        KeyroomFanoutSide.Target s = new KeyroomFanoutSide.Target(single.uri(), single.server.pin());
+        KeyroomFanoutSide.Target a = new KeyroomFanoutSide.Target(cluster.a.uri(), cluster.a.server.pin());
+        KeyroomFanoutSide.Target b = new KeyroomFanoutSide.Target(cluster.b.uri(), cluster.b.server.pin());
+        try (KeyroomFanoutSide local = KeyroomFanoutSide.setUp(s, s, single.adminIdentity, 1);
+                KeyroomFanoutSide across = KeyroomFanoutSide.setUp(a, b, cluster.a.adminIdentity, 1)) {
             int total = messages / 5 + 2 * messages;
             local.prepare(total);
             across.prepare(total);
-            FanoutLoad.throughput(local, messages / 5, "warm-up");
-            FanoutLoad.throughput(across, messages / 5, "warm-up");
+            FanoutMeasurement.throughput(local, messages / 5, "warm-up");
+            FanoutMeasurement.throughput(across, messages / 5, "warm-up");
             double l = 0;
             double x = 0;
             for (int r = 0; r < 2; r++) {
-                l += FanoutLoad.throughput(local, messages, "single " + (r + 1)).deliveriesPerSecond();
-                x += FanoutLoad.throughput(across, messages, "A->B " + (r + 1)).deliveriesPerSecond();
+                l += FanoutMeasurement.throughput(local, messages, "single " + (r + 1))
+                        .deliveriesPerSecond();
+                x += FanoutMeasurement.throughput(across, messages, "A->B " + (r + 1))
+                        .deliveriesPerSecond();
             }
             System.out.printf(
                     "fan-out over TLS, 1 KiB, 1 publisher, 10 subscribers: single node %.0f deliveries/s,"

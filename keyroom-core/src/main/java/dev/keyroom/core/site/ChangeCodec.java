@@ -5,6 +5,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.port.SealedItems;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
@@ -32,13 +33,62 @@ import java.util.Set;
  * The binary form of the values a state change carries: fixed-width numbers, length-prefixed
  * bytes and UTF-8 text, optional values behind a presence byte. Written by the node that makes a
  * change, read by every node that applies it, so both sides must agree field for field; a change
- * that does not read back whole is refused, never half applied.
+ * that does not read back whole is refused, never half applied. Each {@link Change} record writes
+ * its own fields ({@link Change#encode}); {@link #decode} reads a change back by the kind its
+ * first byte names.
  */
 final class ChangeCodec {
     /** The largest single field read back; the stream's message limit is below it anyway. */
     private static final int MAX_FIELD = 8 * 1024 * 1024;
 
     private ChangeCodec() {}
+
+    /** As {@link Change#decode}: the change {@code data} holds, or an {@link IOException}. */
+    static Change<?> decode(byte[] data) throws IOException {
+        try {
+            return read(new In(data));
+        } catch (RuntimeException invalid) {
+            // A field that reads but is not valid (a name, an id, a role): not a change either.
+            throw new IOException("not a valid change: " + invalid.getMessage(), invalid);
+        }
+    }
+
+    private static Change<?> read(In in) throws IOException {
+        int kind = in.u8();
+        Change<?> c = switch (kind) {
+            case 1 -> new Change.CreateUser(in.user());
+            case 2 -> new Change.SetUserStatus(in.endpoint(), UserStatus.parse(in.text()));
+            case 3 -> new Change.CreateRoom(in.roomRecord(), in.member(), in.optionalBytes());
+            case 4 -> new Change.AddMember(in.room(), in.member(), in.i64(), in.optionalBytes());
+            case 5 -> new Change.RemoveMember(in.room(), in.endpoint());
+            case 6 -> new Change.Rekey(in.room(), in.i64(), in.endpoints(), in.keys());
+            case 7 ->
+                new Change.AppendMessage(
+                        in.room(), in.text(), in.endpoint(), in.i64(), in.bytes(), in.instant(), in.retention());
+            case 8 -> new Change.SetRetention(in.room(), in.retentionSetting(), in.retention(), in.i32(), in.instant());
+            case 9 ->
+                new Change.PutSecret(
+                        in.room(), in.text(), in.i64(), in.sealed(), in.endpoint(), in.instant(), in.i32());
+            case 10 -> new Change.DeleteSecret(in.room(), in.text(), in.endpoint(), in.instant(), in.i32());
+            case 11 ->
+                new Change.ResealKey(
+                        new SealedItems.SealedKeyRow(in.room(), in.i64(), in.endpoint(), in.bytes()), in.bytes());
+            case 12 ->
+                new Change.Reseal(new SealedItems.SealedRow(in.room(), in.text(), in.i64(), in.sealed()), in.sealed());
+            case 13 -> new Change.RecordBreach(in.endpoint(), in.instant(), in.instant());
+            case 14 -> new Change.PutBan(in.ban());
+            case 15 -> new Change.DeleteBan(in.text());
+            case 16 -> new Change.ForgetChanges(in.i64());
+            case 17 -> new Change.RecordBlob(in.room(), in.text(), in.instant());
+            case 18 -> new Change.ForgetBlob(in.i64());
+            case 19 -> new Change.Fence(in.i64());
+            case 20 -> new Change.ApplyBatch(in.i64(), in.i64(), in.byteList());
+            case 21 -> new Change.Promote(in.i64(), in.bytes(), in.instant());
+            default -> throw new IOException("unknown change kind " + kind);
+        };
+        in.end();
+        return c;
+    }
 
     static final class Out {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

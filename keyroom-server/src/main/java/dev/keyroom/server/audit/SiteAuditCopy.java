@@ -37,8 +37,8 @@ public final class SiteAuditCopy implements AutoCloseable {
         FileChannel channel =
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            FileAuditLog.cutIncompleteLastLine(file);
-            String last = FileAuditLog.lastLine(file);
+            AuditFileRecovery.cutIncompleteLastLine(file);
+            String last = AuditFileRecovery.lastLine(file);
             if (last == null) {
                 return new SiteAuditCopy(channel, 0, AuditChain.GENESIS);
             }
