@@ -1,8 +1,8 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.client.ServerTrust;
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.NonceStore;
 import dev.keyroom.server.ClusterFixture;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.store.nats.NatsNonceStore;

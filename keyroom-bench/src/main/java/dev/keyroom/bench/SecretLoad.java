@@ -224,7 +224,7 @@ public final class SecretLoad {
         try (dev.keyroom.store.sqlite.SqliteStore store =
                         dev.keyroom.store.sqlite.SqliteStore.open(dir.resolve("keyroom.db"));
                 Identity id = Identity.generate(random);
-                dev.keyroom.core.vault.Keyring keyring = dev.keyroom.core.vault.Keyring.generate(random);
+                dev.keyroom.core.crypto.Keyring keyring = dev.keyroom.core.crypto.Keyring.generate(random);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             java.time.Instant now = java.time.Instant.now();
             store.users()

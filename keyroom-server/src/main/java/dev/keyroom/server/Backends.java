@@ -1,12 +1,12 @@
 package dev.keyroom.server;
 
 import dev.keyroom.core.auth.InMemoryNonceStore;
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.port.Bus;
-import dev.keyroom.core.port.NonceStore;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.rooms.BlobStore;
+import dev.keyroom.core.store.Store;
 import dev.keyroom.server.config.ClusterSettings;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.store.nats.JetStreamStore;

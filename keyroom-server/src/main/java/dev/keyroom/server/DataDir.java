@@ -115,7 +115,7 @@ public record DataDir(Path root) {
         }
         String pin = TlsMaterial.read(tls()).spkiPin();
         loadOrCreateServerIdentity(random).close();
-        dev.keyroom.core.vault.Keyring.loadOrCreate(keyring(), random).close();
+        dev.keyroom.core.crypto.Keyring.loadOrCreate(keyring(), random).close();
         try (SqliteStore store = SqliteStore.open(database())) {
             if (!store.users().list().isEmpty()) {
                 return new Init(

@@ -40,8 +40,8 @@ public final class Migration {
      * that stopped before it finished (the digest then says whether it was this data).
      */
     public record Report(
-            dev.keyroom.core.port.Store.Digest source,
-            dev.keyroom.core.port.Store.Digest cluster,
+            dev.keyroom.core.store.Store.Digest source,
+            dev.keyroom.core.store.Store.Digest cluster,
             int blobs,
             int blobsVerified,
             boolean resumed) {
@@ -64,7 +64,7 @@ public final class Migration {
         try (Connection nats = NatsConnections.connect(
                         c.natsUrls(), c.caFile(), c.credentialsFile(), c.timeout(), "keyroom migrate");
                 SqliteStore source = SqliteStore.open(dir.database())) {
-            dev.keyroom.core.port.Store.Digest before = source.digest();
+            dev.keyroom.core.store.Store.Digest before = source.digest();
             boolean resumed = !JetStreamStore.seed(nats, c.replicas(), source, work, c.timeout());
 
             DiskBlobStore disk = new DiskBlobStore(dir.blobs());
@@ -78,7 +78,7 @@ public final class Migration {
                 }
             }
 
-            dev.keyroom.core.port.Store.Digest after;
+            dev.keyroom.core.store.Store.Digest after;
             try (JetStreamStore rebuilt =
                     JetStreamStore.open(nats, c.replicas(), work.resolve("verify"), c.timeout(), Backends.CATCH_UP)) {
                 after = rebuilt.digest();

@@ -1,13 +1,13 @@
 package dev.keyroom.server;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.UserService;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RoomRules;
 import dev.keyroom.core.rooms.RoomService;
+import dev.keyroom.core.store.Store;
 import dev.keyroom.core.vault.AgentLimits;
-import dev.keyroom.core.vault.Keyring;
 import dev.keyroom.core.vault.KeyringService;
 import dev.keyroom.core.vault.VaultService;
 import dev.keyroom.server.auth.UserDirectory;

@@ -1,7 +1,7 @@
 package dev.keyroom.server;
 
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.server.config.ClusterSettings;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.store.nats.JetStreamStore;
@@ -31,7 +31,7 @@ public final class SiteSeed {
     private SiteSeed() {}
 
     /** What was copied: the store's counts and digest, its watermark, and the blobs. */
-    public record Report(dev.keyroom.core.port.Store.Digest digest, long watermark, int blobs) {}
+    public record Report(dev.keyroom.core.store.Store.Digest digest, long watermark, int blobs) {}
 
     /** Seeds {@code backupData} (which must hold no store yet) from the primary site of {@code config}. */
     public static Report seed(ServerConfig config, Path backupData) throws Exception {

@@ -3,7 +3,7 @@ package dev.keyroom.server;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.store.Store;
 import dev.keyroom.server.tls.TlsMaterial;
 import dev.keyroom.store.sqlite.SqliteStore;
 import dev.keyroom.testkit.FreePorts;

@@ -10,7 +10,7 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.tls.TlsMaterial;

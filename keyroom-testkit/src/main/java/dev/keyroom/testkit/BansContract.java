@@ -6,7 +6,7 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import org.junit.jupiter.api.Test;
 
-/** What every store's {@link dev.keyroom.core.port.Bans} and {@link dev.keyroom.core.port.Breaches} must do (DOS-7). */
+/** What every store's {@link dev.keyroom.core.limits.Bans} and {@link dev.keyroom.core.vault.Breaches} must do (DOS-7). */
 public abstract class BansContract extends StoreContract {
     @Test
     void bans_areDurable_replaceable_andExpire() throws Exception {

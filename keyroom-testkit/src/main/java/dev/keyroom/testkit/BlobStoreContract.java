@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.core.rooms.RoomId;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

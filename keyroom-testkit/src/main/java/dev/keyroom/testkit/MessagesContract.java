@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What every store's {@link dev.keyroom.core.port.Messages} must do: sequences, epochs, queued appends, retention. */
+/** What every store's {@link dev.keyroom.core.rooms.Messages} must do: sequences, epochs, queued appends, retention. */
 public abstract class MessagesContract extends StoreContract {
     @Test
     void appendMessage_assignsIncreasingSequences_andReadsThemBack() throws Exception {

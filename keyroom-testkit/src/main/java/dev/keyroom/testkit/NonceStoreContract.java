@@ -2,9 +2,9 @@ package dev.keyroom.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
-import dev.keyroom.core.port.NonceStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

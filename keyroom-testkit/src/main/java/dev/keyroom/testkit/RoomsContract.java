@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** What every store's {@link dev.keyroom.core.port.Rooms} must do: members, sealed keys, atomic rekeys. */
+/** What every store's {@link dev.keyroom.core.rooms.Rooms} must do: members, sealed keys, atomic rekeys. */
 public abstract class RoomsContract extends StoreContract {
     @Test
     void createRoom_thenFind_hasOwnerAndOwnerKey() {

@@ -7,7 +7,7 @@ import dev.keyroom.core.rooms.Room;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** What every store's {@link dev.keyroom.core.port.Secrets} must do: compare-and-set versions, kept versions, tombstones. */
+/** What every store's {@link dev.keyroom.core.vault.Secrets} must do: compare-and-set versions, kept versions, tombstones. */
 public abstract class SecretsContract extends StoreContract {
     @Test
     void secrets_compareAndSet_keepTheLastVersions_andTombstone() throws Exception {
@@ -98,7 +98,7 @@ public abstract class SecretsContract extends StoreContract {
                 ErrorCode.NOT_FOUND);
     }
 
-    static dev.keyroom.core.vault.Keyring.Sealed sealed(long version) {
-        return new dev.keyroom.core.vault.Keyring.Sealed(1, new byte[12], new byte[] {(byte) version});
+    static dev.keyroom.core.crypto.Keyring.Sealed sealed(long version) {
+        return new dev.keyroom.core.crypto.Keyring.Sealed(1, new byte[12], new byte[] {(byte) version});
     }
 }

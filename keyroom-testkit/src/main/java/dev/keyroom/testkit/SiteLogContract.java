@@ -7,15 +7,15 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
-import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.core.site.BlobEntry;
-import dev.keyroom.core.site.Change;
 import dev.keyroom.core.site.ChangeEffects;
 import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.core.site.Site;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every store's {@link dev.keyroom.core.port.SiteLog} must do (REPL-2, REPL-6, REPL-7): the
+ * What every store's {@link dev.keyroom.core.site.SiteLog} must do (REPL-2, REPL-6, REPL-7): the
  * site epoch, the change feed and blob outbox of a primary, the atomic, idempotent apply of a
  * primary's batch on a backup.
  */

@@ -8,7 +8,7 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import org.junit.jupiter.api.Test;
 
-/** What every store's {@link dev.keyroom.core.port.Users} must do. */
+/** What every store's {@link dev.keyroom.core.identity.Users} must do. */
 public abstract class UsersContract extends StoreContract {
     @Test
     void createUser_thenFind_returnsEqualUser() {

@@ -1,7 +1,7 @@
 package dev.keyroom.testkit;
 
 import dev.keyroom.core.auth.InMemoryNonceStore;
-import dev.keyroom.core.port.NonceStore;
+import dev.keyroom.core.auth.NonceStore;
 
 /** The single-node nonce store held to the contract every nonce store must meet. */
 class InMemoryNonceStoreContractTest extends NonceStoreContract {

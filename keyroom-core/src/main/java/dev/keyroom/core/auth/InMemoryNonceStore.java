@@ -1,7 +1,6 @@
 package dev.keyroom.core.auth;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.NonceStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,2 +1,2 @@
-/** Replay protection on a single node: the bounded in-memory nonce store. */
+/** Replay protection: the {@link dev.keyroom.core.auth.NonceStore} port and its bounded in-memory implementation for a single node. */
 package dev.keyroom.core.auth;

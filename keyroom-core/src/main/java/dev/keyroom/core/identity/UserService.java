@@ -4,7 +4,6 @@ import dev.keyroom.core.crypto.Ed25519;
 import dev.keyroom.core.crypto.X25519Keys;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Users;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 

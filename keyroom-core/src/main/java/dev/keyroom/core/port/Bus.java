@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  *
  * <p>Guarantees: a published event reaches every subscription to its subject that existed when it
  * was published, at most once per subscription, in publication order per publisher. Delivery is
- * not durable; durable history lives in the {@link Store}.
+ * not durable; durable history lives in the {@code Store}.
  *
  * <p>Lifecycle: subscriptions end when closed. Errors: {@link #publish} raises {@link
  * dev.keyroom.core.error.KeyroomException} when the event could not be handed to the transport.

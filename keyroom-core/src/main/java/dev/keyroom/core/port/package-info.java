@@ -1,6 +1,10 @@
 /**
- * The ports through which the domain reaches the outside world. Each has an embedded
- * implementation (SQLite, memory, disk, in-process) and a NATS JetStream one, held to the same
- * contract suite in {@code keyroom-testkit}.
+ * The ports no single aggregate owns: the {@link dev.keyroom.core.port.Clock} and the
+ * non-durable {@link dev.keyroom.core.port.Bus}. Each aggregate's own port lives beside it
+ * ({@code Users} in identity, {@code Rooms}, {@code Messages} and {@code BlobStore} in rooms,
+ * {@code Secrets}, {@code SealedItems} and {@code Breaches} in vault, {@code Bans} in limits,
+ * {@code NonceStore} in auth, {@code AuditLog} in audit, {@code SiteLog} in site). Each port has
+ * an embedded implementation and a NATS JetStream one, held to the same contract suite in {@code
+ * keyroom-testkit}.
  */
 package dev.keyroom.core.port;

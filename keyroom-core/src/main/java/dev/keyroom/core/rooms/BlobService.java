@@ -2,7 +2,6 @@ package dev.keyroom.core.rooms;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.BlobStore;
 import java.io.InputStream;
 import java.util.Optional;
 

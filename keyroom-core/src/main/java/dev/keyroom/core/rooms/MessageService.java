@@ -5,8 +5,6 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.port.Bus;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Messages;
-import dev.keyroom.core.port.Rooms;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

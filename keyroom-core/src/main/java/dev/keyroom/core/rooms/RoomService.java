@@ -5,9 +5,8 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
+import dev.keyroom.core.identity.Users;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Rooms;
-import dev.keyroom.core.port.Users;
 import java.security.SecureRandom;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,10 +33,10 @@ public final class RoomService {
     }
 
     /** Sealed keys are wrapped under it at rest (SEC-2). */
-    private final java.util.function.Supplier<dev.keyroom.core.vault.Keyring> keyring;
+    private final java.util.function.Supplier<dev.keyroom.core.crypto.Keyring> keyring;
 
     private byte[] wrap(RoomId room, long epoch, EndpointId member, byte[] sealed) {
-        return dev.keyroom.core.vault.AtRestKeys.wrap(keyring.get(), room, epoch, member, sealed, random);
+        return dev.keyroom.core.rooms.AtRestKeys.wrap(keyring.get(), room, epoch, member, sealed, random);
     }
 
     public RoomService(
@@ -47,7 +46,7 @@ public final class RoomService {
             SecureRandom random,
             RoomRules rules,
             RoomEvents events,
-            java.util.function.Supplier<dev.keyroom.core.vault.Keyring> keyring) {
+            java.util.function.Supplier<dev.keyroom.core.crypto.Keyring> keyring) {
         this.keyring = keyring;
         this.store = store;
         this.users = users;
@@ -219,7 +218,7 @@ public final class RoomService {
         }
         return store.sealedKey(id, e, caller.endpoint())
                 .map(k -> new SealedKey(
-                        e, dev.keyroom.core.vault.AtRestKeys.unwrap(keyring.get(), id, e, caller.endpoint(), k)))
+                        e, dev.keyroom.core.rooms.AtRestKeys.unwrap(keyring.get(), id, e, caller.endpoint(), k)))
                 .orElseThrow(() -> KeyroomException.forbidden("no key was sealed for you at that epoch"));
     }
 

@@ -1,7 +1,9 @@
 /**
- * Site replication as data (issue 7, ADR 0003, ADR 0004): every write of the store as a {@link
- * dev.keyroom.core.site.Change} command with its binary codec, what an applied change means for a
- * node's sessions ({@link dev.keyroom.core.site.ChangeEffects}), and the records of the {@link
- * dev.keyroom.core.port.SiteLog} port. Imports the domain and the ports only.
+ * Site replication's port (issue 7, ADR 0003, ADR 0004): the {@link dev.keyroom.core.site.SiteLog}
+ * of a site's epoch, its change feed and its blob outbox, the records it hands out ({@link
+ * dev.keyroom.core.site.Site}, {@link dev.keyroom.core.site.FeedEntry}, {@link
+ * dev.keyroom.core.site.BlobEntry}), and what an applied change means for a node's sessions
+ * ({@link dev.keyroom.core.site.ChangeEffects}). The changes themselves are in {@code
+ * dev.keyroom.core.store}.
  */
 package dev.keyroom.core.site;

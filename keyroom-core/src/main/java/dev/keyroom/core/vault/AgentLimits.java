@@ -4,7 +4,6 @@ import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.UserService;
-import dev.keyroom.core.port.Breaches;
 import dev.keyroom.core.port.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,11 @@
 package dev.keyroom.core.vault;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.SealedItems;
+import dev.keyroom.core.rooms.AtRestKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

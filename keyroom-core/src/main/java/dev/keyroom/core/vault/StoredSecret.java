@@ -1,5 +1,6 @@
 package dev.keyroom.core.vault;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package dev.keyroom.core.vault;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.Secrets;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomService;
 import java.security.SecureRandom;

@@ -3,7 +3,6 @@ package dev.keyroom.core.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.NonceStore;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.keyroom.server.audit;
 
-import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.core.audit.AuditLog;
 import dev.keyroom.protocol.audit.AuditChain;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.keyroom.server.auth;
 
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.NonceStore;
 import dev.keyroom.protocol.signature.ContentDigest;
 import dev.keyroom.protocol.signature.HttpRequestView;
 import dev.keyroom.protocol.signature.RequestSigner;

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.Users;
+import dev.keyroom.core.identity.Users;
 import java.time.Duration;
 import java.util.Optional;
 

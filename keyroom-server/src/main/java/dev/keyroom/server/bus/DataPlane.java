@@ -1,8 +1,8 @@
 package dev.keyroom.server.bus;
 
 import dev.keyroom.core.audit.AuditEvent;
+import dev.keyroom.core.audit.AuditLog;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.AuditLog;
 import dev.keyroom.core.rooms.MessageService;
 import dev.keyroom.core.rooms.RoomService;
 import dev.keyroom.protocol.envelope.Envelope;

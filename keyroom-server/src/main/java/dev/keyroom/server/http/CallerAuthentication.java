@@ -1,9 +1,9 @@
 package dev.keyroom.server.http;
 
 import dev.keyroom.core.audit.AuditEvent;
+import dev.keyroom.core.audit.AuditLog;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.AuditLog;
 import dev.keyroom.server.auth.JettyRequestView;
 import dev.keyroom.server.auth.RequestAuthenticator;
 import dev.keyroom.server.config.AuthMode;

@@ -55,7 +55,7 @@ public final class KeyroomHandler extends Handler.Abstract {
     private final RequestIds ids;
     private final ClientAddresses addresses;
     private final RequestGate gate;
-    private final dev.keyroom.core.port.AuditLog audit;
+    private final dev.keyroom.core.audit.AuditLog audit;
 
     public KeyroomHandler(
             Router router,
@@ -65,7 +65,7 @@ public final class KeyroomHandler extends Handler.Abstract {
             ClientAddresses addresses,
             RequestGate gate,
             Path spoolDir,
-            dev.keyroom.core.port.AuditLog audit,
+            dev.keyroom.core.audit.AuditLog audit,
             dev.keyroom.server.replication.SiteRole site) {
         this.router = router;
         this.site = site;

@@ -3,7 +3,7 @@ package dev.keyroom.server.http;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.SiteLog;
+import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.protocol.dto.SiteDtos;
 import dev.keyroom.server.config.ReplicationSettings;
 import dev.keyroom.server.replication.ReplicationWorker;

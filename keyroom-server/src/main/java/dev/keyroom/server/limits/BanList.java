@@ -3,7 +3,7 @@ package dev.keyroom.server.limits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.Bans;
+import dev.keyroom.core.limits.Bans;
 import dev.keyroom.core.port.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.keyroom.server.replication;
 
-import dev.keyroom.core.port.BlobStore;
-import dev.keyroom.core.port.SiteLog;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.core.site.BlobEntry;
+import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.keyroom.server.replication;
 
 import dev.keyroom.core.crypto.Base64Url;
-import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.core.site.FeedEntry;
+import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import java.io.IOException;
 import java.time.Duration;

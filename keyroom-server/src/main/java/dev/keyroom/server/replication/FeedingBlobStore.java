@@ -1,9 +1,9 @@
 package dev.keyroom.server.replication;
 
-import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.SiteLog;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.site.SiteLog;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package dev.keyroom.server.replication;
 
 import dev.keyroom.core.audit.AuditEvent;
-import dev.keyroom.core.port.AuditLog;
+import dev.keyroom.core.audit.AuditLog;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;

@@ -1,11 +1,11 @@
 package dev.keyroom.server.replication;
 
+import dev.keyroom.core.audit.AuditLog;
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.port.AuditLog;
-import dev.keyroom.core.port.BlobStore;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.SiteLog;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.core.site.FeedEntry;
+import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.server.config.ReplicationSettings;
 import java.io.IOException;
 import java.security.SecureRandom;

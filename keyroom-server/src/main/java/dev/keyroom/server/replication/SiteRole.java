@@ -2,8 +2,8 @@ package dev.keyroom.server.replication;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.core.site.Site;
+import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.server.config.ReplicationSettings;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyroom.core.audit.AuditEvent;
+import dev.keyroom.core.audit.AuditLog;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.identity.Role;
-import dev.keyroom.core.port.AuditLog;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
 import dev.keyroom.server.TestNode;

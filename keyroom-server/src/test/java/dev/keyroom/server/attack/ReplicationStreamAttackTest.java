@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.keyroom.client.ServerTrust;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.server.DataDir;
 import dev.keyroom.server.SitePair;

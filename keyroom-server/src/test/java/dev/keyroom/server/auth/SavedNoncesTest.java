@@ -3,8 +3,8 @@ package dev.keyroom.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyroom.core.auth.InMemoryNonceStore;
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.NonceStore;
 import dev.keyroom.testkit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.keyroom.store.nats;
 import static dev.keyroom.store.nats.StreamErrors.unavailable;
 
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import java.nio.ByteBuffer;

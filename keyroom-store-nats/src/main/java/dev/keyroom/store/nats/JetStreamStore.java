@@ -1,15 +1,15 @@
 package dev.keyroom.store.nats;
 
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.Bans;
-import dev.keyroom.core.port.Breaches;
-import dev.keyroom.core.port.Messages;
-import dev.keyroom.core.port.Rooms;
-import dev.keyroom.core.port.SealedItems;
-import dev.keyroom.core.port.Secrets;
-import dev.keyroom.core.port.SiteLog;
-import dev.keyroom.core.port.Store;
-import dev.keyroom.core.port.Users;
+import dev.keyroom.core.identity.Users;
+import dev.keyroom.core.limits.Bans;
+import dev.keyroom.core.rooms.Messages;
+import dev.keyroom.core.rooms.Rooms;
+import dev.keyroom.core.site.SiteLog;
+import dev.keyroom.core.store.Store;
+import dev.keyroom.core.vault.Breaches;
+import dev.keyroom.core.vault.SealedItems;
+import dev.keyroom.core.vault.Secrets;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;

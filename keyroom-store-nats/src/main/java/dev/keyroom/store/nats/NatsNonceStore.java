@@ -1,10 +1,10 @@
 package dev.keyroom.store.nats;
 
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.NonceStore;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamOptions;

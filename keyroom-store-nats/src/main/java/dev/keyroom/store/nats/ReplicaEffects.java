@@ -5,10 +5,11 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.site.Change;
 import dev.keyroom.core.site.ChangeEffects;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.store.Effects;
+import dev.keyroom.core.store.Store;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,7 +84,7 @@ final class ReplicaEffects {
             ownBatch = false;
         }
         if (!(change instanceof Change.ApplyBatch)) {
-            tell(ChangeEffects.of(change, outcome, false));
+            tell(Effects.of(change, outcome, false));
         }
         return outcome;
     }

@@ -2,9 +2,9 @@ package dev.keyroom.store.nats;
 
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.Bans;
-import dev.keyroom.core.port.Breaches;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.limits.Bans;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.vault.Breaches;
 import java.time.Instant;
 import java.util.List;
 

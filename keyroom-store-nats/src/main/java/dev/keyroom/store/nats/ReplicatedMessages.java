@@ -1,11 +1,11 @@
 package dev.keyroom.store.nats;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Messages;
+import dev.keyroom.core.rooms.Messages;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.StoredMessage;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,6 @@
 package dev.keyroom.store.nats;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Rooms;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Membership;
 import dev.keyroom.core.rooms.RekeyOutcome;
@@ -9,7 +8,8 @@ import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.rooms.Rooms;
+import dev.keyroom.core.store.Change;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.keyroom.store.nats;
 
-import dev.keyroom.core.port.SealedItems;
-import dev.keyroom.core.site.Change;
-import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.crypto.Keyring;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.vault.SealedItems;
 import java.util.List;
 import java.util.Map;
 

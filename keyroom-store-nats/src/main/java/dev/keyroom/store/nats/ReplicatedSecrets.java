@@ -1,13 +1,13 @@
 package dev.keyroom.store.nats;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Secrets;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.site.Change;
-import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.store.Change;
 import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.Secrets;
 import dev.keyroom.core.vault.StoredSecret;
 import java.time.Instant;
 import java.util.List;

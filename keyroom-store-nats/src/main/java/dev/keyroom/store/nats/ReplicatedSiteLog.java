@@ -1,12 +1,12 @@
 package dev.keyroom.store.nats;
 
-import dev.keyroom.core.port.SiteLog;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.site.BlobEntry;
-import dev.keyroom.core.site.Change;
 import dev.keyroom.core.site.ChangeEffects;
 import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.core.site.Site;
+import dev.keyroom.core.site.SiteLog;
+import dev.keyroom.core.store.Change;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;

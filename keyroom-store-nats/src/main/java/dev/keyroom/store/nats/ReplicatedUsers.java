@@ -3,8 +3,8 @@ package dev.keyroom.store.nats;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
-import dev.keyroom.core.port.Users;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.identity.Users;
+import dev.keyroom.core.store.Change;
 import java.util.List;
 import java.util.Optional;
 

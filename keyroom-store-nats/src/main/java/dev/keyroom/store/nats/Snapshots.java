@@ -165,7 +165,7 @@ final class Snapshots {
      * sequence being applied) and publishes the copy as the snapshot at {@code seq} off that thread;
      * a failure is logged and leaves the stream unpurged.
      */
-    void publishCopy(dev.keyroom.core.port.Store replica, Path dir, long seq) {
+    void publishCopy(dev.keyroom.core.store.Store replica, Path dir, long seq) {
         Path copy = dir.resolve("snapshot-" + seq + ".db");
         try {
             Files.deleteIfExists(copy);

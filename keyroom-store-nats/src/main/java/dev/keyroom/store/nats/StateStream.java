@@ -4,9 +4,9 @@ import static dev.keyroom.store.nats.StreamErrors.unavailable;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.Store;
-import dev.keyroom.core.site.Change;
 import dev.keyroom.core.site.ChangeEffects;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.store.Store;
 import dev.keyroom.store.sqlite.SqliteStore;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
-import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.core.store.Store;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;

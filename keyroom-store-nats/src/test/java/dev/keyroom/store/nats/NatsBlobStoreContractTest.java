@@ -1,6 +1,6 @@
 package dev.keyroom.store.nats;
 
-import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.testkit.BlobStoreContract;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.NonceStore;
 import dev.keyroom.testkit.NatsServers;
 import io.nats.client.Connection;
 import io.nats.client.Nats;

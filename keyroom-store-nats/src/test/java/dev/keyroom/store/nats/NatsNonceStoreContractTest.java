@@ -1,6 +1,6 @@
 package dev.keyroom.store.nats;
 
-import dev.keyroom.core.port.NonceStore;
+import dev.keyroom.core.auth.NonceStore;
 import dev.keyroom.testkit.NonceStoreContract;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

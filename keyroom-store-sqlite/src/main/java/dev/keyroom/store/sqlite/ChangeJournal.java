@@ -1,6 +1,6 @@
 package dev.keyroom.store.sqlite;
 
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Predicate;

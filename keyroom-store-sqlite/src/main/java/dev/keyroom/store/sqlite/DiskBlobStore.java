@@ -3,7 +3,7 @@ package dev.keyroom.store.sqlite;
 import dev.keyroom.core.crypto.HashedSpool;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.core.rooms.RoomId;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,8 +4,8 @@ import static dev.keyroom.store.sqlite.Sql.all;
 import static dev.keyroom.store.sqlite.Sql.update;
 
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.Bans;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.limits.Bans;
+import dev.keyroom.core.store.Change;
 import java.time.Instant;
 import java.util.List;
 

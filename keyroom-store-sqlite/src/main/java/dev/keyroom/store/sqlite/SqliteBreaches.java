@@ -4,8 +4,8 @@ import static dev.keyroom.store.sqlite.Sql.first;
 import static dev.keyroom.store.sqlite.Sql.update;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Breaches;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.vault.Breaches;
 import java.time.Instant;
 
 /** {@link Breaches} in the {@code agent_breaches} table. */

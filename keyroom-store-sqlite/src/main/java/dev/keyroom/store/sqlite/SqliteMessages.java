@@ -7,12 +7,12 @@ import static dev.keyroom.store.sqlite.Sql.update;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Messages;
+import dev.keyroom.core.rooms.Messages;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.StoredMessage;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.store.Change;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

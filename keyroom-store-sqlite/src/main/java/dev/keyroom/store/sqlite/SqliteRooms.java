@@ -7,7 +7,6 @@ import static dev.keyroom.store.sqlite.Sql.update;
 
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Rooms;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Membership;
 import dev.keyroom.core.rooms.RekeyOutcome;
@@ -17,7 +16,8 @@ import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomPolicy;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.core.site.Change;
+import dev.keyroom.core.rooms.Rooms;
+import dev.keyroom.core.store.Change;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,12 +3,12 @@ package dev.keyroom.store.sqlite;
 import static dev.keyroom.store.sqlite.Sql.all;
 import static dev.keyroom.store.sqlite.Sql.update;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.SealedItems;
+import dev.keyroom.core.rooms.AtRestKeys;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.site.Change;
-import dev.keyroom.core.vault.AtRestKeys;
-import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.vault.SealedItems;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

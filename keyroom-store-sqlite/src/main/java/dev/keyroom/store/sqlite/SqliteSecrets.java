@@ -4,13 +4,13 @@ import static dev.keyroom.store.sqlite.Sql.all;
 import static dev.keyroom.store.sqlite.Sql.first;
 import static dev.keyroom.store.sqlite.Sql.update;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.port.Secrets;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.site.Change;
-import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.store.Change;
 import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.Secrets;
 import dev.keyroom.core.vault.StoredSecret;
 import java.sql.Connection;
 import java.sql.ResultSet;

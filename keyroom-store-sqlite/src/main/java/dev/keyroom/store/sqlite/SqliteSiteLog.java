@@ -6,15 +6,16 @@ import static dev.keyroom.store.sqlite.Sql.first;
 import static dev.keyroom.store.sqlite.Sql.update;
 
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.port.SiteLog;
-import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.RekeyOutcome;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.site.BlobEntry;
-import dev.keyroom.core.site.Change;
 import dev.keyroom.core.site.ChangeEffects;
 import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.core.site.Site;
+import dev.keyroom.core.site.SiteLog;
+import dev.keyroom.core.store.Change;
+import dev.keyroom.core.store.Effects;
+import dev.keyroom.core.store.Store;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -177,7 +178,7 @@ final class SqliteSiteLog implements SiteLog {
             throw KeyroomException.conflict(
                     "change " + seq + " did not apply as it did on the primary (" + outcome + ")");
         }
-        return ChangeEffects.of(change, outcome, true);
+        return Effects.of(change, outcome, true);
     }
 
     @Override

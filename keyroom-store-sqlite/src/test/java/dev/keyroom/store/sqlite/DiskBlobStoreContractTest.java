@@ -1,6 +1,6 @@
 package dev.keyroom.store.sqlite;
 
-import dev.keyroom.core.port.BlobStore;
+import dev.keyroom.core.rooms.BlobStore;
 import dev.keyroom.testkit.BlobStoreContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

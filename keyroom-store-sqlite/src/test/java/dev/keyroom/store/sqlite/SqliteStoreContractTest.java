@@ -1,6 +1,6 @@
 package dev.keyroom.store.sqlite;
 
-import dev.keyroom.core.port.Store;
+import dev.keyroom.core.store.Store;
 import dev.keyroom.testkit.BansContract;
 import dev.keyroom.testkit.MessagesContract;
 import dev.keyroom.testkit.RoomsContract;

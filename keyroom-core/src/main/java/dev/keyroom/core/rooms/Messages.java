@@ -1,14 +1,11 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.rooms;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.rooms.Retention;
-import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.rooms.StoredMessage;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Each room's message history. The guarantees and errors of {@link Store} hold. */
+/** Each room's message history. The guarantees and errors of {@code Store} hold. */
 public interface Messages {
     /**
      * Appends a message with the room's next sequence; the future completes with it once the message

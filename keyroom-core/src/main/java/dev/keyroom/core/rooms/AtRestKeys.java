@@ -1,7 +1,7 @@
-package dev.keyroom.core.vault;
+package dev.keyroom.core.rooms;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.rooms.RoomId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

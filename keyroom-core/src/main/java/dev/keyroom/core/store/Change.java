@@ -1,17 +1,17 @@
-package dev.keyroom.core.site;
+package dev.keyroom.core.store;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.SealedItems;
-import dev.keyroom.core.port.Store;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.site.Site;
+import dev.keyroom.core.vault.SealedItems;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -122,7 +122,7 @@ public sealed interface Change<R> {
         }
     }
 
-    /** Applied with {@link dev.keyroom.core.port.Messages#append}, whose future the caller waits for or not. */
+    /** Applied with {@link dev.keyroom.core.rooms.Messages#append}, whose future the caller waits for or not. */
     record AppendMessage(
             RoomId room,
             String messageId,

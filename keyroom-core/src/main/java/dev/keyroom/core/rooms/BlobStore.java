@@ -1,6 +1,5 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.rooms;
 
-import dev.keyroom.core.rooms.RoomId;
 import java.io.InputStream;
 import java.util.Optional;
 

@@ -1,13 +1,6 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.rooms;
 
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.rooms.Member;
-import dev.keyroom.core.rooms.Membership;
-import dev.keyroom.core.rooms.RekeyOutcome;
-import dev.keyroom.core.rooms.Retention;
-import dev.keyroom.core.rooms.RetentionSetting;
-import dev.keyroom.core.rooms.Room;
-import dev.keyroom.core.rooms.RoomId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +9,7 @@ import java.util.Set;
 
 /**
  * Rooms, their members, their sealed epoch keys and their retention (AZ-1, AZ-2, AZ-7). The
- * guarantees and errors of {@link Store} hold.
+ * guarantees and errors of {@code Store} hold.
  */
 public interface Rooms {
     /**

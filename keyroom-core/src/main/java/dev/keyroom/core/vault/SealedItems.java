@@ -1,14 +1,14 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.vault;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.vault.Keyring;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the server's keyring seals at rest (SEC-2, SEC-3): secret versions and sealed room keys, as
- * the keyring service re-wraps them under a new key. The guarantees and errors of {@link Store}
+ * the keyring service re-wraps them under a new key. The guarantees and errors of {@code Store}
  * hold.
  */
 public interface SealedItems {

@@ -1,12 +1,9 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.identity;
 
-import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.identity.User;
-import dev.keyroom.core.identity.UserStatus;
 import java.util.List;
 import java.util.Optional;
 
-/** The allowlist of identities (AUTH-3, AUTH-8). The guarantees and errors of {@link Store} hold. */
+/** The allowlist of identities (AUTH-3, AUTH-8). The guarantees and errors of {@code Store} hold. */
 public interface Users {
     /** Registers a user. CONFLICT if its endpoint is already registered. */
     void create(User user);

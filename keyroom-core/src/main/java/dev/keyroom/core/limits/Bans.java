@@ -1,10 +1,9 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.limits;
 
-import dev.keyroom.core.limits.Ban;
 import java.time.Instant;
 import java.util.List;
 
-/** Bans of client addresses and identities (DOS-7). The guarantees and errors of {@link Store} hold. */
+/** Bans of client addresses and identities (DOS-7). The guarantees and errors of {@code Store} hold. */
 public interface Bans {
     /** Records a ban, replacing any earlier ban of the same subject. */
     void put(Ban ban);

@@ -1,6 +1,4 @@
-package dev.keyroom.core.port;
-
-import dev.keyroom.core.audit.AuditEvent;
+package dev.keyroom.core.audit;
 
 /**
  * The append-only, hash-chained audit log (LOG-4).

@@ -1,12 +1,12 @@
-package dev.keyroom.core.vault;
+package dev.keyroom.core.rooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.rooms.RoomId;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.auth;
 
 import dev.keyroom.core.identity.EndpointId;
 import java.time.Duration;

@@ -1,5 +1,13 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.store;
 
+import dev.keyroom.core.identity.Users;
+import dev.keyroom.core.limits.Bans;
+import dev.keyroom.core.rooms.Messages;
+import dev.keyroom.core.rooms.Rooms;
+import dev.keyroom.core.site.SiteLog;
+import dev.keyroom.core.vault.Breaches;
+import dev.keyroom.core.vault.SealedItems;
+import dev.keyroom.core.vault.Secrets;
 import java.nio.file.Path;
 import java.util.Map;
 

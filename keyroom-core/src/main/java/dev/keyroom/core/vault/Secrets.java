@@ -1,16 +1,14 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.vault;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.vault.Keyring;
-import dev.keyroom.core.vault.SecretInfo;
-import dev.keyroom.core.vault.StoredSecret;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
-/** The versioned secrets of each room (SEC-2, SEC-5). The guarantees and errors of {@link Store} hold. */
+/** The versioned secrets of each room (SEC-2, SEC-5). The guarantees and errors of {@code Store} hold. */
 public interface Secrets {
     /**
      * Writes the next version of a secret in one transaction: CONFLICT when {@code ifVersion} is given

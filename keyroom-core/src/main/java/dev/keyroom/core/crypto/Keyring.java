@@ -1,8 +1,5 @@
-package dev.keyroom.core.vault;
+package dev.keyroom.core.crypto;
 
-import dev.keyroom.core.crypto.Base64Url;
-import dev.keyroom.core.crypto.KeyFiles;
-import dev.keyroom.core.crypto.SecretBytes;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
 import java.io.IOException;

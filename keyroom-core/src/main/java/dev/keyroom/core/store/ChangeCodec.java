@@ -1,11 +1,11 @@
-package dev.keyroom.core.site;
+package dev.keyroom.core.store;
 
+import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
-import dev.keyroom.core.port.SealedItems;
 import dev.keyroom.core.rooms.Member;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
@@ -13,7 +13,7 @@ import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomPolicy;
 import dev.keyroom.core.rooms.RoomRole;
-import dev.keyroom.core.vault.Keyring;
+import dev.keyroom.core.vault.SealedItems;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,10 +1,6 @@
-package dev.keyroom.core.port;
+package dev.keyroom.core.site;
 
 import dev.keyroom.core.rooms.RoomId;
-import dev.keyroom.core.site.BlobEntry;
-import dev.keyroom.core.site.ChangeEffects;
-import dev.keyroom.core.site.FeedEntry;
-import dev.keyroom.core.site.Site;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,7 +11,7 @@ import java.util.List;
  * its watermark. The embedded store keeps them in its database; a cluster keeps them in every node's
  * replica, written through the state stream so that every node agrees.
  *
- * <p>The guarantees and errors of {@link Store} hold. Without the feed (a site with no backup),
+ * <p>The guarantees and errors of {@code Store} hold. Without the feed (a site with no backup),
  * nothing is recorded and the feed reads empty.
  */
 public interface SiteLog {
