@@ -47,6 +47,7 @@ public final class KeyroomServer implements AutoCloseable {
     private final HttpStack stack;
     private final Backends backends;
     private final AuditTrail audit;
+    private final ServerKey key;
     private final URI uri;
     private final InflightBudget budget;
     private final MeterRegistry metrics;
@@ -56,12 +57,14 @@ public final class KeyroomServer implements AutoCloseable {
             HttpStack stack,
             Backends backends,
             AuditTrail audit,
+            ServerKey key,
             InflightBudget budget,
             MeterRegistry metrics,
             ServerConfig config) {
         this.stack = stack;
         this.backends = backends;
         this.audit = audit;
+        this.key = key;
         this.uri = stack.uri(config);
         this.budget = budget;
         this.metrics = metrics;
@@ -107,19 +110,26 @@ public final class KeyroomServer implements AutoCloseable {
                             .addKeyValue("admin", init.adminEndpoint())
                             .log("initialised a new data directory with a first admin identity"));
         }
-        // The server's key signs audit checkpoints; it is read when first needed, off the start path.
-        AuditTrail audit = auditFactory.open(dir, () -> dir.loadOrCreateServerIdentity(random));
+        // The server's key signs audit checkpoints and the site's batches; it is read when first
+        // needed, off the start path, once, and closed after everything that borrows it.
+        ServerKey key = new ServerKey(dir, random);
+        AuditTrail audit;
+        try {
+            audit = auditFactory.open(dir, key::get);
+        } catch (Exception | Error e) {
+            key.close();
+            throw e;
+        }
         MeterRegistry metrics = new SimpleMeterRegistry();
         Backends backends;
         try {
             backends = Backends.open(config, dir, metrics, clock);
         } catch (Exception | Error e) {
             audit.close();
+            key.close();
             throw e;
         }
         try {
-            ServerKey key = new ServerKey(dir, random);
-            backends.own(key);
             SiteRole site = SiteWiring.role(config, backends, key);
             Services services = Services.build(config, dir, backends, clock, random, metrics);
             Node node = new Node(
@@ -155,10 +165,11 @@ public final class KeyroomServer implements AutoCloseable {
                     .addKeyValue(
                             "authorities", String.join(", ", stack.authorities().describe()))
                     .log("accepting requests signed for these authorities");
-            return new KeyroomServer(stack, backends, audit, services.budget(), metrics, config);
+            return new KeyroomServer(stack, backends, audit, key, services.budget(), metrics, config);
         } catch (Exception | Error e) {
-            backends.close();
             audit.close();
+            backends.close();
+            key.close();
             throw e;
         }
     }
@@ -218,6 +229,7 @@ public final class KeyroomServer implements AutoCloseable {
         } finally {
             audit.close();
             backends.close();
+            key.close();
         }
     }
 

@@ -70,11 +70,4 @@ final class AuditCheckpoints {
         checkpointedSeq = seq;
         lastCheckpointNanos = System.nanoTime();
     }
-
-    /** Closes the signing key, if it was loaded (the log closes the file). */
-    void closeSigner() {
-        if (signer != null) {
-            signer.close();
-        }
-    }
 }

@@ -54,7 +54,7 @@ public final class FileAuditLog implements AuditTrail {
         FileChannel open(Path file) throws IOException;
     }
 
-    /** Where the checkpoint signing key comes from. */
+    /** Where the checkpoint signing key comes from: lent to the log, which never closes it. */
     @FunctionalInterface
     public interface SignerSource {
         Identity load() throws IOException;
@@ -172,8 +172,6 @@ public final class FileAuditLog implements AuditTrail {
             checkpointFile.close();
         } catch (IOException e) {
             log.atWarn().setCause(e).log("closing the audit log failed");
-        } finally {
-            checkpoints.closeSigner();
         }
     }
 }
