@@ -2,6 +2,7 @@ package dev.keyroom.bench;
 
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
@@ -71,12 +72,13 @@ public class ApplyBenchmark {
                 }
                 last = primary.messages()
                         .append(
-                                room.id(),
-                                java.util.UUID.randomUUID().toString(),
-                                owner.endpoint(),
-                                1,
-                                Fixtures.bytes(256),
-                                Fixtures.T0,
+                                new NewMessage(
+                                        room.id(),
+                                        java.util.UUID.randomUUID().toString(),
+                                        owner.endpoint(),
+                                        1,
+                                        Fixtures.bytes(256),
+                                        Fixtures.T0),
                                 keep);
             }
             last.get();

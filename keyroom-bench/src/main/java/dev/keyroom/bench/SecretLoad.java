@@ -5,6 +5,7 @@ import dev.keyroom.core.audit.AuditEvent;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.vault.SecretWrite;
 import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.audit.AuditChain;
 import dev.keyroom.protocol.signature.RequestSigner;
@@ -262,16 +263,12 @@ public final class SecretLoad {
                     while (!stop.get()) {
                         version = store.secrets()
                                 .put(
-                                        room,
-                                        name,
+                                        new SecretWrite(room, name, id.endpoint(), java.time.Instant.now(), 5),
                                         java.util.Optional.of(version),
                                         v -> keyring.seal(
                                                 dev.keyroom.core.vault.VaultService.context(room, name, v),
                                                 value,
-                                                random),
-                                        id.endpoint(),
-                                        java.time.Instant.now(),
-                                        5);
+                                                random));
                         done.increment();
                     }
                     return null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Room;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,9 @@ public abstract class MessagesContract extends StoreContract {
         List<java.util.concurrent.CompletableFuture<Long>> pending = new ArrayList<>();
         for (int i = 1; i <= 300; i++) {
             pending.add(store.messages()
-                    .append(room.id(), "q" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0, KEEP_ALL));
+                    .append(
+                            new NewMessage(room.id(), "q" + i, owner.endpoint(), 1, new byte[] {(byte) i}, Fixtures.T0),
+                            KEEP_ALL));
         }
         for (int i = 0; i < pending.size(); i++) {
             assertThat(KeyroomException.await(pending.get(i))).isEqualTo(i + 1L);
@@ -61,11 +64,12 @@ public abstract class MessagesContract extends StoreContract {
     void aFailingAppendAmongQueuedOnes_failsAlone() {
         Room room = newRoom();
         append(room.id(), "dup", owner.endpoint(), 1, new byte[] {0}, Fixtures.T0, KEEP_ALL);
-        var before =
-                store.messages().append(room.id(), "a", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0, KEEP_ALL);
-        var duplicate =
-                store.messages().append(room.id(), "dup", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0, KEEP_ALL);
-        var after = store.messages().append(room.id(), "b", owner.endpoint(), 1, new byte[] {3}, Fixtures.T0, KEEP_ALL);
+        var before = store.messages()
+                .append(new NewMessage(room.id(), "a", owner.endpoint(), 1, new byte[] {1}, Fixtures.T0), KEEP_ALL);
+        var duplicate = store.messages()
+                .append(new NewMessage(room.id(), "dup", owner.endpoint(), 1, new byte[] {2}, Fixtures.T0), KEEP_ALL);
+        var after = store.messages()
+                .append(new NewMessage(room.id(), "b", owner.endpoint(), 1, new byte[] {3}, Fixtures.T0), KEEP_ALL);
         assertThat(KeyroomException.await(before)).isEqualTo(2);
         assertCode(() -> KeyroomException.await(duplicate), ErrorCode.CONFLICT);
         assertThat(KeyroomException.await(after)).isEqualTo(3);
@@ -132,6 +136,6 @@ public abstract class MessagesContract extends StoreContract {
             java.time.Instant at,
             dev.keyroom.core.rooms.Retention retention) {
         return dev.keyroom.core.error.KeyroomException.await(
-                store.messages().append(room, messageId, sender, epoch, envelope, at, retention));
+                store.messages().append(new NewMessage(room, messageId, sender, epoch, envelope, at), retention));
     }
 }

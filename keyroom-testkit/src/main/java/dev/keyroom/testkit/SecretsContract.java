@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.rooms.Room;
+import dev.keyroom.core.vault.SecretWrite;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,35 +15,23 @@ public abstract class SecretsContract extends StoreContract {
         Room room = newRoom();
         assertThat(store.secrets()
                         .put(
-                                room.id(),
-                                "db",
+                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
                                 Optional.of(0L),
-                                SecretsContract::sealed,
-                                owner.endpoint(),
-                                Fixtures.T0,
-                                3))
+                                SecretsContract::sealed))
                 .isEqualTo(1);
         assertCode(
                 () -> store.secrets()
                         .put(
-                                room.id(),
-                                "db",
+                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
                                 Optional.of(0L),
-                                SecretsContract::sealed,
-                                owner.endpoint(),
-                                Fixtures.T0,
-                                3),
+                                SecretsContract::sealed),
                 ErrorCode.CONFLICT);
         for (long v = 2; v <= 5; v++) {
             assertThat(store.secrets()
                             .put(
-                                    room.id(),
-                                    "db",
+                                    new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
                                     Optional.empty(),
-                                    SecretsContract::sealed,
-                                    owner.endpoint(),
-                                    Fixtures.T0,
-                                    3))
+                                    SecretsContract::sealed))
                     .isEqualTo(v);
         }
         store = reopen(store);
@@ -54,7 +43,7 @@ public abstract class SecretsContract extends StoreContract {
                 .extracting(dev.keyroom.core.vault.SecretInfo::name)
                 .containsExactly("db");
 
-        assertThat(store.secrets().delete(room.id(), "db", owner.endpoint(), Fixtures.T0, 3))
+        assertThat(store.secrets().delete(new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3)))
                 .isEqualTo(6);
         assertThat(store.secrets()
                         .find(room.id(), "db", Optional.empty())
@@ -63,38 +52,32 @@ public abstract class SecretsContract extends StoreContract {
                 .isTrue();
         assertThat(store.secrets().list(room.id())).isEmpty();
         assertCode(
-                () -> store.secrets().delete(room.id(), "db", owner.endpoint(), Fixtures.T0, 3), ErrorCode.NOT_FOUND);
+                () -> store.secrets().delete(new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3)),
+                ErrorCode.NOT_FOUND);
         assertCode(
                 () -> store.secrets()
                         .put(
-                                room.id(),
-                                "db",
+                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
                                 Optional.of(0L),
-                                SecretsContract::sealed,
-                                owner.endpoint(),
-                                Fixtures.T0,
-                                3),
+                                SecretsContract::sealed),
                 ErrorCode.CONFLICT);
         assertThat(store.secrets()
                         .put(
-                                room.id(),
-                                "db",
+                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
                                 Optional.of(6L),
-                                SecretsContract::sealed,
-                                owner.endpoint(),
-                                Fixtures.T0,
-                                3))
+                                SecretsContract::sealed))
                 .isEqualTo(7);
         assertCode(
                 () -> store.secrets()
                         .put(
-                                dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM),
-                                "x",
+                                new SecretWrite(
+                                        dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM),
+                                        "x",
+                                        owner.endpoint(),
+                                        Fixtures.T0,
+                                        3),
                                 Optional.empty(),
-                                SecretsContract::sealed,
-                                owner.endpoint(),
-                                Fixtures.T0,
-                                3),
+                                SecretsContract::sealed),
                 ErrorCode.NOT_FOUND);
     }
 

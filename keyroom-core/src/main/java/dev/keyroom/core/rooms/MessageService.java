@@ -87,7 +87,9 @@ public final class MessageService {
      */
     public CompletableFuture<Long> append(Checked c) {
         Published m = c.message();
-        return store.append(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now(), retention)
+        return store.append(
+                        new NewMessage(c.room(), m.messageId(), m.sender(), m.epoch(), m.bytes(), clock.now()),
+                        retention)
                 .thenApply(seq -> {
                     announce(c.room(), new RoomEvent(seq, m.bytes()));
                     return seq;

@@ -1,7 +1,5 @@
 package dev.keyroom.core.rooms;
 
-import dev.keyroom.core.identity.EndpointId;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,14 +12,7 @@ public interface Messages {
      * loses) or when the room already holds {@code messageId}. Then drops what the room's retention
      * no longer keeps: its own setting, resolved against {@code retention}, the server's default.
      */
-    CompletableFuture<Long> append(
-            RoomId room,
-            String messageId,
-            EndpointId sender,
-            long epoch,
-            byte[] envelope,
-            Instant receivedAt,
-            Retention retention);
+    CompletableFuture<Long> append(NewMessage message, Retention retention);
 
     /** Messages with a sequence above {@code afterSeq}, in order, at most {@code limit}. */
     List<StoredMessage> after(RoomId room, long afterSeq, int limit);

@@ -6,12 +6,14 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
 import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.site.Site;
 import dev.keyroom.core.vault.SealedItems;
+import dev.keyroom.core.vault.SecretWrite;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -123,30 +125,21 @@ public sealed interface Change<R> {
     }
 
     /** Applied with {@link dev.keyroom.core.rooms.Messages#append}, whose future the caller waits for or not. */
-    record AppendMessage(
-            RoomId room,
-            String messageId,
-            EndpointId sender,
-            long epoch,
-            byte[] envelope,
-            Instant receivedAt,
-            Retention retention)
-            implements Change<Long> {
+    record AppendMessage(NewMessage message, Retention retention) implements Change<Long> {
         public Long applyTo(Store s) {
             // The store's own refusal (a conflict), not wrapped: a backup answers with it.
-            return dev.keyroom.core.error.KeyroomException.await(
-                    s.messages().append(room, messageId, sender, epoch, envelope, receivedAt, retention));
+            return dev.keyroom.core.error.KeyroomException.await(s.messages().append(message, retention));
         }
 
         public byte[] encode() {
             return new ChangeCodec.Out()
                     .u8(7)
-                    .room(room)
-                    .text(messageId)
-                    .endpoint(sender)
-                    .i64(epoch)
-                    .bytes(envelope)
-                    .instant(receivedAt)
+                    .room(message.room())
+                    .text(message.messageId())
+                    .endpoint(message.sender())
+                    .i64(message.epoch())
+                    .bytes(message.envelope())
+                    .instant(message.receivedAt())
                     .retention(retention)
                     .toByteArray();
         }
@@ -178,7 +171,7 @@ public sealed interface Change<R> {
     record PutSecret(RoomId room, String name, long latest, Keyring.Sealed sealed, EndpointId by, Instant at, int keep)
             implements Change<Long> {
         public Long applyTo(Store s) {
-            return s.secrets().put(room, name, Optional.of(latest), v -> sealed, by, at, keep);
+            return s.secrets().put(new SecretWrite(room, name, by, at, keep), Optional.of(latest), v -> sealed);
         }
 
         public byte[] encode() {
@@ -197,7 +190,7 @@ public sealed interface Change<R> {
 
     record DeleteSecret(RoomId room, String name, EndpointId by, Instant at, int keep) implements Change<Long> {
         public Long applyTo(Store s) {
-            return s.secrets().delete(room, name, by, at, keep);
+            return s.secrets().delete(new SecretWrite(room, name, by, at, keep));
         }
 
         public byte[] encode() {

@@ -7,6 +7,7 @@ import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
 import dev.keyroom.core.rooms.Member;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
@@ -64,7 +65,8 @@ final class ChangeCodec {
             case 6 -> new Change.Rekey(in.room(), in.i64(), in.endpoints(), in.keys());
             case 7 ->
                 new Change.AppendMessage(
-                        in.room(), in.text(), in.endpoint(), in.i64(), in.bytes(), in.instant(), in.retention());
+                        new NewMessage(in.room(), in.text(), in.endpoint(), in.i64(), in.bytes(), in.instant()),
+                        in.retention());
             case 8 -> new Change.SetRetention(in.room(), in.retentionSetting(), in.retention(), in.i32(), in.instant());
             case 9 ->
                 new Change.PutSecret(

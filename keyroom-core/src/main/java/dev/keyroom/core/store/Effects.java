@@ -27,7 +27,8 @@ public final class Effects {
                     && !c.remove().isEmpty() -> l -> l.membersRemoved(c.room(), c.remove());
             case Change.PutBan c -> l -> l.banned(c.ban());
             case Change.AppendMessage c
-            when asOnPrimary && outcome instanceof Long seq -> l -> l.messageAppended(c.room(), seq, c.envelope());
+            when asOnPrimary && outcome instanceof Long seq ->
+                l -> l.messageAppended(c.message().room(), seq, c.message().envelope());
             case Change.Fence c when outcome instanceof Site site -> l -> l.siteChanged(site);
             case Change.Promote c when outcome instanceof Site site -> l -> l.siteChanged(site);
             default -> l -> {};

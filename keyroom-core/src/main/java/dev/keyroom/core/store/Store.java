@@ -29,21 +29,50 @@ import java.util.Map;
  * not used after.
  */
 public interface Store extends AutoCloseable {
-    Users users();
+    /** The ports of one store; an implementation builds them once and hands out this record. */
+    record Ports(
+            Users users,
+            Rooms rooms,
+            Messages messages,
+            Secrets secrets,
+            SealedItems sealedItems,
+            Bans bans,
+            Breaches breaches,
+            SiteLog siteLog) {}
 
-    Rooms rooms();
+    Ports ports();
 
-    Messages messages();
+    default Users users() {
+        return ports().users();
+    }
 
-    Secrets secrets();
+    default Rooms rooms() {
+        return ports().rooms();
+    }
 
-    SealedItems sealedItems();
+    default Messages messages() {
+        return ports().messages();
+    }
 
-    Bans bans();
+    default Secrets secrets() {
+        return ports().secrets();
+    }
 
-    Breaches breaches();
+    default SealedItems sealedItems() {
+        return ports().sealedItems();
+    }
 
-    SiteLog siteLog();
+    default Bans bans() {
+        return ports().bans();
+    }
+
+    default Breaches breaches() {
+        return ports().breaches();
+    }
+
+    default SiteLog siteLog() {
+        return ports().siteLog();
+    }
 
     /** Counts of records per table and a SHA-256 over all of them, independent of storage order. */
     record Digest(Map<String, Long> counts, String sha256) {}

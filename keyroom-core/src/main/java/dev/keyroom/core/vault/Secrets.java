@@ -1,9 +1,7 @@
 package dev.keyroom.core.vault;
 
 import dev.keyroom.core.crypto.Keyring;
-import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
@@ -17,17 +15,10 @@ public interface Secrets {
      * value for the version being written (its context names the version). Keeps the last versions
      * of the name: the room's own number, or {@code keep}. NOT_FOUND without the room.
      */
-    long put(
-            RoomId room,
-            String name,
-            Optional<Long> ifVersion,
-            LongFunction<Keyring.Sealed> seal,
-            EndpointId by,
-            Instant at,
-            int keep);
+    long put(SecretWrite write, Optional<Long> ifVersion, LongFunction<Keyring.Sealed> seal);
 
     /** Writes a tombstone version; NOT_FOUND when the name has no live version. */
-    long delete(RoomId room, String name, EndpointId by, Instant at, int keep);
+    long delete(SecretWrite write);
 
     /** A version of a secret (the latest when empty), tombstones included. */
     Optional<StoredSecret> find(RoomId room, String name, Optional<Long> version);

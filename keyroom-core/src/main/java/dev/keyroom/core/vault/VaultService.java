@@ -109,13 +109,9 @@ public final class VaultService {
     private long write(User caller, RoomId room, String name, byte[] value, Optional<Long> ifVersion) {
         Keyring k = keyring.get();
         return store.put(
-                room,
-                name,
+                new SecretWrite(room, name, caller.endpoint(), clock.now(), keepVersions),
                 ifVersion,
-                v -> k.seal(context(room, name, v), value, random),
-                caller.endpoint(),
-                clock.now(),
-                keepVersions);
+                v -> k.seal(context(room, name, v), value, random));
     }
 
     public Value get(User caller, RoomId room, String name, Optional<Long> version) {
@@ -159,6 +155,6 @@ public final class VaultService {
             throw KeyroomException.forbidden("readers cannot delete secrets");
         }
         admitAgent(caller, room, name);
-        return store.delete(room, name, caller.endpoint(), clock.now(), keepVersions);
+        return store.delete(new SecretWrite(room, name, caller.endpoint(), clock.now(), keepVersions));
     }
 }

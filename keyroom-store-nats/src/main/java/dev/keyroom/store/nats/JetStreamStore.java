@@ -1,15 +1,7 @@
 package dev.keyroom.store.nats;
 
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.identity.Users;
-import dev.keyroom.core.limits.Bans;
-import dev.keyroom.core.rooms.Messages;
-import dev.keyroom.core.rooms.Rooms;
-import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.core.store.Store;
-import dev.keyroom.core.vault.Breaches;
-import dev.keyroom.core.vault.SealedItems;
-import dev.keyroom.core.vault.Secrets;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
@@ -50,23 +42,20 @@ public final class JetStreamStore implements Store {
     public static final long DEFAULT_SNAPSHOT_EVERY = 100_000;
 
     private final StateStream stream;
-    private final Users users;
-    private final Rooms rooms;
-    private final Messages messages;
-    private final Secrets secrets;
-    private final SealedItems sealedItems;
-    private final ReplicatedBans bans;
-    private final SiteLog siteLog;
+    private final Ports ports;
 
     private JetStreamStore(StateStream stream) {
         this.stream = stream;
-        this.users = new ReplicatedUsers(stream);
-        this.rooms = new ReplicatedRooms(stream);
-        this.messages = new ReplicatedMessages(stream);
-        this.secrets = new ReplicatedSecrets(stream);
-        this.sealedItems = new ReplicatedSealedItems(stream);
-        this.bans = new ReplicatedBans(stream);
-        this.siteLog = new ReplicatedSiteLog(stream);
+        ReplicatedBans bans = new ReplicatedBans(stream);
+        this.ports = new Ports(
+                new ReplicatedUsers(stream),
+                new ReplicatedRooms(stream),
+                new ReplicatedMessages(stream),
+                new ReplicatedSecrets(stream),
+                new ReplicatedSealedItems(stream),
+                bans,
+                bans,
+                new ReplicatedSiteLog(stream));
     }
 
     /**
@@ -116,43 +105,8 @@ public final class JetStreamStore implements Store {
     }
 
     @Override
-    public Users users() {
-        return users;
-    }
-
-    @Override
-    public Rooms rooms() {
-        return rooms;
-    }
-
-    @Override
-    public Messages messages() {
-        return messages;
-    }
-
-    @Override
-    public Secrets secrets() {
-        return secrets;
-    }
-
-    @Override
-    public SealedItems sealedItems() {
-        return sealedItems;
-    }
-
-    @Override
-    public Bans bans() {
-        return bans;
-    }
-
-    @Override
-    public Breaches breaches() {
-        return bans;
-    }
-
-    @Override
-    public SiteLog siteLog() {
-        return siteLog;
+    public Ports ports() {
+        return ports;
     }
 
     /** The stream sequence of the last command this node's replica applied. */

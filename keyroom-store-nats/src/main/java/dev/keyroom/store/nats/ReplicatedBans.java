@@ -12,13 +12,7 @@ import java.util.List;
  * {@link Bans} and {@link Breaches} of the cluster, shared by every node (DOS-7): writes through the
  * state stream, reads from the caught-up replica.
  */
-final class ReplicatedBans implements Bans, Breaches {
-    private final StateStream stream;
-
-    ReplicatedBans(StateStream stream) {
-        this.stream = stream;
-    }
-
+record ReplicatedBans(StateStream stream) implements Bans, Breaches {
     @Override
     public void put(Ban ban) {
         stream.write(new Change.PutBan(ban));

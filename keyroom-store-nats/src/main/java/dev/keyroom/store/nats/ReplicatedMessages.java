@@ -1,12 +1,11 @@
 package dev.keyroom.store.nats;
 
-import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.Messages;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.StoredMessage;
 import dev.keyroom.core.store.Change;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,23 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * applied it (appends are applied without waiting for each other, in stream order); reads come from
  * the caught-up replica.
  */
-final class ReplicatedMessages implements Messages {
-    private final StateStream stream;
-
-    ReplicatedMessages(StateStream stream) {
-        this.stream = stream;
-    }
-
+record ReplicatedMessages(StateStream stream) implements Messages {
     @Override
-    public CompletableFuture<Long> append(
-            RoomId room,
-            String messageId,
-            EndpointId sender,
-            long epoch,
-            byte[] envelope,
-            Instant receivedAt,
-            Retention retention) {
-        return stream.submit(new Change.AppendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
+    public CompletableFuture<Long> append(NewMessage message, Retention retention) {
+        return stream.submit(new Change.AppendMessage(message, retention));
     }
 
     @Override

@@ -17,13 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@link Rooms} of the cluster: writes through the state stream, reads from the caught-up replica. */
-final class ReplicatedRooms implements Rooms {
-    private final StateStream stream;
-
-    ReplicatedRooms(StateStream stream) {
-        this.stream = stream;
-    }
-
+record ReplicatedRooms(StateStream stream) implements Rooms {
     private Rooms replica() {
         stream.barrier();
         return stream.replica().rooms();

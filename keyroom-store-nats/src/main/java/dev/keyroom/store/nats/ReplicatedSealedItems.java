@@ -7,13 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@link SealedItems} of the cluster: re-wraps through the state stream, reads from the caught-up replica. */
-final class ReplicatedSealedItems implements SealedItems {
-    private final StateStream stream;
-
-    ReplicatedSealedItems(StateStream stream) {
-        this.stream = stream;
-    }
-
+record ReplicatedSealedItems(StateStream stream) implements SealedItems {
     private SealedItems replica() {
         stream.barrier();
         return stream.replica().sealedItems();

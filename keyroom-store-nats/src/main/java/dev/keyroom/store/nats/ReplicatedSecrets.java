@@ -3,27 +3,20 @@ package dev.keyroom.store.nats;
 import dev.keyroom.core.crypto.Keyring;
 import dev.keyroom.core.error.ErrorCode;
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.store.Change;
 import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.SecretWrite;
 import dev.keyroom.core.vault.Secrets;
 import dev.keyroom.core.vault.StoredSecret;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
 /** {@link Secrets} of the cluster: writes through the state stream, reads from the caught-up replica. */
-final class ReplicatedSecrets implements Secrets {
+record ReplicatedSecrets(StateStream stream) implements Secrets {
     /** Lost races a write without {@code if_version} retries with the new latest version. */
     private static final int RETRIES = 8;
-
-    private final StateStream stream;
-
-    ReplicatedSecrets(StateStream stream) {
-        this.stream = stream;
-    }
 
     /**
      * The value is sealed here, for the version this node expects to write (the latest it sees plus
@@ -31,14 +24,9 @@ final class ReplicatedSecrets implements Secrets {
      * nothing. Without {@code ifVersion}, a lost race is retried with the new latest version.
      */
     @Override
-    public long put(
-            RoomId room,
-            String name,
-            Optional<Long> ifVersion,
-            LongFunction<Keyring.Sealed> seal,
-            EndpointId by,
-            Instant at,
-            int keep) {
+    public long put(SecretWrite w, Optional<Long> ifVersion, LongFunction<Keyring.Sealed> seal) {
+        RoomId room = w.room();
+        String name = w.name();
         for (int attempt = 0; ; attempt++) {
             long latest;
             if (ifVersion.isPresent()) {
@@ -54,7 +42,7 @@ final class ReplicatedSecrets implements Secrets {
             }
             Keyring.Sealed sealed = seal.apply(latest + 1);
             try {
-                return stream.write(new Change.PutSecret(room, name, latest, sealed, by, at, keep));
+                return stream.write(new Change.PutSecret(room, name, latest, sealed, w.by(), w.at(), w.keep()));
             } catch (KeyroomException e) {
                 if (ifVersion.isPresent() || e.code() != ErrorCode.CONFLICT || attempt >= RETRIES) {
                     throw e;
@@ -64,8 +52,8 @@ final class ReplicatedSecrets implements Secrets {
     }
 
     @Override
-    public long delete(RoomId room, String name, EndpointId by, Instant at, int keep) {
-        return stream.write(new Change.DeleteSecret(room, name, by, at, keep));
+    public long delete(SecretWrite w) {
+        return stream.write(new Change.DeleteSecret(w.room(), w.name(), w.by(), w.at(), w.keep()));
     }
 
     @Override

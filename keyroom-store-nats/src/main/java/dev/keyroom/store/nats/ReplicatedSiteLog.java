@@ -17,18 +17,12 @@ import java.util.concurrent.CompletableFuture;
  * written through the state stream, so every node's are the same whichever node sends them or
  * takes a primary's batch.
  */
-final class ReplicatedSiteLog implements SiteLog {
+record ReplicatedSiteLog(StateStream stream) implements SiteLog {
     /** The most a command of a primary's batch holds: NATS takes 1 MiB a message by default. */
     static final int MAX_BATCH_COMMAND_BYTES = 256 << 10;
 
     /** Commands of one batch in the stream at once, while this node applies the first. */
     static final int BATCH_COMMANDS_IN_FLIGHT = 4;
-
-    private final StateStream stream;
-
-    ReplicatedSiteLog(StateStream stream) {
-        this.stream = stream;
-    }
 
     private SiteLog replica() {
         return stream.replica().siteLog();

@@ -9,13 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@link Users} of the cluster: writes through the state stream, reads from the caught-up replica. */
-final class ReplicatedUsers implements Users {
-    private final StateStream stream;
-
-    ReplicatedUsers(StateStream stream) {
-        this.stream = stream;
-    }
-
+record ReplicatedUsers(StateStream stream) implements Users {
     private Users replica() {
         stream.barrier();
         return stream.replica().users();

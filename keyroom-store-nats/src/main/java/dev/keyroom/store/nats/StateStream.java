@@ -224,15 +224,7 @@ final class StateStream implements AutoCloseable {
         pendingApplies.acquireUninterruptibly();
         CompletableFuture<Long> f;
         try {
-            f = replica.messages()
-                    .append(
-                            a.room(),
-                            a.messageId(),
-                            a.sender(),
-                            a.epoch(),
-                            a.envelope(),
-                            a.receivedAt(),
-                            a.retention());
+            f = replica.messages().append(a.message(), a.retention());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

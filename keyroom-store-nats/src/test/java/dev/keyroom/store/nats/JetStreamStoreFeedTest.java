@@ -8,6 +8,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
@@ -136,7 +137,10 @@ class JetStreamStoreFeedTest {
                     last.get();
                 }
                 last = primary.messages()
-                        .append(room.id(), "m-" + i, owner.endpoint(), 1, Fixtures.bytes(256), Fixtures.T0, keep);
+                        .append(
+                                new NewMessage(
+                                        room.id(), "m-" + i, owner.endpoint(), 1, Fixtures.bytes(256), Fixtures.T0),
+                                keep);
             }
             last.get();
             List<byte[]> feed = primary.siteLog().changesAfter(0, messages + 2).stream()

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
@@ -46,12 +47,13 @@ class JetStreamStoreSnapshotTest {
             for (int i = 0; i < 600; i++) {
                 store.messages()
                         .append(
-                                room.id(),
-                                "m-" + i,
-                                owner.endpoint(),
-                                1,
-                                Fixtures.bytes(64),
-                                Fixtures.T0.plusSeconds(i),
+                                new NewMessage(
+                                        room.id(),
+                                        "m-" + i,
+                                        owner.endpoint(),
+                                        1,
+                                        Fixtures.bytes(64),
+                                        Fixtures.T0.plusSeconds(i)),
                                 keepTen)
                         .get();
             }

@@ -10,15 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** {@link Bans} in the {@code bans} table. */
-final class SqliteBans implements Bans {
-    private final SqliteExecutor db;
-    private final ChangeJournal journal;
-
-    SqliteBans(SqliteExecutor db, ChangeJournal journal) {
-        this.db = db;
-        this.journal = journal;
-    }
-
+record SqliteBans(SqliteExecutor db, ChangeJournal journal) implements Bans {
     @Override
     public void put(Ban ban) {
         journal.recorded(

@@ -9,13 +9,7 @@ import dev.keyroom.core.vault.Breaches;
 import java.time.Instant;
 
 /** {@link Breaches} in the {@code agent_breaches} table. */
-final class SqliteBreaches implements Breaches {
-    private final ChangeJournal journal;
-
-    SqliteBreaches(ChangeJournal journal) {
-        this.journal = journal;
-    }
-
+record SqliteBreaches(ChangeJournal journal) implements Breaches {
     @Override
     public int record(EndpointId agent, Instant at, Instant since) {
         return journal.recorded(new Change.RecordBreach(agent, at, since), r -> true, c -> {

@@ -8,6 +8,7 @@ import static dev.keyroom.store.sqlite.Sql.update;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.Messages;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.RoomId;
@@ -24,24 +25,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link Messages} in the {@code messages} table, numbered by the room's {@code last_seq}. Appends
  * go through the writer's queue without blocking their caller, and commit in groups.
  */
-final class SqliteMessages implements Messages {
-    private final SqliteExecutor db;
-    private final ChangeJournal journal;
-
-    SqliteMessages(SqliteExecutor db, ChangeJournal journal) {
-        this.db = db;
-        this.journal = journal;
-    }
-
+record SqliteMessages(SqliteExecutor db, ChangeJournal journal) implements Messages {
     @Override
-    public CompletableFuture<Long> append(
-            RoomId room,
-            String messageId,
-            EndpointId sender,
-            long epoch,
-            byte[] envelope,
-            Instant receivedAt,
-            Retention retention) {
+    public CompletableFuture<Long> append(NewMessage message, Retention retention) {
+        RoomId room = message.room();
         CompletableFuture<Long> appended = db.writeAsync(c -> {
             long[] row = first(
                             c,
@@ -55,10 +42,14 @@ final class SqliteMessages implements Messages {
                             row[2] == 0 ? Optional.empty() : Optional.of((int) row[2]),
                             Optional.empty())
                     .resolve(retention);
-            if (current != epoch) {
+            if (current != message.epoch()) {
                 throw KeyroomException.conflict("the message is not for the room's current epoch " + current);
             }
-            if (exists(c, "SELECT 1 FROM messages WHERE room_id = ? AND message_id = ?", room.value(), messageId)) {
+            if (exists(
+                    c,
+                    "SELECT 1 FROM messages WHERE room_id = ? AND message_id = ?",
+                    room.value(),
+                    message.messageId())) {
                 throw KeyroomException.conflict("a message with that id was published already");
             }
             update(c, "UPDATE rooms SET last_seq = last_seq + 1 WHERE room_id = ?", room.value());
@@ -70,14 +61,13 @@ final class SqliteMessages implements Messages {
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     room.value(),
                     seq,
-                    messageId,
-                    sender.value(),
-                    epoch,
-                    envelope,
-                    receivedAt.toEpochMilli());
-            prune(c, room, seq, keep, receivedAt);
-            journal.record(
-                    c, new Change.AppendMessage(room, messageId, sender, epoch, envelope, receivedAt, retention));
+                    message.messageId(),
+                    message.sender().value(),
+                    message.epoch(),
+                    message.envelope(),
+                    message.receivedAt().toEpochMilli());
+            prune(c, room, seq, keep, message.receivedAt());
+            journal.record(c, new Change.AppendMessage(message, retention));
             return seq;
         });
         return journal.on() ? appended.whenComplete((v, e) -> journal.recordedOne()) : appended;

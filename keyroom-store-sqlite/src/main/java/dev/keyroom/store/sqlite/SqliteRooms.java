@@ -31,16 +31,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** {@link Rooms} in the {@code rooms}, {@code members} and {@code sealed_keys} tables. */
-final class SqliteRooms implements Rooms {
+record SqliteRooms(SqliteExecutor db, ChangeJournal journal) implements Rooms {
     static final String COLUMNS = "r.room_id, r.name, r.policy, r.epoch, r.owner, r.created_at, r.rekey_required";
-
-    private final SqliteExecutor db;
-    private final ChangeJournal journal;
-
-    SqliteRooms(SqliteExecutor db, ChangeJournal journal) {
-        this.db = db;
-        this.journal = journal;
-    }
 
     @Override
     public void create(Room room, Member owner, Optional<byte[]> ownerSealedKey) {

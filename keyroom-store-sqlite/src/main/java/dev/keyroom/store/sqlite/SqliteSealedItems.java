@@ -17,15 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** {@link SealedItems}: the sealed values of the {@code secrets} table and the {@code sealed_keys}. */
-final class SqliteSealedItems implements SealedItems {
-    private final SqliteExecutor db;
-    private final ChangeJournal journal;
-
-    SqliteSealedItems(SqliteExecutor db, ChangeJournal journal) {
-        this.db = db;
-        this.journal = journal;
-    }
-
+record SqliteSealedItems(SqliteExecutor db, ChangeJournal journal) implements SealedItems {
     @Override
     public Map<Integer, Long> countByKey() {
         Map<Integer, Long> out = new TreeMap<>();

@@ -10,6 +10,7 @@ import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.store.Change;
 import dev.keyroom.core.vault.SecretInfo;
+import dev.keyroom.core.vault.SecretWrite;
 import dev.keyroom.core.vault.Secrets;
 import dev.keyroom.core.vault.StoredSecret;
 import java.sql.Connection;
@@ -21,29 +22,16 @@ import java.util.Optional;
 import java.util.function.LongFunction;
 
 /** {@link Secrets} in the {@code secrets} table: one row per version, tombstones included. */
-final class SqliteSecrets implements Secrets {
+record SqliteSecrets(SqliteExecutor db, ChangeJournal journal) implements Secrets {
     private static final String COLUMNS =
             "SELECT name, version, key_id, nonce, ciphertext, tombstone, created_by, created_at FROM secrets";
 
-    private final SqliteExecutor db;
-    private final ChangeJournal journal;
-
-    SqliteSecrets(SqliteExecutor db, ChangeJournal journal) {
-        this.db = db;
-        this.journal = journal;
-    }
-
     @Override
-    public long put(
-            RoomId room,
-            String name,
-            Optional<Long> ifVersion,
-            LongFunction<Keyring.Sealed> seal,
-            EndpointId by,
-            Instant at,
-            int keep) {
+    public long put(SecretWrite w, Optional<Long> ifVersion, LongFunction<Keyring.Sealed> seal) {
+        RoomId room = w.room();
+        String name = w.name();
         long written = db.write(c -> {
-            int kept = keptVersions(c, room, keep);
+            int kept = keptVersions(c, room, w.keep());
             long[] latest = latest(c, room, name);
             long current = latest[0];
             if (ifVersion.isPresent() && ifVersion.get() != current) {
@@ -62,10 +50,10 @@ final class SqliteSecrets implements Secrets {
                     sealed.keyId(),
                     sealed.nonce(),
                     sealed.ciphertext(),
-                    by.value(),
-                    at.toEpochMilli());
+                    w.by().value(),
+                    w.at().toEpochMilli());
             pruneVersions(c, room, name, next, kept);
-            journal.record(c, new Change.PutSecret(room, name, current, sealed, by, at, keep));
+            journal.record(c, new Change.PutSecret(room, name, current, sealed, w.by(), w.at(), w.keep()));
             return next;
         });
         journal.recordedOne();
@@ -84,9 +72,11 @@ final class SqliteSecrets implements Secrets {
     }
 
     @Override
-    public long delete(RoomId room, String name, EndpointId by, Instant at, int keep) {
-        return journal.recorded(new Change.DeleteSecret(room, name, by, at, keep), r -> true, c -> {
-            int kept = keptVersions(c, room, keep);
+    public long delete(SecretWrite w) {
+        RoomId room = w.room();
+        String name = w.name();
+        return journal.recorded(new Change.DeleteSecret(room, name, w.by(), w.at(), w.keep()), r -> true, c -> {
+            int kept = keptVersions(c, room, w.keep());
             long[] latest = latest(c, room, name);
             if (latest[0] == 0 || latest[1] == 1) {
                 throw KeyroomException.notFound();
@@ -99,8 +89,8 @@ final class SqliteSecrets implements Secrets {
                     room.value(),
                     name,
                     next,
-                    by.value(),
-                    at.toEpochMilli());
+                    w.by().value(),
+                    w.at().toEpochMilli());
             pruneVersions(c, room, name, next, kept);
             return next;
         });

@@ -1,14 +1,6 @@
 package dev.keyroom.store.sqlite;
 
-import dev.keyroom.core.identity.Users;
-import dev.keyroom.core.limits.Bans;
-import dev.keyroom.core.rooms.Messages;
-import dev.keyroom.core.rooms.Rooms;
-import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.core.store.Store;
-import dev.keyroom.core.vault.Breaches;
-import dev.keyroom.core.vault.SealedItems;
-import dev.keyroom.core.vault.Secrets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,26 +21,22 @@ import java.util.Map;
  */
 public final class SqliteStore implements Store {
     private final SqliteExecutor db;
-    private final Users users;
-    private final Rooms rooms;
-    private final Messages messages;
-    private final Secrets secrets;
-    private final SealedItems sealedItems;
-    private final Bans bans;
-    private final Breaches breaches;
     private final SqliteSiteLog siteLog;
+    private final Ports ports;
 
     private SqliteStore(SqliteExecutor db, boolean feed) {
         this.db = db;
         ChangeJournal journal = new ChangeJournal(db, feed);
-        this.users = new SqliteUsers(db, journal);
-        this.rooms = new SqliteRooms(db, journal);
-        this.messages = new SqliteMessages(db, journal);
-        this.secrets = new SqliteSecrets(db, journal);
-        this.sealedItems = new SqliteSealedItems(db, journal);
-        this.bans = new SqliteBans(db, journal);
-        this.breaches = new SqliteBreaches(journal);
         this.siteLog = new SqliteSiteLog(db, journal, this);
+        this.ports = new Ports(
+                new SqliteUsers(db, journal),
+                new SqliteRooms(db, journal),
+                new SqliteMessages(db, journal),
+                new SqliteSecrets(db, journal),
+                new SqliteSealedItems(db, journal),
+                new SqliteBans(db, journal),
+                new SqliteBreaches(journal),
+                siteLog);
     }
 
     /** Opens (creating if needed) the database at {@code file} and brings its schema up to date. */
@@ -75,43 +63,8 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Users users() {
-        return users;
-    }
-
-    @Override
-    public Rooms rooms() {
-        return rooms;
-    }
-
-    @Override
-    public Messages messages() {
-        return messages;
-    }
-
-    @Override
-    public Secrets secrets() {
-        return secrets;
-    }
-
-    @Override
-    public SealedItems sealedItems() {
-        return sealedItems;
-    }
-
-    @Override
-    public Bans bans() {
-        return bans;
-    }
-
-    @Override
-    public Breaches breaches() {
-        return breaches;
-    }
-
-    @Override
-    public SiteLog siteLog() {
-        return siteLog;
+    public Ports ports() {
+        return ports;
     }
 
     /**

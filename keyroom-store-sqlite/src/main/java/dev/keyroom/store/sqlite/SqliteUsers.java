@@ -19,16 +19,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@link Users} in the {@code users} table. */
-final class SqliteUsers implements Users {
+record SqliteUsers(SqliteExecutor db, ChangeJournal journal) implements Users {
     private static final String COLUMNS = "endpoint, name, role, status, sign_pub, kex_pub, created_at";
-
-    private final SqliteExecutor db;
-    private final ChangeJournal journal;
-
-    SqliteUsers(SqliteExecutor db, ChangeJournal journal) {
-        this.db = db;
-        this.journal = journal;
-    }
 
     @Override
     public void create(User user) {

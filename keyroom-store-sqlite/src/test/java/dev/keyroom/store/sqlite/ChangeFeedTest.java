@@ -10,12 +10,14 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.core.site.FeedEntry;
 import dev.keyroom.core.site.Site;
 import dev.keyroom.core.store.Store;
+import dev.keyroom.core.vault.SecretWrite;
 import dev.keyroom.testkit.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,33 +56,26 @@ class ChangeFeedTest {
         for (int i = 0; i < 5; i++) {
             s.messages()
                     .append(
-                            room.id(),
-                            "m-" + i,
-                            owner.endpoint(),
-                            1,
-                            Fixtures.bytes(80),
-                            Fixtures.T0.plusSeconds(i),
+                            new NewMessage(
+                                    room.id(),
+                                    "m-" + i,
+                                    owner.endpoint(),
+                                    1,
+                                    Fixtures.bytes(80),
+                                    Fixtures.T0.plusSeconds(i)),
                             new Retention(3, Duration.ofDays(30)))
                     .get();
         }
         s.secrets()
                 .put(
-                        room.id(),
-                        "api-key",
+                        new SecretWrite(room.id(), "api-key", owner.endpoint(), Fixtures.T0, 5),
                         Optional.empty(),
-                        v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
-                        owner.endpoint(),
-                        Fixtures.T0,
-                        5);
+                        v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)));
         s.secrets()
                 .put(
-                        room.id(),
-                        "api-key",
+                        new SecretWrite(room.id(), "api-key", owner.endpoint(), Fixtures.T0, 5),
                         Optional.of(1L),
-                        v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)),
-                        owner.endpoint(),
-                        Fixtures.T0,
-                        5);
+                        v -> new Keyring.Sealed(1, Fixtures.bytes(12), Fixtures.bytes(30)));
         s.rooms().rekey(room.id(), 1, Set.of(bob.endpoint()), Map.of(owner.endpoint(), Fixtures.bytes(48)));
         s.rooms().rekey(room.id(), 1, Set.of(), Map.of()); // stale: changes nothing, not recorded
         s.users().setStatus(bob.endpoint(), UserStatus.REVOKED);

@@ -8,6 +8,7 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
 import dev.keyroom.core.limits.Ban;
+import dev.keyroom.core.rooms.NewMessage;
 import dev.keyroom.core.rooms.Retention;
 import dev.keyroom.core.rooms.RetentionSetting;
 import dev.keyroom.core.rooms.Room;
@@ -40,12 +41,7 @@ class ChangeTest {
                 new Change.RemoveMember(room.id(), u.endpoint()),
                 new Change.Rekey(room.id(), 3, Set.of(u.endpoint()), Map.of(u.endpoint(), Fixtures.bytes(48))),
                 new Change.AppendMessage(
-                        room.id(),
-                        "m-1",
-                        u.endpoint(),
-                        3,
-                        Fixtures.bytes(100),
-                        Fixtures.T0,
+                        new NewMessage(room.id(), "m-1", u.endpoint(), 3, Fixtures.bytes(100), Fixtures.T0),
                         new Retention(10, Duration.ofDays(3))),
                 new Change.SetRetention(
                         room.id(),
