@@ -1,2 +1,6 @@
-/** RFC 8941 structured field values: the strict parser and canonical serializer. */
+/**
+ * RFC 8941 structured field values: {@link dev.keyroom.protocol.sfv.StructuredFields}, the strict
+ * parser and canonical serializer that request signatures use. Imports nothing but the JDK, no
+ * other Keyroom package.
+ */
 package dev.keyroom.protocol.sfv;
