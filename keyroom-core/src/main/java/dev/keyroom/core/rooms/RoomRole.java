@@ -1,18 +1,14 @@
 package dev.keyroom.core.rooms;
 
 import dev.keyroom.core.error.KeyroomException;
-import java.util.Locale;
+import dev.keyroom.core.wire.WireNamed;
 
 /** A member's role in one room, from most to least powerful. */
-public enum RoomRole {
+public enum RoomRole implements WireNamed {
     OWNER,
     ADMIN,
     MEMBER,
     READER;
-
-    public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 
     /** Owners and admins manage membership and keys. */
     public boolean canManage() {
@@ -25,11 +21,8 @@ public enum RoomRole {
     }
 
     public static RoomRole parse(String value) {
-        for (RoomRole r : values()) {
-            if (r.wireName().equals(value)) {
-                return r;
-            }
-        }
-        throw KeyroomException.badRequest("room role must be one of owner, admin, member, reader");
+        return WireNamed.find(RoomRole.class, value)
+                .orElseThrow(() ->
+                        KeyroomException.badRequest("room role must be one of " + WireNamed.choices(RoomRole.class)));
     }
 }

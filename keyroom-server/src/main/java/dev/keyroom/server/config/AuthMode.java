@@ -1,27 +1,20 @@
 package dev.keyroom.server.config;
 
-import java.util.Locale;
+import dev.keyroom.core.wire.WireNamed;
 
 /**
  * How strictly requests are authenticated (AUTH-5): {@code enforce} refuses any failure; {@code
  * soft} verifies, logs each failure and lets the request through as the identity it claims; {@code
  * off} checks nothing and is refused on a non-loopback listen address.
  */
-public enum AuthMode {
+public enum AuthMode implements WireNamed {
     ENFORCE,
     SOFT,
     OFF;
 
-    public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     public static AuthMode parse(String value) {
-        for (AuthMode m : values()) {
-            if (m.wireName().equals(value)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("auth_mode must be one of enforce, soft, off");
+        return WireNamed.find(AuthMode.class, value)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("auth_mode must be one of " + WireNamed.choices(AuthMode.class)));
     }
 }
