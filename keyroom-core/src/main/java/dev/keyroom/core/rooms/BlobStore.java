@@ -65,4 +65,23 @@ public interface BlobStore {
 
     /** Opens the blob for reading, if present. The caller closes the stream. */
     Optional<InputStream> open(RoomId room, String sha256Hex);
+
+    /** Whether {@code sha256Hex} is a blob's address: 64 lowercase hex characters. */
+    static boolean isAddress(String sha256Hex) {
+        return sha256Hex != null
+                && sha256Hex.length() == 64
+                && sha256Hex.chars().allMatch(BlobStore::isLowerHex);
+    }
+
+    /** BAD_REQUEST unless {@code sha256Hex} is a blob's address. */
+    static String requireAddress(String sha256Hex) {
+        if (!isAddress(sha256Hex)) {
+            throw dev.keyroom.core.error.KeyroomException.badRequest("a blob address is 64 lowercase hex characters");
+        }
+        return sha256Hex;
+    }
+
+    private static boolean isLowerHex(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
 }

@@ -128,7 +128,10 @@ public final class ApplyGate {
         byte[] stamp = decodeOrNull(stampHeader, 4096);
         if (stamp == null) {
             throw refuse(
-                    resource, source, "-", "a blob not read", requestId, ErrorCode.BAD_REQUEST, "no blob stamp", false);
+                    new Attempt(resource, source, "-", "a blob not read", requestId),
+                    ErrorCode.BAD_REQUEST,
+                    "no blob stamp",
+                    false);
         }
         Verified<ReplicationBlob> v = authenticate(
                 source,
@@ -148,11 +151,7 @@ public final class ApplyGate {
                 || !SHA256.matcher(b.sha256()).matches()
                 || b.size() < 0) {
             throw refuse(
-                    resource,
-                    source,
-                    v.site(),
-                    v.what(),
-                    requestId,
+                    new Attempt(resource, source, v.site(), v.what(), requestId),
                     ErrorCode.BAD_REQUEST,
                     "malformed blob stamp",
                     false);
@@ -184,48 +183,33 @@ public final class ApplyGate {
         String unauthenticated = key == null || signature == null || !authorised(key)
                 ? "not signed by a primary site key"
                 : !Ed25519.verify(key, signed, signature) ? "bad " + kind + " signature" : null;
+        Attempt unreadAttempt = new Attempt(resource, source, site, unread, requestId);
         if (unauthenticated != null) {
-            throw refuse(resource, source, site, unread, requestId, ErrorCode.UNAUTHORIZED, unauthenticated, true);
+            throw refuse(unreadAttempt, ErrorCode.UNAUTHORIZED, unauthenticated, true);
         }
         T message;
         try {
             message = Json.readBatch(json, type); // signature verified above
         } catch (KeyroomException e) {
-            throw refuse(resource, source, site, unread, requestId, ErrorCode.BAD_REQUEST, e.getMessage(), false);
+            throw refuse(unreadAttempt, ErrorCode.BAD_REQUEST, e.getMessage(), false);
         }
         String described = what.apply(message);
+        Attempt attempt = new Attempt(resource, source, site, described, requestId);
         Instant created;
         try {
             created = Instant.parse(String.valueOf(message.created()));
         } catch (DateTimeParseException e) {
-            throw refuse(
-                    resource,
-                    source,
-                    site,
-                    described,
-                    requestId,
-                    ErrorCode.BAD_REQUEST,
-                    "created is not a time",
-                    false);
+            throw refuse(attempt, ErrorCode.BAD_REQUEST, "created is not a time", false);
         }
         Duration age = Duration.between(created, clock.now()).abs();
         if (age.compareTo(WINDOW) > 0) {
-            throw refuse(
-                    resource,
-                    source,
-                    site,
-                    described,
-                    requestId,
-                    ErrorCode.UNAUTHORIZED,
-                    kind + " older than 300 s",
-                    true);
+            throw refuse(attempt, ErrorCode.UNAUTHORIZED, kind + " older than 300 s", true);
         }
         if (message.nonce() == null || !NONCE.matcher(message.nonce()).matches()) {
-            throw refuse(resource, source, site, described, requestId, ErrorCode.BAD_REQUEST, "malformed nonce", false);
+            throw refuse(attempt, ErrorCode.BAD_REQUEST, "malformed nonce", false);
         }
         if (nonces.asMap().putIfAbsent(message.nonce(), Boolean.TRUE) != null) {
-            throw refuse(
-                    resource, source, site, described, requestId, ErrorCode.UNAUTHORIZED, "replayed " + kind, true);
+            throw refuse(attempt, ErrorCode.UNAUTHORIZED, "replayed " + kind, true);
         }
         return new Verified<>(key, site, message, described, resource);
     }
@@ -243,22 +227,14 @@ public final class ApplyGate {
             String resource, String source, String unread, String requestId, RateLimiter limiter, String many) {
         if (bans.bannedUntil("replication:" + source).isPresent()) {
             throw refuse(
-                    resource,
-                    source,
-                    "-",
-                    unread,
-                    requestId,
+                    new Attempt(resource, source, "-", unread, requestId),
                     ErrorCode.FORBIDDEN,
                     "this source is banned for now",
                     false);
         }
         if (limiter != null && limiter.tryAcquire(source) instanceof RateLimiter.Decision.Refused) {
             throw refuse(
-                    resource,
-                    source,
-                    "-",
-                    unread,
-                    requestId,
+                    new Attempt(resource, source, "-", unread, requestId),
                     ErrorCode.RATE_LIMITED,
                     "too many " + many + " from this source",
                     false);
@@ -281,11 +257,7 @@ public final class ApplyGate {
         }
         try {
             refuse(
-                    "handshake",
-                    source,
-                    "-",
-                    "no request",
-                    "-",
+                    new Attempt("handshake", source, "-", "no request", "-"),
                     ErrorCode.UNAUTHORIZED,
                     "TLS handshake failed: " + why,
                     true);
@@ -325,22 +297,22 @@ public final class ApplyGate {
         }
     }
 
-    private KeyroomException refuse(
-            String resource,
-            String source,
-            String site,
-            String what,
-            String requestId,
-            ErrorCode code,
-            String why,
-            boolean authFailure) {
+    /** What a refusal's audit entry names: the resource, the sending address, the site, the message. */
+    private record Attempt(String resource, String source, String site, String what, String requestId) {}
+
+    private KeyroomException refuse(Attempt a, ErrorCode code, String why, boolean authFailure) {
         audit.record(new AuditEvent(
-                "site:" + site, "REPLICATE", resource, "refused: " + why + " (" + what + ")", requestId, source));
+                "site:" + a.site(),
+                "REPLICATE",
+                a.resource(),
+                "refused: " + why + " (" + a.what() + ")",
+                a.requestId(),
+                a.source()));
         if (authFailure) {
-            int n = failures.get(source, s -> new AtomicInteger()).incrementAndGet();
+            int n = failures.get(a.source(), s -> new AtomicInteger()).incrementAndGet();
             if (n >= FAILURES_BEFORE_BAN) {
-                failures.invalidate(source);
-                bans.ban("replication:" + source, BAN, "10 failed replication authentications");
+                failures.invalidate(a.source());
+                bans.ban("replication:" + a.source(), BAN, "10 failed replication authentications");
             }
         }
         return new KeyroomException(code, why);

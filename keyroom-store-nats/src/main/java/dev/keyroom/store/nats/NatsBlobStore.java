@@ -23,7 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Blobs in a JetStream Object Store, under the same addresses as on disk: object {@code
@@ -33,7 +32,6 @@ import java.util.regex.Pattern;
  * description, so nothing half written or mismatching is ever served.
  */
 public final class NatsBlobStore implements BlobStore {
-    static final Pattern ADDRESS = Pattern.compile("[0-9a-f]{64}");
     private final ObjectStore objects;
     private final Path spool;
 
@@ -60,9 +58,7 @@ public final class NatsBlobStore implements BlobStore {
     }
 
     private static String name(RoomId room, String sha256Hex) {
-        if (!ADDRESS.matcher(sha256Hex).matches()) {
-            throw KeyroomException.badRequest("a blob address is 64 lowercase hex characters");
-        }
+        BlobStore.requireAddress(sha256Hex);
         return room.value() + "/" + sha256Hex;
     }
 
@@ -163,9 +159,7 @@ public final class NatsBlobStore implements BlobStore {
             java.util.List<dev.keyroom.store.sqlite.DiskBlobStore.Address> out = new java.util.ArrayList<>();
             for (var info : objects.getList()) {
                 String[] parts = info.getObjectName().split("/");
-                if (!info.isDeleted()
-                        && parts.length == 2
-                        && ADDRESS.matcher(parts[1]).matches()) {
+                if (!info.isDeleted() && parts.length == 2 && BlobStore.isAddress(parts[1])) {
                     out.add(new dev.keyroom.store.sqlite.DiskBlobStore.Address(new RoomId(parts[0]), parts[1]));
                 }
             }

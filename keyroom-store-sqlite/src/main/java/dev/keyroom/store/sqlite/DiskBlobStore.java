@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Blobs as files: {@code ROOT/<room>/<first two hex>/<sha256>}. A put streams into a temporary file
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
  * failure deletes the temporary file, so nothing is ever visible half written.
  */
 public final class DiskBlobStore implements BlobStore {
-    static final Pattern ADDRESS = Pattern.compile("[0-9a-f]{64}");
     private final Path root;
     private final Path tmp;
 
@@ -40,9 +38,7 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     private Path path(RoomId room, String sha256Hex) {
-        if (!ADDRESS.matcher(sha256Hex).matches()) {
-            throw KeyroomException.badRequest("a blob address is 64 lowercase hex characters");
-        }
+        BlobStore.requireAddress(sha256Hex);
         return root.resolve(room.value()).resolve(sha256Hex.substring(0, 2)).resolve(sha256Hex);
     }
 
@@ -88,22 +84,12 @@ public final class DiskBlobStore implements BlobStore {
 
     @Override
     public Optional<Long> size(RoomId room, String sha256Hex) {
-        Path p = path(room, sha256Hex);
-        try {
-            return Files.isRegularFile(p) ? Optional.of(Files.size(p)) : Optional.empty();
-        } catch (IOException e) {
-            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
-        }
+        return ifPresent(path(room, sha256Hex), Files::size);
     }
 
     @Override
     public Optional<InputStream> open(RoomId room, String sha256Hex) {
-        Path p = path(room, sha256Hex);
-        try {
-            return Files.isRegularFile(p) ? Optional.of(Files.newInputStream(p)) : Optional.empty();
-        } catch (IOException e) {
-            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
-        }
+        return ifPresent(path(room, sha256Hex), Files::newInputStream);
     }
 
     /** A stored blob's address. */
@@ -120,7 +106,7 @@ public final class DiskBlobStore implements BlobStore {
                 try (var files = Files.walk(room, 2)) {
                     for (Path f : files.sorted().toList()) {
                         String name = f.getFileName().toString();
-                        if (Files.isRegularFile(f) && ADDRESS.matcher(name).matches()) {
+                        if (Files.isRegularFile(f) && BlobStore.isAddress(name)) {
                             out.add(new Address(new RoomId(room.getFileName().toString()), name));
                         }
                     }
@@ -134,6 +120,19 @@ public final class DiskBlobStore implements BlobStore {
     public long pendingParts() throws IOException {
         try (var s = Files.list(tmp)) {
             return s.count();
+        }
+    }
+
+    private interface FileRead<T> {
+        T read(Path file) throws IOException;
+    }
+
+    /** {@code read} of the blob's file when it exists; a storage error is INTERNAL. */
+    private static <T> Optional<T> ifPresent(Path file, FileRead<T> read) {
+        try {
+            return Files.isRegularFile(file) ? Optional.of(read.read(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new KeyroomException(ErrorCode.INTERNAL, "blob storage failure", e);
         }
     }
 }
