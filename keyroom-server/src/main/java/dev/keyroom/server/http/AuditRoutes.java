@@ -5,13 +5,8 @@ import dev.keyroom.core.identity.Access;
 import dev.keyroom.server.audit.AuditTrail;
 
 /** {@code GET /v1/audit?after=SEQ&limit=N} (admin): the hash-chained audit entries in order. */
-public final class AuditRoutes {
+public record AuditRoutes(AuditTrail audit) {
     public static final int MAX_LIMIT = 1000;
-    private final AuditTrail audit;
-
-    public AuditRoutes(AuditTrail audit) {
-        this.audit = audit;
-    }
 
     public void register(Router router) {
         router.add("GET", "/v1/audit", c -> {

@@ -10,13 +10,7 @@ import dev.keyroom.protocol.dto.BlobDtos;
  * to disk (authentication checked its digest); membership is checked first (AZ-1), then the blob
  * store copies it while hashing and keeps it only if it hashes to its address.
  */
-public final class BlobRoutes {
-    private final BlobService blobs;
-
-    public BlobRoutes(BlobService blobs) {
-        this.blobs = blobs;
-    }
-
+public record BlobRoutes(BlobService blobs) {
     public void register(Router router) {
         router.add("PUT", "/v1/rooms/{room}/blobs/{sha256}", this::put)
                 .add("GET", "/v1/rooms/{room}/blobs/{sha256}", c -> {

@@ -2,17 +2,11 @@ package dev.keyroom.server.http;
 
 import dev.keyroom.protocol.dto.HealthDtos;
 
-/** {@code GET /healthz}: the only unauthenticated route (AUTH-6); publishes the posture (CL-2). */
-public final class HealthRoutes {
-    private final String version;
-    private final java.util.function.Supplier<HealthDtos.Posture> posture;
-
-    /** {@code posture} is read on each request: a promotion or a fence changes the role. */
-    public HealthRoutes(String version, java.util.function.Supplier<HealthDtos.Posture> posture) {
-        this.version = version;
-        this.posture = posture;
-    }
-
+/**
+ * {@code GET /healthz}: the only unauthenticated route (AUTH-6); publishes the posture (CL-2).
+ * {@code posture} is read on each request: a promotion or a fence changes the role.
+ */
+public record HealthRoutes(String version, java.util.function.Supplier<HealthDtos.Posture> posture) {
     public void register(Router router) {
         router.add(
                 "GET",

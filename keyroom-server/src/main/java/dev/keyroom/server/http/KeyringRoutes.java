@@ -5,13 +5,7 @@ import dev.keyroom.core.vault.KeyringService;
 import dev.keyroom.protocol.dto.KeyringDtos;
 
 /** The at-rest keyring (admin): status, rotate, rewrap, retire a key. */
-public final class KeyringRoutes {
-    private final KeyringService keyring;
-
-    public KeyringRoutes(KeyringService keyring) {
-        this.keyring = keyring;
-    }
-
+public record KeyringRoutes(KeyringService keyring) {
     public void register(Router router) {
         router.add("GET", "/v1/keyring", c -> Reply.ok(view(keyring.status(c.caller()))))
                 .add("POST", "/v1/keyring/rotate", c -> Reply.ok(view(keyring.rotate(c.caller()))))

@@ -10,13 +10,7 @@ import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.envelope.PublishedEnvelope;
 
 /** Room messages over REST: publish and history. */
-public final class MessageRoutes {
-    private final MessageService messages;
-
-    public MessageRoutes(MessageService messages) {
-        this.messages = messages;
-    }
-
+public record MessageRoutes(MessageService messages) {
     public void register(Router router) {
         router.add("POST", "/v1/rooms/{room}/messages", this::publish)
                 .add(

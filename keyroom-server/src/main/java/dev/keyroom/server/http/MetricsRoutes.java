@@ -8,13 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** {@code GET /v1/metrics} (admin): every meter as {@code name{tag=value}} to its current value. */
-public final class MetricsRoutes {
-    private final MeterRegistry registry;
-
-    public MetricsRoutes(MeterRegistry registry) {
-        this.registry = registry;
-    }
-
+public record MetricsRoutes(MeterRegistry registry) {
     public void register(Router router) {
         router.add("GET", "/v1/metrics", c -> {
             Access.requireAdmin(c.caller());

@@ -17,28 +17,15 @@ import java.util.Optional;
  * to a primary of epoch N + 1 (REPL-7) and answers the status; {@code POST /v1/replication/retry}
  * (admin, on a primary that feeds a backup): its worker, waiting to retry after a failure, retries
  * now (the operator brought the backup back and need not wait for the next step of the table).
+ *
+ * <p>{@code fed}: a backup's store that the primary's batches are applied to, if it has one.
  */
-public final class ReplicationRoutes {
-    private final ReplicationSettings settings;
-    private final SiteRole site;
-    private final Optional<ReplicationWorker> worker;
-    private final Optional<SiteLog> fed;
-    private final Clock clock;
-
-    /** {@code fed}: a backup's store that the primary's batches are applied to, if it has one. */
-    public ReplicationRoutes(
-            ReplicationSettings settings,
-            SiteRole site,
-            Optional<ReplicationWorker> worker,
-            Optional<SiteLog> fed,
-            Clock clock) {
-        this.settings = settings;
-        this.site = site;
-        this.worker = worker;
-        this.fed = fed;
-        this.clock = clock;
-    }
-
+public record ReplicationRoutes(
+        ReplicationSettings settings,
+        SiteRole site,
+        Optional<ReplicationWorker> worker,
+        Optional<SiteLog> fed,
+        Clock clock) {
     public void register(Router router) {
         router.add("GET", "/v1/replication/status", c -> {
             Access.requireAdmin(c.caller());

@@ -17,15 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The Rooms section of the protocol. */
-public final class RoomRoutes {
+public record RoomRoutes(RoomService rooms) {
     /** Bound on the members one rekey may name. */
     static final int MAX_REKEY_ENTRIES = 10_000;
-
-    private final RoomService rooms;
-
-    public RoomRoutes(RoomService rooms) {
-        this.rooms = rooms;
-    }
 
     public void register(Router router) {
         router.add("POST", "/v1/rooms", this::create)

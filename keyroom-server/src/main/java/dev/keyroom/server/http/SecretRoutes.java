@@ -7,13 +7,7 @@ import dev.keyroom.protocol.dto.SecretDtos;
 import java.util.Optional;
 
 /** The vault: {@code /v1/rooms/{room}/secrets[/{name}]}; names may hold {@code /}. */
-public final class SecretRoutes {
-    private final VaultService vault;
-
-    public SecretRoutes(VaultService vault) {
-        this.vault = vault;
-    }
-
+public record SecretRoutes(VaultService vault) {
     public void register(Router router) {
         router.add(
                         "GET",

@@ -8,15 +8,7 @@ import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.dto.UserDtos;
 
 /** The Users section of the protocol, and {@code /v1/me}. */
-public final class UserRoutes {
-    private final UserService users;
-    private final RoomService rooms;
-
-    public UserRoutes(UserService users, RoomService rooms) {
-        this.users = users;
-        this.rooms = rooms;
-    }
-
+public record UserRoutes(UserService users, RoomService rooms) {
     public void register(Router router) {
         router.add("POST", "/v1/users", this::create)
                 .add(
