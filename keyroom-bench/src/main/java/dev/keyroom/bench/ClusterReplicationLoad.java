@@ -1,8 +1,6 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.server.ClusterBackupSites;
 import dev.keyroom.server.ClusterFixture;
@@ -10,7 +8,6 @@ import dev.keyroom.server.DataDir;
 import dev.keyroom.server.TestNode;
 import dev.keyroom.store.sqlite.SqliteStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +35,9 @@ public final class ClusterReplicationLoad {
 
         try (TestNode primary = TestNode.start(primaryDir, sites.primaryYaml());
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(primaryDir).database())) {
-            Identity alice = primary.register("alice", Role.MEMBER);
-            RoomId room =
-                    RoomId.parse(primary.client(alice).rooms().create("load").roomId());
-            List<KeyroomClient> writers = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                writers.add(primary.client(alice));
-            }
+            Writers load = Writers.of(primary);
+            RoomId room = load.room();
+            List<KeyroomClient> writers = load.clients();
             long t0 = System.nanoTime();
             ReplicationLoad.drive(writers, room, rate, outage, primaryDb, null);
             double outageSeconds = (System.nanoTime() - t0) / 1e9;

@@ -1,8 +1,6 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.server.DataDir;
 import dev.keyroom.server.SitePair;
@@ -45,13 +43,9 @@ public final class ReplicationLoad {
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(sites.primaryDir).database())) {
             TestNode primary = sites.primary;
             Path backupDir = sites.backupDir;
-            Identity alice = primary.register("alice", Role.MEMBER);
-            RoomId room =
-                    RoomId.parse(primary.client(alice).rooms().create("load").roomId());
-            List<KeyroomClient> writers = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                writers.add(primary.client(alice));
-            }
+            Writers load = Writers.of(primary);
+            RoomId room = load.room();
+            List<KeyroomClient> writers = load.clients();
             waitForBackup(backupDir, primaryDb.siteLog().lastChange(), 60);
 
             // 1. Lag under a steady load.
