@@ -45,29 +45,16 @@ public final class KeyroomServer implements AutoCloseable {
             .orElse("0.1.0-dev");
 
     private final HttpStack stack;
-    private final Backends backends;
-    private final AuditTrail audit;
+    private final Node node;
     private final ServerKey key;
     private final URI uri;
-    private final InflightBudget budget;
-    private final MeterRegistry metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KeyroomServer(
-            HttpStack stack,
-            Backends backends,
-            AuditTrail audit,
-            ServerKey key,
-            InflightBudget budget,
-            MeterRegistry metrics,
-            ServerConfig config) {
+    private KeyroomServer(HttpStack stack, Node node, ServerKey key) {
         this.stack = stack;
-        this.backends = backends;
-        this.audit = audit;
+        this.node = node;
         this.key = key;
-        this.uri = stack.uri(config);
-        this.budget = budget;
-        this.metrics = metrics;
+        this.uri = stack.uri(node.config());
     }
 
     /** Starts a node on {@code config}, initialising an empty data directory first. */
@@ -165,7 +152,7 @@ public final class KeyroomServer implements AutoCloseable {
                     .addKeyValue(
                             "authorities", String.join(", ", stack.authorities().describe()))
                     .log("accepting requests signed for these authorities");
-            return new KeyroomServer(stack, backends, audit, key, services.budget(), metrics, config);
+            return new KeyroomServer(stack, node, key);
         } catch (Exception | Error e) {
             audit.close();
             backends.close();
@@ -206,11 +193,11 @@ public final class KeyroomServer implements AutoCloseable {
 
     /** The in-flight budget, for operators' tools and tests. */
     public InflightBudget budget() {
-        return budget;
+        return node.services().budget();
     }
 
     public MeterRegistry metrics() {
-        return metrics;
+        return node.metrics();
     }
 
     public void join() throws InterruptedException {
@@ -227,8 +214,8 @@ public final class KeyroomServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server failed", e);
         } finally {
-            audit.close();
-            backends.close();
+            node.audit().close();
+            node.backends().close();
             key.close();
         }
     }
