@@ -1,19 +1,13 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * A command that talks to a server: opens the identity and a client from the shared options, makes
  * its call, prints the result as JSON or as a human line, and closes both.
  */
-abstract class ClientCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+abstract class ClientCommand extends KeyroomCommand {
     @Mixin
     ClientOptions client;
 
@@ -26,7 +20,7 @@ abstract class ClientCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         try (ClientOptions.Session s = client.open()) {
             Printed p = run(s.client());
-            Output.print(spec, client.json, p.json(), p.human());
+            print(client.json, p.json(), p.human());
         }
         return 0;
     }

@@ -7,20 +7,14 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "init",
         description =
                 "Create a data directory: store, TLS material and the first admin (DIR/admin.identity unless given).")
-final class InitCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class InitCommand extends KeyroomCommand {
     @Option(names = "--data", required = true, description = "Data directory")
     Path data;
 
@@ -48,7 +42,7 @@ final class InitCommand implements Callable<Integer> {
         init.adminIdentityWritten()
                 .ifPresent(p -> human.append("admin identity ").append(p).append(" (mode 0600)\n"));
         human.append("tls pin ").append(init.spkiPin());
-        Output.print(spec, json, out, human.toString());
+        print(json, out, human.toString());
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.dto.RoomDtos;
 import java.util.ArrayList;
@@ -32,16 +31,6 @@ final class RoomCommand {
                 r,
                 r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch()
                         + (Boolean.TRUE.equals(r.rekeyRequired()) ? " (rekey required)" : ""));
-    }
-
-    /** A command about one existing room, named by its first parameter. */
-    abstract static class OnRoom extends ClientCommand {
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
-        RoomId roomId() {
-            return RoomId.parse(room);
-        }
     }
 
     @Command(

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
             SecretCommand.History.class
         })
 final class SecretCommand {
-    abstract static class OnSecret extends RoomCommand.OnRoom {
+    abstract static class OnSecret extends OnRoom {
         @Parameters(index = "1", description = "Secret name ([A-Za-z0-9._/-], up to 253)")
         String name;
     }
@@ -105,7 +105,7 @@ final class SecretCommand {
     }
 
     @Command(name = "ls", description = "List a room's secrets (not for agents).")
-    static final class Ls extends RoomCommand.OnRoom {
+    static final class Ls extends OnRoom {
         @Override
         Printed run(KeyroomClient c) {
             List<SecretDtos.SecretItem> items = c.secrets().list(roomId());
