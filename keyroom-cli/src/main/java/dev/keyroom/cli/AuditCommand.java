@@ -10,10 +10,8 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,12 +31,11 @@ final class AuditCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<AuditChain.Entry> events = c.audit().events(after, limit);
-            List<String> lines = new ArrayList<>();
-            for (AuditChain.Entry e : events) {
-                lines.add(e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
-                        + e.outcome() + " " + e.remote() + " " + e.requestId());
-            }
-            return new Printed(new AuditDtos.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
+            return Printed.lines(
+                    new AuditDtos.AuditEvents(events),
+                    events,
+                    e -> e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
+                            + e.outcome() + " " + e.remote() + " " + e.requestId());
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -12,7 +15,12 @@ abstract class ClientCommand extends KeyroomCommand {
     ClientOptions client;
 
     /** What a command prints: the value for {@code --json} and the line for people. */
-    record Printed(Object json, String human) {}
+    record Printed(Object json, String human) {
+        /** A listing: {@code json} for {@code --json}, and for people one {@code line} per item. */
+        static <T> Printed lines(Object json, List<T> items, Function<? super T, String> line) {
+            return new Printed(json, items.stream().map(line).collect(Collectors.joining("\n")));
+        }
+    }
 
     abstract Printed run(KeyroomClient c) throws Exception;
 
@@ -20,7 +28,7 @@ abstract class ClientCommand extends KeyroomCommand {
     public final Integer call() throws Exception {
         try (ClientOptions.Session s = client.open()) {
             Printed p = run(s.client());
-            print(client.json, p.json(), p.human());
+            print(client.output.json, p.json(), p.human());
         }
         return 0;
     }

@@ -20,8 +20,8 @@ final class ClientOptions {
     @Mixin
     TrustOptions trust;
 
-    @Option(names = "--json", description = "Print JSON")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     /** Opens a client; the caller closes the identity through the returned handle. */
     Session open() throws IOException {

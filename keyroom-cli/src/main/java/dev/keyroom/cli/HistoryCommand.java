@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,8 +27,7 @@ final class HistoryCommand extends OnRoom {
     Printed run(KeyroomClient c) {
         List<Delivery> ds = c.messages().history(roomId(), after, limit);
         List<Map<String, Object>> json = ds.stream().map(HistoryCommand::json).toList();
-        String human = ds.stream().map(HistoryCommand::line).collect(Collectors.joining("\n"));
-        return new Printed(Map.of("messages", json), human);
+        return Printed.lines(Map.of("messages", json), ds, HistoryCommand::line);
     }
 
     static Map<String, Object> json(Delivery d) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -21,8 +22,8 @@ final class InitCommand extends KeyroomCommand {
     @Option(names = "--admin-identity", description = "Register this identity file as the first admin")
     Path adminIdentity;
 
-    @Option(names = "--json", description = "Print JSON")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws Exception {
@@ -42,7 +43,7 @@ final class InitCommand extends KeyroomCommand {
         init.adminIdentityWritten()
                 .ifPresent(p -> human.append("admin identity ").append(p).append(" (mode 0600)\n"));
         human.append("tls pin ").append(init.spkiPin());
-        print(json, out, human.toString());
+        print(output.json, out, human.toString());
         return 0;
     }
 }

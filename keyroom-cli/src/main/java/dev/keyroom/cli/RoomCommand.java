@@ -55,12 +55,10 @@ final class RoomCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<RoomDtos.MyRoom> rooms = c.rooms().mine();
-            return new Printed(
+            return Printed.lines(
                     new RoomDtos.MyRooms(rooms),
-                    rooms.stream()
-                            .map(r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " "
-                                    + r.role())
-                            .collect(Collectors.joining("\n")));
+                    rooms,
+                    r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " " + r.role());
         }
     }
 
@@ -77,9 +75,7 @@ final class RoomCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<RoomDtos.Member> m = c.rooms().members(roomId());
-            return new Printed(
-                    new RoomDtos.Members(m),
-                    m.stream().map(x -> x.endpoint() + " " + x.role()).collect(Collectors.joining("\n")));
+            return Printed.lines(new RoomDtos.Members(m), m, x -> x.endpoint() + " " + x.role());
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -109,11 +108,8 @@ final class SecretCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<SecretDtos.SecretItem> items = c.secrets().list(roomId());
-            return new Printed(
-                    new SecretDtos.Secrets(items),
-                    items.stream()
-                            .map(s -> s.name() + " v" + s.version() + " " + s.updatedAt())
-                            .collect(Collectors.joining("\n")));
+            return Printed.lines(
+                    new SecretDtos.Secrets(items), items, s -> s.name() + " v" + s.version() + " " + s.updatedAt());
         }
     }
 

@@ -33,7 +33,7 @@ final class TailCommand extends OnRoom {
             bus.subscribe(roomId(), after, new BusClient.RoomListener() {
                 @Override
                 public void onDelivery(Delivery d) {
-                    print(client.json, HistoryCommand.json(d), HistoryCommand.line(d));
+                    print(client.output.json, HistoryCommand.json(d), HistoryCommand.line(d));
                     done.countDown();
                     if (done.getCount() == 0) {
                         ended.countDown();
