@@ -10,15 +10,10 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "audit",
@@ -36,12 +31,11 @@ final class AuditCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<AuditChain.Entry> events = c.audit().events(after, limit);
-            List<String> lines = new ArrayList<>();
-            for (AuditChain.Entry e : events) {
-                lines.add(e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
-                        + e.outcome() + " " + e.remote() + " " + e.requestId());
-            }
-            return new Printed(new AuditDtos.AuditEvents(events), lines.stream().collect(Collectors.joining("\n")));
+            return Printed.lines(
+                    new AuditDtos.AuditEvents(events),
+                    events,
+                    e -> e.seq() + " " + e.time() + " " + e.actor() + " " + e.action() + " " + e.resource() + " "
+                            + e.outcome() + " " + e.remote() + " " + e.requestId());
         }
     }
 
@@ -50,10 +44,7 @@ final class AuditCommand {
             description = "Check a data directory's audit log offline: the hash chain, the sequence and the signed"
                     + " checkpoints; or, with --copy, a backup's copy of a primary's log (audit/sites/*.log: the"
                     + " chain and the sequence). Names the first bad entry; exit 1 if there is one.")
-    static final class Verify implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Verify extends KeyroomCommand {
         @Option(names = "--data", description = "The data directory")
         Path data;
 
@@ -92,8 +83,7 @@ final class AuditCommand {
         }
 
         private int print(AuditChain.Report report) {
-            Output.print(
-                    spec,
+            print(
                     json,
                     Map.of(
                             "ok", report.ok(),
@@ -113,10 +103,7 @@ final class AuditCommand {
             name = "verify-cluster",
             description = "Check every node's audit chain as copied into the cluster's audit stream (the config's"
                     + " cluster section says where). Exit 1 if any chain is broken.")
-    static final class VerifyCluster implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class VerifyCluster extends KeyroomCommand {
         @picocli.CommandLine.Mixin
         NodeOptions node;
 
@@ -131,12 +118,10 @@ final class AuditCommand {
                 var reports = dev.keyroom.server.audit.ClusterAudit.verify(nats, c.timeout());
                 for (var r : reports.values()) {
                     ok &= r.chain().ok();
-                    spec.commandLine()
-                            .getOut()
-                            .println(r.node() + " " + r.entries() + " entries: "
-                                    + (r.chain().ok()
-                                            ? "ok"
-                                            : "FAILED: " + r.chain().problem().get()));
+                    out().println(r.node() + " " + r.entries() + " entries: "
+                            + (r.chain().ok()
+                                    ? "ok"
+                                    : "FAILED: " + r.chain().problem().get()));
                 }
             }
             return ok ? 0 : Main.EXIT_FAILED;

@@ -22,16 +22,13 @@ final class BlobCommand {
     @Command(
             name = "put",
             description = "Encrypt a file here, upload it, and post its reference (with its key) as a room message.")
-    static final class Put extends ClientCommand {
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Put extends OnRoom {
         @Parameters(index = "1", description = "File to upload (at most 16 MiB once encrypted)")
         Path file;
 
         @Override
         Printed run(KeyroomClient c) throws Exception {
-            RoomId id = RoomId.parse(room);
+            RoomId id = roomId();
             try (InputStream in = Files.newInputStream(file);
                     BlobRef ref = c.blobs().put(id, in)) {
                 long seq = c.messages().publish(id, ref.toMessage());
@@ -47,10 +44,7 @@ final class BlobCommand {
     }
 
     @Command(name = "get", description = "Fetch the blob a room message refers to, check and decrypt it here.")
-    static final class Get extends ClientCommand {
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
+    static final class Get extends OnRoom {
         @Parameters(index = "1", description = "Sequence of the message that carries the reference")
         long seq;
 
@@ -59,7 +53,7 @@ final class BlobCommand {
 
         @Override
         Printed run(KeyroomClient c) throws Exception {
-            RoomId id = RoomId.parse(room);
+            RoomId id = roomId();
             var found = c.messages().history(id, seq - 1, 1);
             if (found.isEmpty()
                     || found.getFirst().seq() != seq

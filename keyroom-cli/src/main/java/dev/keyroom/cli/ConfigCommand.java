@@ -2,20 +2,14 @@ package dev.keyroom.cli;
 
 import dev.keyroom.server.config.ServerConfig;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "config", description = "Configuration files.", subcommands = ConfigCommand.Check.class)
 final class ConfigCommand {
     @Command(name = "check", description = "Validate a YAML config file; print every problem, exit 2 if any.")
-    static final class Check implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Check extends KeyroomCommand {
         @Parameters(index = "0", description = "The config file")
         Path file;
 
@@ -29,10 +23,9 @@ final class ConfigCommand {
         public Integer call() throws Exception {
             ServerConfig cfg = ServerConfig.from(data, ServerConfig.readFile(file));
             for (String warning : cfg.warnings()) {
-                spec.commandLine().getErr().println("WARNING: " + warning);
+                err().println("WARNING: " + warning);
             }
-            Output.print(
-                    spec,
+            print(
                     json,
                     cfg,
                     "ok: " + file + " (listen " + cfg.listenHost() + ":" + cfg.listenPort() + ", tls " + cfg.tls()

@@ -24,27 +24,21 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "demo",
         description =
                 "Start a throwaway node, make an encrypted room with two agents, remove one with a rekey, and show what each can read.")
-final class DemoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class DemoCommand extends KeyroomCommand {
     @Option(names = "--keep", description = "Keep the temporary data directory")
     boolean keep;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         SecureRandom random = new SecureRandom();
         Path dir = Files.createTempDirectory("keyroom-demo-");
         try {
@@ -86,14 +80,12 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf(
                         "7. epoch %d key fingerprints: owner %s, scout %s%n",
                         epoch, fingerprint(owner, room), fingerprint(scoutClient, room));
-                try {
-                    builderClient.rooms().key(room, Optional.empty()).close();
-                    out.println("8. UNEXPECTED: builder still got a key");
+                if (!refused(
+                        out,
+                        () -> builderClient.rooms().key(room, Optional.empty()).close(),
+                        "8. UNEXPECTED: builder still got a key",
+                        "8. builder asks for the new key: %d %s; it was never sealed to builder%n")) {
                     return Main.EXIT_FAILED;
-                } catch (KeyroomApiException e) {
-                    out.printf(
-                            "8. builder asks for the new key: %d %s; it was never sealed to builder%n",
-                            e.status(), e.code().wireName());
                 }
                 java.util.List<String> liveAtOwner = new java.util.concurrent.CopyOnWriteArrayList<>();
                 java.util.concurrent.CompletableFuture<String> builderEvicted =
@@ -165,14 +157,12 @@ final class DemoCommand implements Callable<Integer> {
                                     ? "identical"
                                     : "DIFFERENT");
                 }
-                try {
-                    builderClient.messages().history(room, 0, 10);
-                    out.println("13. UNEXPECTED: builder read the room");
+                if (!refused(
+                        out,
+                        () -> builderClient.messages().history(room, 0, 10),
+                        "13. UNEXPECTED: builder read the room",
+                        "13. builder tries to read the conversation: %d %s%n")) {
                     return Main.EXIT_FAILED;
-                } catch (KeyroomApiException e) {
-                    out.printf(
-                            "13. builder tries to read the conversation: %d %s%n",
-                            e.status(), e.code().wireName());
                 }
                 long secretVersion = owner.secrets()
                         .put(
@@ -186,14 +176,12 @@ final class DemoCommand implements Callable<Integer> {
                                     + " scout read it: %d bytes, printed as %s%n",
                             secretVersion, token.value().length(), token.value());
                 }
-                try {
-                    scoutClient.secrets().list(room);
-                    out.println("15. UNEXPECTED: an agent listed secrets");
+                if (!refused(
+                        out,
+                        () -> scoutClient.secrets().list(room),
+                        "15. UNEXPECTED: an agent listed secrets",
+                        "15. scout (an agent) tries to list the room's secrets: %d %s%n")) {
                     return Main.EXIT_FAILED;
-                } catch (KeyroomApiException e) {
-                    out.printf(
-                            "15. scout (an agent) tries to list the room's secrets: %d %s%n",
-                            e.status(), e.code().wireName());
                 }
                 out.println("16. the audit trail of that secret (admin, GET /v1/audit), hash-chained:");
                 for (var e : admin.audit().events(0, 1000)) {
@@ -222,6 +210,21 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * Makes a call the server must refuse: prints the refusal's status and code into {@code refusal},
+     * or, if the call went through, the {@code unexpected} line; true when it was refused.
+     */
+    private static boolean refused(PrintWriter out, Runnable call, String unexpected, String refusal) {
+        try {
+            call.run();
+            out.println(unexpected);
+            return false;
+        } catch (KeyroomApiException e) {
+            out.printf(refusal, e.status(), e.code().wireName());
+            return true;
         }
     }
 

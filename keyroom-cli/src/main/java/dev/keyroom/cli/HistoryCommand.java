@@ -3,7 +3,6 @@ package dev.keyroom.cli;
 import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.crypto.Base64Url;
-import dev.keyroom.core.rooms.RoomId;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,18 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
         name = "history",
         description = "Read a room's messages, verified and decrypted here; rejected ones are shown as such.")
-final class HistoryCommand extends ClientCommand {
-    @Parameters(index = "0", description = "Room id")
-    String room;
-
+final class HistoryCommand extends OnRoom {
     @Option(names = "--after", defaultValue = "0", description = "Only messages after this sequence")
     long after;
 
@@ -31,10 +25,9 @@ final class HistoryCommand extends ClientCommand {
 
     @Override
     Printed run(KeyroomClient c) {
-        List<Delivery> ds = c.messages().history(RoomId.parse(room), after, limit);
+        List<Delivery> ds = c.messages().history(roomId(), after, limit);
         List<Map<String, Object>> json = ds.stream().map(HistoryCommand::json).toList();
-        String human = ds.stream().map(HistoryCommand::line).collect(Collectors.joining("\n"));
-        return new Printed(Map.of("messages", json), human);
+        return Printed.lines(Map.of("messages", json), ds, HistoryCommand::line);
     }
 
     static Map<String, Object> json(Delivery d) {

@@ -7,28 +7,23 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "init",
         description =
                 "Create a data directory: store, TLS material and the first admin (DIR/admin.identity unless given).")
-final class InitCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class InitCommand extends KeyroomCommand {
     @Option(names = "--data", required = true, description = "Data directory")
     Path data;
 
     @Option(names = "--admin-identity", description = "Register this identity file as the first admin")
     Path adminIdentity;
 
-    @Option(names = "--json", description = "Print JSON")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws Exception {
@@ -48,7 +43,7 @@ final class InitCommand implements Callable<Integer> {
         init.adminIdentityWritten()
                 .ifPresent(p -> human.append("admin identity ").append(p).append(" (mode 0600)\n"));
         human.append("tls pin ").append(init.spkiPin());
-        Output.print(spec, json, out, human.toString());
+        print(output.json, out, human.toString());
         return 0;
     }
 }

@@ -6,17 +6,11 @@ import dev.keyroom.protocol.IdentityFile;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "keygen", description = "Make a new identity file (mode 0600) and print its endpoint id.")
-final class KeygenCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class KeygenCommand extends KeyroomCommand {
     @Option(names = "--out", required = true, description = "Where to write the identity; must not exist")
     Path out;
 
@@ -27,8 +21,7 @@ final class KeygenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Identity id = Identity.generate(new SecureRandom())) {
             IdentityFile.write(out, id);
-            Output.print(
-                    spec,
+            print(
                     json,
                     Map.of(
                             "endpoint", id.endpoint().value(),

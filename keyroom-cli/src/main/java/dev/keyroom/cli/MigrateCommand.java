@@ -5,22 +5,16 @@ import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "migrate",
         description = "Copy a stopped single-node data directory into an empty NATS JetStream cluster (the"
                 + " config's cluster section), then verify the copy: counts and a digest of every record,"
                 + " and every blob. Exits 1 when anything differs.")
-final class MigrateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class MigrateCommand extends KeyroomCommand {
     @Mixin
     NodeOptions node;
 
@@ -32,10 +26,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         if (!from.equals("sqlite") || !to.equals("jetstream")) {
-            err.println("only --from sqlite --to jetstream is supported");
+            err().println("only --from sqlite --to jetstream is supported");
             return 2;
         }
         Path data = node.data;

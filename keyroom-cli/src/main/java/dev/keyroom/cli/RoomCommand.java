@@ -2,7 +2,6 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.dto.RoomDtos;
 import java.util.ArrayList;
@@ -34,16 +33,6 @@ final class RoomCommand {
                         + (Boolean.TRUE.equals(r.rekeyRequired()) ? " (rekey required)" : ""));
     }
 
-    /** A command about one existing room, named by its first parameter. */
-    abstract static class OnRoom extends ClientCommand {
-        @Parameters(index = "0", description = "Room id")
-        String room;
-
-        RoomId roomId() {
-            return RoomId.parse(room);
-        }
-    }
-
     @Command(
             name = "create",
             description = "Create a room; encrypted unless --cleartext. The room key is made and sealed here.")
@@ -66,12 +55,10 @@ final class RoomCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<RoomDtos.MyRoom> rooms = c.rooms().mine();
-            return new Printed(
+            return Printed.lines(
                     new RoomDtos.MyRooms(rooms),
-                    rooms.stream()
-                            .map(r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " "
-                                    + r.role())
-                            .collect(Collectors.joining("\n")));
+                    rooms,
+                    r -> r.roomId() + " " + r.name() + " " + r.policy() + " epoch " + r.epoch() + " " + r.role());
         }
     }
 
@@ -88,9 +75,7 @@ final class RoomCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<RoomDtos.Member> m = c.rooms().members(roomId());
-            return new Printed(
-                    new RoomDtos.Members(m),
-                    m.stream().map(x -> x.endpoint() + " " + x.role()).collect(Collectors.joining("\n")));
+            return Printed.lines(new RoomDtos.Members(m), m, x -> x.endpoint() + " " + x.role());
         }
     }
 

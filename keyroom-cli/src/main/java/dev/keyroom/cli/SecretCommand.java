@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Parameters;
             SecretCommand.History.class
         })
 final class SecretCommand {
-    abstract static class OnSecret extends RoomCommand.OnRoom {
+    abstract static class OnSecret extends OnRoom {
         @Parameters(index = "1", description = "Secret name ([A-Za-z0-9._/-], up to 253)")
         String name;
     }
@@ -105,15 +104,12 @@ final class SecretCommand {
     }
 
     @Command(name = "ls", description = "List a room's secrets (not for agents).")
-    static final class Ls extends RoomCommand.OnRoom {
+    static final class Ls extends OnRoom {
         @Override
         Printed run(KeyroomClient c) {
             List<SecretDtos.SecretItem> items = c.secrets().list(roomId());
-            return new Printed(
-                    new SecretDtos.Secrets(items),
-                    items.stream()
-                            .map(s -> s.name() + " v" + s.version() + " " + s.updatedAt())
-                            .collect(Collectors.joining("\n")));
+            return Printed.lines(
+                    new SecretDtos.Secrets(items), items, s -> s.name() + " v" + s.version() + " " + s.updatedAt());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.dto.MessageDtos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,10 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "send", description = "Publish a message to a room, encrypted and signed here.")
-final class SendCommand extends ClientCommand {
-    @Parameters(index = "0", description = "Room id")
-    String room;
-
+final class SendCommand extends OnRoom {
     @Parameters(index = "1", arity = "0..1", description = "Message text (or use --file)")
     String text;
 
@@ -27,7 +23,7 @@ final class SendCommand extends ClientCommand {
             throw new IllegalArgumentException("give the message text or --file, not both");
         }
         byte[] body = file != null ? Files.readAllBytes(file) : text.getBytes(StandardCharsets.UTF_8);
-        long seq = c.messages().publish(RoomId.parse(room), body);
+        long seq = c.messages().publish(roomId(), body);
         return new Printed(new MessageDtos.Seq(seq), "sent as " + seq);
     }
 }

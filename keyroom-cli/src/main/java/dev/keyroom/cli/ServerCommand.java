@@ -6,21 +6,15 @@ import dev.keyroom.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "server",
         description =
                 "Run a node. Initialises an empty data directory. Prints 'listening on <url>' once ready; stops cleanly on SIGTERM.")
-final class ServerCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class ServerCommand extends KeyroomCommand {
     @Mixin
     NodeOptions node;
 
@@ -43,7 +37,7 @@ final class ServerCommand implements Callable<Integer> {
         Path data = node.data;
         boolean fresh = !Files.exists(data.resolve("keyroom.db"));
         KeyroomServer server = KeyroomServer.start(cfg);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         // SIGTERM and SIGINT run the shutdown hooks: stop accepting, let requests in flight finish,
         // close the store, then end with status 0, since a requested stop is a clean exit (the
         // JVM would report 143).

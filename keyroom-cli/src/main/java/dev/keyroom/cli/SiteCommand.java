@@ -19,10 +19,7 @@ final class SiteCommand {
             description = "Start a new backup from this primary site, which may be running: a consistent copy of its"
                     + " store (embedded, or the cluster's from its state stream), whose feed goes on right after"
                     + " the copy, every blob, and the keyring, into the backup's empty data directory.")
-    static final class Seed implements java.util.concurrent.Callable<Integer> {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Seed extends KeyroomCommand {
         @picocli.CommandLine.Mixin
         NodeOptions node;
 
@@ -36,7 +33,7 @@ final class SiteCommand {
         public Integer call() throws Exception {
             dev.keyroom.server.config.ServerConfig cfg = node.load(dev.keyroom.server.config.ConfigFile.EMPTY);
             dev.keyroom.server.SiteSeed.Report r = dev.keyroom.server.SiteSeed.seed(cfg, out);
-            java.io.PrintWriter w = spec.commandLine().getOut();
+            java.io.PrintWriter w = out();
             r.digest().counts().forEach((table, n) -> w.printf("%-15s %8d%n", table, n));
             w.printf("%-15s %8d%n", "blobs", r.blobs());
             w.println("digest " + r.digest().sha256());

@@ -3,21 +3,15 @@ package dev.keyroom.cli;
 import dev.keyroom.client.BusClient;
 import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.rooms.RoomId;
-import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
         name = "tail",
         description = "Follow a room live over the data plane, verifying and decrypting each message here.")
-final class TailCommand extends ClientCommand {
-    @Parameters(index = "0", description = "Room id")
-    String room;
-
+final class TailCommand extends OnRoom {
     @Option(
             names = "--after",
             defaultValue = "0",
@@ -32,19 +26,14 @@ final class TailCommand extends ClientCommand {
 
     @Override
     Printed run(KeyroomClient c) throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         CountDownLatch done = new CountDownLatch(count > 0 ? count : Integer.MAX_VALUE);
         CountDownLatch ended = new CountDownLatch(1);
         String[] why = {"stopped"};
         try (BusClient bus = c.connectBus()) {
-            bus.subscribe(RoomId.parse(room), after, new BusClient.RoomListener() {
+            bus.subscribe(roomId(), after, new BusClient.RoomListener() {
                 @Override
                 public void onDelivery(Delivery d) {
-                    out.println(
-                            client.json
-                                    ? dev.keyroom.protocol.Json.writeString(HistoryCommand.json(d))
-                                    : HistoryCommand.line(d));
-                    out.flush();
+                    print(client.output.json, HistoryCommand.json(d), HistoryCommand.line(d));
                     done.countDown();
                     if (done.getCount() == 0) {
                         ended.countDown();

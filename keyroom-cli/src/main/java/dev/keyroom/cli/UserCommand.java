@@ -9,7 +9,6 @@ import dev.keyroom.protocol.dto.UserDtos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -80,9 +79,7 @@ final class UserCommand {
         @Override
         Printed run(KeyroomClient c) {
             List<UserDtos.User> users = c.users().list();
-            return new Printed(
-                    new UserDtos.Users(users),
-                    users.stream().map(UserCommand::line).collect(Collectors.joining("\n")));
+            return Printed.lines(new UserDtos.Users(users), users, UserCommand::line);
         }
     }
 

@@ -5,11 +5,9 @@ import dev.keyroom.protocol.dto.AuditDtos;
 import java.util.List;
 
 /** The site's audit log (admin). */
-public final class Audit {
-    private final SignedTransport transport;
-
-    Audit(SignedTransport transport) {
-        this.transport = transport;
+public final class Audit extends Resource {
+    Audit(ClientContext context) {
+        super(context);
     }
 
     /** Audit entries after {@code afterSeq}, at most {@code limit} (admin). */

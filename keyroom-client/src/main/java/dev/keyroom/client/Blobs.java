@@ -15,7 +15,6 @@ import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -23,16 +22,13 @@ import java.util.HexFormat;
  * A room's blobs: content-addressed by the SHA-256 of what is stored, encrypted here under a
  * per-blob key in encrypted rooms, and streamed through temporary files rather than memory.
  */
-public final class Blobs {
+public final class Blobs extends Resource {
     private static final int BLOB_SEGMENT = 1 << 20;
 
-    private final SignedTransport transport;
-    private final SecureRandom random;
     private final Rooms rooms;
 
-    Blobs(SignedTransport transport, SecureRandom random, Rooms rooms) {
-        this.transport = transport;
-        this.random = random;
+    Blobs(ClientContext context, Rooms rooms) {
+        super(context);
         this.rooms = rooms;
     }
 

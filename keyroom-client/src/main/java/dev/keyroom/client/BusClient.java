@@ -55,10 +55,10 @@ public final class BusClient implements AutoCloseable {
     private volatile boolean closing;
     private int attempt;
 
-    BusClient(SignedTransport transport, Messages messages, Identity identity) {
-        this.transport = transport;
+    BusClient(ClientContext context, Messages messages) {
+        this.transport = context.transport();
+        this.identity = context.identity();
         this.messages = messages;
-        this.identity = identity;
         connect();
     }
 

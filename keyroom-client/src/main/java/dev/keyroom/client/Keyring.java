@@ -3,11 +3,9 @@ package dev.keyroom.client;
 import dev.keyroom.protocol.dto.KeyringDtos;
 
 /** The server's keyring of at-rest keys (admin): its status, rotation, re-sealing and retiring keys. */
-public final class Keyring {
-    private final SignedTransport transport;
-
-    Keyring(SignedTransport transport) {
-        this.transport = transport;
+public final class Keyring extends Resource {
+    Keyring(ClientContext context) {
+        super(context);
     }
 
     public KeyringDtos.KeyringStatus status() {

@@ -26,9 +26,7 @@ import java.time.Duration;
  * raise {@link java.io.UncheckedIOException}.
  */
 public final class KeyroomClient implements AutoCloseable {
-    private final Identity identity;
-    private final SignedTransport transport;
-    private final RoomKeyCache keys;
+    private final ClientContext context;
     private final Users users;
     private final Rooms rooms;
     private final Messages messages;
@@ -39,17 +37,17 @@ public final class KeyroomClient implements AutoCloseable {
     private final Site site;
 
     private KeyroomClient(Builder b) {
-        this.identity = b.identity;
-        this.transport = new SignedTransport(b.server, b.identity, b.trust, b.clock, b.random, b.timeout);
-        this.keys = new RoomKeyCache(transport, b.identity);
-        this.users = new Users(transport);
-        this.rooms = new Rooms(transport, b.identity, b.random, users, keys);
-        this.messages = new Messages(transport, b.identity, b.random, b.clock, rooms, users, keys);
-        this.secrets = new Secrets(transport, b.random, rooms, keys);
-        this.blobs = new Blobs(transport, b.random, rooms);
-        this.keyring = new Keyring(transport);
-        this.audit = new Audit(transport);
-        this.site = new Site(transport);
+        SignedTransport transport = new SignedTransport(b.server, b.identity, b.trust, b.clock, b.random, b.timeout);
+        this.context =
+                new ClientContext(transport, b.identity, b.random, b.clock, new RoomKeyCache(transport, b.identity));
+        this.users = new Users(context);
+        this.rooms = new Rooms(context, users);
+        this.messages = new Messages(context, rooms, users);
+        this.secrets = new Secrets(context, rooms);
+        this.blobs = new Blobs(context, rooms);
+        this.keyring = new Keyring(context);
+        this.audit = new Audit(context);
+        this.site = new Site(context);
     }
 
     public static Builder builder(URI server, Identity identity) {
@@ -128,7 +126,7 @@ public final class KeyroomClient implements AutoCloseable {
     }
 
     public EndpointId endpoint() {
-        return identity.endpoint();
+        return context.identity().endpoint();
     }
 
     /** Users: the caller's own record, registering, listing, revoking and unlocking them. */
@@ -176,17 +174,16 @@ public final class KeyroomClient implements AutoCloseable {
 
     /** Sends a signed request and returns the raw response, whatever its status. */
     public Response exchange(String method, String pathAndQuery, byte[] body) {
-        return transport.exchange(method, pathAndQuery, body);
+        return context.transport().exchange(method, pathAndQuery, body);
     }
 
     /** Opens a data-plane connection to {@code /v1/bus}, authenticated with this identity. */
     public BusClient connectBus() {
-        return new BusClient(transport, messages, identity);
+        return new BusClient(context, messages);
     }
 
     @Override
     public void close() {
-        transport.close();
-        keys.close();
+        context.close();
     }
 }

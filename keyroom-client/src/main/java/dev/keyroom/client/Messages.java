@@ -4,14 +4,11 @@ import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.crypto.SecretBytes;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.identity.Identity;
-import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.protocol.dto.MessageDtos;
 import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.envelope.Envelope;
 import dev.keyroom.protocol.envelope.MessageCrypto;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,35 +23,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * (sender's signature, room, epoch, never-seen message id). The data plane ({@link BusClient})
  * seals and checks its messages here too, so both share what this client has seen.
  */
-public final class Messages {
+public final class Messages extends Resource {
     private static final int SEEN_PER_ROOM = 100_000;
 
-    private final SignedTransport transport;
-    private final Identity identity;
-    private final SecureRandom random;
-    private final Clock clock;
     private final Rooms rooms;
     private final Users users;
-    private final RoomKeyCache keys;
     private final Map<EndpointId, byte[]> signKeys = new ConcurrentHashMap<>();
     private final Map<RoomId, Set<String>> seenMessages = new ConcurrentHashMap<>();
     private final Map<RoomId, RoomDtos.Room> roomInfo = new ConcurrentHashMap<>();
 
-    Messages(
-            SignedTransport transport,
-            Identity identity,
-            SecureRandom random,
-            Clock clock,
-            Rooms rooms,
-            Users users,
-            RoomKeyCache keys) {
-        this.transport = transport;
-        this.identity = identity;
-        this.random = random;
-        this.clock = clock;
+    Messages(ClientContext context, Rooms rooms, Users users) {
+        super(context);
         this.rooms = rooms;
         this.users = users;
-        this.keys = keys;
     }
 
     /**

@@ -3,13 +3,11 @@ package dev.keyroom.client;
 import dev.keyroom.core.crypto.Base64Url;
 import dev.keyroom.core.crypto.SecretBytes;
 import dev.keyroom.core.identity.EndpointId;
-import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.rooms.RoomKeys;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.dto.UserDtos;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +19,12 @@ import java.util.Set;
  * clear: {@link #create}, {@link #invite} and {@link #rekey} generate and seal keys locally with
  * HPKE; {@link #key} unseals the caller's own.
  */
-public final class Rooms {
-    private final SignedTransport transport;
-    private final Identity identity;
-    private final SecureRandom random;
+public final class Rooms extends Resource {
     private final Users users;
-    private final RoomKeyCache keys;
 
-    Rooms(SignedTransport transport, Identity identity, SecureRandom random, Users users, RoomKeyCache keys) {
-        this.transport = transport;
-        this.identity = identity;
-        this.random = random;
+    Rooms(ClientContext context, Users users) {
+        super(context);
         this.users = users;
-        this.keys = keys;
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.keyroom.core.vault.VaultService;
 import dev.keyroom.protocol.dto.RoomDtos;
 import dev.keyroom.protocol.dto.SecretDtos;
 import dev.keyroom.protocol.envelope.SecretCrypto;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,17 +16,12 @@ import java.util.Optional;
  * A room's vault of versioned secrets. In encrypted rooms values are sealed and opened here under
  * the room's keys, bound to room, name and version, so the server never sees them.
  */
-public final class Secrets {
-    private final SignedTransport transport;
-    private final SecureRandom random;
+public final class Secrets extends Resource {
     private final Rooms rooms;
-    private final RoomKeyCache keys;
 
-    Secrets(SignedTransport transport, SecureRandom random, Rooms rooms, RoomKeyCache keys) {
-        this.transport = transport;
-        this.random = random;
+    Secrets(ClientContext context, Rooms rooms) {
+        super(context);
         this.rooms = rooms;
-        this.keys = keys;
     }
 
     private static String secretPath(RoomId room, String name) {

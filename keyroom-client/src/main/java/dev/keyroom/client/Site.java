@@ -3,11 +3,9 @@ package dev.keyroom.client;
 import dev.keyroom.protocol.dto.SiteDtos;
 
 /** The site's replication (admin): its role and progress, promotion of a backup, and retrying now. */
-public final class Site {
-    private final SignedTransport transport;
-
-    Site(SignedTransport transport) {
-        this.transport = transport;
+public final class Site extends Resource {
+    Site(ClientContext context) {
+        super(context);
     }
 
     /** The site's replication role and progress (admin). */

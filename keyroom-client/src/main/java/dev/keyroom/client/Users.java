@@ -7,11 +7,9 @@ import dev.keyroom.protocol.dto.UserDtos;
 import java.util.List;
 
 /** The caller's own user record and the site's users: registering, listing, revoking and unlocking them. */
-public final class Users {
-    private final SignedTransport transport;
-
-    Users(SignedTransport transport) {
-        this.transport = transport;
+public final class Users extends Resource {
+    Users(ClientContext context) {
+        super(context);
     }
 
     /** The caller's own record. */
