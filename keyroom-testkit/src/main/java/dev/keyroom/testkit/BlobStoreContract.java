@@ -47,9 +47,7 @@ public abstract class BlobStoreContract {
         RoomId room = RoomId.random(Fixtures.RANDOM);
         byte[] data = Fixtures.bytes(1000);
         String wrong = address(Fixtures.bytes(10));
-        assertThatThrownBy(() -> s.put(room, wrong, new ByteArrayInputStream(data), 1 << 20))
-                .isInstanceOfSatisfying(
-                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        Fixtures.assertCode(() -> s.put(room, wrong, new ByteArrayInputStream(data), 1 << 20), ErrorCode.BAD_REQUEST);
         assertThat(s.size(room, wrong)).isEmpty();
         assertThat(pendingParts()).isZero();
     }
@@ -59,9 +57,8 @@ public abstract class BlobStoreContract {
         BlobStore s = store();
         RoomId room = RoomId.random(Fixtures.RANDOM);
         byte[] data = Fixtures.bytes(5000);
-        assertThatThrownBy(() -> s.put(room, address(data), new ByteArrayInputStream(data), 4999))
-                .isInstanceOfSatisfying(
-                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        Fixtures.assertCode(
+                () -> s.put(room, address(data), new ByteArrayInputStream(data), 4999), ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(s.size(room, address(data))).isEmpty();
         assertThat(pendingParts()).isZero();
     }
@@ -75,12 +72,8 @@ public abstract class BlobStoreContract {
         java.nio.file.Path wrongFile = java.nio.file.Files.createTempFile("keyroom-adopt-", ".bin");
         java.nio.file.Files.write(wrongFile, data);
         String wrong = address(Fixtures.bytes(10));
-        assertThatThrownBy(() -> s.adopt(room, wrong, wrongFile, sha, 1 << 20))
-                .isInstanceOfSatisfying(
-                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
-        assertThatThrownBy(() -> s.adopt(room, address(data), wrongFile, sha, 1000))
-                .isInstanceOfSatisfying(
-                        KeyroomException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        Fixtures.assertCode(() -> s.adopt(room, wrong, wrongFile, sha, 1 << 20), ErrorCode.BAD_REQUEST);
+        Fixtures.assertCode(() -> s.adopt(room, address(data), wrongFile, sha, 1000), ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(s.size(room, wrong)).isEmpty();
         assertThat(s.size(room, address(data))).isEmpty();
 

@@ -39,4 +39,13 @@ public final class Fixtures {
         RANDOM.nextBytes(b);
         return b;
     }
+
+    /** Asserts that {@code r} fails with a {@link dev.keyroom.core.error.KeyroomException} of {@code code}. */
+    public static void assertCode(
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable r, dev.keyroom.core.error.ErrorCode code) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(r)
+                .isInstanceOf(dev.keyroom.core.error.KeyroomException.class)
+                .extracting(e -> ((dev.keyroom.core.error.KeyroomException) e).code())
+                .isEqualTo(code);
+    }
 }

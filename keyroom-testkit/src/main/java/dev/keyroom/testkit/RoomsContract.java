@@ -28,11 +28,7 @@ public abstract class RoomsContract extends StoreContract {
     void createRoom_thenFind_hasOwnerAndOwnerKey() {
         Room room = newRoom();
         assertThat(store.rooms().find(room.id())).contains(room);
-        assertThat(store.rooms()
-                        .findMember(room.id(), owner.endpoint())
-                        .orElseThrow()
-                        .role())
-                .isEqualTo(RoomRole.OWNER);
+        assertThat(roleOf(room.id(), owner.endpoint())).isEqualTo(RoomRole.OWNER);
         assertThat(store.rooms().sealedKey(room.id(), 1, owner.endpoint()))
                 .get()
                 .isEqualTo(new byte[] {1, 1});
@@ -226,13 +222,13 @@ public abstract class RoomsContract extends StoreContract {
                         room.id(), Fixtures.member(alice.endpoint(), RoomRole.ADMIN), 1, Optional.of(new byte[] {3}));
         store = reopen(store);
         assertThat(store.rooms().find(room.id())).contains(room);
-        assertThat(store.rooms()
-                        .findMember(room.id(), alice.endpoint())
-                        .orElseThrow()
-                        .role())
-                .isEqualTo(RoomRole.ADMIN);
+        assertThat(roleOf(room.id(), alice.endpoint())).isEqualTo(RoomRole.ADMIN);
         assertThat(store.users().list()).hasSize(3);
         EndpointId unknown = Fixtures.user("u", Role.AGENT).endpoint();
         assertThat(store.rooms().findMember(room.id(), unknown)).isEmpty();
+    }
+
+    private RoomRole roleOf(dev.keyroom.core.rooms.RoomId room, EndpointId member) {
+        return store.rooms().findMember(room, member).orElseThrow().role();
     }
 }

@@ -13,26 +13,11 @@ public abstract class SecretsContract extends StoreContract {
     @Test
     void secrets_compareAndSet_keepTheLastVersions_andTombstone() throws Exception {
         Room room = newRoom();
-        assertThat(store.secrets()
-                        .put(
-                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
-                                Optional.of(0L),
-                                SecretsContract::sealed))
-                .isEqualTo(1);
-        assertCode(
-                () -> store.secrets()
-                        .put(
-                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
-                                Optional.of(0L),
-                                SecretsContract::sealed),
-                ErrorCode.CONFLICT);
+        SecretWrite db = new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3);
+        assertThat(put(db, Optional.of(0L))).isEqualTo(1);
+        assertCode(() -> put(db, Optional.of(0L)), ErrorCode.CONFLICT);
         for (long v = 2; v <= 5; v++) {
-            assertThat(store.secrets()
-                            .put(
-                                    new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
-                                    Optional.empty(),
-                                    SecretsContract::sealed))
-                    .isEqualTo(v);
+            assertThat(put(db, Optional.empty())).isEqualTo(v);
         }
         store = reopen(store);
         assertThat(store.secrets().find(room.id(), "db", Optional.of(2L))).isEmpty();
@@ -43,45 +28,26 @@ public abstract class SecretsContract extends StoreContract {
                 .extracting(dev.keyroom.core.vault.SecretInfo::name)
                 .containsExactly("db");
 
-        assertThat(store.secrets().delete(new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3)))
-                .isEqualTo(6);
+        assertThat(store.secrets().delete(db)).isEqualTo(6);
         assertThat(store.secrets()
                         .find(room.id(), "db", Optional.empty())
                         .orElseThrow()
                         .tombstone())
                 .isTrue();
         assertThat(store.secrets().list(room.id())).isEmpty();
-        assertCode(
-                () -> store.secrets().delete(new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3)),
-                ErrorCode.NOT_FOUND);
-        assertCode(
-                () -> store.secrets()
-                        .put(
-                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
-                                Optional.of(0L),
-                                SecretsContract::sealed),
-                ErrorCode.CONFLICT);
-        assertThat(store.secrets()
-                        .put(
-                                new SecretWrite(room.id(), "db", owner.endpoint(), Fixtures.T0, 3),
-                                Optional.of(6L),
-                                SecretsContract::sealed))
-                .isEqualTo(7);
-        assertCode(
-                () -> store.secrets()
-                        .put(
-                                new SecretWrite(
-                                        dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM),
-                                        "x",
-                                        owner.endpoint(),
-                                        Fixtures.T0,
-                                        3),
-                                Optional.empty(),
-                                SecretsContract::sealed),
-                ErrorCode.NOT_FOUND);
+        assertCode(() -> store.secrets().delete(db), ErrorCode.NOT_FOUND);
+        assertCode(() -> put(db, Optional.of(0L)), ErrorCode.CONFLICT);
+        assertThat(put(db, Optional.of(6L))).isEqualTo(7);
+        SecretWrite elsewhere = new SecretWrite(
+                dev.keyroom.core.rooms.RoomId.random(Fixtures.RANDOM), "x", owner.endpoint(), Fixtures.T0, 3);
+        assertCode(() -> put(elsewhere, Optional.empty()), ErrorCode.NOT_FOUND);
     }
 
     static dev.keyroom.core.crypto.Keyring.Sealed sealed(long version) {
         return new dev.keyroom.core.crypto.Keyring.Sealed(1, new byte[12], new byte[] {(byte) version});
+    }
+
+    private long put(SecretWrite write, Optional<Long> ifVersion) {
+        return store.secrets().put(write, ifVersion, SecretsContract::sealed);
     }
 }

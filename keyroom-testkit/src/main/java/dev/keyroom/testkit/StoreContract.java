@@ -1,15 +1,13 @@
 package dev.keyroom.testkit;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.keyroom.core.error.ErrorCode;
-import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.rooms.Room;
 import dev.keyroom.core.rooms.RoomRole;
 import dev.keyroom.core.store.Store;
 import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -60,10 +58,7 @@ public abstract class StoreContract {
         return room;
     }
 
-    protected static void assertCode(Runnable r, ErrorCode code) {
-        assertThatThrownBy(r::run)
-                .isInstanceOf(KeyroomException.class)
-                .extracting(e -> ((KeyroomException) e).code())
-                .isEqualTo(code);
+    protected static void assertCode(ThrowingCallable r, ErrorCode code) {
+        Fixtures.assertCode(r, code);
     }
 }
