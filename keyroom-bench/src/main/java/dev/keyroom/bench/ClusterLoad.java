@@ -134,44 +134,33 @@ public final class ClusterLoad {
     }
 
     static void signedRequests(TestNode single, ClusterFixture cluster, int seconds, int concurrency) throws Exception {
-        SSLContext singleTls = tls(single);
-        SSLContext aTls = tls(cluster.a);
-        SSLContext bTls = tls(cluster.b);
-        SignedLoad.run("warm-up single", single.uri(), single.adminIdentity, 15, concurrency, Optional.of(singleTls));
-        SignedLoad.run("warm-up A", cluster.a.uri(), cluster.a.adminIdentity, 15, concurrency, Optional.of(aTls));
-        SignedLoad.run("warm-up B", cluster.b.uri(), cluster.b.adminIdentity, 15, concurrency, Optional.of(bTls));
-        double one = SignedLoad.run(
-                "single node (SQLite)",
-                single.uri(),
-                single.adminIdentity,
-                seconds,
-                concurrency,
-                Optional.of(singleTls));
-        double a = SignedLoad.run(
-                "cluster node A alone",
-                cluster.a.uri(),
-                cluster.a.adminIdentity,
-                seconds,
-                concurrency,
-                Optional.of(aTls));
-        CompletableFuture<Double> onA = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
-                "  A, beside B",
-                cluster.a.uri(),
-                cluster.a.adminIdentity,
-                seconds,
-                concurrency / 2,
-                Optional.of(aTls))));
-        CompletableFuture<Double> onB = CompletableFuture.supplyAsync(() -> quietly(() -> SignedLoad.run(
-                "  B, beside A",
-                cluster.b.uri(),
-                cluster.b.adminIdentity,
-                seconds,
-                concurrency / 2,
-                Optional.of(bTls))));
+        Target one = new Target(single);
+        Target a = new Target(cluster.a);
+        Target b = new Target(cluster.b);
+        one.load("warm-up single", 15, concurrency);
+        a.load("warm-up A", 15, concurrency);
+        b.load("warm-up B", 15, concurrency);
+        double alone = one.load("single node (SQLite)", seconds, concurrency);
+        double aAlone = a.load("cluster node A alone", seconds, concurrency);
+        CompletableFuture<Double> onA =
+                CompletableFuture.supplyAsync(() -> quietly(() -> a.load("  A, beside B", seconds, concurrency / 2)));
+        CompletableFuture<Double> onB =
+                CompletableFuture.supplyAsync(() -> quietly(() -> b.load("  B, beside A", seconds, concurrency / 2)));
         double both = onA.get() + onB.get();
         System.out.printf(
                 "signed GET /v1/me over TLS: single %.0f req/s, cluster A alone %.0f, A+B %.0f (%.2f x single)%n",
-                one, a, both, both / one);
+                alone, aAlone, both, both / alone);
+    }
+
+    /** A node under signed load over TLS, pinned to its certificate. */
+    record Target(TestNode node, SSLContext tls) {
+        Target(TestNode node) {
+            this(node, ClusterLoad.tls(node));
+        }
+
+        double load(String label, int seconds, int concurrency) throws Exception {
+            return SignedLoad.run(label, node.uri(), node.adminIdentity, seconds, concurrency, Optional.of(tls));
+        }
     }
 
     static SSLContext tls(TestNode node) {
