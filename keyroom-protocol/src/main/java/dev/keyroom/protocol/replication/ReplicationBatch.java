@@ -69,24 +69,13 @@ public record ReplicationBatch(
     /** Makes a batch of {@code changes} (each a change's bytes) and signs it with {@code siteKey}. */
     public static Signed sign(
             Identity siteKey, long siteEpoch, long firstSeq, List<byte[]> changes, String nonce, Instant created) {
-        return sign(Feed.CHANGES, siteKey, siteEpoch, firstSeq, changes, nonce, created);
-    }
-
-    /** Makes a batch of {@code feed}'s {@code records} and signs it with {@code siteKey}. */
-    public static Signed sign(
-            Feed feed,
-            Identity siteKey,
-            long siteEpoch,
-            long firstSeq,
-            List<byte[]> records,
-            String nonce,
-            Instant created) {
-        return sign(feed, siteKey, siteEpoch, firstSeq, records, nonce, created, firstSeq + records.size() - 1);
+        return sign(Feed.CHANGES, siteKey, siteEpoch, firstSeq, changes, nonce, created, firstSeq + changes.size() - 1);
     }
 
     /**
-     * As above, saying that the primary's feed holds records up to {@code primaryLast} (so the backup
-     * can tell how far behind it is).
+     * Makes a batch of {@code feed}'s {@code records} and signs it with {@code siteKey}, saying that
+     * the primary's feed holds records up to {@code primaryLast} (so the backup can tell how far
+     * behind it is).
      */
     public static Signed sign(
             Feed feed,

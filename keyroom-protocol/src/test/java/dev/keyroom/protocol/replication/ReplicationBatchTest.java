@@ -40,7 +40,8 @@ class ReplicationBatchTest {
                     41,
                     List.of(new byte[] {1, 2, 3}, new byte[] {4}),
                     "bm9uY2Utbm9uY2Utbm9uY2U",
-                    Instant.parse("2026-11-23T00:00:00Z"));
+                    Instant.parse("2026-11-23T00:00:00Z"),
+                    42);
             byte[] key = Base64Url.decode(s.key(), "key");
             byte[] signature = Base64Url.decode(s.signature(), "signature");
             assertThat(key).isEqualTo(site.signPub());

@@ -74,14 +74,7 @@ final class BackupLink implements AutoCloseable {
      */
     long push(ReplicationBatch.Feed feed, long firstSeq, List<byte[]> records, String position)
             throws IOException, InterruptedException {
-        ReplicationBatch.Signed signed = ReplicationBatch.sign(
-                feed,
-                signer.key(),
-                signer.site().epoch(),
-                firstSeq,
-                records,
-                signer.nonce(),
-                signer.clock().now());
+        ReplicationBatch.Signed signed = signer.sign(feed, firstSeq, records, firstSeq + records.size() - 1);
         HttpRequest request = HttpRequest.newBuilder(settings.backup().resolve(feed.path()))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")

@@ -154,14 +154,10 @@ final class ChangeSender {
 
     /** A batch of changes as a stream message: the site key, the signature and the signed body. */
     private byte[] frame(List<FeedEntry> batch) {
-        ReplicationBatch.Signed signed = ReplicationBatch.sign(
+        ReplicationBatch.Signed signed = signer.sign(
                 ReplicationBatch.Feed.CHANGES,
-                signer.key(),
-                signer.site().epoch(),
                 batch.getFirst().seq(),
                 batch.stream().map(FeedEntry::change).toList(),
-                signer.nonce(),
-                signer.clock().now(),
                 Math.max(batch.getLast().seq(), store.lastChange()));
         byte[] signature = Base64Url.decode(signed.signature(), "signature");
         byte[] key = signer.key().signPub();
