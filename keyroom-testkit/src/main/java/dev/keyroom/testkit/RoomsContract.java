@@ -47,49 +47,26 @@ public abstract class RoomsContract extends StoreContract {
     @Test
     void addMember_storesMemberAndKey_andRefusesDuplicatesAndStaleEpochs() {
         Room room = newRoom();
-        store.rooms()
-                .addMember(
-                        room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        addMember(room.id(), alice.endpoint(), RoomRole.MEMBER, 1, 3);
         assertThat(store.rooms().members(room.id()))
                 .extracting(Member::endpoint)
                 .containsExactly(owner.endpoint(), alice.endpoint());
         assertThat(store.rooms().sealedKey(room.id(), 1, alice.endpoint()))
                 .get()
                 .isEqualTo(new byte[] {3});
-        assertCode(
-                () -> store.rooms()
-                        .addMember(
-                                room.id(),
-                                Fixtures.member(alice.endpoint(), RoomRole.MEMBER),
-                                1,
-                                Optional.of(new byte[] {3})),
-                ErrorCode.CONFLICT);
-        assertCode(
-                () -> store.rooms()
-                        .addMember(
-                                room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 2, Optional.of(new byte[] {
-                                    3
-                                })),
-                ErrorCode.CONFLICT);
+        assertCode(() -> addMember(room.id(), alice.endpoint(), RoomRole.MEMBER, 1, 3), ErrorCode.CONFLICT);
+        assertCode(() -> addMember(room.id(), bob.endpoint(), RoomRole.MEMBER, 2, 3), ErrorCode.CONFLICT);
     }
 
     @Test
     void removeMember_marksRekeyRequired_andAddIsRefusedUntilRekey() {
         Room room = newRoom();
-        store.rooms()
-                .addMember(
-                        room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        addMember(room.id(), alice.endpoint(), RoomRole.MEMBER, 1, 3);
         assertThat(store.rooms().removeMember(room.id(), alice.endpoint())).isTrue();
         assertThat(store.rooms().removeMember(room.id(), alice.endpoint())).isFalse();
         assertThat(store.rooms().find(room.id()).orElseThrow().rekeyRequired()).isTrue();
         assertThat(store.rooms().findMember(room.id(), alice.endpoint())).isEmpty();
-        assertCode(
-                () -> store.rooms()
-                        .addMember(
-                                room.id(), Fixtures.member(bob.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {
-                                    3
-                                })),
-                ErrorCode.CONFLICT);
+        assertCode(() -> addMember(room.id(), bob.endpoint(), RoomRole.MEMBER, 1, 3), ErrorCode.CONFLICT);
         RekeyOutcome out = store.rooms().rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {9}));
         assertThat(out).isEqualTo(new RekeyOutcome.Rekeyed(2));
         assertThat(store.rooms().find(room.id()).orElseThrow().rekeyRequired()).isFalse();
@@ -98,11 +75,8 @@ public abstract class RoomsContract extends StoreContract {
     @Test
     void rekey_removesMembersAndStoresKeysOnlyForThoseWhoRemain() {
         Room room = newRoom();
-        store.rooms()
-                .addMember(
-                        room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
-        store.rooms()
-                .addMember(room.id(), Fixtures.member(bob.endpoint(), RoomRole.READER), 1, Optional.of(new byte[] {4}));
+        addMember(room.id(), alice.endpoint(), RoomRole.MEMBER, 1, 3);
+        addMember(room.id(), bob.endpoint(), RoomRole.READER, 1, 4);
         RekeyOutcome out = store.rooms()
                 .rekey(
                         room.id(),
@@ -132,9 +106,7 @@ public abstract class RoomsContract extends StoreContract {
     @Test
     void rekey_keysNotCoveringRemainingMembers_changesNothing() {
         Room room = newRoom();
-        store.rooms()
-                .addMember(
-                        room.id(), Fixtures.member(alice.endpoint(), RoomRole.MEMBER), 1, Optional.of(new byte[] {3}));
+        addMember(room.id(), alice.endpoint(), RoomRole.MEMBER, 1, 3);
         RekeyOutcome missing = store.rooms().rekey(room.id(), 1, Set.of(), Map.of(owner.endpoint(), new byte[] {5}));
         assertThat(missing).isEqualTo(new RekeyOutcome.KeysMismatch(Set.of(alice.endpoint()), Set.of()));
         RekeyOutcome extra = store.rooms()
@@ -183,8 +155,7 @@ public abstract class RoomsContract extends StoreContract {
     void roomsOf_listsOnlyTheEndpointsOwnRooms() {
         Room a = newRoom();
         Room b = newRoom();
-        store.rooms()
-                .addMember(b.id(), Fixtures.member(alice.endpoint(), RoomRole.READER), 1, Optional.of(new byte[] {3}));
+        addMember(b.id(), alice.endpoint(), RoomRole.READER, 1, 3);
         assertThat(store.rooms().roomsOf(alice.endpoint()))
                 .extracting(m -> m.room().id())
                 .containsExactly(b.id());
@@ -217,9 +188,7 @@ public abstract class RoomsContract extends StoreContract {
     @Test
     void everything_survivesReopen() throws Exception {
         Room room = newRoom();
-        store.rooms()
-                .addMember(
-                        room.id(), Fixtures.member(alice.endpoint(), RoomRole.ADMIN), 1, Optional.of(new byte[] {3}));
+        addMember(room.id(), alice.endpoint(), RoomRole.ADMIN, 1, 3);
         store = reopen(store);
         assertThat(store.rooms().find(room.id())).contains(room);
         assertThat(roleOf(room.id(), alice.endpoint())).isEqualTo(RoomRole.ADMIN);
@@ -230,5 +199,10 @@ public abstract class RoomsContract extends StoreContract {
 
     private RoomRole roleOf(dev.keyroom.core.rooms.RoomId room, EndpointId member) {
         return store.rooms().findMember(room, member).orElseThrow().role();
+    }
+
+    /** Adds {@code member} with {@code role} at {@code epoch}, with a one-byte sealed key {@code key}. */
+    private void addMember(dev.keyroom.core.rooms.RoomId room, EndpointId member, RoomRole role, long epoch, int key) {
+        store.rooms().addMember(room, Fixtures.member(member, role), epoch, Optional.of(new byte[] {(byte) key}));
     }
 }
