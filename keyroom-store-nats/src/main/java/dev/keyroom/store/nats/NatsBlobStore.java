@@ -8,11 +8,8 @@ import dev.keyroom.core.rooms.RoomId;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.ObjectStore;
-import io.nats.client.ObjectStoreOptions;
 import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.ObjectMeta;
-import io.nats.client.api.ObjectStoreConfiguration;
-import io.nats.client.api.StorageType;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,21 +34,9 @@ public final class NatsBlobStore implements BlobStore {
 
     public NatsBlobStore(Connection nats, String bucket, int replicas, Path spool, Duration timeout) {
         this.spool = spool;
-        ObjectStoreOptions options = ObjectStoreOptions.builder()
-                .jetStreamOptions(io.nats.client.JetStreamOptions.builder()
-                        .requestTimeout(timeout)
-                        .build())
-                .build();
         try {
             Files.createDirectories(spool);
-            var management = nats.objectStoreManagement(options);
-            if (!management.getBucketNames().contains(bucket)) {
-                management.create(ObjectStoreConfiguration.builder(bucket)
-                        .replicas(replicas)
-                        .storageType(StorageType.File)
-                        .build());
-            }
-            this.objects = nats.objectStore(bucket, options);
+            this.objects = NatsBuckets.objectStore(nats, bucket, replicas, timeout);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw unavailable(e);
         }

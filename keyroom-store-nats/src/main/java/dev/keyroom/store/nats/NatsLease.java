@@ -2,11 +2,7 @@ package dev.keyroom.store.nats;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
-import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,21 +50,7 @@ public final class NatsLease implements BooleanSupplier, AutoCloseable {
     public static NatsLease start(
             Connection nats, String bucket, int replicas, String key, String holder, Duration term, Duration timeout)
             throws IOException, JetStreamApiException {
-        KeyValueOptions options = KeyValueOptions.builder()
-                .jetStreamOptions(
-                        JetStreamOptions.builder().requestTimeout(timeout).build())
-                .build();
-        var management = nats.keyValueManagement(options);
-        if (!management.getBucketNames().contains(bucket)) {
-            management.create(KeyValueConfiguration.builder()
-                    .name(bucket)
-                    .replicas(replicas)
-                    .ttl(term)
-                    .maxHistoryPerKey(1)
-                    .storageType(StorageType.File)
-                    .build());
-        }
-        NatsLease lease = new NatsLease(nats.keyValue(bucket, options), key, holder, term);
+        NatsLease lease = new NatsLease(NatsBuckets.keyValue(nats, bucket, replicas, term, timeout), key, holder, term);
         long every = Math.max(100, term.toMillis() / 3);
         lease.timer.scheduleWithFixedDelay(lease::tick, 0, every, TimeUnit.MILLISECONDS);
         return lease;

@@ -7,12 +7,8 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,22 +35,8 @@ public final class NatsNonceStore implements NonceStore {
      * {@code maxRetention}; the bucket's settings are not changed if it exists.
      */
     public NatsNonceStore(Connection nats, String bucket, int replicas, Duration maxRetention, Duration timeout) {
-        KeyValueOptions options = KeyValueOptions.builder()
-                .jetStreamOptions(
-                        JetStreamOptions.builder().requestTimeout(timeout).build())
-                .build();
         try {
-            var management = nats.keyValueManagement(options);
-            if (!management.getBucketNames().contains(bucket)) {
-                management.create(KeyValueConfiguration.builder()
-                        .name(bucket)
-                        .replicas(replicas)
-                        .ttl(maxRetention)
-                        .maxHistoryPerKey(1)
-                        .storageType(StorageType.File)
-                        .build());
-            }
-            this.kv = nats.keyValue(bucket, options);
+            this.kv = NatsBuckets.keyValue(nats, bucket, replicas, maxRetention, timeout);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw unavailable(e);
         }

@@ -4,17 +4,11 @@ import dev.keyroom.core.error.KeyroomException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
 import io.nats.client.ObjectStore;
-import io.nats.client.ObjectStoreOptions;
 import io.nats.client.PurgeOptions;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.ObjectMeta;
-import io.nats.client.api.ObjectStoreConfiguration;
-import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,30 +46,9 @@ final class Snapshots {
 
     Snapshots(Connection nats, int replicas, Duration timeout) throws IOException, JetStreamApiException {
         this.nats = nats;
-        JetStreamOptions jso =
-                JetStreamOptions.builder().requestTimeout(timeout).build();
-        this.jsm = nats.jetStreamManagement(jso);
-        var kvm = nats.keyValueManagement(
-                KeyValueOptions.builder().jetStreamOptions(jso).build());
-        if (!kvm.getBucketNames().contains(BUCKET)) {
-            kvm.create(KeyValueConfiguration.builder()
-                    .name(BUCKET)
-                    .replicas(replicas)
-                    .storageType(StorageType.File)
-                    .build());
-        }
-        ObjectStoreOptions oso =
-                ObjectStoreOptions.builder().jetStreamOptions(jso).build();
-        var osm = nats.objectStoreManagement(oso);
-        if (!osm.getBucketNames().contains(BUCKET)) {
-            osm.create(ObjectStoreConfiguration.builder(BUCKET)
-                    .replicas(replicas)
-                    .storageType(StorageType.File)
-                    .build());
-        }
-        this.pointers = nats.keyValue(
-                BUCKET, KeyValueOptions.builder().jetStreamOptions(jso).build());
-        this.objects = nats.objectStore(BUCKET, oso);
+        this.jsm = nats.jetStreamManagement(NatsBuckets.options(timeout));
+        this.pointers = NatsBuckets.keyValue(nats, BUCKET, replicas, Duration.ZERO, timeout);
+        this.objects = NatsBuckets.objectStore(nats, BUCKET, replicas, timeout);
     }
 
     Optional<Pointer> current() throws IOException, JetStreamApiException {
