@@ -12,7 +12,6 @@ import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.store.Change;
 import dev.keyroom.protocol.replication.ReplicationBatch;
 import dev.keyroom.protocol.replication.ReplicationBlob;
-import dev.keyroom.server.TestNode;
 import dev.keyroom.server.limits.BanList;
 import dev.keyroom.server.replication.ApplyGate;
 import dev.keyroom.store.sqlite.SqliteStore;
@@ -55,7 +54,7 @@ class ReplicationApplyAttackTest {
 
     @BeforeEach
     void setUp() {
-        primary = Identity.generate(TestNode.RANDOM);
+        primary = Identity.generate(Fixtures.RANDOM);
         backup = SqliteStore.open(dir.resolve("backup.db"));
         gate = new ApplyGate(
                 List.of(primary.signPub()),
@@ -104,7 +103,7 @@ class ReplicationApplyAttackTest {
 
     @Test
     void REPL_3_unknownKey_tampered_replayed_orStale_isRefused_andAudited() {
-        try (Identity stranger = Identity.generate(TestNode.RANDOM)) {
+        try (Identity stranger = Identity.generate(Fixtures.RANDOM)) {
             assertRefused(
                     () -> check(batch(stranger, 1, twoUsers())), ErrorCode.UNAUTHORIZED, "not signed by a primary");
         }
@@ -143,7 +142,7 @@ class ReplicationApplyAttackTest {
 
     @Test
     void REPL_5_tenFailedAuthentications_banTheSourceForAnHour_evenForAGoodBatch() {
-        try (Identity stranger = Identity.generate(TestNode.RANDOM)) {
+        try (Identity stranger = Identity.generate(Fixtures.RANDOM)) {
             for (int i = 0; i < ApplyGate.FAILURES_BEFORE_BAN; i++) {
                 assertRefused(() -> check(batch(stranger, 1, twoUsers())), ErrorCode.UNAUTHORIZED, "not signed");
             }
@@ -168,7 +167,7 @@ class ReplicationApplyAttackTest {
                         key, ReplicationBlob.of(1, room, addr, 10, "blob-" + "0".repeat(16) + nonce++, clock.now()));
         java.util.function.Function<ReplicationBlob.Signed, ApplyGate.Verified<ReplicationBlob>> checkBlob =
                 s -> gate.checkBlob("192.0.2.1", s.key(), s.signature(), s.stamp(), "req");
-        try (Identity stranger = Identity.generate(TestNode.RANDOM)) {
+        try (Identity stranger = Identity.generate(Fixtures.RANDOM)) {
             assertRefused(
                     () -> checkBlob.apply(stamp.apply(stranger, sha)),
                     ErrorCode.UNAUTHORIZED,

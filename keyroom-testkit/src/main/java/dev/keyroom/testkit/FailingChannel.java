@@ -1,4 +1,4 @@
-package dev.keyroom.server;
+package dev.keyroom.testkit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
