@@ -38,8 +38,8 @@ public final class Rooms extends Resource {
             return transport.call(
                     "POST",
                     "/v1/rooms",
-                    new RoomDtos.RoomCreate(
-                            id.value(), name, "encrypted", identity.endpoint().value(), Base64Url.encode(sealed)),
+                    RoomDtos.RoomCreate.encrypted(
+                            id.value(), name, identity.endpoint().value(), Base64Url.encode(sealed)),
                     RoomDtos.Room.class);
         }
     }
@@ -49,8 +49,7 @@ public final class Rooms extends Resource {
         return transport.call(
                 "POST",
                 "/v1/rooms",
-                new RoomDtos.RoomCreate(
-                        null, name, "cleartext", identity.endpoint().value(), null),
+                RoomDtos.RoomCreate.cleartext(name, identity.endpoint().value()),
                 RoomDtos.Room.class);
     }
 

@@ -7,7 +7,19 @@ import java.util.Map;
 public final class RoomDtos {
     private RoomDtos() {}
 
-    public record RoomCreate(String roomId, String name, String policy, String owner, String sealedKey) {}
+    /**
+     * A room to create: an encrypted one names the id its creator picked and carries the epoch-1 key
+     * sealed to the owner; a cleartext one has neither (the server picks the id).
+     */
+    public record RoomCreate(String roomId, String name, String policy, String owner, String sealedKey) {
+        public static RoomCreate encrypted(String roomId, String name, String owner, String sealedKey) {
+            return new RoomCreate(roomId, name, "encrypted", owner, sealedKey);
+        }
+
+        public static RoomCreate cleartext(String name, String owner) {
+            return new RoomCreate(null, name, "cleartext", owner, null);
+        }
+    }
 
     public record Room(
             String roomId,

@@ -49,19 +49,23 @@ public record ReplicationRoutes(
     }
 
     public SiteDtos.ReplicationStatus status() {
-        if (worker.isEmpty() && fed.isPresent()) {
-            return backupStatus(fed.get().appliedChanges());
-        }
+        // A primary's worker says how its sending goes; a fed backup how far behind its primary it is.
+        Optional<Behind> behind = worker.isEmpty() ? fed.map(f -> behind(f.appliedChanges())) : Optional.empty();
         return new SiteDtos.ReplicationStatus(
                 site.kind().wireName(),
                 site.epoch(),
                 site.primary().orElse(null),
                 fed.map(SiteLog::appliedChanges).orElse(null),
                 settings.push().map(p -> p.backup().toString()).orElse(null),
-                worker.map(w -> w.acknowledged() + w.pending()).orElse(null),
+                worker.map(w -> w.acknowledged() + w.pending())
+                        .or(() -> behind.flatMap(Behind::primaryLast))
+                        .orElse(null),
                 worker.map(ReplicationWorker::acknowledged).orElse(null),
-                worker.map(ReplicationWorker::pending).orElse(null),
+                worker.map(ReplicationWorker::pending)
+                        .or(() -> behind.map(Behind::changes))
+                        .orElse(null),
                 worker.map(w -> Duration.between(w.oldestPending(), clock.now()).toMillis() / 1000.0)
+                        .or(() -> behind.flatMap(Behind::seconds))
                         .orElse(null),
                 worker.map(ReplicationWorker::lastError).orElse(null),
                 worker.map(ReplicationWorker::alerts).orElse(null),
@@ -76,34 +80,18 @@ public record ReplicationRoutes(
     }
 
     /**
-     * A fed site's view: its watermark, and how far behind its primary it is as the last batch
-     * told it (changes), and for how long it has not caught up (seconds since the last batch, while
-     * it is behind).
+     * How far a fed site is behind its primary, as the last batch told it: the primary's last
+     * change (unknown before the first batch), the changes missing here, and for how long it has
+     * not caught up (seconds since the last batch, while it is behind).
      */
-    private SiteDtos.ReplicationStatus backupStatus(long watermark) {
-        long behind = Math.max(0, site.primaryLast() - watermark);
-        Double lag = behind == 0
-                ? 0.0
-                : site.lastBatchAt()
-                        .map(t -> Duration.between(t, clock.now()).toMillis() / 1000.0)
-                        .orElse(null);
-        return new SiteDtos.ReplicationStatus(
-                site.kind().wireName(),
-                site.epoch(),
-                site.primary().orElse(null),
-                watermark,
-                null,
-                site.primaryLast() == 0 ? null : site.primaryLast(),
-                null,
-                behind,
-                lag,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+    private record Behind(Optional<Long> primaryLast, long changes, Optional<Double> seconds) {}
+
+    private Behind behind(long watermark) {
+        long changes = Math.max(0, site.primaryLast() - watermark);
+        Optional<Double> seconds = changes == 0
+                ? Optional.of(0.0)
+                : site.lastBatchAt().map(t -> Duration.between(t, clock.now()).toMillis() / 1000.0);
+        return new Behind(
+                site.primaryLast() == 0 ? Optional.empty() : Optional.of(site.primaryLast()), changes, seconds);
     }
 }
