@@ -35,8 +35,9 @@ public final class BlobLoad {
     static final int SIZE = 16 << 20;
 
     public static void main(String[] args) throws Exception {
-        int blobs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Args arguments = new Args(args);
+        int blobs = arguments.integer(0, 16);
+        int rounds = arguments.integer(1, 3);
         Path dir = ScratchDir.create("keyroom-blobload-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         SecureRandom random = new SecureRandom();

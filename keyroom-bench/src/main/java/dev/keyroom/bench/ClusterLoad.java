@@ -39,10 +39,11 @@ public final class ClusterLoad {
             + "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n";
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        int claims = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
-        int messages = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+        Args arguments = new Args(args);
+        int seconds = arguments.integer(0, 10);
+        int concurrency = arguments.integer(1, 32);
+        int claims = arguments.integer(2, 5000);
+        int messages = arguments.integer(3, 20_000);
         Path dir = ScratchDir.create("keyroom-cluster-load-");
         nonceClaims(dir.resolve("nonces"), claims);
         try (TestNode single = TestNode.start(Files.createDirectories(dir.resolve("single")), LIFTED);

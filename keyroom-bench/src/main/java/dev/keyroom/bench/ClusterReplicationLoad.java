@@ -27,8 +27,9 @@ public final class ClusterReplicationLoad {
     private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
 
     public static void main(String[] args) throws Exception {
-        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int outage = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        Args arguments = new Args(args);
+        int rate = arguments.integer(0, 1000);
+        int outage = arguments.integer(1, 60);
         Path dir = ScratchDir.create("keyroom-cluster-replication-load-");
         ClusterBackupSites sites = ClusterBackupSites.prepare(dir, LIFTED);
         Path primaryDir = sites.primaryDir();

@@ -33,9 +33,10 @@ public final class FanoutLoad {
     static final int LATENCY_PUBLISHES_PER_SECOND = 10_000;
 
     public static void main(String[] args) throws Exception {
-        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        int latencySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Args arguments = new Args(args);
+        int messages = arguments.integer(0, 100_000);
+        int latencySeconds = arguments.integer(1, 5);
+        int rounds = arguments.integer(2, 2);
         Path dir = ScratchDir.create("keyroom-fanout-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n");
         try (NatsProcess nats = NatsProcess.start(ScratchDir.create("keyroom-fanout-nats-"));

@@ -32,12 +32,13 @@ public final class ReplicationLoad {
     private static final String LIFTED = "limits: {rate_per_identity: 100000, burst_per_identity: 100000}\n";
 
     public static void main(String[] args) throws Exception {
-        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        int outage = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        Args arguments = new Args(args);
+        int rate = arguments.integer(0, 1000);
+        int seconds = arguments.integer(1, 30);
+        int outage = arguments.integer(2, 20);
         // "retry": once the backup is back, the operator says so (keyroom site retry) instead of
         // leaving the worker to its next step of the retry table.
-        boolean retry = args.length > 3 && args[3].equals("retry");
+        boolean retry = arguments.text(3, "").equals("retry");
         Path dir = ScratchDir.create("keyroom-replication-load-");
         try (SitePair sites = SitePair.start(dir, LIFTED);
                 SqliteStore primaryDb = SqliteStore.open(new DataDir(sites.primaryDir).database())) {

@@ -91,9 +91,10 @@ public final class SecretLoad {
     record Result(double perSecond, double p99Millis, long failed) {}
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Args arguments = new Args(args);
+        int seconds = arguments.integer(0, 10);
+        int concurrency = arguments.integer(1, 16);
+        int rounds = arguments.integer(2, 2);
         try (Node on = start(true);
                 Node off = start(false)) {
             reads(on, 15, concurrency, "warm-up audit on");

@@ -45,9 +45,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class SignedLoad {
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Args arguments = new Args(args);
+        int seconds = arguments.integer(0, 10);
+        int concurrency = arguments.integer(1, 16);
+        int rounds = arguments.integer(2, 2);
         Path dir = ScratchDir.create("keyroom-load-");
         ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         try (KeyroomServer keyroom = KeyroomServer.start(cfg);

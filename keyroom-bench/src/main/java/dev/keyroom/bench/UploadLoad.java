@@ -38,8 +38,9 @@ public final class UploadLoad {
     static final int MIB = 1 << 20;
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(args.length > 0 ? args[0] : "keyroom-cli/target/keyroom.jar");
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Args arguments = new Args(args);
+        Path jar = Path.of(arguments.text(0, "keyroom-cli/target/keyroom.jar"));
+        int rounds = arguments.integer(1, 3);
         Path data = ScratchDir.create("keyroom-upload-");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process server = new ProcessBuilder(
