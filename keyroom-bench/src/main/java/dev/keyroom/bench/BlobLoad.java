@@ -1,13 +1,8 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.client.KeyroomClient;
-import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.signature.RequestSigner;
-import dev.keyroom.server.DataDir;
-import dev.keyroom.server.KeyroomServer;
-import dev.keyroom.server.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,19 +33,16 @@ public final class BlobLoad {
         Args arguments = new Args(args);
         int blobs = arguments.integer(0, 16);
         int rounds = arguments.integer(1, 3);
-        Path dir = ScratchDir.create("keyroom-blobload-");
-        ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
         SecureRandom random = new SecureRandom();
-        try (KeyroomServer keyroom = KeyroomServer.start(cfg);
-                Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity());
+        try (BenchNode node = BenchNode.start("keyroom-blobload-", "");
                 KeyroomClient client =
-                        KeyroomClient.builder(keyroom.uri(), admin).build();
+                        KeyroomClient.builder(node.server().uri(), node.admin()).build();
                 HttpClient http = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .build()) {
             String room = client.rooms().create("blobs").roomId();
-            RequestSigner signer = new RequestSigner(admin, Clock.system(), random);
-            Path floorDir = Files.createTempDirectory(dir, "floor-");
+            RequestSigner signer = new RequestSigner(node.admin(), Clock.system(), random);
+            Path floorDir = Files.createTempDirectory(node.dir(), "floor-");
             double[] k = new double[rounds];
             double[] f = new double[rounds];
             for (int round = 0; round <= rounds; round++) {
@@ -63,7 +55,7 @@ public final class BlobLoad {
                 }
                 long t0 = System.nanoTime();
                 for (int i = 0; i < blobs; i++) {
-                    put(http, signer, keyroom.uri(), room, bodies[i], digests[i]);
+                    put(http, signer, node.server().uri(), room, bodies[i], digests[i]);
                 }
                 double keyroomMBs = mbPerSecond(blobs, System.nanoTime() - t0);
                 long t1 = System.nanoTime();

@@ -1,11 +1,7 @@
 package dev.keyroom.bench;
 
 import dev.keyroom.core.identity.Identity;
-import dev.keyroom.protocol.IdentityFile;
-import dev.keyroom.server.DataDir;
 import dev.keyroom.server.KeyroomServer;
-import dev.keyroom.server.config.ServerConfig;
-import java.nio.file.Path;
 
 /**
  * Fan-out load: 1 KiB messages from one publisher to ten subscribers, in one room and spread over
@@ -37,11 +33,11 @@ public final class FanoutLoad {
         int messages = arguments.integer(0, 100_000);
         int latencySeconds = arguments.integer(1, 5);
         int rounds = arguments.integer(2, 2);
-        Path dir = ScratchDir.create("keyroom-fanout-");
-        ServerConfig cfg = BenchConfig.loopbackNode(dir, "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n");
         try (NatsProcess nats = NatsProcess.start(ScratchDir.create("keyroom-fanout-nats-"));
-                KeyroomServer keyroom = KeyroomServer.start(cfg);
-                Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity())) {
+                BenchNode node = BenchNode.start(
+                        "keyroom-fanout-", "bus: {max_subscriptions: 128, max_queued_frames: 65536}\n")) {
+            KeyroomServer keyroom = node.server();
+            Identity admin = node.admin();
             for (int roomCount : new int[] {1, 100}) {
                 KeyroomFanoutSide k = KeyroomFanoutSide.setUp(keyroom.uri(), admin, roomCount);
                 NatsFanoutSide n = new NatsFanoutSide(nats.url(), roomCount);

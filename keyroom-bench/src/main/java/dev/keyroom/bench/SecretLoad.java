@@ -6,13 +6,10 @@ import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.RoomId;
 import dev.keyroom.core.vault.SecretWrite;
-import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.audit.AuditChain;
 import dev.keyroom.protocol.signature.RequestSigner;
-import dev.keyroom.server.DataDir;
 import dev.keyroom.server.KeyroomServer;
 import dev.keyroom.server.audit.AuditTrail;
-import dev.keyroom.server.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,28 +60,33 @@ public final class SecretLoad {
         public void close() {}
     }
 
-    record Node(KeyroomServer server, Identity admin, RoomId room) implements AutoCloseable {
+    /** A node holding {@link #SECRETS} secrets in one cleartext room. */
+    record Node(BenchNode node, RoomId room) implements AutoCloseable {
+        KeyroomServer server() {
+            return node.server();
+        }
+
+        Identity admin() {
+            return node.admin();
+        }
+
         @Override
         public void close() {
-            admin.close();
-            server.close();
+            node.close();
         }
     }
 
     static Node start(boolean audit) throws Exception {
-        Path dir = ScratchDir.create(audit ? "keyroom-secrets-audit-" : "keyroom-secrets-noaudit-");
-        ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
-        SecureRandom random = new SecureRandom();
-        KeyroomServer server = audit
-                ? KeyroomServer.start(cfg, Clock.system(), random)
-                : KeyroomServer.start(cfg, Clock.system(), random, (d, key) -> new NoAudit());
-        Identity admin = IdentityFile.read(new DataDir(dir).adminIdentity());
-        try (KeyroomClient c = KeyroomClient.builder(server.uri(), admin).build()) {
+        BenchNode node = audit
+                ? BenchNode.start("keyroom-secrets-audit-", "")
+                : BenchNode.start("keyroom-secrets-noaudit-", "", (d, key) -> new NoAudit());
+        try (KeyroomClient c =
+                KeyroomClient.builder(node.server().uri(), node.admin()).build()) {
             RoomId room = RoomId.parse(c.rooms().createCleartext("bench").roomId());
             for (int i = 0; i < SECRETS; i++) {
                 c.secrets().put(room, "s" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8), 0);
             }
-            return new Node(server, admin, room);
+            return new Node(node, room);
         }
     }
 

@@ -3,20 +3,16 @@ package dev.keyroom.bench;
 import dev.keyroom.core.crypto.Ed25519;
 import dev.keyroom.core.identity.Identity;
 import dev.keyroom.core.port.Clock;
-import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.signature.RequestSigner;
 import dev.keyroom.protocol.signature.SignatureBase;
 import dev.keyroom.protocol.signature.SignedRequest;
-import dev.keyroom.server.DataDir;
 import dev.keyroom.server.KeyroomServer;
 import dev.keyroom.server.auth.JettyRequestView;
-import dev.keyroom.server.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,10 +45,9 @@ public final class SignedLoad {
         int seconds = arguments.integer(0, 10);
         int concurrency = arguments.integer(1, 16);
         int rounds = arguments.integer(2, 2);
-        Path dir = ScratchDir.create("keyroom-load-");
-        ServerConfig cfg = BenchConfig.loopbackNode(dir, "");
-        try (KeyroomServer keyroom = KeyroomServer.start(cfg);
-                Identity id = IdentityFile.read(new DataDir(dir).adminIdentity())) {
+        try (BenchNode node = BenchNode.start("keyroom-load-", "")) {
+            KeyroomServer keyroom = node.server();
+            Identity id = node.admin();
             Server bare = bareVerifier(id.signPub());
             try {
                 URI bareUri =
