@@ -11,10 +11,4 @@ public enum AuthMode implements WireNamed {
     ENFORCE,
     SOFT,
     OFF;
-
-    public static AuthMode parse(String value) {
-        return WireNamed.find(AuthMode.class, value)
-                .orElseThrow(() ->
-                        new IllegalArgumentException("auth_mode must be one of " + WireNamed.choices(AuthMode.class)));
-    }
 }

@@ -3,6 +3,7 @@ package dev.keyroom.server.config;
 import static dev.keyroom.server.config.Problems.or;
 
 import dev.keyroom.core.rooms.Retention;
+import dev.keyroom.core.wire.WireNamed;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -155,11 +156,12 @@ public record ServerConfig(
     private static AuthMode authMode(ConfigFile file, Listen listen, List<InetAddress> proxies, Problems problems) {
         AuthMode mode = AuthMode.ENFORCE;
         if (file.authMode() != null) {
-            try {
-                mode = AuthMode.parse(file.authMode().toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
+            Optional<AuthMode> named =
+                    WireNamed.find(AuthMode.class, file.authMode().toLowerCase(Locale.ROOT));
+            if (named.isEmpty()) {
+                problems.add("auth_mode must be one of " + WireNamed.choices(AuthMode.class));
             }
+            mode = named.orElse(mode);
         }
         // Other machines reach this node when it listens beyond loopback, or through a proxy it trusts.
         boolean reachable = listen.host() != null && (!listen.loopback() || !proxies.isEmpty());
