@@ -20,14 +20,22 @@ public abstract class BlobStoreContract {
     /** Temporary parts the store holds now; zero after every put, failed or not. */
     protected abstract long pendingParts() throws Exception;
 
+    /** The store under test, and a room of it, fresh for each test. */
+    private BlobStore s;
+
+    private final RoomId room = RoomId.random(Fixtures.RANDOM);
+
+    @org.junit.jupiter.api.BeforeEach
+    void openStore() throws Exception {
+        s = store();
+    }
+
     static String address(byte[] b) {
         return HexFormat.of().formatHex(Digests.sha256(b));
     }
 
     @Test
     void put_thenOpen_returnsTheBytes_andSecondPutReportsExisting() throws Exception {
-        BlobStore s = store();
-        RoomId room = RoomId.random(Fixtures.RANDOM);
         byte[] data = Fixtures.bytes(300_000);
         assertThat(s.put(room, address(data), new ByteArrayInputStream(data), 1 << 20))
                 .isTrue();
@@ -43,8 +51,6 @@ public abstract class BlobStoreContract {
 
     @Test
     void put_mismatchingBytes_isRefusedAndLeavesNothing() throws Exception {
-        BlobStore s = store();
-        RoomId room = RoomId.random(Fixtures.RANDOM);
         byte[] data = Fixtures.bytes(1000);
         String wrong = address(Fixtures.bytes(10));
         Fixtures.assertCode(() -> s.put(room, wrong, new ByteArrayInputStream(data), 1 << 20), ErrorCode.BAD_REQUEST);
@@ -54,8 +60,6 @@ public abstract class BlobStoreContract {
 
     @Test
     void put_overTheLimit_isRefusedAndLeavesNothing() throws Exception {
-        BlobStore s = store();
-        RoomId room = RoomId.random(Fixtures.RANDOM);
         byte[] data = Fixtures.bytes(5000);
         Fixtures.assertCode(
                 () -> s.put(room, address(data), new ByteArrayInputStream(data), 4999), ErrorCode.PAYLOAD_TOO_LARGE);
@@ -65,8 +69,6 @@ public abstract class BlobStoreContract {
 
     @Test
     void adopt_storesAFileHashedByTheCaller_andRefusesAnotherAddressOrTooMuch() throws Exception {
-        BlobStore s = store();
-        RoomId room = RoomId.random(Fixtures.RANDOM);
         byte[] data = Fixtures.bytes(200_000);
         byte[] sha = Digests.sha256(data);
         java.nio.file.Path wrongFile = java.nio.file.Files.createTempFile("keyroom-adopt-", ".bin");
@@ -91,7 +93,6 @@ public abstract class BlobStoreContract {
 
     @Test
     void malformedAddress_isRefused() throws Exception {
-        BlobStore s = store();
         assertThatThrownBy(() -> s.size(RoomId.random(Fixtures.RANDOM), "../../etc/passwd"))
                 .isInstanceOf(KeyroomException.class);
     }
