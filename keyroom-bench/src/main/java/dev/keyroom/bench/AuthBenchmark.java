@@ -10,19 +10,7 @@ import java.security.Signature;
 import java.security.spec.EdECPoint;
 import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One Ed25519 verify (BouncyCastle and, for comparison, the JDK) side by side with the whole
@@ -31,23 +19,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * nonce. The requests are signed in setup, outside the measurement; each is a POST with a 200-byte
  * JSON body, so the digest step hashes a realistic body.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class AuthBenchmark {
-    SignedRequestPool pool;
+public class AuthBenchmark extends PooledRequestBenchmark {
     byte[] base;
     byte[] pub;
     byte[] sig;
     PublicKey jdkKey;
     Signature jdkVerifier;
 
-    @Setup(Level.Trial)
-    public void setup() throws Exception {
-        pool = new SignedRequestPool();
+    @Override
+    protected void prepare() throws Exception {
         OutgoingRequest r0 = pool.requests[0];
         SignedRequest sr = SignedRequest.parse(r0.headerValues("signature-input"), r0.headerValues("signature"), true);
         base = SignatureBase.build(sr.params(), r0);
@@ -68,11 +48,6 @@ public class AuthBenchmark {
         return KeyFactory.getInstance("Ed25519")
                 .generatePublic(new EdECPublicKeySpec(
                         NamedParameterSpec.ED25519, new EdECPoint(xOdd, new java.math.BigInteger(1, be))));
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        pool.close();
     }
 
     @Benchmark

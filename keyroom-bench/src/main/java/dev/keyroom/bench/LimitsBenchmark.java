@@ -10,20 +10,8 @@ import dev.keyroom.server.limits.RequestGate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the limits add to a signed request: the whole authentication check alone, against the same
@@ -31,20 +19,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * release, identity ban and bucket), in one run. Rates are set high so that every limit is evaluated
  * and none refuses.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class LimitsBenchmark {
-    SignedRequestPool pool;
+public class LimitsBenchmark extends PooledRequestBenchmark {
     RequestGate gate;
     InetAddress client;
 
-    @Setup(Level.Trial)
-    public void setup() throws Exception {
-        pool = new SignedRequestPool();
+    @Override
+    protected void prepare() throws Exception {
         ServerConfig cfg = ServerConfig.from(
                 pool.dir,
                 ServerConfig.parse(
@@ -59,11 +39,6 @@ public class LimitsBenchmark {
                 new BanList(pool.store.bans(), SignedRequestPool.CLOCK, 1_000_000, Duration.ofMinutes(1)),
                 new SimpleMeterRegistry());
         client = InetAddress.getByName("192.0.2.10");
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        pool.close();
     }
 
     @Benchmark
