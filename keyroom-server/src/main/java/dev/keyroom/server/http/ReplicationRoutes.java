@@ -50,6 +50,7 @@ public record ReplicationRoutes(
 
     public SiteDtos.ReplicationStatus status() {
         // A primary's worker says how its sending goes; a fed backup how far behind its primary it is.
+        Optional<ReplicationWorker.Progress> sending = worker.map(ReplicationWorker::progress);
         Optional<Behind> behind = worker.isEmpty() ? fed.map(f -> behind(f.appliedChanges())) : Optional.empty();
         return new SiteDtos.ReplicationStatus(
                 site.kind().wireName(),
@@ -57,24 +58,25 @@ public record ReplicationRoutes(
                 site.primary().orElse(null),
                 fed.map(SiteLog::appliedChanges).orElse(null),
                 settings.push().map(p -> p.backup().toString()).orElse(null),
-                worker.map(w -> w.acknowledged() + w.pending())
+                sending.map(p -> p.acknowledged() + p.pending())
                         .or(() -> behind.flatMap(Behind::primaryLast))
                         .orElse(null),
-                worker.map(ReplicationWorker::acknowledged).orElse(null),
-                worker.map(ReplicationWorker::pending)
+                sending.map(ReplicationWorker.Progress::acknowledged).orElse(null),
+                sending.map(ReplicationWorker.Progress::pending)
                         .or(() -> behind.map(Behind::changes))
                         .orElse(null),
-                worker.map(w -> Duration.between(w.oldestPending(), clock.now()).toMillis() / 1000.0)
+                sending.map(p ->
+                                Duration.between(p.oldestPending(), clock.now()).toMillis() / 1000.0)
                         .or(() -> behind.flatMap(Behind::seconds))
                         .orElse(null),
-                worker.map(ReplicationWorker::lastError).orElse(null),
-                worker.map(ReplicationWorker::alerts).orElse(null),
-                worker.map(ReplicationWorker::lastBatchChanges).orElse(null),
-                worker.map(ReplicationWorker::lastBatchMillis).orElse(null),
-                worker.map(ReplicationWorker::blobsWaiting).orElse(null),
-                worker.map(ReplicationWorker::auditWaiting).orElse(null),
-                worker.map(ReplicationWorker::sender).orElse(null),
-                worker.flatMap(ReplicationWorker::nextRetry)
+                sending.map(ReplicationWorker.Progress::lastError).orElse(null),
+                sending.map(ReplicationWorker.Progress::alerts).orElse(null),
+                sending.map(ReplicationWorker.Progress::lastBatchChanges).orElse(null),
+                sending.map(ReplicationWorker.Progress::lastBatchMillis).orElse(null),
+                sending.map(ReplicationWorker.Progress::blobsWaiting).orElse(null),
+                sending.map(ReplicationWorker.Progress::auditWaiting).orElse(null),
+                sending.map(ReplicationWorker.Progress::sender).orElse(null),
+                sending.flatMap(ReplicationWorker.Progress::nextRetry)
                         .map(d -> d.toMillis() / 1000.0)
                         .orElse(null));
     }

@@ -99,21 +99,6 @@ public final class ReplicationWorker implements AutoCloseable {
         thread.start();
     }
 
-    /** The last change the backup acknowledged. */
-    public long acknowledged() {
-        return changes.acknowledged();
-    }
-
-    /** Whether this node sends the changes and blobs (in a cluster, the node holding the sender's lease). */
-    public boolean sender() {
-        return leading.getAsBoolean();
-    }
-
-    /** Blobs stored and not yet held by the backup. */
-    public long blobsWaiting() {
-        return store.blobsWaiting();
-    }
-
     /** Changes recorded and not yet acknowledged. */
     public long pending() {
         return changes.pending();
@@ -123,17 +108,39 @@ public final class ReplicationWorker implements AutoCloseable {
         return alerts.count();
     }
 
-    public String lastError() {
-        return retries.lastError();
-    }
+    /**
+     * How the sending goes, read at once: the last change the backup acknowledged and those still
+     * pending, when the oldest of them was recorded, the last error and the alerts raised, the size
+     * and round trip of the last batch the backup took, blobs and audit entries the backup does not
+     * hold yet (audit: 1 while it has not said), whether this node is the sender (in a cluster, the
+     * node holding the sender's lease), and how long until the next retry while it waits to retry.
+     */
+    public record Progress(
+            long acknowledged,
+            long pending,
+            Instant oldestPending,
+            String lastError,
+            long alerts,
+            long lastBatchChanges,
+            long lastBatchMillis,
+            long blobsWaiting,
+            long auditWaiting,
+            boolean sender,
+            Optional<Duration> nextRetry) {}
 
-    /** Changes in the last batch the backup took, and how long sending and applying it took. */
-    public long lastBatchChanges() {
-        return changes.lastBatchChanges();
-    }
-
-    public long lastBatchMillis() {
-        return changes.lastBatchMillis();
+    public Progress progress() {
+        return new Progress(
+                changes.acknowledged(),
+                changes.pending(),
+                oldestPending(),
+                retries.lastError(),
+                alerts.count(),
+                changes.lastBatchChanges(),
+                changes.lastBatchMillis(),
+                store.blobsWaiting(),
+                auditSender.waiting(),
+                leading.getAsBoolean(),
+                retries.nextRetry());
     }
 
     private void run() {
@@ -161,7 +168,7 @@ public final class ReplicationWorker implements AutoCloseable {
                     changes.closeStream();
                 }
                 // Audit entries go by HTTP, at most once a second (their budget at the backup).
-                if (auditWaiting() > 0) {
+                if (auditSender.waiting() > 0) {
                     auditWait = lastAudit + PACE.toNanos() - System.nanoTime();
                     auditDue = auditWait <= 0;
                 }
@@ -200,11 +207,6 @@ public final class ReplicationWorker implements AutoCloseable {
         changes.closeStream();
     }
 
-    /** Audit entries written here and not yet held by the backup (1 while it has not said). */
-    public long auditWaiting() {
-        return auditSender.waiting();
-    }
-
     /**
      * The blob store this site's clients write to: every blob stored, or stored again (a client
      * retrying an upload whose answer it lost), is recorded for the backup.
@@ -220,11 +222,6 @@ public final class ReplicationWorker implements AutoCloseable {
      */
     public boolean retryNow() {
         return retries.retryNow();
-    }
-
-    /** How long until the next retry, while the worker waits to retry after a failure. */
-    public Optional<Duration> nextRetry() {
-        return retries.nextRetry();
     }
 
     /** When the oldest unacknowledged change was recorded, or now without one. */
