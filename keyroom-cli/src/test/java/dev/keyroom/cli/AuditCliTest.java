@@ -69,7 +69,10 @@ class AuditCliTest {
         String prev = dev.keyroom.protocol.audit.AuditChain.GENESIS;
         for (int i = 1; i <= 3; i++) {
             String line = dev.keyroom.protocol.audit.AuditChain.line(
-                    i, "2026-11-22T00:00:00Z", "a", "POST", "/v1/rooms", "201", "r" + i, "-", prev);
+                    i,
+                    "2026-11-22T00:00:00Z",
+                    new dev.keyroom.core.audit.AuditEvent("a", "POST", "/v1/rooms", "201", "r" + i, "-"),
+                    prev);
             lines.add(line);
             prev = dev.keyroom.protocol.audit.AuditChain.parse(line).hash();
         }

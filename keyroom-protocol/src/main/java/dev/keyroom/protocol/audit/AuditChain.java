@@ -1,5 +1,6 @@
 package dev.keyroom.protocol.audit;
 
+import dev.keyroom.core.audit.AuditEvent;
 import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.crypto.Ed25519;
 import dev.keyroom.protocol.Json;
@@ -56,27 +57,18 @@ public final class AuditChain {
         }
     }
 
-    /** The stored line (without newline) of the entry at {@code seq} after {@code prevHash}. */
-    public static String line(
-            long seq,
-            String time,
-            String actor,
-            String action,
-            String resource,
-            String outcome,
-            String requestId,
-            String remote,
-            String prevHash) {
+    /** The stored line (without newline) of {@code event}, entry {@code seq} at {@code time}, after {@code prevHash}. */
+    public static String line(long seq, String time, AuditEvent event, String prevHash) {
         // Built by hand, with the JSON string escaping Jackson itself uses: the same bytes as
         // serialising these keys in this order, at a fraction of the cost on the audit path.
         StringBuilder sb = new StringBuilder(320).append("{\"seq\":").append(seq);
         field(sb, "time", time);
-        field(sb, "actor", actor);
-        field(sb, "action", action);
-        field(sb, "resource", resource);
-        field(sb, "outcome", outcome);
-        field(sb, "request_id", requestId);
-        field(sb, "remote", remote);
+        field(sb, "actor", event.actor());
+        field(sb, "action", event.action());
+        field(sb, "resource", event.resource());
+        field(sb, "outcome", event.outcome());
+        field(sb, "request_id", event.requestId());
+        field(sb, "remote", event.remote());
         field(sb, "prev_hash", prevHash);
         String prefix = sb.toString();
         return prefix + HASH_KEY + hashOf(prefix) + "\"}";

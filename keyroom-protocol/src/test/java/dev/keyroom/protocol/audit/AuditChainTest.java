@@ -24,12 +24,13 @@ class AuditChainTest {
             String line = AuditChain.line(
                     i,
                     "2026-11-22T00:00:0" + (i % 10) + "Z",
-                    "actor" + i,
-                    "POST",
-                    "/v1/rooms/r/messages \"quoted\" \u001b[31m",
-                    "201",
-                    "req" + i,
-                    "127.0.0.1",
+                    new dev.keyroom.core.audit.AuditEvent(
+                            "actor" + i,
+                            "POST",
+                            "/v1/rooms/r/messages \"quoted\" \u001b[31m",
+                            "201",
+                            "req" + i,
+                            "127.0.0.1"),
                     prev);
             prev = line.substring(line.length() - 66, line.length() - 2);
             lines.add(line);
@@ -78,12 +79,8 @@ class AuditChainTest {
                 AuditChain.line(
                         7,
                         e.time(),
-                        "someone-else",
-                        e.action(),
-                        e.resource(),
-                        e.outcome(),
-                        e.requestId(),
-                        e.remote(),
+                        new dev.keyroom.core.audit.AuditEvent(
+                                "someone-else", e.action(), e.resource(), e.outcome(), e.requestId(), e.remote()),
                         e.prevHash()));
         assertThat(verify(lines, List.of()).problem())
                 .hasValueSatisfying(p -> assertThat(p).startsWith("entry 8:"));
@@ -96,7 +93,8 @@ class AuditChainTest {
         List<String> forged = new ArrayList<>(honest.subList(0, 3));
         String prev = AuditChain.parse(forged.get(2)).hash();
         for (int i = 4; i <= 10; i++) {
-            String l = AuditChain.line(i, "t", "forger", "DELETE", "/x", "204", "r", "-", prev);
+            String l = AuditChain.line(
+                    i, "t", new dev.keyroom.core.audit.AuditEvent("forger", "DELETE", "/x", "204", "r", "-"), prev);
             prev = l.substring(l.length() - 66, l.length() - 2);
             forged.add(l);
         }

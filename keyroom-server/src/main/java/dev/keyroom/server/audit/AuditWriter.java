@@ -109,8 +109,7 @@ final class AuditWriter {
         for (Pending p : batch) {
             AuditEvent e = p.event();
             seq++;
-            String line = AuditChain.line(
-                    seq, time, e.actor(), e.action(), e.resource(), e.outcome(), e.requestId(), e.remote(), hash);
+            String line = AuditChain.line(seq, time, e, hash);
             hash = line.substring(line.length() - 66, line.length() - 2);
             text.append(line).append('\n');
             lines.add(line);

@@ -30,7 +30,10 @@ class SiteAuditCopyTest {
         String prev = AuditChain.GENESIS;
         for (int i = 1; i <= n; i++) {
             String line = AuditChain.line(
-                    i, "2026-11-22T00:00:00Z", "actor", "POST", "/v1/rooms", "201", "req-" + i, "192.0.2.1", prev);
+                    i,
+                    "2026-11-22T00:00:00Z",
+                    new dev.keyroom.core.audit.AuditEvent("actor", "POST", "/v1/rooms", "201", "req-" + i, "192.0.2.1"),
+                    prev);
             lines.add(line);
             try {
                 prev = AuditChain.parse(line).hash();
@@ -82,8 +85,11 @@ class SiteAuditCopyTest {
                             KeyroomException.class,
                             e -> assertThat(e.getMessage()).contains("not numbered 4"));
             // Another log's entry 4: well formed, but it does not name this copy's entry 3.
-            String rebuilt =
-                    AuditChain.line(4, "2026-11-22T00:00:00Z", "x", "GET", "/", "200", "r", "-", AuditChain.GENESIS);
+            String rebuilt = AuditChain.line(
+                    4,
+                    "2026-11-22T00:00:00Z",
+                    new dev.keyroom.core.audit.AuditEvent("x", "GET", "/", "200", "r", "-"),
+                    AuditChain.GENESIS);
             assertThatThrownBy(() -> copy.append(4, bytes(List.of(rebuilt))))
                     .isInstanceOfSatisfying(KeyroomException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
