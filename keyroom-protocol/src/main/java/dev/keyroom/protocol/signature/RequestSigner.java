@@ -22,17 +22,7 @@ import java.util.Map;
  * content-digest}; sets {@code created}, a fresh 32-character nonce, the endpoint as {@code keyid}
  * and {@code alg="ed25519"}.
  */
-public final class RequestSigner {
-    private final Identity identity;
-    private final Clock clock;
-    private final SecureRandom random;
-
-    public RequestSigner(Identity identity, Clock clock, SecureRandom random) {
-        this.identity = identity;
-        this.clock = clock;
-        this.random = random;
-    }
-
+public record RequestSigner(Identity identity, Clock clock, SecureRandom random) {
     /** Whether the profile requires a Content-Digest for this request. */
     public static boolean digestRequired(String method, boolean hasBody) {
         String m = method.toUpperCase(Locale.ROOT);
