@@ -19,15 +19,29 @@ import org.junit.jupiter.api.BeforeEach;
  * implementation).
  */
 public abstract class StoreContract {
-    /** A fresh, empty store; with {@code recordChanges}, one whose writes enter the change feed (a primary with a backup). */
-    protected abstract Store openStore(boolean recordChanges) throws Exception;
+    /** How an implementation's test opens its store for every contract. */
+    public interface Stores {
+        /** A fresh, empty store; with {@code recordChanges}, one whose writes enter the change feed (a primary with a backup). */
+        Store open(boolean recordChanges) throws Exception;
+
+        /** Closes {@code old} and opens the same data again, as after a restart. */
+        Store reopen(Store old) throws Exception;
+    }
+
+    /** The implementation under test. */
+    protected abstract Stores stores();
+
+    protected Store openStore(boolean recordChanges) throws Exception {
+        return stores().open(recordChanges);
+    }
 
     protected Store openStore() throws Exception {
         return openStore(false);
     }
 
-    /** Closes {@code store} and opens the same data again, as after a restart. */
-    protected abstract Store reopen(Store store) throws Exception;
+    protected Store reopen(Store store) throws Exception {
+        return stores().reopen(store);
+    }
 
     protected Store store;
     protected User owner;

@@ -6,6 +6,7 @@ import dev.keyroom.testkit.MessagesContract;
 import dev.keyroom.testkit.RoomsContract;
 import dev.keyroom.testkit.SecretsContract;
 import dev.keyroom.testkit.SiteLogContract;
+import dev.keyroom.testkit.StoreContract;
 import dev.keyroom.testkit.UsersContract;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * starts from an empty state stream; a reopened store rebuilds its replica from the stream in a new
  * directory, as a restarted node does.
  */
-class JetStreamStoreContractTest {
+class JetStreamStoreContractTest implements StoreContract.Stores {
     @RegisterExtension
     static final OneNatsServer NATS = new OneNatsServer();
 
@@ -28,7 +29,8 @@ class JetStreamStoreContractTest {
     private int opened;
     private boolean recording;
 
-    Store open(boolean recordChanges) throws Exception {
+    @Override
+    public Store open(boolean recordChanges) throws Exception {
         NATS.reset();
         recording = recordChanges;
         return open();
@@ -45,7 +47,8 @@ class JetStreamStoreContractTest {
                 recording);
     }
 
-    Store reopenStore(Store old) {
+    @Override
+    public Store reopen(Store old) {
         old.close();
         return open();
     }
@@ -53,78 +56,48 @@ class JetStreamStoreContractTest {
     @Nested
     class Users extends UsersContract {
         @Override
-        protected Store openStore(boolean recordChanges) throws Exception {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
         }
     }
 
     @Nested
     class Rooms extends RoomsContract {
         @Override
-        protected Store openStore(boolean recordChanges) throws Exception {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
         }
     }
 
     @Nested
     class Messages extends MessagesContract {
         @Override
-        protected Store openStore(boolean recordChanges) throws Exception {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
         }
     }
 
     @Nested
     class Secrets extends SecretsContract {
         @Override
-        protected Store openStore(boolean recordChanges) throws Exception {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
         }
     }
 
     @Nested
     class Bans extends BansContract {
         @Override
-        protected Store openStore(boolean recordChanges) throws Exception {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
         }
     }
 
     @Nested
     class SiteLog extends SiteLogContract {
         @Override
-        protected Store openStore(boolean recordChanges) throws Exception {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
         }
     }
 }

@@ -6,21 +6,24 @@ import dev.keyroom.testkit.MessagesContract;
 import dev.keyroom.testkit.RoomsContract;
 import dev.keyroom.testkit.SecretsContract;
 import dev.keyroom.testkit.SiteLogContract;
+import dev.keyroom.testkit.StoreContract;
 import dev.keyroom.testkit.UsersContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite store held to the contract of every port, on a real database file. */
-class SqliteStoreContractTest {
+class SqliteStoreContractTest implements StoreContract.Stores {
     @TempDir
     Path dir;
 
-    Store open(boolean recordChanges) {
+    @Override
+    public Store open(boolean recordChanges) {
         return SqliteStore.open(dir.resolve("keyroom.db"), recordChanges);
     }
 
-    Store reopenStore(Store old) {
+    @Override
+    public Store reopen(Store old) {
         old.close();
         return SqliteStore.open(dir.resolve("keyroom.db"));
     }
@@ -28,78 +31,48 @@ class SqliteStoreContractTest {
     @Nested
     class Users extends UsersContract {
         @Override
-        protected Store openStore(boolean recordChanges) {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
         }
     }
 
     @Nested
     class Rooms extends RoomsContract {
         @Override
-        protected Store openStore(boolean recordChanges) {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
         }
     }
 
     @Nested
     class Messages extends MessagesContract {
         @Override
-        protected Store openStore(boolean recordChanges) {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
         }
     }
 
     @Nested
     class Secrets extends SecretsContract {
         @Override
-        protected Store openStore(boolean recordChanges) {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
         }
     }
 
     @Nested
     class Bans extends BansContract {
         @Override
-        protected Store openStore(boolean recordChanges) {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
         }
     }
 
     @Nested
     class SiteLog extends SiteLogContract {
         @Override
-        protected Store openStore(boolean recordChanges) {
-            return open(recordChanges);
-        }
-
-        @Override
-        protected Store reopen(Store old) {
-            return reopenStore(old);
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
         }
     }
 }
