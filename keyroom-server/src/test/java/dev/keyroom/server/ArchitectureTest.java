@@ -3,7 +3,6 @@ package dev.keyroom.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,32 +27,18 @@ class ArchitectureTest {
     /** Any reference to a Keyroom type by its qualified name: imports, and names spelled out in code. */
     static final Pattern QUALIFIED = Pattern.compile("\\b(dev\\.keyroom(?:\\.[a-z_0-9]+)+)\\.[A-Z]\\w*");
 
+    /** A production source file and the package it declares. */
     record Source(String module, Path file, String pkg, String text) {}
 
     static List<Source> sources;
 
     @BeforeAll
     static void readSources() throws IOException {
-        Path root = Path.of("").toAbsolutePath().getParent();
         sources = new ArrayList<>();
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path m : modules.filter(p -> p.getFileName().toString().startsWith("keyroom-"))
-                    .sorted()
-                    .toList()) {
-                Path main = m.resolve("src/main/java");
-                if (!Files.isDirectory(main)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.walk(main)) {
-                    for (Path f :
-                            files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                        String text = Files.readString(f);
-                        Matcher pkg = PACKAGE.matcher(text);
-                        assertThat(pkg.find()).as("%s declares its package", f).isTrue();
-                        sources.add(new Source(m.getFileName().toString(), f, pkg.group(1), text));
-                    }
-                }
-            }
+        for (MainSources.Source s : MainSources.read()) {
+            Matcher pkg = PACKAGE.matcher(s.text());
+            assertThat(pkg.find()).as("%s declares its package", s.file()).isTrue();
+            sources.add(new Source(s.module(), s.file(), pkg.group(1), s.text()));
         }
         assertThat(sources).hasSizeGreaterThan(300);
     }

@@ -2,13 +2,11 @@ package dev.keyroom.server.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyroom.server.MainSources;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,34 +17,24 @@ import org.junit.jupiter.api.Test;
 class ConstantTimeComparisonTest {
     static final Pattern EARLY_EXIT = Pattern.compile("Arrays\\.equals\\(|Arrays\\.compare\\(|Arrays\\.mismatch\\(");
 
-    static List<Path> mainSources() throws IOException {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path m : modules.filter(p -> p.getFileName().toString().startsWith("keyroom-"))
-                    .toList()) {
-                Path main = m.resolve("src/main/java");
-                if (Files.isDirectory(main) && !m.getFileName().toString().equals("keyroom-bench")) {
-                    try (Stream<Path> files = Files.walk(main)) {
-                        files.filter(f -> f.toString().endsWith(".java")).forEach(out::add);
-                    }
-                }
-            }
-        }
-        return out;
+    /** Production code, load generators aside (they compare nothing secret). */
+    static List<MainSources.Source> mainSources() throws IOException {
+        return MainSources.read().stream()
+                .filter(s -> !s.module().equals("keyroom-bench"))
+                .toList();
     }
 
     @Test
     void productionCode_hasNoEarlyExitByteComparison() throws IOException {
         // AUTH-9: an early-exit comparison of a MAC, digest, key or pin would leak where it differs.
-        List<Path> sources = mainSources();
+        List<MainSources.Source> sources = mainSources();
         assertThat(sources).hasSizeGreaterThan(50);
         List<String> offenders = new ArrayList<>();
-        for (Path f : sources) {
-            List<String> lines = Files.readAllLines(f);
+        for (MainSources.Source s : sources) {
+            List<String> lines = s.text().lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 if (EARLY_EXIT.matcher(lines.get(i)).find()) {
-                    offenders.add(f.getFileName() + ":" + (i + 1));
+                    offenders.add(s.file().getFileName() + ":" + (i + 1));
                 }
             }
         }
@@ -59,13 +47,7 @@ class ConstantTimeComparisonTest {
         String all = String.join(
                 "\n",
                 mainSources().stream()
-                        .map(p -> {
-                            try {
-                                return p.getFileName() + "\n" + Files.readString(p);
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        })
+                        .map(s -> s.file().getFileName() + "\n" + s.text())
                         .toList());
         assertThat(all).contains("return MessageDigest.isEqual(a, b);");
         assertThat(all).contains("!Digests.constantTimeEquals(headers.claimedDigest().get(), bodySha256)");
