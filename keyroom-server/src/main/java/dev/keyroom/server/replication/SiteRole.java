@@ -4,6 +4,7 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.site.Site;
 import dev.keyroom.core.site.SiteLog;
+import dev.keyroom.core.wire.WireNamed;
 import dev.keyroom.server.config.ReplicationSettings;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,15 +23,11 @@ import org.slf4j.LoggerFactory;
 public final class SiteRole {
     private static final Logger log = LoggerFactory.getLogger(SiteRole.class);
 
-    public enum Kind {
+    public enum Kind implements WireNamed {
         PRIMARY,
         BACKUP,
         /** A former primary: a site of a higher epoch exists, so writes here would be lost. */
-        FENCED;
-
-        public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
+        FENCED
     }
 
     private final SiteLog store;
