@@ -4,7 +4,6 @@ import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.store.Store;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -151,8 +150,7 @@ public final class JetStreamStore implements Store {
      */
     public static boolean seed(Connection nats, int replicas, Store source, Path workDir, Duration timeout)
             throws Exception {
-        JetStreamManagement jsm = nats.jetStreamManagement(
-                JetStreamOptions.builder().requestTimeout(timeout).build());
+        JetStreamManagement jsm = nats.jetStreamManagement(NatsBuckets.options(timeout));
         StateStream.ensureStream(jsm, replicas);
         if (jsm.getStreamInfo(STREAM).getStreamState().getLastSequence() != 0) {
             throw KeyroomException.conflict("the cluster already holds state; migrate only into an empty cluster");

@@ -76,8 +76,7 @@ final class StateStream implements AutoCloseable {
             throws Exception {
         this.nats = nats;
         this.timeout = timeout;
-        JetStreamOptions options =
-                JetStreamOptions.builder().requestTimeout(timeout).build();
+        JetStreamOptions options = NatsBuckets.options(timeout);
         this.js = nats.jetStream(options);
         this.jsm = nats.jetStreamManagement(options);
         this.commands = new Commands(js, timeout);
