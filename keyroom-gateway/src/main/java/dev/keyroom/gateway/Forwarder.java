@@ -1,0 +1,302 @@
+package dev.keyroom.gateway;
+
+import dev.keyroom.core.crypto.SecretBytes;
+import dev.keyroom.core.port.Clock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Forwards one request read inside a tunnel (GW-1, GW-2, GW-5, GW-6, GW-8). Refused unless the
+ * tunnel's session and grants still hold, the path is plain, a grant allows the method and path, the
+ * grant's rate and budget have room and the audit log can write; then the credential is injected,
+ * any copy of it the agent sent is dropped, and the request goes to the address the gateway checked
+ * over validated TLS, redirects not followed. The response comes back with hop-by-hop headers
+ * removed and every echo of the credential masked, in headers and across body chunks. The body is
+ * streamed, never logged; its size is capped.
+ */
+final class Forwarder {
+    /** Headers of the hop, never forwarded either way. */
+    private static final Set<String> HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authorization",
+            "proxy-authenticate",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+            "expect",
+            "accept-encoding");
+
+    static final String MASK = "[masked by keyroom]";
+
+    /** The bounds of a forwarded call. */
+    record Limits(long maxRequestBytes, long timeoutMillis, int maxInFlight) {}
+
+    private final PolicySource policy;
+    private final Tunnels tunnels;
+    private final Credentials credentials;
+    private final GrantMeter meter;
+    private final Upstreams upstreams;
+    private final GatewayAudit audit;
+    private final Clock clock;
+    private final Limits limits;
+    private final Semaphore inFlight;
+
+    Forwarder(
+            PolicySource policy,
+            Tunnels tunnels,
+            Credentials credentials,
+            GrantMeter meter,
+            Upstreams upstreams,
+            GatewayAudit audit,
+            Clock clock,
+            Limits limits) {
+        this.policy = policy;
+        this.tunnels = tunnels;
+        this.credentials = credentials;
+        this.meter = meter;
+        this.upstreams = upstreams;
+        this.audit = audit;
+        this.clock = clock;
+        this.limits = limits;
+        this.inFlight = new Semaphore(limits.maxInFlight());
+    }
+
+    void forward(Tunnel t, Request request, Response response, Callback callback, String requestId) {
+        long started = System.nanoTime();
+        String method = request.getMethod();
+        String rawPath = request.getHttpURI().getPath();
+        String rawQuery = request.getHttpURI().getQuery();
+        String shown = (rawPath == null ? "" : rawPath) + SafePath.queryNames(rawQuery);
+        InetAddress remote = ProxyHandler.remote(request);
+        LiveGrant grant = null;
+        try {
+            Instant now = clock.now();
+            Policy p = policy.current();
+            if (!tunnels.allowed(t, p, now)) {
+                throw new Refusal(403, "tunnel_ended", "the session or the grants of this tunnel changed; connect again");
+            }
+            String path = SafePath.check(rawPath);
+            grant = p.match(t.session().agent(), t.authority(), method, path, now)
+                    .orElseThrow(() -> Refusal.noGrant(method + " " + t.authority() + path));
+            long declared = request.getLength();
+            if (declared > limits.maxRequestBytes()) {
+                throw new Refusal(413, "payload_too_large", "request bodies through the gateway are at most "
+                        + limits.maxRequestBytes() + " bytes");
+            }
+            GrantMeter.Decision d = meter.take(grant);
+            rateHeaders(response.getHeaders(), grant, d);
+            if (!d.admitted()) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.resetSeconds())));
+                throw new Refusal(429, "rate_limited", "the grant's " + ("budget".equals(d.exhausted())
+                        ? "daily budget of " + grant.doc().budgetPerDay()
+                        : "rate of " + grant.doc().ratePerMinute() + " a minute") + " is used up");
+            }
+            audit.requireAvailable();
+            if (!inFlight.tryAcquire()) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                throw new Refusal(503, "overloaded", "the gateway has too many calls in flight; retry shortly");
+            }
+            try {
+                long[] bytes = send(t, grant, request, response, path, rawQuery);
+                callback.succeeded();
+                audit.call(t.session().agent(), grant.id(), method, t.authority(), shown, response.getStatus(), "ok",
+                        bytes[0], bytes[1], millis(started), requestId, remote);
+            } finally {
+                inFlight.release();
+            }
+        } catch (Refusal r) {
+            audit.call(t.session().agent(), grant == null ? null : grant.id(), method, t.authority(), shown, r.status,
+                    r.code, 0, 0, millis(started), requestId, remote);
+            if (response.isCommitted()) {
+                callback.failed(r);
+            } else {
+                r.send(response, callback, requestId, false);
+            }
+        }
+    }
+
+    /** Sends the call upstream and streams the answer back; the bytes of the request and response bodies. */
+    private long[] send(Tunnel t, LiveGrant grant, Request request, Response response, String path, String rawQuery) {
+        SecretBytes value = credentials.get(Credentials.Key.of(grant))
+                .orElseThrow(() -> new Refusal(503, "not_ready", "the gateway has not unsealed this grant's secret yet"));
+        Injection injection;
+        try {
+            injection = Injection.of(grant.doc().inject(), value);
+        } catch (IllegalStateException e) {
+            throw new Refusal(502, "bad_secret", "the grant's secret cannot be injected: " + e.getMessage());
+        }
+        EchoMask mask = new EchoMask(injection.echoes(), MASK.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String query = query(rawQuery, injection);
+        String uri = "https://" + t.authority() + path + (query.isEmpty() ? "" : "?" + query);
+        HttpClient client = upstreams.client(grant);
+        CountingInput body = new CountingInput(Content.Source.asInputStream(request), limits.maxRequestBytes());
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        org.eclipse.jetty.client.Request out = client.newRequest(uri)
+                .method(request.getMethod())
+                .timeout(limits.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> copyRequestHeaders(request.getHeaders(), h, injection));
+        upstreams.prepare(out, grant);
+        if (request.getLength() != 0 && !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            out.body(new InputStreamRequestContent(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body));
+        }
+        out.send(listener);
+        org.eclipse.jetty.client.Response up;
+        try {
+            up = listener.get(limits.timeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refusal(503, "interrupted", "the gateway is stopping");
+        } catch (TimeoutException e) {
+            out.abort(e);
+            throw new Refusal(504, "upstream_timeout", "the upstream " + t.authority() + " did not answer in time");
+        } catch (ExecutionException e) {
+            if (body.overLimit) {
+                throw new Refusal(413, "payload_too_large", "request bodies through the gateway are at most "
+                        + limits.maxRequestBytes() + " bytes");
+            }
+            throw Upstreams.refusalFor(e.getCause(), t.authority());
+        }
+        response.setStatus(up.getStatus());
+        HttpFields.Mutable headers = response.getHeaders();
+        for (HttpField f : up.getHeaders()) {
+            String name = f.getName().toLowerCase(Locale.ROOT);
+            if (!HOP.contains(name) && !name.startsWith("ratelimit")) {
+                headers.add(f.getName(), mask.maskText(f.getValue()));
+            }
+        }
+        long sent = 0;
+        try (InputStream in = listener.getInputStream();
+                OutputStream agent = Content.Sink.asOutputStream(response)) {
+            EchoMask.Stream s = mask.stream();
+            byte[] buf = new byte[16 * 1024];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                byte[] safe = s.feed(java.util.Arrays.copyOf(buf, n));
+                agent.write(safe);
+                sent += safe.length;
+            }
+            byte[] rest = s.finish();
+            agent.write(rest);
+            sent += rest.length;
+        } catch (IOException e) {
+            throw new Refusal(502, "upstream_broken", "the connection to " + t.authority() + " broke mid-answer");
+        }
+        return new long[] {body.count, sent};
+    }
+
+    private static void copyRequestHeaders(HttpFields from, HttpFields.Mutable to, Injection injection) {
+        Set<String> connectionNamed = new java.util.HashSet<>();
+        for (String v : from.getValuesList(HttpHeader.CONNECTION)) {
+            for (String token : v.split(",")) {
+                connectionNamed.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (HttpField f : from) {
+            String name = f.getName().toLowerCase(Locale.ROOT);
+            if (HOP.contains(name)
+                    || connectionNamed.contains(name)
+                    || ("header".equals(injection.kind()) && name.equalsIgnoreCase(injection.name()))) {
+                continue;
+            }
+            to.add(f.getName(), f.getValue());
+        }
+        // Echoes are masked in plain bytes only: ask the upstream not to compress.
+        to.put(HttpHeader.ACCEPT_ENCODING, "identity");
+        if ("header".equals(injection.kind())) {
+            to.put(injection.name(), injection.value());
+        }
+    }
+
+    /** The agent's query with any parameter of the injected name removed, then the injected one. */
+    static String query(String rawQuery, Injection injection) {
+        if (!"query".equals(injection.kind())) {
+            return rawQuery == null ? "" : rawQuery;
+        }
+        StringBuilder out = new StringBuilder();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String part : rawQuery.split("&")) {
+                int eq = part.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                if (!name.equals(injection.name())) {
+                    out.append(out.isEmpty() ? "" : "&").append(part);
+                }
+            }
+        }
+        return out.append(out.isEmpty() ? "" : "&")
+                .append(injection.name())
+                .append('=')
+                .append(injection.value())
+                .toString();
+    }
+
+    private static void rateHeaders(HttpFields.Mutable h, LiveGrant g, GrantMeter.Decision d) {
+        h.put("RateLimit-Policy", "\"minute\";q=" + g.doc().ratePerMinute() + ";w=60, \"day\";q="
+                + g.doc().budgetPerDay() + ";w=86400");
+        h.put("RateLimit", "\"" + (d.limit() == g.doc().ratePerMinute() && !"budget".equals(d.exhausted()) ? "minute" : "day")
+                + "\";r=" + d.remaining() + ";t=" + d.resetSeconds());
+    }
+
+    private static long millis(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    /** The agent's body, counted and cut off past the cap. */
+    private static final class CountingInput extends InputStream {
+        private final InputStream in;
+        private final long max;
+        long count;
+        volatile boolean overLimit;
+
+        CountingInput(InputStream in, long max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (count > max) {
+                    overLimit = true;
+                    throw new IOException("request body over the gateway's cap");
+                }
+            }
+            return n;
+        }
+    }
+
+    Optional<Integer> inFlightNow() {
+        return Optional.of(limits.maxInFlight() - inFlight.availablePermits());
+    }
+}

@@ -1,0 +1,233 @@
+package dev.keyroom.gateway;
+
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.client.ServerTrust;
+import dev.keyroom.core.auth.InMemoryNonceStore;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.port.Clock;
+import dev.keyroom.protocol.IdentityFile;
+import dev.keyroom.server.audit.FileAuditLog;
+import dev.keyroom.server.auth.Authorities;
+import dev.keyroom.server.web.RequestIds;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A running gateway: the composition root and its lifecycle. {@link #start} opens (initialising when
+ * empty) the data directory, loads the first policy from the Keyroom server (failing when it cannot
+ * be reached, rather than serving with nothing), opens the audit log, and starts the listener;
+ * {@link #close} stops the listener, cuts every tunnel and closes the rest, last opened first.
+ */
+public final class Gateway implements AutoCloseable {
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final GatewayConfig config;
+    private final EndpointId endpoint;
+    private final Tunnels tunnels;
+    private final List<AutoCloseable> owned;
+
+    private Gateway(
+            Server jetty,
+            ServerConnector connector,
+            GatewayConfig config,
+            EndpointId endpoint,
+            Tunnels tunnels,
+            List<AutoCloseable> owned) {
+        this.jetty = jetty;
+        this.connector = connector;
+        this.config = config;
+        this.endpoint = endpoint;
+        this.tunnels = tunnels;
+        this.owned = owned;
+    }
+
+    /** Whether {@code dir} was initialised by this call. */
+    public static boolean initIfEmpty(GatewayDir dir, GatewayConfig.File settings) throws IOException {
+        if (dir.initialised()) {
+            return false;
+        }
+        dir.init(settings, new SecureRandom(), Clock.system());
+        return true;
+    }
+
+    public static Gateway start(GatewayDir dir, GatewayConfig config) throws Exception {
+        return start(dir, config, new UpstreamAddresses());
+    }
+
+    /** As {@link #start(GatewayDir, GatewayConfig)}, resolving upstream names with {@code addresses}. */
+    static Gateway start(GatewayDir dir, GatewayConfig config, UpstreamAddresses addresses) throws Exception {
+        Clock clock = Clock.system();
+        SecureRandom random = new SecureRandom();
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            return start(dir, config, clock, random, addresses, owned);
+        } catch (Exception | Error e) {
+            closeAll(owned);
+            throw e;
+        }
+    }
+
+    private static Gateway start(
+            GatewayDir dir,
+            GatewayConfig config,
+            Clock clock,
+            SecureRandom random,
+            UpstreamAddresses addresses,
+            List<AutoCloseable> owned)
+            throws Exception {
+        if (!config.loopback() && !Files.exists(dir.caCertificate())) {
+            throw new IllegalStateException("the gateway's CA is missing from " + dir.root());
+        }
+        GatewayCa ca = GatewayCa.load(dir.root(), clock);
+        Identity identity = IdentityFile.read(dir.identity());
+        owned.add(identity);
+        EndpointId endpoint = identity.endpoint();
+        KeyroomClient server = KeyroomClient.builder(config.server(), identity)
+                .trust(config.serverPin() != null ? ServerTrust.pin(config.serverPin()) : ServerTrust.system())
+                .build();
+        owned.add(server);
+        GatewayDb db = new GatewayDb(dir.database());
+        owned.add(db);
+        AgentSessions sessions =
+                new AgentSessions(db, dir.readSessionKey(), clock, random, config.sessionMaxTtl());
+        FileAuditLog audit = FileAuditLog.open(
+                dir.audit(), () -> IdentityFile.read(dir.identity()), clock, FileAuditLog.Settings.DEFAULT,
+                FileAuditLog.FILES);
+        owned.add(audit);
+        Credentials credentials = new Credentials();
+        owned.add(credentials);
+        Tunnels tunnels = new Tunnels(sessions, clock);
+        PolicySource policy = new PolicySource(
+                server, clock, config.pollInterval(), config.maxStaleness(), credentials, p -> {
+                    sessions.sweep();
+                    tunnels.sweep(p);
+                });
+        owned.add(policy);
+        try {
+            policy.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot load the grants from the Keyroom server at " + config.server() + ": " + e.getMessage()
+                            + " (is the gateway's identity registered and invited to the rooms?)",
+                    e);
+        }
+
+        QueuedThreadPool pool = new QueuedThreadPool(256, 4);
+        pool.setName("keyroom-gateway");
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        Server jetty = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        http.setIdleTimeout(config.idleTimeout().toMillis());
+        ServerConnector connector;
+        boolean tls = !config.loopback();
+        if (tls) {
+            List<String> names = new ArrayList<>(config.tlsNames());
+            names.add(config.listenHost());
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(ca.serverContextForListener(names));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            connector = new ServerConnector(
+                    jetty, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.listenHost());
+        connector.setPort(config.listenPort());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        jetty.addConnector(connector);
+        jetty.addBean(new ConnectionLimit(config.maxConnections(), jetty));
+        String scheme = tls ? "https" : "http";
+        Authorities authorities = config.publicAuthorities().isEmpty()
+                ? Authorities.ofListener(scheme, config.listenHost(), connector::getLocalPort, Optional.empty())
+                : Authorities.configured(config.publicAuthorities(), scheme);
+        GatewayAudit gatewayAudit = new GatewayAudit(audit);
+        Upstreams upstreams = new Upstreams(config.upstreamTimeout(), clock, addresses);
+        owned.add(upstreams);
+        Forwarder forwarder = new Forwarder(
+                policy,
+                tunnels,
+                credentials,
+                new GrantMeter(db, clock),
+                upstreams,
+                gatewayAudit,
+                clock,
+                new Forwarder.Limits(config.maxRequestBytes(), config.upstreamTimeout().toMillis(), config.maxInFlight()));
+        SessionRoutes routes = new SessionRoutes(
+                sessions,
+                new SignedCalls(new InMemoryNonceStore(100_000), clock, Duration.ofSeconds(60)),
+                authorities,
+                tunnels,
+                policy,
+                gatewayAudit,
+                Files.readAllBytes(dir.caCertificate()),
+                clock);
+        jetty.setHandler(new ProxyHandler(
+                sessions, policy, tunnels, ca::serverContextFor, upstreams::check, forwarder, routes, gatewayAudit,
+                new RequestIds(random), clock));
+        jetty.setStopTimeout(5_000);
+        jetty.start();
+        return new Gateway(jetty, connector, config, endpoint, tunnels, owned);
+    }
+
+    /** Where agents reach the proxy: {@code http://} on loopback, {@code https://} beyond. */
+    public URI uri() {
+        String host = config.listenHost();
+        String shown = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return URI.create((config.loopback() ? "http" : "https") + "://" + shown + ":" + connector.getLocalPort());
+    }
+
+    public EndpointId endpoint() {
+        return endpoint;
+    }
+
+    /** How many tunnels are open now. */
+    public int openTunnels() {
+        return tunnels.size();
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            // Stopping is best effort; what follows still closes.
+        }
+        tunnels.closeAll();
+        closeAll(owned);
+    }
+
+    private static void closeAll(List<AutoCloseable> owned) {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                // Keep closing the rest.
+            }
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.keyroom.gateway;
+
+import java.util.regex.Pattern;
+
+/**
+ * The request path a grant's prefixes are matched against (GW-2). Only a path that every HTTP stack
+ * reads the same way is forwarded: no dot segments, no empty segments, no encoded slash, backslash,
+ * dot or NUL, nothing outside RFC 3986's path characters. Anything else is refused rather than
+ * normalised, so the prefix the gateway checked is the path the upstream serves.
+ */
+final class SafePath {
+    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@/%-]{0,4095}");
+    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})|%2[fFeE]|%5[cC]|%00");
+
+    private SafePath() {}
+
+    /** {@code raw} when it is safe to match and forward; a 400 refusal otherwise. */
+    static String check(String raw) {
+        if (raw == null || !PATH.matcher(raw).matches() || BAD_ESCAPE.matcher(raw).find() || raw.contains("//")) {
+            throw new Refusal(400, "bad_path", "the request path is not in the plain form the gateway forwards");
+        }
+        for (String segment : raw.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new Refusal(400, "bad_path", "the request path has a '.' or '..' segment");
+            }
+        }
+        return raw;
+    }
+
+    /** The query's parameter names without their values, for the audit log: {@code ?a&b}. */
+    static String queryNames(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("?");
+        for (String part : rawQuery.split("&")) {
+            int eq = part.indexOf('=');
+            if (out.length() > 1) {
+                out.append('&');
+            }
+            out.append(eq < 0 ? part : part.substring(0, eq));
+        }
+        return out.toString();
+    }
+}

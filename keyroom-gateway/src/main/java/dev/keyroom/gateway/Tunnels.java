@@ -1,0 +1,58 @@
+package dev.keyroom.gateway;
+
+import dev.keyroom.core.port.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open tunnels, so that a change of policy cuts those it no longer allows (GW-4): the agent
+ * revoked or removed from the room, the grant revoked or expired, the secret rotated, the session
+ * ended or expired. Checked on every policy poll, which comes at least once a second.
+ */
+final class Tunnels {
+    private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
+    private final AgentSessions sessions;
+    private final Clock clock;
+
+    Tunnels(AgentSessions sessions, Clock clock) {
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    void opened(Tunnel t) {
+        open.add(t);
+        t.connection().addCloseListener(() -> open.remove(t));
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    /** Whether {@code t} may still carry requests under {@code policy}. */
+    boolean allowed(Tunnel t, Policy policy, Instant now) {
+        return sessions.live(t.session())
+                && policy.fingerprint(t.session().agent(), t.authority(), now).equals(t.fingerprint());
+    }
+
+    /** Closes every tunnel {@code policy} no longer allows; returns how many. */
+    int sweep(Policy policy) {
+        Instant now = clock.now();
+        int cut = 0;
+        for (Tunnel t : open) {
+            if (!allowed(t, policy, now)) {
+                open.remove(t);
+                t.connection().close();
+                cut++;
+            }
+        }
+        return cut;
+    }
+
+    void closeAll() {
+        for (Tunnel t : open) {
+            t.connection().close();
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.keyroom.gateway;
+
+import dev.keyroom.client.GatewaySession;
+import dev.keyroom.client.KeyroomClient;
+import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.identity.EndpointId;
+import dev.keyroom.core.identity.Identity;
+import dev.keyroom.core.identity.Role;
+import dev.keyroom.core.rooms.RoomId;
+import dev.keyroom.core.rooms.RoomRole;
+import dev.keyroom.protocol.Json;
+import dev.keyroom.protocol.grant.GrantDocument;
+import dev.keyroom.server.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A whole world for gateway tests, every part real: a Keyroom node; an owner who makes an encrypted
+ * room and puts the API key in it; an agent, a member of the room; a gateway, registered and
+ * invited like anyone, on its own data directory; and a loopback HTTPS upstream with its own CA.
+ */
+final class GatewayWorld implements AutoCloseable {
+    static final String API_KEY = "sk-live-0123456789abcdef-never-seen-by-the-agent";
+
+    final TestNode node;
+    final Identity owner;
+    final Identity agent;
+    final KeyroomClient ownerClient;
+    final RoomId room;
+    final GatewayDir dir;
+    final TestUpstream upstream;
+    Gateway gateway;
+
+    GatewayWorld(Path tmp) throws Exception {
+        node = TestNode.start(tmp.resolve("node"));
+        owner = node.register("owner", Role.MEMBER);
+        agent = node.register("agent", Role.AGENT);
+        ownerClient = node.client(owner);
+        room = RoomId.parse(ownerClient.rooms().create("vault").roomId());
+        ownerClient.rooms().invite(room, agent.endpoint(), RoomRole.MEMBER);
+        dir = new GatewayDir(tmp.resolve("gateway"));
+        Gateway.initIfEmpty(dir, GatewayConfig.File.flags(node.uri().toString(), node.server.pin().orElse(null), "127.0.0.1:0"));
+        JsonNode pub = Json.mapper().readTree(Files.readAllBytes(dir.publicIdentity()));
+        node.admin.users().register(
+                Base64Url.decode(pub.path("sign_pub").asString(), "sign_pub"),
+                Base64Url.decode(pub.path("kex_pub").asString(), "kex_pub"),
+                "gateway",
+                Role.MEMBER);
+        ownerClient.rooms().invite(room, EndpointId.parse(pub.path("endpoint").asString()), RoomRole.READER);
+        ownerClient.secrets().put(room, "api-key", API_KEY.getBytes(StandardCharsets.UTF_8), 0);
+        upstream = new TestUpstream(tmp.resolve("upstream-ca"), "127.0.0.1");
+    }
+
+    Gateway startGateway() throws Exception {
+        gateway = Gateway.start(dir, GatewayConfig.load(dir.config(), GatewayConfig.File.flags(null, null, null)));
+        return gateway;
+    }
+
+    /** A grant for the agent to call the test upstream with the API key as a bearer token. */
+    GrantDocument grant(List<String> methods, List<String> prefixes) {
+        return grant(methods, prefixes, new GrantDocument.Injection("header", "Authorization", "Bearer {value}"), 600, 100_000);
+    }
+
+    GrantDocument grant(List<String> methods, List<String> prefixes, GrantDocument.Injection inject, int rate, long budget) {
+        return grant("127.0.0.1", upstream.port(), methods, prefixes, inject, rate, budget, Duration.ofDays(1), null);
+    }
+
+    GrantDocument grant(
+            String host,
+            int port,
+            List<String> methods,
+            List<String> prefixes,
+            GrantDocument.Injection inject,
+            int rate,
+            long budget,
+            Duration lifetime,
+            List<String> allow) {
+        byte[] id = new byte[16];
+        TestNode.RANDOM.nextBytes(id);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return new GrantDocument(
+                1,
+                HexFormat.of().formatHex(id),
+                room.value(),
+                agent.endpoint().value(),
+                owner.endpoint().value(),
+                "api-key",
+                new GrantDocument.Upstream("https", host, port),
+                methods,
+                prefixes,
+                inject,
+                rate,
+                budget,
+                now.toString(),
+                now.plus(lifetime).toString(),
+                allow,
+                Files.exists(upstream.caPem) ? readCa() : null,
+                null);
+    }
+
+    private String readCa() {
+        try {
+            return Files.readString(upstream.caPem);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Adds a grant and waits until the gateway honours it (its next poll). */
+    String addGrant(GrantDocument doc) {
+        ownerClient.grants().add(doc);
+        awaitPolicy();
+        return doc.grantId();
+    }
+
+    void awaitPolicy() {
+        try {
+            Thread.sleep(600);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The agent's client of the gateway's own API. */
+    KeyroomClient agentOnGateway() {
+        return KeyroomClient.builder(gateway.uri(), agent).random(TestNode.RANDOM).build();
+    }
+
+    GatewaySession openSession() {
+        return GatewaySession.open(agentOnGateway(), Optional.empty());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        upstream.close();
+        node.close();
+    }
+}
