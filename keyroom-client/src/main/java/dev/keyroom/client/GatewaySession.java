@@ -34,7 +34,9 @@ public final class GatewaySession implements AutoCloseable {
      * the agent's identity) points at, lasting {@code ttl} (the gateway's default when empty).
      */
     public static GatewaySession open(KeyroomClient gateway, Optional<Duration> ttl) {
-        byte[] body = Json.mapper().writeValueAsBytes(new GatewayDtos.SessionOpen(ttl.map(Duration::toSeconds).orElse(null)));
+        byte[] body = Json.mapper()
+                .writeValueAsBytes(
+                        new GatewayDtos.SessionOpen(ttl.map(Duration::toSeconds).orElse(null)));
         return new GatewaySession(gateway, call(gateway, "POST", "/v1/sessions", body, 201));
     }
 
@@ -57,7 +59,8 @@ public final class GatewaySession implements AutoCloseable {
 
     /** Extends the session by its lifetime. */
     public Instant renew() {
-        expires = Instant.parse(call(gateway, "POST", "/v1/sessions/" + id + "/renew", new byte[0], 200).expiresAt());
+        expires = Instant.parse(call(gateway, "POST", "/v1/sessions/" + id + "/renew", new byte[0], 200)
+                .expiresAt());
         return expires;
     }
 
@@ -86,8 +89,8 @@ public final class GatewaySession implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // Not an error body: the status says enough.
         }
-        return new KeyroomApiException(r.status(), r.status() == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.FORBIDDEN,
-                message, r.requestId());
+        return new KeyroomApiException(
+                r.status(), r.status() == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.FORBIDDEN, message, r.requestId());
     }
 
     @Override

@@ -75,7 +75,12 @@ final class AgentSessions {
         String credential = CREDENTIAL_PREFIX + Base64Url.encode(secret);
         byte[] id = new byte[16];
         random.nextBytes(id);
-        Session s = new Session(HexFormat.of().formatHex(id), hash(credential), agent, ttl, clock.now().plus(ttl));
+        Session s = new Session(
+                HexFormat.of().formatHex(id),
+                hash(credential),
+                agent,
+                ttl,
+                clock.now().plus(ttl));
         store(s);
         return new Opened(s, credential);
     }

@@ -98,23 +98,31 @@ final class Forwarder {
             Instant now = clock.now();
             Policy p = policy.current();
             if (!tunnels.allowed(t, p, now)) {
-                throw new Refusal(403, "tunnel_ended", "the session or the grants of this tunnel changed; connect again");
+                throw new Refusal(
+                        403, "tunnel_ended", "the session or the grants of this tunnel changed; connect again");
             }
             String path = SafePath.check(rawPath);
             grant = p.match(t.session().agent(), t.authority(), method, path, now)
                     .orElseThrow(() -> Refusal.noGrant(method + " " + t.authority() + path));
             long declared = request.getLength();
             if (declared > limits.maxRequestBytes()) {
-                throw new Refusal(413, "payload_too_large", "request bodies through the gateway are at most "
-                        + limits.maxRequestBytes() + " bytes");
+                throw new Refusal(
+                        413,
+                        "payload_too_large",
+                        "request bodies through the gateway are at most " + limits.maxRequestBytes() + " bytes");
             }
             GrantMeter.Decision d = meter.take(grant);
             rateHeaders(response.getHeaders(), grant, d);
             if (!d.admitted()) {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.resetSeconds())));
-                throw new Refusal(429, "rate_limited", "the grant's " + ("budget".equals(d.exhausted())
-                        ? "daily budget of " + grant.doc().budgetPerDay()
-                        : "rate of " + grant.doc().ratePerMinute() + " a minute") + " is used up");
+                throw new Refusal(
+                        429,
+                        "rate_limited",
+                        "the grant's "
+                                + ("budget".equals(d.exhausted())
+                                        ? "daily budget of " + grant.doc().budgetPerDay()
+                                        : "rate of " + grant.doc().ratePerMinute() + " a minute")
+                                + " is used up");
             }
             audit.requireAvailable();
             if (!inFlight.tryAcquire()) {
@@ -124,14 +132,36 @@ final class Forwarder {
             try {
                 long[] bytes = send(t, grant, request, response, path, rawQuery);
                 callback.succeeded();
-                audit.call(t.session().agent(), grant.id(), method, t.authority(), shown, response.getStatus(), "ok",
-                        bytes[0], bytes[1], millis(started), requestId, remote);
+                audit.call(
+                        t.session().agent(),
+                        grant.id(),
+                        method,
+                        t.authority(),
+                        shown,
+                        response.getStatus(),
+                        "ok",
+                        bytes[0],
+                        bytes[1],
+                        millis(started),
+                        requestId,
+                        remote);
             } finally {
                 inFlight.release();
             }
         } catch (Refusal r) {
-            audit.call(t.session().agent(), grant == null ? null : grant.id(), method, t.authority(), shown, r.status,
-                    r.code, 0, 0, millis(started), requestId, remote);
+            audit.call(
+                    t.session().agent(),
+                    grant == null ? null : grant.id(),
+                    method,
+                    t.authority(),
+                    shown,
+                    r.status,
+                    r.code,
+                    0,
+                    0,
+                    millis(started),
+                    requestId,
+                    remote);
             if (response.isCommitted()) {
                 callback.failed(r);
             } else {
@@ -142,8 +172,10 @@ final class Forwarder {
 
     /** Sends the call upstream and streams the answer back; the bytes of the request and response bodies. */
     private long[] send(Tunnel t, LiveGrant grant, Request request, Response response, String path, String rawQuery) {
-        SecretBytes value = credentials.get(Credentials.Key.of(grant))
-                .orElseThrow(() -> new Refusal(503, "not_ready", "the gateway has not unsealed this grant's secret yet"));
+        SecretBytes value = credentials
+                .get(Credentials.Key.of(grant))
+                .orElseThrow(
+                        () -> new Refusal(503, "not_ready", "the gateway has not unsealed this grant's secret yet"));
         Injection injection;
         try {
             injection = Injection.of(grant.doc().inject(), value);
@@ -176,8 +208,10 @@ final class Forwarder {
             throw new Refusal(504, "upstream_timeout", "the upstream " + t.authority() + " did not answer in time");
         } catch (ExecutionException e) {
             if (body.overLimit) {
-                throw new Refusal(413, "payload_too_large", "request bodies through the gateway are at most "
-                        + limits.maxRequestBytes() + " bytes");
+                throw new Refusal(
+                        413,
+                        "payload_too_large",
+                        "request bodies through the gateway are at most " + limits.maxRequestBytes() + " bytes");
             }
             throw Upstreams.refusalFor(e.getCause(), t.authority());
         }
@@ -240,7 +274,8 @@ final class Forwarder {
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String part : rawQuery.split("&")) {
                 int eq = part.indexOf('=');
-                String name = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                String name = java.net.URLDecoder.decode(
+                        eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
                 if (!name.equals(injection.name())) {
                     out.append(out.isEmpty() ? "" : "&").append(part);
                 }
@@ -254,10 +289,14 @@ final class Forwarder {
     }
 
     private static void rateHeaders(HttpFields.Mutable h, LiveGrant g, GrantMeter.Decision d) {
-        h.put("RateLimit-Policy", "\"minute\";q=" + g.doc().ratePerMinute() + ";w=60, \"day\";q="
-                + g.doc().budgetPerDay() + ";w=86400");
-        h.put("RateLimit", "\"" + (d.limit() == g.doc().ratePerMinute() && !"budget".equals(d.exhausted()) ? "minute" : "day")
-                + "\";r=" + d.remaining() + ";t=" + d.resetSeconds());
+        h.put(
+                "RateLimit-Policy",
+                "\"minute\";q=" + g.doc().ratePerMinute() + ";w=60, \"day\";q="
+                        + g.doc().budgetPerDay() + ";w=86400");
+        h.put(
+                "RateLimit",
+                "\"" + (d.limit() == g.doc().ratePerMinute() && !"budget".equals(d.exhausted()) ? "minute" : "day")
+                        + "\";r=" + d.remaining() + ";t=" + d.resetSeconds());
     }
 
     private static long millis(long startedNanos) {

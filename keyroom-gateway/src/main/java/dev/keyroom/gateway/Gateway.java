@@ -105,17 +105,19 @@ public final class Gateway implements AutoCloseable {
         owned.add(server);
         GatewayDb db = new GatewayDb(dir.database());
         owned.add(db);
-        AgentSessions sessions =
-                new AgentSessions(db, dir.readSessionKey(), clock, random, config.sessionMaxTtl());
+        AgentSessions sessions = new AgentSessions(db, dir.readSessionKey(), clock, random, config.sessionMaxTtl());
         FileAuditLog audit = FileAuditLog.open(
-                dir.audit(), () -> IdentityFile.read(dir.identity()), clock, FileAuditLog.Settings.DEFAULT,
+                dir.audit(),
+                () -> IdentityFile.read(dir.identity()),
+                clock,
+                FileAuditLog.Settings.DEFAULT,
                 FileAuditLog.FILES);
         owned.add(audit);
         Credentials credentials = new Credentials();
         owned.add(credentials);
         Tunnels tunnels = new Tunnels(sessions, clock);
-        PolicySource policy = new PolicySource(
-                server, clock, config.pollInterval(), config.maxStaleness(), credentials, p -> {
+        PolicySource policy =
+                new PolicySource(server, clock, config.pollInterval(), config.maxStaleness(), credentials, p -> {
                     sessions.sweep();
                     tunnels.sweep(p);
                 });
@@ -147,7 +149,9 @@ public final class Gateway implements AutoCloseable {
             ssl.setSslContext(ca.serverContextForListener(names));
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
             connector = new ServerConnector(
-                    jetty, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+                    jetty,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         }
@@ -171,7 +175,8 @@ public final class Gateway implements AutoCloseable {
                 upstreams,
                 gatewayAudit,
                 clock,
-                new Forwarder.Limits(config.maxRequestBytes(), config.upstreamTimeout().toMillis(), config.maxInFlight()));
+                new Forwarder.Limits(
+                        config.maxRequestBytes(), config.upstreamTimeout().toMillis(), config.maxInFlight()));
         SessionRoutes routes = new SessionRoutes(
                 sessions,
                 new SignedCalls(new InMemoryNonceStore(100_000), clock, Duration.ofSeconds(60)),
@@ -182,8 +187,16 @@ public final class Gateway implements AutoCloseable {
                 Files.readAllBytes(dir.caCertificate()),
                 clock);
         jetty.setHandler(new ProxyHandler(
-                sessions, policy, tunnels, ca::serverContextFor, upstreams::check, forwarder, routes, gatewayAudit,
-                new RequestIds(random), clock));
+                sessions,
+                policy,
+                tunnels,
+                ca::serverContextFor,
+                upstreams::check,
+                forwarder,
+                routes,
+                gatewayAudit,
+                new RequestIds(random),
+                clock));
         jetty.setStopTimeout(5_000);
         jetty.start();
         return new Gateway(jetty, connector, config, endpoint, tunnels, owned);

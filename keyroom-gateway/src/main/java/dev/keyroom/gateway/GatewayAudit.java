@@ -48,7 +48,14 @@ final class GatewayAudit {
     }
 
     /** Anything else: a CONNECT, a session opened, renewed or closed, a refusal at the door. */
-    void event(EndpointId agent, String action, String resource, int status, String outcome, String requestId, InetAddress remote) {
+    void event(
+            EndpointId agent,
+            String action,
+            String resource,
+            int status,
+            String outcome,
+            String requestId,
+            InetAddress remote) {
         trail.record(AuditEvent.of(agent, action, resource, status + " " + outcome, requestId, remote));
     }
 }

@@ -76,7 +76,8 @@ final class GatewayDb implements AutoCloseable {
     List<StoredSession> sessions() {
         return call(() -> {
             List<StoredSession> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT hash, id, agent, ttl_seconds, expires FROM sessions");
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT hash, id, agent, ttl_seconds, expires FROM sessions");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new StoredSession(
@@ -125,7 +126,8 @@ final class GatewayDb implements AutoCloseable {
     }
 
     private Count count(String grant, String window, long start) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT start, count FROM meters WHERE grant_id = ? AND window = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT start, count FROM meters WHERE grant_id = ? AND window = ?")) {
             ps.setString(1, grant);
             ps.setString(2, window);
             try (ResultSet rs = ps.executeQuery()) {
@@ -138,8 +140,9 @@ final class GatewayDb implements AutoCloseable {
     }
 
     private void put(String grant, String window, long start, long count) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO meters (grant_id, window, start, count) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (grant_id, window) DO UPDATE SET start = excluded.start, count = excluded.count")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO meters (grant_id, window, start, count) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (grant_id, window) DO UPDATE SET start = excluded.start, count = excluded.count")) {
             ps.setString(1, grant);
             ps.setString(2, window);
             ps.setLong(3, start);
@@ -166,7 +169,8 @@ final class GatewayDb implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the gateway's database", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the gateway's database failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "the gateway's database failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -136,7 +136,9 @@ final class PolicySource implements AutoCloseable {
             Optional<LiveGrant> g = verify(room, members, wire);
             if (g.isPresent()) {
                 out.add(g.get());
-                agentKeys.put(g.get().agent(), Base64Url.decode(members.get(g.get().doc().agent()).signPub(), "sign_pub"));
+                agentKeys.put(
+                        g.get().agent(),
+                        Base64Url.decode(members.get(g.get().doc().agent()).signPub(), "sign_pub"));
             }
         }
         return out;

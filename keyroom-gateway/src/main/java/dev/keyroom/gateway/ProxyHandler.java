@@ -88,11 +88,20 @@ final class ProxyHandler extends Handler.Abstract {
                 forwarder.forward(t, request, response, callback, requestId);
             } else if (HttpMethod.CONNECT.is(request.getMethod())) {
                 connect(request, response, callback, requestId);
-            } else if (request.getHttpURI().getScheme() != null && request.getHttpURI().getHost() != null
+            } else if (request.getHttpURI().getScheme() != null
+                    && request.getHttpURI().getHost() != null
                     && !routes.isOwnAuthority(request)) {
-                audit.event(null, "proxy " + request.getMethod(), "http://" + request.getHttpURI().getHost(), 403,
-                        "plaintext_refused", requestId, remote(request));
-                throw new Refusal(403, "plaintext_refused",
+                audit.event(
+                        null,
+                        "proxy " + request.getMethod(),
+                        "http://" + request.getHttpURI().getHost(),
+                        403,
+                        "plaintext_refused",
+                        requestId,
+                        remote(request));
+                throw new Refusal(
+                        403,
+                        "plaintext_refused",
                         "the gateway forwards only https upstreams, through CONNECT; a credential never travels in clear text");
             } else {
                 routes.handle(request, response, callback, requestId);
@@ -151,8 +160,7 @@ final class ProxyHandler extends Handler.Abstract {
         SSLEngine engine = leaves.serverContextFor(t.host()).createSSLEngine(t.host(), t.port());
         engine.setUseClientMode(false);
         engine.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        SslConnection ssl =
-                new SslConnection(connector.getByteBufferPool(), connector.getExecutor(), endPoint, engine);
+        SslConnection ssl = new SslConnection(connector.getByteBufferPool(), connector.getExecutor(), endPoint, engine);
         ssl.setRenegotiationAllowed(false);
         EndPoint decrypted = ssl.getSslEndPoint();
         ConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);

@@ -16,7 +16,10 @@ final class SafePath {
 
     /** {@code raw} when it is safe to match and forward; a 400 refusal otherwise. */
     static String check(String raw) {
-        if (raw == null || !PATH.matcher(raw).matches() || BAD_ESCAPE.matcher(raw).find() || raw.contains("//")) {
+        if (raw == null
+                || !PATH.matcher(raw).matches()
+                || BAD_ESCAPE.matcher(raw).find()
+                || raw.contains("//")) {
             throw new Refusal(400, "bad_path", "the request path is not in the plain form the gateway forwards");
         }
         for (String segment : raw.split("/", -1)) {

@@ -60,7 +60,8 @@ final class SessionRoutes {
 
     /** Whether an absolute-form request names the gateway itself rather than an upstream. */
     boolean isOwnAuthority(Request request) {
-        return authorities.accepts(request.getHttpURI().getScheme(), request.getHttpURI().getAuthority());
+        return authorities.accepts(
+                request.getHttpURI().getScheme(), request.getHttpURI().getAuthority());
     }
 
     void handle(Request request, Response response, Callback callback, String requestId) {
@@ -87,19 +88,43 @@ final class SessionRoutes {
             } catch (IllegalArgumentException e) {
                 throw new Refusal(400, "bad_request", e.getMessage());
             }
-            audit.event(agent, "session open", "/v1/sessions/" + o.session().id(), 201, "ok", requestId,
+            audit.event(
+                    agent,
+                    "session open",
+                    "/v1/sessions/" + o.session().id(),
+                    201,
+                    "ok",
+                    requestId,
                     ProxyHandler.remote(request));
-            json(response, callback, 201, new GatewayDtos.Session(
-                    o.session().id(), agent.value(), o.credential(), o.session().expires().toString()));
+            json(
+                    response,
+                    callback,
+                    201,
+                    new GatewayDtos.Session(
+                            o.session().id(),
+                            agent.value(),
+                            o.credential(),
+                            o.session().expires().toString()));
             return;
         }
         Matcher m = SESSION.matcher(path == null ? "" : path);
         if (m.matches() && "POST".equals(method) && m.group(2) != null) {
             AgentSessions.Session s = sessions.renew(agent, m.group(1))
                     .orElseThrow(() -> new Refusal(404, "not_found", "no live session of yours has that id"));
-            audit.event(agent, "session renew", "/v1/sessions/" + s.id(), 200, "ok", requestId,
+            audit.event(
+                    agent,
+                    "session renew",
+                    "/v1/sessions/" + s.id(),
+                    200,
+                    "ok",
+                    requestId,
                     ProxyHandler.remote(request));
-            json(response, callback, 200, new GatewayDtos.Session(s.id(), agent.value(), null, s.expires().toString()));
+            json(
+                    response,
+                    callback,
+                    200,
+                    new GatewayDtos.Session(
+                            s.id(), agent.value(), null, s.expires().toString()));
             return;
         }
         if (m.matches() && "DELETE".equals(method) && m.group(2) == null) {
@@ -107,7 +132,13 @@ final class SessionRoutes {
                 throw new Refusal(404, "not_found", "no session of yours has that id");
             }
             tunnels.sweep(policy.current());
-            audit.event(agent, "session close", "/v1/sessions/" + m.group(1), 204, "ok", requestId,
+            audit.event(
+                    agent,
+                    "session close",
+                    "/v1/sessions/" + m.group(1),
+                    204,
+                    "ok",
+                    requestId,
                     ProxyHandler.remote(request));
             response.setStatus(204);
             callback.succeeded();
@@ -118,12 +149,14 @@ final class SessionRoutes {
 
     private static byte[] body(Request request) {
         if (request.getLength() > MAX_BODY) {
-            throw new Refusal(413, "payload_too_large", "the gateway's own requests are at most " + MAX_BODY + " bytes");
+            throw new Refusal(
+                    413, "payload_too_large", "the gateway's own requests are at most " + MAX_BODY + " bytes");
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] b = in.readNBytes(MAX_BODY + 1);
             if (b.length > MAX_BODY) {
-                throw new Refusal(413, "payload_too_large", "the gateway's own requests are at most " + MAX_BODY + " bytes");
+                throw new Refusal(
+                        413, "payload_too_large", "the gateway's own requests are at most " + MAX_BODY + " bytes");
             }
             return b;
         } catch (IOException e) {

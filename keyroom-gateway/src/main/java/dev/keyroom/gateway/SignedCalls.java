@@ -46,8 +46,7 @@ final class SignedCalls {
             throw unauthorized("malformed signature: " + e.getMessage());
         }
         long now = clock.epochSecond();
-        if (Math.abs(signed.created() - now) > skew.toSeconds()
-                || signed.expires() != null && signed.expires() < now) {
+        if (Math.abs(signed.created() - now) > skew.toSeconds() || signed.expires() != null && signed.expires() < now) {
             throw unauthorized("clock skew or expired signature");
         }
         if (signed.created() < fence.getEpochSecond()) {

@@ -22,10 +22,10 @@ final class Tunnels {
 
     void opened(Tunnel t) {
         open.add(t);
-        t.connection().addCloseListener(() -> open.remove(t));
     }
 
     int size() {
+        open.removeIf(t -> !t.connection().isOpen());
         return open.size();
     }
 
@@ -40,7 +40,9 @@ final class Tunnels {
         Instant now = clock.now();
         int cut = 0;
         for (Tunnel t : open) {
-            if (!allowed(t, policy, now)) {
+            if (!t.connection().isOpen()) {
+                open.remove(t);
+            } else if (!allowed(t, policy, now)) {
                 open.remove(t);
                 t.connection().close();
                 cut++;

@@ -59,13 +59,21 @@ final class Upstreams implements AutoCloseable {
     /** Resolves and checks the grant's upstream before a tunnel to it opens; a refusal otherwise. */
     void check(LiveGrant grant) {
         try {
-            addresses.resolve(grant.doc().upstream().host(), new CheckedResolver.Allowed(grant.doc().allowAddresses()).allowedNetworks());
+            addresses.resolve(
+                    grant.doc().upstream().host(),
+                    new CheckedResolver.Allowed(grant.doc().allowAddresses()).allowedNetworks());
         } catch (UpstreamAddresses.RefusedAddress e) {
             throw new Refusal(403, "address_refused", e.getMessage());
         } catch (UnknownHostException e) {
-            throw new Refusal(502, "upstream_unknown", "upstream " + grant.doc().upstream().host() + " does not resolve");
+            throw new Refusal(
+                    502,
+                    "upstream_unknown",
+                    "upstream " + grant.doc().upstream().host() + " does not resolve");
         } catch (IOException e) {
-            throw new Refusal(502, "upstream_unknown", "upstream " + grant.doc().upstream().host() + " cannot be resolved");
+            throw new Refusal(
+                    502,
+                    "upstream_unknown",
+                    "upstream " + grant.doc().upstream().host() + " cannot be resolved");
         }
     }
 
@@ -76,14 +84,18 @@ final class Upstreams implements AutoCloseable {
                 return new Refusal(403, "address_refused", r.getMessage());
             }
             if (t instanceof SSLException || t instanceof CertificateException) {
-                return new Refusal(502, "upstream_untrusted", "the upstream " + authority
-                        + " did not present a certificate the grant trusts; nothing was sent");
+                return new Refusal(
+                        502,
+                        "upstream_untrusted",
+                        "the upstream " + authority
+                                + " did not present a certificate the grant trusts; nothing was sent");
             }
             if (t instanceof UnknownHostException) {
                 return new Refusal(502, "upstream_unknown", "the upstream " + authority + " does not resolve");
             }
             if (t instanceof ConnectException) {
-                return new Refusal(502, "upstream_unreachable", "the upstream " + authority + " refused the connection");
+                return new Refusal(
+                        502, "upstream_unreachable", "the upstream " + authority + " refused the connection");
             }
         }
         return new Refusal(502, "upstream_failed", "the call to " + authority + " failed");

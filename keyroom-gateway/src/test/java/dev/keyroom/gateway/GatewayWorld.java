@@ -47,13 +47,18 @@ final class GatewayWorld implements AutoCloseable {
         room = RoomId.parse(ownerClient.rooms().create("vault").roomId());
         ownerClient.rooms().invite(room, agent.endpoint(), RoomRole.MEMBER);
         dir = new GatewayDir(tmp.resolve("gateway"));
-        Gateway.initIfEmpty(dir, GatewayConfig.File.flags(node.uri().toString(), node.server.pin().orElse(null), "127.0.0.1:0"));
+        Gateway.initIfEmpty(
+                dir,
+                GatewayConfig.File.flags(
+                        node.uri().toString(), node.server.pin().orElse(null), "127.0.0.1:0"));
         JsonNode pub = Json.mapper().readTree(Files.readAllBytes(dir.publicIdentity()));
-        node.admin.users().register(
-                Base64Url.decode(pub.path("sign_pub").asString(), "sign_pub"),
-                Base64Url.decode(pub.path("kex_pub").asString(), "kex_pub"),
-                "gateway",
-                Role.MEMBER);
+        node.admin
+                .users()
+                .register(
+                        Base64Url.decode(pub.path("sign_pub").asString(), "sign_pub"),
+                        Base64Url.decode(pub.path("kex_pub").asString(), "kex_pub"),
+                        "gateway",
+                        Role.MEMBER);
         ownerClient.rooms().invite(room, EndpointId.parse(pub.path("endpoint").asString()), RoomRole.READER);
         ownerClient.secrets().put(room, "api-key", API_KEY.getBytes(StandardCharsets.UTF_8), 0);
         upstream = new TestUpstream(tmp.resolve("upstream-ca"), "127.0.0.1");
@@ -66,10 +71,16 @@ final class GatewayWorld implements AutoCloseable {
 
     /** A grant for the agent to call the test upstream with the API key as a bearer token. */
     GrantDocument grant(List<String> methods, List<String> prefixes) {
-        return grant(methods, prefixes, new GrantDocument.Injection("header", "Authorization", "Bearer {value}"), 600, 100_000);
+        return grant(
+                methods,
+                prefixes,
+                new GrantDocument.Injection("header", "Authorization", "Bearer {value}"),
+                600,
+                100_000);
     }
 
-    GrantDocument grant(List<String> methods, List<String> prefixes, GrantDocument.Injection inject, int rate, long budget) {
+    GrantDocument grant(
+            List<String> methods, List<String> prefixes, GrantDocument.Injection inject, int rate, long budget) {
         return grant("127.0.0.1", upstream.port(), methods, prefixes, inject, rate, budget, Duration.ofDays(1), null);
     }
 
@@ -131,7 +142,9 @@ final class GatewayWorld implements AutoCloseable {
 
     /** The agent's client of the gateway's own API. */
     KeyroomClient agentOnGateway() {
-        return KeyroomClient.builder(gateway.uri(), agent).random(TestNode.RANDOM).build();
+        return KeyroomClient.builder(gateway.uri(), agent)
+                .random(TestNode.RANDOM)
+                .build();
     }
 
     GatewaySession openSession() {

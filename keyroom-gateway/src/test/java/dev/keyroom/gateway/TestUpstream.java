@@ -66,14 +66,20 @@ final class TestUpstream implements AutoCloseable {
                 }
                 String path = request.getHttpURI().getPath();
                 String query = request.getHttpURI().getQuery();
-                received.add(new Received(request.getMethod(), path, query, List.copyOf(request.getHeaders().asImmutable().stream().toList()), body));
+                received.add(new Received(
+                        request.getMethod(),
+                        path,
+                        query,
+                        List.copyOf(request.getHeaders().asImmutable().stream().toList()),
+                        body));
                 String auth = request.getHeaders().get("Authorization");
                 switch (path) {
                     case "/echo" -> {
                         if (auth != null) {
                             response.getHeaders().put("X-Echo-Authorization", auth);
                         }
-                        byte[] echo = ("auth=" + auth + "\nquery=" + query + "\nbody=" + new String(body, StandardCharsets.UTF_8) + "\n")
+                        byte[] echo = ("auth=" + auth + "\nquery=" + query + "\nbody="
+                                        + new String(body, StandardCharsets.UTF_8) + "\n")
                                 .getBytes(StandardCharsets.UTF_8);
                         try (var out = Content.Sink.asOutputStream(response)) {
                             for (int i = 0; i < echo.length; i += 3) {
