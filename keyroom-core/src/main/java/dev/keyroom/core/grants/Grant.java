@@ -1,11 +1,11 @@
 package dev.keyroom.core.grants;
 
+import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.rooms.RoomId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -82,8 +82,8 @@ public record Grant(
                 && secret.equals(g.secret)
                 && createdAt.equals(g.createdAt)
                 && expiresAt.equals(g.expiresAt)
-                && Arrays.equals(document, g.document)
-                && Arrays.equals(signature, g.signature);
+                && Digests.constantTimeEquals(document, g.document)
+                && Digests.constantTimeEquals(signature, g.signature);
     }
 
     @Override
