@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             AuditCommand.class,
             SecretCommand.class,
+            GrantCommand.class,
             KeyringCommand.class,
         })
 public final class Main {

@@ -15,7 +15,8 @@ import java.time.Duration;
  * {@code http://} is refused for any host but loopback (TLS-2).
  *
  * <p>The calls are grouped by resource: {@link #users()}, {@link #rooms()}, {@link #messages()},
- * {@link #secrets()}, {@link #blobs()}, {@link #keyring()}, {@link #audit()} and {@link #site()};
+ * {@link #secrets()}, {@link #grants()}, {@link #blobs()}, {@link #keyring()}, {@link #audit()} and
+ * {@link #site()};
  * {@link #connectBus()} opens the data plane and {@link #exchange} sends a raw signed request.
  *
  * <p>Room keys never leave the client in clear: {@link Rooms#create}, {@link Rooms#invite} and
@@ -31,6 +32,7 @@ public final class KeyroomClient implements AutoCloseable {
     private final Rooms rooms;
     private final Messages messages;
     private final Secrets secrets;
+    private final Grants grants;
     private final Blobs blobs;
     private final Keyring keyring;
     private final Audit audit;
@@ -44,6 +46,7 @@ public final class KeyroomClient implements AutoCloseable {
         this.rooms = new Rooms(context, users);
         this.messages = new Messages(context, rooms, users);
         this.secrets = new Secrets(context, rooms);
+        this.grants = new Grants(context);
         this.blobs = new Blobs(context, rooms);
         this.keyring = new Keyring(context);
         this.audit = new Audit(context);
@@ -147,6 +150,11 @@ public final class KeyroomClient implements AutoCloseable {
     /** A room's versioned secrets, encrypted here in encrypted rooms. */
     public Secrets secrets() {
         return secrets;
+    }
+
+    /** A room's gateway grants, signed here, and the view a gateway polls. */
+    public Grants grants() {
+        return grants;
     }
 
     /** A room's content-addressed blobs, encrypted here in encrypted rooms. */

@@ -9,6 +9,7 @@ import dev.keyroom.server.config.Limits;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.http.AuditRoutes;
 import dev.keyroom.server.http.BlobRoutes;
+import dev.keyroom.server.http.GrantRoutes;
 import dev.keyroom.server.http.HealthRoutes;
 import dev.keyroom.server.http.KeyringRoutes;
 import dev.keyroom.server.http.KeyroomHandler;
@@ -91,6 +92,7 @@ final class ControlPlane {
         new KeyringRoutes(s.keyrings()).register(router);
         new SecretRoutes(s.vault()).register(router);
         new RoomRoutes(s.rooms()).register(router);
+        new GrantRoutes(s.grants(), s.gatewayView()).register(router);
         new MetricsRoutes(node.metrics()).register(router);
         new ReplicationRoutes(
                         config.replication(),

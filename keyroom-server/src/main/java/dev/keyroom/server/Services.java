@@ -1,6 +1,8 @@
 package dev.keyroom.server;
 
 import dev.keyroom.core.crypto.Keyring;
+import dev.keyroom.core.grants.GatewayView;
+import dev.keyroom.core.grants.GrantService;
 import dev.keyroom.core.identity.UserService;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.rooms.MessageService;
@@ -39,6 +41,8 @@ record Services(
         MessageService messages,
         VaultService vault,
         KeyringService keyrings,
+        GrantService grants,
+        GatewayView gatewayView,
         BanList bans,
         InflightBudget budget,
         RequestGate gate) {
@@ -106,6 +110,9 @@ record Services(
         BanList bans = new BanList(store.bans(), clock, limits.banAfterRefusals(), limits.banDuration());
         Gauge.builder("keyroom.bans.active", bans, BanList::size).register(metrics);
         RequestGate gate = new RequestGate(limits, clock, budget, bans, metrics);
-        return new Services(directory, hub, users, rooms, messages, vault, keyrings, bans, budget, gate);
+        GrantService grants = new GrantService(store.grants(), rooms, store.rooms(), clock);
+        GatewayView gatewayView = new GatewayView(store.grants(), store.rooms(), store.users(), store.secrets(), clock);
+        return new Services(
+                directory, hub, users, rooms, messages, vault, keyrings, grants, gatewayView, bans, budget, gate);
     }
 }

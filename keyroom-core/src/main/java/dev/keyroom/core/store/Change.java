@@ -1,6 +1,7 @@
 package dev.keyroom.core.store;
 
 import dev.keyroom.core.crypto.Keyring;
+import dev.keyroom.core.grants.Grant;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
@@ -164,10 +165,7 @@ public sealed interface Change<R> {
         }
     }
 
-    /**
-     * A secret version sealed for {@code latest + 1} by whoever made the change; the compare-and-set
-     * on {@code latest} makes that the version written, or nothing.
-     */
+    /** A version sealed for {@code latest + 1}; the compare-and-set on {@code latest} writes it, or nothing. */
     record PutSecret(RoomId room, String name, long latest, Keyring.Sealed sealed, EndpointId by, Instant at, int keep)
             implements Change<Long> {
         public Long applyTo(Store s) {
@@ -275,10 +273,31 @@ public sealed interface Change<R> {
         }
     }
 
+    /** A gateway grant (GW-2); CONFLICT when its id is used in its room already. */
+    record PutGrant(Grant grant) implements Change<Void> {
+        public Void applyTo(Store s) {
+            s.grants().put(grant);
+            return null;
+        }
+
+        public byte[] encode() {
+            return new ChangeCodec.Out().u8(22).grant(grant).toByteArray();
+        }
+    }
+
+    record DeleteGrant(RoomId room, String grantId) implements Change<Boolean> {
+        public Boolean applyTo(Store s) {
+            return s.grants().delete(room, grantId);
+        }
+
+        public byte[] encode() {
+            return new ChangeCodec.Out().u8(23).room(room).text(grantId).toByteArray();
+        }
+    }
+
     /**
-     * Whether this is the site's own bookkeeping of replication (the change and blob feeds, the site
-     * epoch) rather than a change of the store: a cluster's nodes agree on it through the state
-     * stream, but it never goes to a backup, and a backup applies none.
+     * Whether this is the site's replication bookkeeping (feeds, site epoch), not a change of the store:
+     * the nodes of a cluster agree on it through the state stream; a backup neither gets nor applies it.
      */
     default boolean siteBookkeeping() {
         return this instanceof ForgetChanges

@@ -1,6 +1,7 @@
 package dev.keyroom.core.store;
 
 import dev.keyroom.core.crypto.Keyring;
+import dev.keyroom.core.grants.Grant;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
@@ -86,6 +87,8 @@ final class ChangeCodec {
             case 19 -> new Change.Fence(in.i64());
             case 20 -> new Change.ApplyBatch(in.i64(), in.i64(), in.byteList());
             case 21 -> new Change.Promote(in.i64(), in.bytes(), in.instant());
+            case 22 -> new Change.PutGrant(in.grant());
+            case 23 -> new Change.DeleteGrant(in.room(), in.text());
             default -> throw new IOException("unknown change kind " + kind);
         };
         in.end();
@@ -181,6 +184,18 @@ final class ChangeCodec {
 
         Out ban(Ban b) {
             return text(b.subject()).instant(b.until()).text(b.reason());
+        }
+
+        Out grant(Grant g) {
+            return text(g.grantId())
+                    .room(g.room())
+                    .endpoint(g.agent())
+                    .endpoint(g.granter())
+                    .text(g.secret())
+                    .instant(g.createdAt())
+                    .instant(g.expiresAt())
+                    .bytes(g.document())
+                    .bytes(g.signature());
         }
 
         Out endpoints(Set<EndpointId> set) {
@@ -311,6 +326,10 @@ final class ChangeCodec {
 
         Ban ban() throws IOException {
             return new Ban(text(), instant(), text());
+        }
+
+        Grant grant() throws IOException {
+            return new Grant(text(), room(), endpoint(), endpoint(), text(), instant(), instant(), bytes(), bytes());
         }
 
         Set<EndpointId> endpoints() throws IOException {

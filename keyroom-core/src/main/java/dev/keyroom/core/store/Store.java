@@ -1,5 +1,6 @@
 package dev.keyroom.core.store;
 
+import dev.keyroom.core.grants.Grants;
 import dev.keyroom.core.identity.Users;
 import dev.keyroom.core.limits.Bans;
 import dev.keyroom.core.rooms.Messages;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 /**
  * Durable state, one small port per aggregate: {@link Users}, {@link Rooms}, {@link Messages},
- * {@link Secrets}, {@link SealedItems}, {@link Bans}, {@link Breaches} and, for site replication,
+ * {@link Secrets}, {@link SealedItems}, {@link Bans}, {@link Breaches}, {@link Grants} and, for site replication,
  * the {@link SiteLog}. A service takes the ports it needs; the composition root holds the store.
  *
  * <p>Guarantees, for every port: every method is atomic; a method that returns normally has made
@@ -38,6 +39,7 @@ public interface Store extends AutoCloseable {
             SealedItems sealedItems,
             Bans bans,
             Breaches breaches,
+            Grants grants,
             SiteLog siteLog) {}
 
     Ports ports();
@@ -68,6 +70,10 @@ public interface Store extends AutoCloseable {
 
     default Breaches breaches() {
         return ports().breaches();
+    }
+
+    default Grants grants() {
+        return ports().grants();
     }
 
     default SiteLog siteLog() {

@@ -142,7 +142,10 @@ public record GrantDocument(
         if (methods == null || methods.isEmpty() || methods.size() > METHODS.size()) {
             throw bad("methods must list at least one of " + sorted(METHODS));
         }
-        if (new HashSet<>(methods).size() != methods.size() || !METHODS.containsAll(methods)) {
+        // Set.of and List.of throw when asked about null: a null entry is refused before that.
+        if (methods.stream().anyMatch(java.util.Objects::isNull)
+                || new HashSet<>(methods).size() != methods.size()
+                || !METHODS.containsAll(methods)) {
             throw bad("methods must be distinct and among " + sorted(METHODS));
         }
         if (pathPrefixes == null || pathPrefixes.isEmpty() || pathPrefixes.size() > MAX_LIST) {

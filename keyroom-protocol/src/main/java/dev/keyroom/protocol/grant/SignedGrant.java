@@ -1,6 +1,7 @@
 package dev.keyroom.protocol.grant;
 
 import dev.keyroom.core.crypto.Base64Url;
+import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.crypto.Ed25519;
 import dev.keyroom.core.error.KeyroomException;
 import dev.keyroom.core.identity.Identity;
@@ -66,8 +67,8 @@ public record SignedGrant(byte[] document, byte[] signature) {
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedGrant g
-                && Arrays.equals(document, g.document)
-                && Arrays.equals(signature, g.signature);
+                && Digests.constantTimeEquals(document, g.document)
+                && Digests.constantTimeEquals(signature, g.signature);
     }
 
     @Override

@@ -125,6 +125,7 @@ public final class KeyroomHandler extends Handler.Abstract {
         Reply.Stream stream = null;
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
+        String resource = path;
         boolean mustAudit = mustAudit(method, path);
         try {
             gate.admitAddress(client, headers);
@@ -139,6 +140,7 @@ public final class KeyroomHandler extends Handler.Abstract {
                     before ? (client == null ? "-" : client.getHostAddress()) : null);
             caller = d.caller == null ? "-" : d.caller.endpoint().shortForm();
             status = d.reply.status();
+            resource = d.reply.resource() == null ? path : d.reply.resource();
             if (d.reply.body() instanceof Reply.Stream s) {
                 stream = s;
                 out = null;
@@ -162,7 +164,7 @@ public final class KeyroomHandler extends Handler.Abstract {
                 audit.record(new dev.keyroom.core.audit.AuditEvent(
                         who[0] == null ? "-" : who[0].endpoint().value(),
                         method,
-                        path,
+                        resource,
                         status < 400 ? String.valueOf(status) : status + " " + failed.wireName(),
                         id,
                         client == null ? "-" : client.getHostAddress()));

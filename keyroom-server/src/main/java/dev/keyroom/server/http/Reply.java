@@ -2,11 +2,16 @@ package dev.keyroom.server.http;
 
 /**
  * What a route answers: a status and a body to render as JSON, or none, or a {@link Stream} of
- * bytes.
+ * bytes; and, when the path does not say what was written (a {@code POST} that creates), the
+ * {@code resource} its audit entry names instead (null: the path).
  */
-public record Reply(int status, Object body) {
+public record Reply(int status, Object body, String resource) {
     /** Raw bytes of a known length; a null stream sends the headers only (HEAD). */
     public record Stream(long length, java.io.InputStream in) {}
+
+    public Reply(int status, Object body) {
+        this(status, body, null);
+    }
 
     public static Reply ok(Object body) {
         return new Reply(200, body);
@@ -18,5 +23,10 @@ public record Reply(int status, Object body) {
 
     public static Reply noContent() {
         return new Reply(204, null);
+    }
+
+    /** This reply, audited as a write of {@code resource}. */
+    public Reply about(String resource) {
+        return new Reply(status, body, resource);
     }
 }

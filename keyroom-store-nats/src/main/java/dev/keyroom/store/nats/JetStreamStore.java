@@ -54,6 +54,7 @@ public final class JetStreamStore implements Store {
                 new ReplicatedSealedItems(stream),
                 bans,
                 bans,
+                new ReplicatedGrants(stream),
                 new ReplicatedSiteLog(stream));
     }
 

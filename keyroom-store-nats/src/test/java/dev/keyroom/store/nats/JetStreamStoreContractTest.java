@@ -2,6 +2,7 @@ package dev.keyroom.store.nats;
 
 import dev.keyroom.core.store.Store;
 import dev.keyroom.testkit.BansContract;
+import dev.keyroom.testkit.GrantsContract;
 import dev.keyroom.testkit.MessagesContract;
 import dev.keyroom.testkit.RoomsContract;
 import dev.keyroom.testkit.SecretsContract;
@@ -87,6 +88,14 @@ class JetStreamStoreContractTest implements StoreContract.Stores {
 
     @Nested
     class Bans extends BansContract {
+        @Override
+        protected Stores stores() {
+            return JetStreamStoreContractTest.this;
+        }
+    }
+
+    @Nested
+    class Grants extends GrantsContract {
         @Override
         protected Stores stores() {
             return JetStreamStoreContractTest.this;

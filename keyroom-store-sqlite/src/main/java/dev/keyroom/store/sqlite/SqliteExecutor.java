@@ -51,7 +51,8 @@ final class SqliteExecutor implements AutoCloseable {
             "V005__secrets.sql",
             "V006__change_feed.sql",
             "V007__site.sql",
-            "V008__blob_feed.sql");
+            "V008__blob_feed.sql",
+            "V009__grants.sql");
 
     @FunctionalInterface
     interface Work<T> {

@@ -36,6 +36,7 @@ public final class SqliteStore implements Store {
                 new SqliteSealedItems(db, journal),
                 new SqliteBans(db, journal),
                 new SqliteBreaches(journal),
+                new SqliteGrants(db, journal),
                 siteLog);
     }
 
@@ -84,8 +85,8 @@ public final class SqliteStore implements Store {
     }
 
     /** Every table that holds state, in a fixed order, for {@link #digest()}. */
-    private static final List<String> TABLES =
-            List.of("users", "rooms", "members", "sealed_keys", "messages", "secrets", "bans", "agent_breaches");
+    private static final List<String> TABLES = List.of(
+            "users", "rooms", "members", "sealed_keys", "messages", "secrets", "bans", "agent_breaches", "grants");
 
     /**
      * The digest of every record, read in one transaction: rows of each table ordered by all their

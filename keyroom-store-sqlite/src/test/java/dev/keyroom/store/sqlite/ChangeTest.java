@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyroom.core.crypto.Keyring;
+import dev.keyroom.core.grants.Grant;
 import dev.keyroom.core.identity.Role;
 import dev.keyroom.core.identity.User;
 import dev.keyroom.core.identity.UserStatus;
@@ -58,6 +59,17 @@ class ChangeTest {
                 new Change.RecordBreach(u.endpoint(), Fixtures.T0, Fixtures.T0.minusSeconds(7200)),
                 new Change.PutBan(new Ban("addr:192.0.2.7", Fixtures.T0, "flood")),
                 new Change.DeleteBan("addr:192.0.2.7"),
+                new Change.PutGrant(new Grant(
+                        "0123456789abcdef0123456789abcdef",
+                        room.id(),
+                        u.endpoint(),
+                        u.endpoint(),
+                        "db-password",
+                        Fixtures.T0,
+                        Fixtures.T0.plusSeconds(3600),
+                        Fixtures.bytes(300),
+                        Fixtures.bytes(64))),
+                new Change.DeleteGrant(room.id(), "0123456789abcdef0123456789abcdef"),
                 new Change.ForgetChanges(17),
                 new Change.RecordBlob(room.id(), "ab".repeat(32), Fixtures.T0),
                 new Change.ForgetBlob(3),

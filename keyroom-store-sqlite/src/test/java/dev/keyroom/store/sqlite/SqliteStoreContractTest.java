@@ -2,6 +2,7 @@ package dev.keyroom.store.sqlite;
 
 import dev.keyroom.core.store.Store;
 import dev.keyroom.testkit.BansContract;
+import dev.keyroom.testkit.GrantsContract;
 import dev.keyroom.testkit.MessagesContract;
 import dev.keyroom.testkit.RoomsContract;
 import dev.keyroom.testkit.SecretsContract;
@@ -62,6 +63,14 @@ class SqliteStoreContractTest implements StoreContract.Stores {
 
     @Nested
     class Bans extends BansContract {
+        @Override
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
+        }
+    }
+
+    @Nested
+    class Grants extends GrantsContract {
         @Override
         protected Stores stores() {
             return SqliteStoreContractTest.this;
