@@ -57,7 +57,7 @@ final class TestUpstream implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         jetty.addConnector(connector);
-        jetty.setHandler(new Handler.Abstract(Handler.AbstractInvocationType.BLOCKING_INVOCATION_TYPE) {
+        jetty.setHandler(new Handler.Abstract(org.eclipse.jetty.util.thread.Invocable.InvocationType.BLOCKING) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws IOException {
                 byte[] body;
