@@ -41,6 +41,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final EndpointId endpoint;
     private final Tunnels tunnels;
+    private final PolicySource policy;
     private final List<AutoCloseable> owned;
 
     private Gateway(
@@ -49,12 +50,14 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config,
             EndpointId endpoint,
             Tunnels tunnels,
+            PolicySource policy,
             List<AutoCloseable> owned) {
         this.jetty = jetty;
         this.connector = connector;
         this.config = config;
         this.endpoint = endpoint;
         this.tunnels = tunnels;
+        this.policy = policy;
         this.owned = owned;
     }
 
@@ -199,7 +202,7 @@ public final class Gateway implements AutoCloseable {
                 clock));
         jetty.setStopTimeout(5_000);
         jetty.start();
-        return new Gateway(jetty, connector, config, endpoint, tunnels, owned);
+        return new Gateway(jetty, connector, config, endpoint, tunnels, policy, owned);
     }
 
     /** Where agents reach the proxy: {@code http://} on loopback, {@code https://} beyond. */
@@ -216,6 +219,19 @@ public final class Gateway implements AutoCloseable {
     /** How many tunnels are open now. */
     public int openTunnels() {
         return tunnels.size();
+    }
+
+    /** The ids of the grants the gateway honours now, verified and with their secrets unsealed. */
+    public java.util.Set<String> honouredGrants() {
+        return policy.current().byAgent().values().stream()
+                .flatMap(List::stream)
+                .map(LiveGrant::id)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Fetches the server's view now rather than at the next poll. */
+    public void refresh() {
+        policy.refresh();
     }
 
     public void join() throws InterruptedException {

@@ -125,19 +125,13 @@ final class GatewayWorld implements AutoCloseable {
         }
     }
 
-    /** Adds a grant and waits until the gateway honours it (its next poll). */
+    /** Adds a grant and waits until the gateway honours it. */
     String addGrant(GrantDocument doc) {
         ownerClient.grants().add(doc);
-        awaitPolicy();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.honouredGrants().contains(doc.grantId()));
         return doc.grantId();
-    }
-
-    void awaitPolicy() {
-        try {
-            Thread.sleep(600);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The agent's client of the gateway's own API. */
