@@ -16,6 +16,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +78,63 @@ class GatewayEndToEndTest {
         assertThat(got.header("Authorization")).isEqualTo("Bearer " + GatewayWorld.API_KEY);
         assertThat(got.header("Proxy-Authorization")).isNull();
         assertThat(new String(got.body())).isEqualTo("hello");
+    }
+
+    @Test
+    void curl_throughTheGateway_seesOnlyTheMask() throws Exception {
+        int before = world.upstream.received.size();
+        Processes.Result r = Processes.run(
+                List.of(
+                        Processes.require("/usr/bin/curl").toString(),
+                        "-sS",
+                        "-D",
+                        "-",
+                        "--proxy",
+                        world.gateway.uri().toString(),
+                        "--proxy-user",
+                        session.proxyUser() + ":" + session.credential(),
+                        "--cacert",
+                        world.dir.caCertificate().toString(),
+                        "https://127.0.0.1:" + world.upstream.port() + "/echo"),
+                Map.of());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("auth=Bearer " + Forwarder.MASK).doesNotContain(GatewayWorld.API_KEY);
+        assertThat(r.out().toLowerCase(java.util.Locale.ROOT))
+                .contains("x-echo-authorization: bearer " + Forwarder.MASK.toLowerCase(java.util.Locale.ROOT));
+        assertThat(world.upstream.received.get(before).header("Authorization"))
+                .isEqualTo("Bearer " + GatewayWorld.API_KEY);
+    }
+
+    @Test
+    void pythonRequests_withHttpsProxyAndCaBundleFromTheEnvironment_seesOnlyTheMask() throws Exception {
+        int before = world.upstream.received.size();
+        String script = String.join(
+                "\n",
+                "import os, requests",
+                "r = requests.get('https://127.0.0.1:" + world.upstream.port() + "/echo?q=1', timeout=30)",
+                "print(r.status_code)",
+                "print(r.headers.get('X-Echo-Authorization'))",
+                "print(r.text)",
+                "print('ENV-HAS-KEY' if any('" + GatewayWorld.API_KEY
+                        + "' in v for v in os.environ.values()) else 'ENV-CLEAN')");
+        String proxy = "http://" + session.proxyUser() + ":" + session.credential() + "@127.0.0.1:"
+                + world.gateway.uri().getPort();
+        Processes.Result r = Processes.run(
+                List.of(Processes.require("/usr/bin/python3").toString(), "-c", script),
+                Map.of(
+                        "HTTPS_PROXY",
+                        proxy,
+                        "REQUESTS_CA_BUNDLE",
+                        world.dir.caCertificate().toString()));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("200\nBearer " + Forwarder.MASK + "\n");
+        assertThat(r.out())
+                .contains("auth=Bearer " + Forwarder.MASK)
+                .contains("ENV-CLEAN")
+                .doesNotContain(GatewayWorld.API_KEY);
+        TestUpstream.Received got = world.upstream.received.get(before);
+        assertThat(got.header("Authorization")).isEqualTo("Bearer " + GatewayWorld.API_KEY);
+        assertThat(got.query()).isEqualTo("q=1");
     }
 
     static SSLContext trusting(Path caPem) throws Exception {
