@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class AgentSessions {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
-    static final Duration MIN_TTL = Duration.ofSeconds(10);
+    static final Duration MIN_TTL = Duration.ofSeconds(2);
     static final String CREDENTIAL_PREFIX = "krg1_";
 
     /** One session: who, until when, under which public id, and the keyed hash of its credential. */

@@ -64,14 +64,44 @@ final class GatewayWorld implements AutoCloseable {
         upstream = new TestUpstream(tmp.resolve("upstream-ca"), "127.0.0.1");
     }
 
+    /**
+     * Starts (or restarts) the gateway. Names ending in {@code .test} resolve as {@link #NAMES} says,
+     * every other through the system resolver, as they would in DNS.
+     */
     Gateway startGateway() throws Exception {
-        gateway = Gateway.start(dir, GatewayConfig.load(dir.config(), GatewayConfig.File.flags(null, null, null)));
+        if (gateway != null) {
+            gateway.close();
+        }
+        gateway = Gateway.start(
+                dir,
+                GatewayConfig.load(dir.config(), GatewayConfig.File.flags(null, null, null)),
+                new UpstreamAddresses(host -> NAMES.containsKey(host)
+                        ? new java.net.InetAddress[] {java.net.InetAddress.getByName(NAMES.get(host))}
+                        : java.net.InetAddress.getAllByName(host)));
         return gateway;
+    }
+
+    /** Test names and the addresses they resolve to: what a hostile DNS answer could say. */
+    static final java.util.Map<String, String> NAMES = java.util.Map.of(
+            "metadata.test", "169.254.169.254",
+            "internal.test", "10.1.2.3",
+            "rebind.test", "127.0.0.1");
+
+    /** Another agent, a member of the room. */
+    Identity newAgent(String name) {
+        Identity a = node.register(name, Role.AGENT);
+        ownerClient.rooms().invite(room, a.endpoint(), RoomRole.MEMBER);
+        return a;
     }
 
     /** A grant for the agent to call the test upstream with the API key as a bearer token. */
     GrantDocument grant(List<String> methods, List<String> prefixes) {
+        return grant(agent, methods, prefixes);
+    }
+
+    GrantDocument grant(Identity who, List<String> methods, List<String> prefixes) {
         return grant(
+                who,
                 methods,
                 prefixes,
                 new GrantDocument.Injection("header", "Authorization", "Bearer {value}"),
@@ -80,11 +110,18 @@ final class GatewayWorld implements AutoCloseable {
     }
 
     GrantDocument grant(
-            List<String> methods, List<String> prefixes, GrantDocument.Injection inject, int rate, long budget) {
-        return grant("127.0.0.1", upstream.port(), methods, prefixes, inject, rate, budget, Duration.ofDays(1), null);
+            Identity who,
+            List<String> methods,
+            List<String> prefixes,
+            GrantDocument.Injection inject,
+            int rate,
+            long budget) {
+        return grant(
+                who, "127.0.0.1", upstream.port(), methods, prefixes, inject, rate, budget, Duration.ofDays(1), null);
     }
 
     GrantDocument grant(
+            Identity who,
             String host,
             int port,
             List<String> methods,
@@ -101,7 +138,7 @@ final class GatewayWorld implements AutoCloseable {
                 1,
                 HexFormat.of().formatHex(id),
                 room.value(),
-                agent.endpoint().value(),
+                who.endpoint().value(),
                 owner.endpoint().value(),
                 "api-key",
                 new GrantDocument.Upstream("https", host, port),
@@ -134,15 +171,17 @@ final class GatewayWorld implements AutoCloseable {
         return doc.grantId();
     }
 
-    /** The agent's client of the gateway's own API. */
-    KeyroomClient agentOnGateway() {
-        return KeyroomClient.builder(gateway.uri(), agent)
-                .random(TestNode.RANDOM)
-                .build();
+    /** An agent's client of the gateway's own API. */
+    KeyroomClient onGateway(Identity who) {
+        return KeyroomClient.builder(gateway.uri(), who).random(TestNode.RANDOM).build();
     }
 
     GatewaySession openSession() {
-        return GatewaySession.open(agentOnGateway(), Optional.empty());
+        return openSession(agent);
+    }
+
+    GatewaySession openSession(Identity who) {
+        return GatewaySession.open(onGateway(who), Optional.empty());
     }
 
     @Override
