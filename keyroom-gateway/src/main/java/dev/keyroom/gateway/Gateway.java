@@ -9,6 +9,7 @@ import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.server.audit.FileAuditLog;
 import dev.keyroom.server.auth.Authorities;
+import dev.keyroom.server.limits.ConnectionGuard;
 import dev.keyroom.server.web.RequestIds;
 import java.io.IOException;
 import java.net.URI;
@@ -95,9 +96,6 @@ public final class Gateway implements AutoCloseable {
             UpstreamAddresses addresses,
             List<AutoCloseable> owned)
             throws Exception {
-        if (!config.loopback() && !Files.exists(dir.caCertificate())) {
-            throw new IllegalStateException("the gateway's CA is missing from " + dir.root());
-        }
         GatewayCa ca = GatewayCa.load(dir.root(), clock);
         Identity identity = IdentityFile.read(dir.identity());
         owned.add(identity);
@@ -144,13 +142,14 @@ public final class Gateway implements AutoCloseable {
         http.setRequestHeaderSize(16 * 1024);
         http.setIdleTimeout(config.idleTimeout().toMillis());
         ServerConnector connector;
-        boolean tls = !config.loopback();
+        boolean tls = config.tls();
         if (tls) {
             List<String> names = new ArrayList<>(config.tlsNames());
             names.add(config.listenHost());
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(ca.serverContextForListener(names));
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            owned.add(renewEvery(LISTENER_RENEWAL, ssl, () -> ca.serverContextForListener(names)));
             connector = new ServerConnector(
                     jetty,
                     new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
@@ -161,6 +160,8 @@ public final class Gateway implements AutoCloseable {
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.addBean(
+                new ConnectionGuard(config.maxConnectionsPerAddress(), config.headerTimeout(), jetty.getScheduler()));
         jetty.addConnector(connector);
         jetty.addBean(new ConnectionLimit(config.maxConnections(), jetty));
         String scheme = tls ? "https" : "http";
@@ -205,11 +206,37 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(jetty, connector, config, endpoint, tunnels, policy, owned);
     }
 
+    /** The listener's certificate lives a day; it is replaced well before. */
+    static final Duration LISTENER_RENEWAL = Duration.ofHours(6);
+
+    /** Replaces the listener's certificate every {@code every}, without a restart. */
+    private static AutoCloseable renewEvery(
+            Duration every, SslContextFactory.Server ssl, java.util.function.Supplier<javax.net.ssl.SSLContext> fresh) {
+        java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keyroom-gateway-listener-tls");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        ssl.reload(f -> f.setSslContext(fresh.get()));
+                    } catch (Exception e) {
+                        org.slf4j.LoggerFactory.getLogger(Gateway.class)
+                                .error("cannot renew the listener's certificate: {}", e.getMessage());
+                    }
+                },
+                every.toMillis(),
+                every.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+    }
+
     /** Where agents reach the proxy: {@code http://} on loopback, {@code https://} beyond. */
     public URI uri() {
         String host = config.listenHost();
         String shown = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return URI.create((config.loopback() ? "http" : "https") + "://" + shown + ":" + connector.getLocalPort());
+        return URI.create((config.tls() ? "https" : "http") + "://" + shown + ":" + connector.getLocalPort());
     }
 
     public EndpointId endpoint() {

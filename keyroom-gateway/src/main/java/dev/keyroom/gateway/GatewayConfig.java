@@ -24,8 +24,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *
  * @param server the Keyroom server's URL
  * @param serverPin the server certificate's SPKI pin ({@code sha256/...}) when it is not publicly trusted
- * @param listen {@code host:port} of the proxy listener (default {@code 127.0.0.1:8480}); a non-loopback
- *     address is served over TLS with a certificate from the gateway's CA
+ * @param listen {@code host:port} of the proxy listener (default {@code 127.0.0.1:8480})
+ * @param tls whether agents reach the listener over TLS, with a certificate from the gateway's CA:
+ *     always beyond loopback, on loopback when asked
  * @param tlsNames further names and addresses the listener's certificate holds
  * @param publicAuthorities the {@code host:port} agents sign for, when they reach the gateway by another name
  */
@@ -33,6 +34,7 @@ public record GatewayConfig(
         URI server,
         String serverPin,
         String listen,
+        boolean tls,
         List<String> tlsNames,
         List<String> publicAuthorities,
         Duration sessionMaxTtl,
@@ -42,6 +44,8 @@ public record GatewayConfig(
         Duration upstreamTimeout,
         int maxInFlight,
         int maxConnections,
+        int maxConnectionsPerAddress,
+        Duration headerTimeout,
         Duration idleTimeout) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8480";
@@ -59,6 +63,7 @@ public record GatewayConfig(
             String server,
             String serverPin,
             String listen,
+            Boolean tls,
             List<String> tlsNames,
             List<String> publicAuthorities,
             String sessionMaxTtl,
@@ -68,6 +73,8 @@ public record GatewayConfig(
             String upstreamTimeout,
             Integer maxInFlight,
             Integer maxConnections,
+            Integer maxConnectionsPerAddress,
+            String headerTimeout,
             String idleTimeout) {
 
         /** This file with the non-null values of {@code over} laid on top. */
@@ -76,6 +83,7 @@ public record GatewayConfig(
                     pick(over.server, server),
                     pick(over.serverPin, serverPin),
                     pick(over.listen, listen),
+                    pick(over.tls, tls),
                     pick(over.tlsNames, tlsNames),
                     pick(over.publicAuthorities, publicAuthorities),
                     pick(over.sessionMaxTtl, sessionMaxTtl),
@@ -85,11 +93,15 @@ public record GatewayConfig(
                     pick(over.upstreamTimeout, upstreamTimeout),
                     pick(over.maxInFlight, maxInFlight),
                     pick(over.maxConnections, maxConnections),
+                    pick(over.maxConnectionsPerAddress, maxConnectionsPerAddress),
+                    pick(over.headerTimeout, headerTimeout),
                     pick(over.idleTimeout, idleTimeout));
         }
 
         public static File flags(String server, String serverPin, String listen) {
-            return new File(server, serverPin, listen, null, null, null, null, null, null, null, null, null, null);
+            return new File(
+                    server, serverPin, listen, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null);
         }
 
         private static <T> T pick(T a, T b) {
@@ -139,10 +151,15 @@ public record GatewayConfig(
         if (!listen.matches("(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}")) {
             problems.add("listen: must be host:port");
         }
+        boolean loopback = loopback(host(listen));
+        if (!loopback && Boolean.FALSE.equals(f.tls())) {
+            problems.add("tls: plain HTTP is served on a loopback address only");
+        }
         GatewayConfig c = new GatewayConfig(
                 server,
                 f.serverPin(),
                 listen,
+                !loopback || Boolean.TRUE.equals(f.tls()),
                 Optional.ofNullable(f.tlsNames()).orElse(List.of()),
                 Optional.ofNullable(f.publicAuthorities()).orElse(List.of()),
                 duration(f.sessionMaxTtl(), "15m", "session_max_ttl", problems),
@@ -152,12 +169,15 @@ public record GatewayConfig(
                 duration(f.upstreamTimeout(), "60s", "upstream_timeout", problems),
                 Optional.ofNullable(f.maxInFlight()).orElse(256),
                 Optional.ofNullable(f.maxConnections()).orElse(4096),
+                Optional.ofNullable(f.maxConnectionsPerAddress()).orElse(1024),
+                duration(f.headerTimeout(), "10s", "header_timeout", problems),
                 duration(f.idleTimeout(), "60s", "idle_timeout", problems));
         if (c.pollInterval != null && c.pollInterval.compareTo(Duration.ofMillis(900)) > 0) {
             problems.add("poll_interval: at most 900ms, so that a revocation cuts tunnels within a second");
         }
-        if (c.maxRequestBytes < 1 || c.maxInFlight < 1 || c.maxConnections < 1) {
-            problems.add("max_request_bytes, max_in_flight and max_connections must be positive");
+        if (c.maxRequestBytes < 1 || c.maxInFlight < 1 || c.maxConnections < 1 || c.maxConnectionsPerAddress < 1) {
+            problems.add(
+                    "max_request_bytes, max_in_flight, max_connections and max_connections_per_address must be positive");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
@@ -166,7 +186,12 @@ public record GatewayConfig(
     }
 
     public String listenHost() {
-        String host = listen.substring(0, listen.lastIndexOf(':'));
+        return host(listen);
+    }
+
+    private static String host(String listen) {
+        int colon = listen.lastIndexOf(':');
+        String host = colon < 0 ? listen : listen.substring(0, colon);
         return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
 
@@ -176,7 +201,10 @@ public record GatewayConfig(
 
     /** Whether the listener is on a loopback address, where plain HTTP is allowed. */
     public boolean loopback() {
-        String h = listenHost();
+        return loopback(listenHost());
+    }
+
+    private static boolean loopback(String h) {
         return h.equals("localhost") || h.equals("::1") || h.startsWith("127.");
     }
 

@@ -173,7 +173,15 @@ final class GatewayWorld implements AutoCloseable {
 
     /** An agent's client of the gateway's own API. */
     KeyroomClient onGateway(Identity who) {
-        return KeyroomClient.builder(gateway.uri(), who).random(TestNode.RANDOM).build();
+        KeyroomClient.Builder b = KeyroomClient.builder(gateway.uri(), who).random(TestNode.RANDOM);
+        if ("https".equals(gateway.uri().getScheme())) {
+            try {
+                b.trust(dev.keyroom.client.ServerTrust.ca(dir.caCertificate()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return b.build();
     }
 
     GatewaySession openSession() {
