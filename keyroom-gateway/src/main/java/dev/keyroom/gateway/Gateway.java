@@ -41,6 +41,7 @@ public final class Gateway implements AutoCloseable {
     private final ServerConnector connector;
     private final GatewayConfig config;
     private final EndpointId endpoint;
+    private final byte[] signPub;
     private final Tunnels tunnels;
     private final PolicySource policy;
     private final List<AutoCloseable> owned;
@@ -49,14 +50,15 @@ public final class Gateway implements AutoCloseable {
             Server jetty,
             ServerConnector connector,
             GatewayConfig config,
-            EndpointId endpoint,
+            Identity identity,
             Tunnels tunnels,
             PolicySource policy,
             List<AutoCloseable> owned) {
         this.jetty = jetty;
         this.connector = connector;
         this.config = config;
-        this.endpoint = endpoint;
+        this.endpoint = identity.endpoint();
+        this.signPub = identity.signPub();
         this.tunnels = tunnels;
         this.policy = policy;
         this.owned = owned;
@@ -99,7 +101,6 @@ public final class Gateway implements AutoCloseable {
         GatewayCa ca = GatewayCa.load(dir.root(), clock);
         Identity identity = IdentityFile.read(dir.identity());
         owned.add(identity);
-        EndpointId endpoint = identity.endpoint();
         KeyroomClient server = KeyroomClient.builder(config.server(), identity)
                 .trust(config.serverPin() != null ? ServerTrust.pin(config.serverPin()) : ServerTrust.system())
                 .build();
@@ -117,8 +118,10 @@ public final class Gateway implements AutoCloseable {
         Credentials credentials = new Credentials();
         owned.add(credentials);
         Tunnels tunnels = new Tunnels(sessions, clock);
-        PolicySource policy =
-                new PolicySource(server, clock, config.pollInterval(), config.maxStaleness(), credentials, p -> {
+        LogGuard guard = new LogGuard();
+        owned.add(guard.install());
+        PolicySource policy = new PolicySource(
+                server, clock, config.pollInterval(), config.maxStaleness(), credentials, guard::guard, p -> {
                     sessions.sweep();
                     tunnels.sweep(p);
                 });
@@ -203,7 +206,7 @@ public final class Gateway implements AutoCloseable {
                 clock));
         jetty.setStopTimeout(5_000);
         jetty.start();
-        return new Gateway(jetty, connector, config, endpoint, tunnels, policy, owned);
+        return new Gateway(jetty, connector, config, identity, tunnels, policy, owned);
     }
 
     /** The listener's certificate lives a day; it is replaced well before. */
@@ -241,6 +244,11 @@ public final class Gateway implements AutoCloseable {
 
     public EndpointId endpoint() {
         return endpoint;
+    }
+
+    /** The gateway's signing key, which signs its audit checkpoints. */
+    public byte[] signPub() {
+        return signPub.clone();
     }
 
     /** How many tunnels are open now. */

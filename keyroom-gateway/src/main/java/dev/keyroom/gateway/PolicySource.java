@@ -47,6 +47,7 @@ final class PolicySource implements AutoCloseable {
     private final Duration maxStaleness;
     private final Credentials credentials;
     private final Consumer<Policy> changed;
+    private final Consumer<Set<String>> held;
     private final ScheduledExecutorService timer;
     private volatile Policy policy = Policy.EMPTY;
     private volatile long lastHeardMillis;
@@ -58,6 +59,7 @@ final class PolicySource implements AutoCloseable {
             Duration interval,
             Duration maxStaleness,
             Credentials credentials,
+            Consumer<Set<String>> held,
             Consumer<Policy> changed) {
         this.server = server;
         this.clock = clock;
@@ -65,6 +67,7 @@ final class PolicySource implements AutoCloseable {
         this.maxStaleness = maxStaleness;
         this.credentials = credentials;
         this.changed = changed;
+        this.held = held;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyroom-gateway-policy");
             t.setDaemon(true);
@@ -120,6 +123,19 @@ final class PolicySource implements AutoCloseable {
             needed.add(key);
             usable.add(g);
         }
+        Set<String> forms = new HashSet<>();
+        for (LiveGrant g : usable) {
+            credentials.get(Credentials.Key.of(g)).ifPresent(v -> {
+                try {
+                    for (byte[] echo : Injection.of(g.doc().inject(), v).echoes()) {
+                        forms.add(new String(echo, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                } catch (IllegalStateException e) {
+                    forms.add(new String(v.unsafeBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            });
+        }
+        held.accept(forms);
         credentials.retainOnly(needed);
         policy = Policy.of(usable, agentKeys);
         digest = view.digest();

@@ -3,6 +3,7 @@ package dev.keyroom.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyroom.client.GatewaySession;
+import dev.keyroom.protocol.grant.GrantDocument;
 import java.net.Authenticator;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
@@ -36,8 +37,16 @@ class GatewayEndToEndTest {
     static GatewayWorld world;
     static GatewaySession session;
 
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOGS =
+            new ch.qos.logback.core.read.ListAppender<>();
+
     @BeforeAll
     static void start() throws Exception {
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        LOGS.start();
+        root.addAppender(LOGS);
         world = new GatewayWorld(tmp);
         world.startGateway();
         world.addGrant(world.grant(List.of("GET", "POST"), List.of("/")));
@@ -47,6 +56,95 @@ class GatewayEndToEndTest {
     @AfterAll
     static void stop() throws Exception {
         world.close();
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(LOGS);
+        root.setLevel(ch.qos.logback.classic.Level.WARN);
+        // GW-1: not one log line of the whole run, at DEBUG and from every library, carries the key.
+        assertThat(LOGS.list).isNotEmpty();
+        assertThat(LOGS.list)
+                .noneMatch(e -> e.getFormattedMessage().contains(GatewayWorld.API_KEY)
+                        || (e.getThrowableProxy() != null
+                                && e.getThrowableProxy().getMessage() != null
+                                && e.getThrowableProxy().getMessage().contains(GatewayWorld.API_KEY)));
+    }
+
+    @Test
+    void basicAndQueryInjections_reachTheUpstream_andTheirEchoesAreMasked() throws Exception {
+        for (GrantDocument.Injection inject : List.of(
+                new GrantDocument.Injection("basic", null, "api:{value}"),
+                new GrantDocument.Injection("query", "key", "{value}"))) {
+            dev.keyroom.core.identity.Identity id = world.newAgent("inject-" + inject.kind());
+            world.addGrant(world.grant(id, List.of("GET"), List.of("/"), inject, 60, 1000));
+            GatewaySession s = world.openSession(id);
+            int before = world.upstream.received.size();
+            // The agent tries to supply its own credential too: it is dropped, the grant's is used.
+            Processes.Result r = Processes.run(
+                    List.of(
+                            "/usr/bin/curl",
+                            "-sS",
+                            "-H",
+                            "Authorization: Bearer agent-made-up",
+                            "--proxy",
+                            world.gateway.uri().toString(),
+                            "--proxy-user",
+                            s.proxyUser() + ":" + s.credential(),
+                            "--cacert",
+                            world.dir.caCertificate().toString(),
+                            "https://127.0.0.1:" + world.upstream.port() + "/echo?key=agent-made-up&x=1"),
+                    Map.of());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).doesNotContain(GatewayWorld.API_KEY).contains(Forwarder.MASK);
+            TestUpstream.Received got = world.upstream.received.get(before);
+            if (inject.kind().equals("basic")) {
+                String expected = java.util.Base64.getEncoder()
+                        .encodeToString(
+                                ("api:" + GatewayWorld.API_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(got.header("Authorization")).isEqualTo("Basic " + expected);
+                assertThat(r.out()).doesNotContain(expected);
+            } else {
+                assertThat(got.query())
+                        .isEqualTo("x=1&key="
+                                + java.net.URLEncoder.encode(
+                                        GatewayWorld.API_KEY, java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(got.header("Authorization")).isEqualTo("Bearer agent-made-up");
+            }
+        }
+    }
+
+    @Test
+    void everyProxiedCall_isInTheHashChainedAuditLog_withoutQueryValuesOrTheKey() throws Exception {
+        Processes.run(
+                List.of(
+                        "/usr/bin/curl",
+                        "-sS",
+                        "--proxy",
+                        world.gateway.uri().toString(),
+                        "--proxy-user",
+                        session.proxyUser() + ":" + session.credential(),
+                        "--cacert",
+                        world.dir.caCertificate().toString(),
+                        "https://127.0.0.1:" + world.upstream.port() + "/echo?token=agent-secret-query-value"),
+                Map.of());
+        Path log = world.dir.audit().resolve("audit.log");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> java.nio.file.Files.readString(log).contains("/echo?token\""));
+        String text = java.nio.file.Files.readString(log);
+        assertThat(text)
+                .doesNotContain(GatewayWorld.API_KEY)
+                .doesNotContain("agent-secret-query-value")
+                .doesNotContain(session.credential());
+        assertThat(text).contains("proxy GET").contains("session open").contains("CONNECT");
+        assertThat(text).contains(world.agent.endpoint().value());
+        try (java.io.BufferedReader l = java.nio.file.Files.newBufferedReader(log);
+                java.io.BufferedReader c =
+                        java.nio.file.Files.newBufferedReader(world.dir.audit().resolve("checkpoints.log"))) {
+            dev.keyroom.protocol.audit.AuditChain.Report report =
+                    dev.keyroom.protocol.audit.AuditChain.verify(l, c, world.gateway.signPub());
+            assertThat(report.problem()).isEmpty();
+            assertThat(report.entries()).isGreaterThan(3);
+        }
     }
 
     @Test
