@@ -361,6 +361,39 @@ class GatewayAttackTest {
         }
     }
 
+    @Test
+    void aCapturedSessionRequest_replayed_opensNothing() throws Exception {
+        Identity id = world.newAgent("replayed");
+        world.addGrant(world.grant(id, List.of("GET"), List.of("/")));
+        java.net.URI uri = world.gateway.uri().resolve("/v1/sessions");
+        byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.Map<String, String> signed = new dev.keyroom.protocol.signature.RequestSigner(
+                        id, dev.keyroom.core.port.Clock.system(), dev.keyroom.server.TestNode.RANDOM)
+                .sign("POST", uri, body);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(uri)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/json");
+        signed.forEach(req::header);
+        assertThat(http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(201);
+        java.net.http.HttpResponse<String> replay =
+                http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(replay.body()).contains("replayed nonce").doesNotContain("credential");
+        // Nor is a request signed for another authority (a capture from another gateway) accepted.
+        java.util.Map<String, String> elsewhere = new dev.keyroom.protocol.signature.RequestSigner(
+                        id, dev.keyroom.core.port.Clock.system(), dev.keyroom.server.TestNode.RANDOM)
+                .sign("POST", java.net.URI.create("http://127.0.0.1:1/v1/sessions"), body);
+        java.net.http.HttpRequest.Builder other = java.net.http.HttpRequest.newBuilder(uri)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        elsewhere.forEach(other::header);
+        assertThat(http.send(other.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
     private static void assertCutWithinASecond(SSLSocket t) throws IOException {
         // The promise: within one second of the revocation's commit, the tunnel is gone.
         t.setSoTimeout(1_000);
