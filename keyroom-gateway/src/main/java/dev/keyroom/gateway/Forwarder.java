@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,22 +34,6 @@ import org.eclipse.jetty.util.Callback;
  * streamed, never logged; its size is capped.
  */
 final class Forwarder {
-    /** Headers of the hop, never forwarded either way. */
-    private static final Set<String> HOP = Set.of(
-            "connection",
-            "keep-alive",
-            "proxy-authorization",
-            "proxy-authenticate",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-            "host",
-            "content-length",
-            "expect",
-            "accept-encoding");
-
     static final String MASK = "[masked by keyroom]";
 
     /** The bounds of a forwarded call. */
@@ -65,6 +48,11 @@ final class Forwarder {
     private final Clock clock;
     private final Limits limits;
     private final Semaphore inFlight;
+    /** Each live grant's injection and mask, made once per grant and secret version. */
+    private final java.util.Map<String, Prepared> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What a grant injects, and the mask of its forms. */
+    private record Prepared(Injection injection, EchoMask mask) {}
 
     Forwarder(
             PolicySource policy,
@@ -183,7 +171,7 @@ final class Forwarder {
             throw new Refusal(502, "bad_secret", "the grant's secret cannot be injected: " + e.getMessage());
         }
         EchoMask mask = new EchoMask(injection.echoes(), MASK.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String query = query(rawQuery, injection);
+        String query = Shaping.query(rawQuery, injection);
         String uri = "https://" + t.authority() + path + (query.isEmpty() ? "" : "?" + query);
         HttpClient client = upstreams.client(grant);
         CountingInput body = new CountingInput(Content.Source.asInputStream(request), limits.maxRequestBytes());
@@ -191,7 +179,7 @@ final class Forwarder {
         org.eclipse.jetty.client.Request out = client.newRequest(uri)
                 .method(request.getMethod())
                 .timeout(limits.timeoutMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> copyRequestHeaders(request.getHeaders(), h, injection));
+                .headers(h -> Shaping.requestHeaders(request.getHeaders(), h, injection));
         upstreams.prepare(out, grant);
         if (request.getLength() != 0 && !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
             out.body(new InputStreamRequestContent(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body));
@@ -219,7 +207,7 @@ final class Forwarder {
         HttpFields.Mutable headers = response.getHeaders();
         for (HttpField f : up.getHeaders()) {
             String name = f.getName().toLowerCase(Locale.ROOT);
-            if (!HOP.contains(name) && !name.startsWith("ratelimit")) {
+            if (!Shaping.HOP.contains(name) && !name.startsWith("ratelimit")) {
                 headers.add(f.getName(), mask.maskText(f.getValue()));
             }
         }
@@ -242,50 +230,32 @@ final class Forwarder {
         return new long[] {body.count, sent};
     }
 
-    private static void copyRequestHeaders(HttpFields from, HttpFields.Mutable to, Injection injection) {
-        Set<String> connectionNamed = new java.util.HashSet<>();
-        for (String v : from.getValuesList(HttpHeader.CONNECTION)) {
-            for (String token : v.split(",")) {
-                connectionNamed.add(token.trim().toLowerCase(Locale.ROOT));
-            }
+    private Prepared prepare(LiveGrant grant) {
+        Prepared p = prepared.get(grant.fingerprint());
+        if (p != null) {
+            return p;
         }
-        for (HttpField f : from) {
-            String name = f.getName().toLowerCase(Locale.ROOT);
-            if (HOP.contains(name)
-                    || connectionNamed.contains(name)
-                    || ("header".equals(injection.kind()) && name.equalsIgnoreCase(injection.name()))) {
-                continue;
-            }
-            to.add(f.getName(), f.getValue());
+        SecretBytes value = credentials
+                .get(Credentials.Key.of(grant))
+                .orElseThrow(
+                        () -> new Refusal(503, "not_ready", "the gateway has not unsealed this grant's secret yet"));
+        try {
+            Injection injection = Injection.of(grant.doc().inject(), value);
+            p = new Prepared(
+                    injection,
+                    new EchoMask(injection.echoes(), MASK.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (IllegalStateException e) {
+            throw new Refusal(502, "bad_secret", "the grant's secret cannot be injected: " + e.getMessage());
         }
-        // Echoes are masked in plain bytes only: ask the upstream not to compress.
-        to.put(HttpHeader.ACCEPT_ENCODING, "identity");
-        if ("header".equals(injection.kind())) {
-            to.put(injection.name(), injection.value());
-        }
+        prepared.put(grant.fingerprint(), p);
+        return p;
     }
 
-    /** The agent's query with any parameter of the injected name removed, then the injected one. */
-    static String query(String rawQuery, Injection injection) {
-        if (!"query".equals(injection.kind())) {
-            return rawQuery == null ? "" : rawQuery;
-        }
-        StringBuilder out = new StringBuilder();
-        if (rawQuery != null && !rawQuery.isEmpty()) {
-            for (String part : rawQuery.split("&")) {
-                int eq = part.indexOf('=');
-                String name = java.net.URLDecoder.decode(
-                        eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-                if (!name.equals(injection.name())) {
-                    out.append(out.isEmpty() ? "" : "&").append(part);
-                }
-            }
-        }
-        return out.append(out.isEmpty() ? "" : "&")
-                .append(injection.name())
-                .append('=')
-                .append(injection.value())
-                .toString();
+    /** Drops what was prepared for grants (or secret versions) {@code policy} no longer holds. */
+    void retain(Policy policy) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        policy.byAgent().values().forEach(gs -> gs.forEach(g -> live.add(g.fingerprint())));
+        prepared.keySet().retainAll(live);
     }
 
     private static void rateHeaders(HttpFields.Mutable h, LiveGrant g, GrantMeter.Decision d) {
@@ -301,38 +271,6 @@ final class Forwarder {
 
     private static long millis(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-    }
-
-    /** The agent's body, counted and cut off past the cap. */
-    private static final class CountingInput extends InputStream {
-        private final InputStream in;
-        private final long max;
-        long count;
-        volatile boolean overLimit;
-
-        CountingInput(InputStream in, long max) {
-            this.in = in;
-            this.max = max;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                if (count > max) {
-                    overLimit = true;
-                    throw new IOException("request body over the gateway's cap");
-                }
-            }
-            return n;
-        }
     }
 
     Optional<Integer> inFlightNow() {

@@ -120,10 +120,16 @@ public final class Gateway implements AutoCloseable {
         Tunnels tunnels = new Tunnels(sessions, clock);
         LogGuard guard = new LogGuard();
         owned.add(guard.install());
+        java.util.concurrent.atomic.AtomicReference<Forwarder> forwarding =
+                new java.util.concurrent.atomic.AtomicReference<>();
         PolicySource policy = new PolicySource(
                 server, clock, config.pollInterval(), config.maxStaleness(), credentials, guard::guard, p -> {
                     sessions.sweep();
                     tunnels.sweep(p);
+                    Forwarder f = forwarding.get();
+                    if (f != null) {
+                        f.retain(p);
+                    }
                 });
         owned.add(policy);
         try {
@@ -184,6 +190,7 @@ public final class Gateway implements AutoCloseable {
                 clock,
                 new Forwarder.Limits(
                         config.maxRequestBytes(), config.upstreamTimeout().toMillis(), config.maxInFlight()));
+        forwarding.set(forwarder);
         SessionRoutes routes = new SessionRoutes(
                 sessions,
                 new SignedCalls(new InMemoryNonceStore(100_000), clock, Duration.ofSeconds(60)),
