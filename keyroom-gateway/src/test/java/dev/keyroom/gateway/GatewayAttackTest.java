@@ -362,6 +362,49 @@ class GatewayAttackTest {
     }
 
     @Test
+    void aRotatedSecret_isUsedFromTheNextRequest_andCutsOpenTunnels() throws Exception {
+        Identity id = world.newAgent("rotation");
+        byte[] v1 = "rotating-key-version-one".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] v2 = "rotating-key-version-two".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        world.ownerClient.secrets().put(world.room, "rotating", v1, 0);
+        GrantDocument g = world.grant(id, List.of("GET"), List.of("/"));
+        world.addGrant(new GrantDocument(
+                g.v(),
+                g.grantId(),
+                g.room(),
+                g.agent(),
+                g.granter(),
+                "rotating",
+                g.upstream(),
+                g.methods(),
+                g.pathPrefixes(),
+                g.inject(),
+                g.ratePerMinute(),
+                g.budgetPerDay(),
+                g.createdAt(),
+                g.expiresAt(),
+                g.allowAddresses(),
+                g.upstreamCa(),
+                g.upstreamPin()));
+        GatewaySession s = world.openSession(id);
+        String auth = RawProxy.basic(s.proxyUser(), s.credential());
+        try (SSLSocket t = RawProxy.tunnel(port(), "127.0.0.1", world.upstream.port(), auth, trustGateway)) {
+            int before = world.upstream.received.size();
+            assertThat(RawProxy.request(t, "GET", "/ok", "x").status()).isEqualTo(200);
+            assertThat(world.upstream.received.get(before).header("Authorization"))
+                    .isEqualTo("Bearer rotating-key-version-one");
+            world.ownerClient.secrets().put(world.room, "rotating", v2, 1);
+            assertCutWithinASecond(t);
+        }
+        try (SSLSocket t = RawProxy.tunnel(port(), "127.0.0.1", world.upstream.port(), auth, trustGateway)) {
+            int before = world.upstream.received.size();
+            assertThat(RawProxy.request(t, "GET", "/ok", "x").status()).isEqualTo(200);
+            assertThat(world.upstream.received.get(before).header("Authorization"))
+                    .isEqualTo("Bearer rotating-key-version-two");
+        }
+    }
+
+    @Test
     void aCapturedSessionRequest_replayed_opensNothing() throws Exception {
         Identity id = world.newAgent("replayed");
         world.addGrant(world.grant(id, List.of("GET"), List.of("/")));
