@@ -90,6 +90,7 @@ final class Forwarder {
                         403, "tunnel_ended", "the session or the grants of this tunnel changed; connect again");
             }
             String path = SafePath.check(rawPath);
+            SafePath.checkQuery(rawQuery);
             grant = p.match(t.session().agent(), t.authority(), method, path, now)
                     .orElseThrow(() -> Refusal.noGrant(method + " " + t.authority() + path));
             long declared = request.getLength();
@@ -136,7 +137,12 @@ final class Forwarder {
             } finally {
                 inFlight.release();
             }
-        } catch (Refusal r) {
+        } catch (RuntimeException e) {
+            // Anything unforeseen becomes a refusal of ours: an exception's own message may quote the
+            // upstream URL, query-injected credential included, and must never reach the agent.
+            Refusal r = e instanceof Refusal known
+                    ? known
+                    : new Refusal(500, "gateway_error", "the gateway could not forward this call");
             audit.call(
                     t.session().agent(),
                     grant == null ? null : grant.id(),

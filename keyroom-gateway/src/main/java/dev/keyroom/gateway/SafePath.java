@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 final class SafePath {
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@/%-]{0,4095}");
     private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})|%2[fFeE]|%5[cC]|%00");
+    /** RFC 3986's query: pchar, '/' and '?', every '%' starting an escape. */
+    private static final Pattern QUERY = Pattern.compile("(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*");
 
     private SafePath() {}
 
@@ -28,6 +30,18 @@ final class SafePath {
             }
         }
         return raw;
+    }
+
+    /**
+     * Refuses a query outside RFC 3986's characters or with a broken escape: the upstream URL is built
+     * from it (with an injected parameter after it), and what a URI parser refuses must fail here,
+     * with a message of ours, rather than there with one that quotes the URL.
+     */
+    static void checkQuery(String rawQuery) {
+        if (rawQuery != null && !QUERY.matcher(rawQuery).matches()) {
+            throw new Refusal(
+                    400, "bad_query", "the query has characters a URL cannot hold or a broken %-escape; encode them");
+        }
     }
 
     /** The query's parameter names without their values, for the audit log: {@code ?a&b}. */
