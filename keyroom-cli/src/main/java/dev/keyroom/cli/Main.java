@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             KeygenCommand.class,
             InitCommand.class,
             ServerCommand.class,
+            GatewayCommand.class,
             MigrateCommand.class,
             SiteCommand.class,
             ConfigCommand.class,
