@@ -10,9 +10,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,32 @@ class RunCommandTest {
     }
 
     @Test
+    void sigterm_stopsTheProgram_andEndsTheSession() throws Exception {
+        long closedBefore = sessionsClosed();
+        Process p = new ProcessBuilder(GatewayCliWorld.command(run("/bin/sleep", "60")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> p.descendants()
+                            .anyMatch(h -> h.info().command().orElse("").endsWith("sleep")));
+            ProcessHandle program = p.descendants()
+                    .filter(h -> h.info().command().orElse("").endsWith("sleep"))
+                    .findFirst()
+                    .orElseThrow();
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(program.isAlive()).isFalse();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(sessionsClosed()).isEqualTo(closedBefore + 1);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void mistakes_giveOneLineThatSaysWhat() throws Exception {
         CliTest.Result none = CliTest.run(run());
         assertThat(none.code()).isEqualTo(Main.EXIT_USAGE);
@@ -174,6 +204,14 @@ class RunCommandTest {
                 CliTest.run("audit", "verify", "--data", world.dir.root().toString());
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(verify.out()).startsWith("ok: ");
+    }
+
+    /** How many sessions the gateway's audit log says were ended. */
+    private static long sessionsClosed() throws Exception {
+        return Files.readString(world.dir.audit().resolve("audit.log"))
+                .lines()
+                .filter(l -> l.contains("\"action\":\"session close\""))
+                .count();
     }
 
     private static String value(String env, String name) {
