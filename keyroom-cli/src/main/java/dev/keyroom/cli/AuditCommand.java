@@ -2,6 +2,7 @@ package dev.keyroom.cli;
 
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.identity.Identity;
+import dev.keyroom.gateway.GatewayDir;
 import dev.keyroom.protocol.IdentityFile;
 import dev.keyroom.protocol.audit.AuditChain;
 import dev.keyroom.protocol.dto.AuditDtos;
@@ -41,9 +42,10 @@ final class AuditCommand {
 
     @Command(
             name = "verify",
-            description = "Check a data directory's audit log offline: the hash chain, the sequence and the signed"
-                    + " checkpoints; or, with --copy, a backup's copy of a primary's log (audit/sites/*.log: the"
-                    + " chain and the sequence). Names the first bad entry; exit 1 if there is one.")
+            description =
+                    "Check a node's or a gateway's data directory's audit log offline: the hash chain, the sequence and the signed"
+                            + " checkpoints; or, with --copy, a backup's copy of a primary's log (audit/sites/*.log: the"
+                            + " chain and the sequence). Names the first bad entry; exit 1 if there is one.")
     static final class Verify extends KeyroomCommand {
         @Option(names = "--data", description = "The data directory")
         Path data;
@@ -66,17 +68,20 @@ final class AuditCommand {
                 }
                 return print(report);
             }
-            DataDir d = new DataDir(data);
+            // A node's checkpoints are signed with its server identity, a gateway's with its own.
+            GatewayDir gateway = new GatewayDir(data);
+            Path signer = gateway.initialised() ? gateway.identity() : new DataDir(data).serverIdentity();
+            Path audit = gateway.initialised() ? gateway.audit() : new DataDir(data).audit();
             byte[] key = null; // no key yet: then no checkpoint can verify either
-            if (Files.exists(d.serverIdentity())) {
-                try (Identity server = IdentityFile.read(d.serverIdentity())) {
+            if (Files.exists(signer)) {
+                try (Identity server = IdentityFile.read(signer)) {
                     key = server.signPub();
                 }
             }
             AuditChain.Report report;
-            try (BufferedReader log = Files.newBufferedReader(d.audit().resolve("audit.log"), StandardCharsets.UTF_8);
+            try (BufferedReader log = Files.newBufferedReader(audit.resolve("audit.log"), StandardCharsets.UTF_8);
                     BufferedReader cps =
-                            Files.newBufferedReader(d.audit().resolve("checkpoints.log"), StandardCharsets.UTF_8)) {
+                            Files.newBufferedReader(audit.resolve("checkpoints.log"), StandardCharsets.UTF_8)) {
                 report = AuditChain.verify(log, cps, key);
             }
             return print(report);

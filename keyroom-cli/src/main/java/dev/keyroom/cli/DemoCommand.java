@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "demo",
         description =
-                "Start a throwaway node, make an encrypted room with two agents, remove one with a rekey, and show what each can read.")
+                "Start a throwaway node, make an encrypted room with two agents, remove one with a rekey, show what each"
+                        + " can read, and let an agent call an API through a gateway that injects a key it never sees.")
 final class DemoCommand extends KeyroomCommand {
     @Option(names = "--keep", description = "Keep the temporary data directory")
     boolean keep;
@@ -196,6 +197,10 @@ final class DemoCommand extends KeyroomCommand {
                                 e.outcome(),
                                 e.hash().substring(0, 12));
                     }
+                }
+                if (!DemoGateway.show(out, 17, server.uri(), pin, admin, owner, scout, room, dir)) {
+                    out.println("UNEXPECTED: the key reached the agent, or never reached the upstream");
+                    return Main.EXIT_FAILED;
                 }
                 for (KeyroomClient c : new KeyroomClient[] {admin, owner, scoutClient, builderClient}) {
                     c.close();

@@ -47,4 +47,14 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             }
         }
     }
+
+    /** What went wrong in words: the message, or the first one among the causes, or the kind of failure. */
+    static String sentence(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
 }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             KeygenCommand.class,
             InitCommand.class,
             ServerCommand.class,
+            GatewayCommand.class,
+            RunCommand.class,
             MigrateCommand.class,
             SiteCommand.class,
             ConfigCommand.class,
@@ -53,6 +55,8 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Failures());
+        // Everything after the program's name is the program's own: keyroom run ... curl -sS URL.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl.execute(args);
     }
 

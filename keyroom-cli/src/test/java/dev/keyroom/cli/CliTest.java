@@ -126,6 +126,9 @@ class CliTest {
         assertThat(r.out())
                 .contains("epoch 1 key fingerprints")
                 .contains("404 not_found")
+                .contains("the upstream received: Authorization: Bearer sk-l...ent (the key)")
+                .contains("scout got back:        auth=Bearer [masked by keyroom]")
+                .doesNotContain(DemoGateway.API_KEY)
                 .contains("done.");
     }
 }
