@@ -28,6 +28,8 @@ final class AgentSessions {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     static final Duration MIN_TTL = Duration.ofSeconds(2);
     static final String CREDENTIAL_PREFIX = "krg1_";
+    /** Sessions one agent may hold at once: enough for parallel jobs, not a way to fill the table. */
+    static final int MAX_PER_AGENT = 32;
 
     /** One session: who, until when, under which public id, and the keyed hash of its credential. */
     record Session(String id, String hash, EndpointId agent, Duration ttl, Instant expires) {
@@ -69,6 +71,17 @@ final class AgentSessions {
         if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException(
                     "ttl_seconds must be " + MIN_TTL.toSeconds() + " to " + maxTtl.toSeconds());
+        }
+        Instant now = clock.now();
+        long held = byHash.values().stream()
+                .filter(s -> s.agent().equals(agent) && s.liveAt(now))
+                .count();
+        if (held >= MAX_PER_AGENT) {
+            throw new Refusal(
+                    429,
+                    "too_many_sessions",
+                    "an agent holds at most " + MAX_PER_AGENT
+                            + " sessions at once; close one (DELETE /v1/sessions/{id}) or let one expire");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);

@@ -37,7 +37,7 @@ final class Forwarder {
     static final String MASK = "[masked by keyroom]";
 
     /** The bounds of a forwarded call. */
-    record Limits(long maxRequestBytes, long timeoutMillis, int maxInFlight) {}
+    record Limits(long maxRequestBytes, long timeoutMillis, int maxInFlight, int maxInFlightPerAgent) {}
 
     private final PolicySource policy;
     private final Tunnels tunnels;
@@ -48,6 +48,8 @@ final class Forwarder {
     private final Clock clock;
     private final Limits limits;
     private final Semaphore inFlight;
+    private final java.util.Map<dev.keyroom.core.identity.EndpointId, java.util.concurrent.atomic.AtomicInteger>
+            perAgent = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each live grant's injection and mask, made once per grant and secret version. */
     private final java.util.Map<String, Prepared> prepared = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -91,6 +93,12 @@ final class Forwarder {
             }
             String path = SafePath.check(rawPath);
             SafePath.checkQuery(rawQuery);
+            for (String other : SafePath.methodOverrides(rawQuery)) {
+                if (p.match(t.session().agent(), t.authority(), other, path, now)
+                        .isEmpty()) {
+                    throw Refusal.noGrant(other + " (asked by _method) " + t.authority() + path);
+                }
+            }
             grant = p.match(t.session().agent(), t.authority(), method, path, now)
                     .orElseThrow(() -> Refusal.noGrant(method + " " + t.authority() + path));
             long declared = request.getLength();
@@ -114,9 +122,12 @@ final class Forwarder {
                                 + " is used up");
             }
             audit.requireAvailable();
-            if (!inFlight.tryAcquire()) {
+            java.util.concurrent.atomic.AtomicInteger mine =
+                    perAgent.computeIfAbsent(t.session().agent(), a -> new java.util.concurrent.atomic.AtomicInteger());
+            if (mine.incrementAndGet() > limits.maxInFlightPerAgent() || !inFlight.tryAcquire()) {
+                mine.decrementAndGet();
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                throw new Refusal(503, "overloaded", "the gateway has too many calls in flight; retry shortly");
+                throw new Refusal(503, "overloaded", "too many calls in flight, yours or the gateway's; retry shortly");
             }
             try {
                 long[] bytes = send(t, grant, request, response, path, rawQuery);
@@ -136,6 +147,7 @@ final class Forwarder {
                         remote);
             } finally {
                 inFlight.release();
+                mine.decrementAndGet();
             }
         } catch (RuntimeException e) {
             // Anything unforeseen becomes a refusal of ours: an exception's own message may quote the
@@ -208,6 +220,22 @@ final class Forwarder {
                         "request bodies through the gateway are at most " + limits.maxRequestBytes() + " bytes");
             }
             throw Upstreams.refusalFor(e.getCause(), t.authority());
+        }
+        String encoding = up.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            // Asked for identity, the upstream compressed anyway: an echo inside could not be masked.
+            try {
+                listener.close();
+            } catch (IOException ignored) {
+                // The answer is refused either way.
+            }
+            throw new Refusal(
+                    502,
+                    "upstream_encoded",
+                    "the upstream " + t.authority()
+                            + " answered with Content-Encoding " + encoding
+                            + " although asked for identity; the gateway"
+                            + " cannot check such an answer for the credential");
         }
         response.setStatus(up.getStatus());
         HttpFields.Mutable headers = response.getHeaders();

@@ -189,7 +189,10 @@ public final class Gateway implements AutoCloseable {
                 gatewayAudit,
                 clock,
                 new Forwarder.Limits(
-                        config.maxRequestBytes(), config.upstreamTimeout().toMillis(), config.maxInFlight()));
+                        config.maxRequestBytes(),
+                        config.upstreamTimeout().toMillis(),
+                        config.maxInFlight(),
+                        config.maxInFlightPerAgent()));
         forwarding.set(forwarder);
         SessionRoutes routes = new SessionRoutes(
                 sessions,
@@ -211,6 +214,7 @@ public final class Gateway implements AutoCloseable {
                 gatewayAudit,
                 new RequestIds(random),
                 clock));
+        jetty.setErrorHandler(new GatewayErrors(gatewayAudit, new RequestIds(random)));
         jetty.setStopTimeout(5_000);
         jetty.start();
         return new Gateway(jetty, connector, config, identity, tunnels, policy, owned);

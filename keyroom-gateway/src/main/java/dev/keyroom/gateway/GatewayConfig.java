@@ -43,6 +43,7 @@ public record GatewayConfig(
         long maxRequestBytes,
         Duration upstreamTimeout,
         int maxInFlight,
+        int maxInFlightPerAgent,
         int maxConnections,
         int maxConnectionsPerAddress,
         Duration headerTimeout,
@@ -72,6 +73,7 @@ public record GatewayConfig(
             Long maxRequestBytes,
             String upstreamTimeout,
             Integer maxInFlight,
+            Integer maxInFlightPerAgent,
             Integer maxConnections,
             Integer maxConnectionsPerAddress,
             String headerTimeout,
@@ -92,6 +94,7 @@ public record GatewayConfig(
                     pick(over.maxRequestBytes, maxRequestBytes),
                     pick(over.upstreamTimeout, upstreamTimeout),
                     pick(over.maxInFlight, maxInFlight),
+                    pick(over.maxInFlightPerAgent, maxInFlightPerAgent),
                     pick(over.maxConnections, maxConnections),
                     pick(over.maxConnectionsPerAddress, maxConnectionsPerAddress),
                     pick(over.headerTimeout, headerTimeout),
@@ -101,7 +104,7 @@ public record GatewayConfig(
         public static File flags(String server, String serverPin, String listen) {
             return new File(
                     server, serverPin, listen, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null);
+                    null, null);
         }
 
         private static <T> T pick(T a, T b) {
@@ -168,6 +171,7 @@ public record GatewayConfig(
                 Optional.ofNullable(f.maxRequestBytes()).orElse(10L << 20),
                 duration(f.upstreamTimeout(), "60s", "upstream_timeout", problems),
                 Optional.ofNullable(f.maxInFlight()).orElse(256),
+                Optional.ofNullable(f.maxInFlightPerAgent()).orElse(64),
                 Optional.ofNullable(f.maxConnections()).orElse(4096),
                 Optional.ofNullable(f.maxConnectionsPerAddress()).orElse(1024),
                 duration(f.headerTimeout(), "10s", "header_timeout", problems),

@@ -93,22 +93,23 @@ final class GatewayDb implements AutoCloseable {
     }
 
     /**
-     * Counts one call of {@code grant} in its minute and its day, in one transaction, unless either
-     * is full; returns the counts as they were before the call.
+     * Reads {@code grant}'s rate state (its window start, whatever the meter keeps there) and its
+     * count for {@code day}, lets {@code decide} judge the call, and stores what it returns, in one
+     * transaction.
      */
-    <T> T meter(String grant, long minute, long day, Meter<T> decide) {
+    <T> T meter(String grant, long day, Meter<T> decide) {
         return call(() -> {
             c.setAutoCommit(false);
             try {
-                Count m = count(grant, "minute", minute);
+                Count rate = count(grant, "rate", null);
                 Count d = count(grant, "day", day);
-                T result = decide.decide(m, d);
-                if (decide.admitted(result)) {
-                    put(grant, "minute", minute, m.count() + 1);
+                Meter.Outcome<T> o = decide.decide(rate, d);
+                if (o.admitted()) {
+                    put(grant, "rate", o.rateState(), 0);
                     put(grant, "day", day, d.count() + 1);
                 }
                 c.commit();
-                return result;
+                return o.result();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -118,23 +119,25 @@ final class GatewayDb implements AutoCloseable {
         });
     }
 
-    /** Decides on a call from the counts of its windows. */
+    /** Decides on a call from the grant's rate state and its count of the day. */
     interface Meter<T> {
-        T decide(Count minute, Count day);
+        /** The decision, and, when admitted, the rate state to keep. */
+        record Outcome<T>(T result, boolean admitted, long rateState) {}
 
-        boolean admitted(T result);
+        Outcome<T> decide(Count rate, Count day);
     }
 
-    private Count count(String grant, String window, long start) throws SQLException {
+    /** The row of a window; with {@code start} given, a row of another window counts as empty. */
+    private Count count(String grant, String window, Long start) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("SELECT start, count FROM meters WHERE grant_id = ? AND window = ?")) {
             ps.setString(1, grant);
             ps.setString(2, window);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getLong(1) == start) {
-                    return new Count(start, rs.getLong(2));
+                if (rs.next() && (start == null || rs.getLong(1) == start)) {
+                    return new Count(rs.getLong(1), rs.getLong(2));
                 }
-                return new Count(start, 0);
+                return new Count(start == null ? 0 : start, 0);
             }
         }
     }

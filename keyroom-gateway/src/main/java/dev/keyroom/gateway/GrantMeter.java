@@ -4,8 +4,11 @@ import dev.keyroom.core.port.Clock;
 import java.time.Instant;
 
 /**
- * Per-grant rate (calls per minute) and budget (calls per UTC day), counted in the gateway's
- * database so that they hold across restarts (GW-8). A refused call is not counted.
+ * Per-grant rate and budget, counted in the gateway's database so that they hold across restarts
+ * (GW-8). The rate is a generic cell rate (GCRA): {@code rate_per_minute} calls spread over the
+ * minute with a burst of the whole rate, its state the theoretical arrival time of the next call, so
+ * there is no window edge at which twice the rate gets through. The budget counts calls of the UTC
+ * day. A refused call is not counted.
  */
 final class GrantMeter {
     /** The outcome for one call: admitted or not, and what the RateLimit headers say. */
@@ -21,33 +24,31 @@ final class GrantMeter {
 
     Decision take(LiveGrant grant) {
         Instant now = clock.now();
-        long seconds = now.getEpochSecond();
-        long minute = seconds / 60;
-        long day = seconds / 86_400;
+        long nowMs = now.toEpochMilli();
+        long day = now.getEpochSecond() / 86_400;
         int rate = grant.doc().ratePerMinute();
         long budget = grant.doc().budgetPerDay();
-        return db.meter(grant.id(), minute, day, new GatewayDb.Meter<>() {
-            @Override
-            public Decision decide(GatewayDb.Count m, GatewayDb.Count d) {
-                long toMinuteEnd = (minute + 1) * 60 - seconds;
-                long toDayEnd = (day + 1) * 86_400 - seconds;
-                if (d.count() >= budget) {
-                    return new Decision(false, "budget", budget, 0, toDayEnd);
-                }
-                if (m.count() >= rate) {
-                    return new Decision(false, "rate", rate, 0, toMinuteEnd);
-                }
-                long minuteLeft = rate - m.count() - 1;
-                long dayLeft = budget - d.count() - 1;
-                return minuteLeft <= dayLeft
-                        ? new Decision(true, "", rate, minuteLeft, toMinuteEnd)
-                        : new Decision(true, "", budget, dayLeft, toDayEnd);
+        long interval = 60_000L / rate;
+        long tolerance = interval * (rate - 1);
+        return db.meter(grant.id(), day, (r, d) -> {
+            long toDayEnd = (day + 1) * 86_400 - now.getEpochSecond();
+            long tat = Math.max(r.windowStart(), nowMs);
+            if (d.count() >= budget) {
+                return new GatewayDb.Meter.Outcome<>(new Decision(false, "budget", budget, 0, toDayEnd), false, 0);
             }
-
-            @Override
-            public boolean admitted(Decision result) {
-                return result.admitted();
+            if (tat - nowMs > tolerance) {
+                long wait = (tat - tolerance - nowMs + 999) / 1000;
+                return new GatewayDb.Meter.Outcome<>(new Decision(false, "rate", rate, 0, wait), false, 0);
             }
+            long next = tat + interval;
+            long minuteLeft = Math.max(0, Math.floorDiv(tolerance - (next - nowMs), interval) + 1);
+            minuteLeft = Math.min(minuteLeft, rate);
+            long dayLeft = budget - d.count() - 1;
+            long refill = Math.max(0, (next - nowMs + 999) / 1000);
+            Decision ok = minuteLeft <= dayLeft
+                    ? new Decision(true, "", rate, minuteLeft, refill)
+                    : new Decision(true, "", budget, dayLeft, toDayEnd);
+            return new GatewayDb.Meter.Outcome<>(ok, true, next);
         });
     }
 }

@@ -25,7 +25,10 @@ final class SafePath {
             throw new Refusal(400, "bad_path", "the request path is not in the plain form the gateway forwards");
         }
         for (String segment : raw.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
+            // "..;x" is ".." to servers that strip path parameters before resolving dot segments.
+            int semicolon = segment.indexOf(';');
+            String bare = semicolon < 0 ? segment : segment.substring(0, semicolon);
+            if (bare.equals(".") || bare.equals("..")) {
                 throw new Refusal(400, "bad_path", "the request path has a '.' or '..' segment");
             }
         }
@@ -42,6 +45,25 @@ final class SafePath {
             throw new Refusal(
                     400, "bad_query", "the query has characters a URL cannot hold or a broken %-escape; encode them");
         }
+    }
+
+    /**
+     * The method a {@code _method} query parameter asks the upstream to run instead (as Rails,
+     * Laravel and Express's method-override read it), upper-cased; empty when there is none.
+     */
+    static java.util.List<String> methodOverrides(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String part : rawQuery.split("&")) {
+            int eq = part.indexOf('=');
+            String name = eq < 0 ? part : part.substring(0, eq);
+            if (name.equalsIgnoreCase("_method")) {
+                out.add(eq < 0 ? "" : part.substring(eq + 1).toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        return out;
     }
 
     /** The query's parameter names without their values, for the audit log: {@code ?a&b}. */

@@ -29,6 +29,10 @@ import org.eclipse.jetty.util.Callback;
 final class SessionRoutes {
     private static final Pattern SESSION = Pattern.compile("/v1/sessions/([0-9a-f]{32})(/renew)?");
     private static final int MAX_BODY = 4096;
+    /** Signed calls one agent may make to the session API a minute: renewals come every few seconds at most. */
+    static final int CALLS_PER_MINUTE = 60;
+
+    private final java.util.Map<EndpointId, long[]> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final AgentSessions sessions;
     private final SignedCalls signed;
@@ -78,6 +82,7 @@ final class SessionRoutes {
         }
         byte[] body = body(request);
         EndpointId agent = signed.verify(new JettyRequestView(request), body, policy.current(), authorities);
+        admit(agent, response);
         if ("POST".equals(method) && "/v1/sessions".equals(path)) {
             GatewayDtos.SessionOpen open = body.length == 0
                     ? new GatewayDtos.SessionOpen(null)
@@ -145,6 +150,21 @@ final class SessionRoutes {
             return;
         }
         throw new Refusal(404, "not_found", "the gateway has no " + method + " " + path);
+    }
+
+    /** A fixed window a minute per agent, so that no agent can churn sessions or flush nonces. */
+    private void admit(EndpointId agent, Response response) {
+        long minute = clock.epochSecond() / 60;
+        long[] w = calls.compute(
+                agent,
+                (a, old) -> old == null || old[0] != minute ? new long[] {minute, 1} : new long[] {minute, old[1] + 1});
+        if (w[1] > CALLS_PER_MINUTE) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(60 - clock.epochSecond() % 60));
+            throw new Refusal(429, "rate_limited", "at most " + CALLS_PER_MINUTE + " session calls a minute per agent");
+        }
+        if (calls.size() > 100_000) {
+            calls.entrySet().removeIf(e -> e.getValue()[0] != minute);
+        }
     }
 
     private static byte[] body(Request request) {

@@ -31,6 +31,28 @@ final class Shaping {
             "expect",
             "accept-encoding");
 
+    /**
+     * Request headers that would make the upstream do something other than what the gateway checked:
+     * run another method (method overrides), serve another path (URL rewrites), believe another client
+     * (forwarding headers the agent wrote), or answer in pieces too short to mask (ranges).
+     */
+    static final Set<String> NEVER = Set.of(
+            "x-http-method-override",
+            "x-http-method",
+            "x-method-override",
+            "x-original-url",
+            "x-rewrite-url",
+            "x-original-uri",
+            "forwarded",
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "x-forwarded-proto",
+            "x-forwarded-port",
+            "x-forwarded-prefix",
+            "x-real-ip",
+            "range",
+            "if-range");
+
     static void requestHeaders(HttpFields from, HttpFields.Mutable to, Injection injection) {
         Set<String> connectionNamed = new java.util.HashSet<>();
         for (String v : from.getValuesList(HttpHeader.CONNECTION)) {
@@ -41,6 +63,7 @@ final class Shaping {
         for (HttpField f : from) {
             String name = f.getName().toLowerCase(Locale.ROOT);
             if (HOP.contains(name)
+                    || NEVER.contains(name)
                     || connectionNamed.contains(name)
                     || ("header".equals(injection.kind()) && name.equalsIgnoreCase(injection.name()))) {
                 continue;
