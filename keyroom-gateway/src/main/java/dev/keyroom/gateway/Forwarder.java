@@ -251,7 +251,7 @@ final class Forwarder {
             EchoMask.Stream s = mask.stream();
             byte[] buf = new byte[16 * 1024];
             for (int n; (n = in.read(buf)) >= 0; ) {
-                byte[] safe = s.feed(java.util.Arrays.copyOf(buf, n));
+                byte[] safe = s.feed(buf, 0, n);
                 agent.write(safe);
                 sent += safe.length;
             }

@@ -32,6 +32,8 @@ final class GatewayDb implements AutoCloseable {
 
     private final ExecutorService thread;
     private final Connection c;
+    /** The meter's statements, prepared once: it runs on every call (used on the db thread only). */
+    private final java.util.Map<String, PreparedStatement> prepared = new java.util.HashMap<>();
 
     GatewayDb(Path file) throws SQLException {
         this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -154,6 +156,15 @@ final class GatewayDb implements AutoCloseable {
         }
     }
 
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        return ps;
+    }
+
     private void update(String sql, Object... args) {
         call(() -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -181,6 +192,9 @@ final class GatewayDb implements AutoCloseable {
     public void close() {
         try {
             call(() -> {
+                for (PreparedStatement ps : prepared.values()) {
+                    ps.close();
+                }
                 c.close();
                 return null;
             });

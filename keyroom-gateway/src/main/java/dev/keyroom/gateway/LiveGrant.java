@@ -9,7 +9,16 @@ import dev.keyroom.protocol.grant.GrantDocument;
  * granter an active owner or admin of the room, the agent an active member, the secret live at
  * {@code secretVersion} (GW-2). Its value is held apart, in {@link Credentials}.
  */
-public record LiveGrant(GrantDocument doc, long secretVersion) {
+public record LiveGrant(GrantDocument doc, long secretVersion, java.time.Instant expires, String authority) {
+    public LiveGrant(GrantDocument doc, long secretVersion) {
+        this(doc, secretVersion, doc.expires(), doc.upstream().authority());
+    }
+
+    /** Whether the grant is past its expiry at {@code now} (parsed once, not per call). */
+    public boolean expiredAt(java.time.Instant now) {
+        return !now.isBefore(expires);
+    }
+
     public String id() {
         return doc.grantId();
     }
@@ -20,11 +29,6 @@ public record LiveGrant(GrantDocument doc, long secretVersion) {
 
     public EndpointId agent() {
         return doc.agentId();
-    }
-
-    /** {@code host:port} of the upstream, as a CONNECT names it. */
-    public String authority() {
-        return doc.upstream().authority();
     }
 
     /** What a tunnel opened under this grant depends on: the grant itself and the secret's version. */

@@ -30,7 +30,7 @@ public record Policy(Map<EndpointId, List<LiveGrant>> byAgent, Map<EndpointId, b
     /** The agent's unexpired grants for the upstream {@code host:port}. */
     public List<LiveGrant> forUpstream(EndpointId agent, String authority, Instant now) {
         return byAgent.getOrDefault(agent, List.of()).stream()
-                .filter(g -> g.authority().equals(authority) && !g.doc().expiredAt(now))
+                .filter(g -> g.authority().equals(authority) && !g.expiredAt(now))
                 .toList();
     }
 
