@@ -53,9 +53,8 @@ record GatewayBenchWorld(List<Identity> agents, GatewayDir dir, List<String> gra
         Gateway.initIfEmpty(
                 dir,
                 GatewayConfig.File.flags(
-                                node.uri().toString(), node.server.pin().orElse(null), "127.0.0.1:0")
-                        .with(new GatewayConfig.File(
-                                null, null, null, null, null, null, null, null, null, null, null, null, "10m")));
+                        node.uri().toString(), node.server.pin().orElse(null), "127.0.0.1:0"));
+        Files.writeString(dir.config(), "idle_timeout: 10m\n", java.nio.file.StandardOpenOption.APPEND);
         JsonNode pub = Json.mapper().readTree(Files.readAllBytes(dir.publicIdentity()));
         node.admin
                 .users()
