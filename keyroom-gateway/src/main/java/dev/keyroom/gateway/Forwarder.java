@@ -34,6 +34,8 @@ import org.eclipse.jetty.util.Callback;
  * streamed, never logged; its size is capped.
  */
 final class Forwarder {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Forwarder.class);
+
     static final String MASK = "[masked by keyroom]";
 
     /** The bounds of a forwarded call. */
@@ -152,6 +154,10 @@ final class Forwarder {
         } catch (RuntimeException e) {
             // Anything unforeseen becomes a refusal of ours: an exception's own message may quote the
             // upstream URL, query-injected credential included, and must never reach the agent.
+            if (!(e instanceof Refusal)) {
+                // LogGuard withholds this line should the exception quote a credential.
+                log.error("forwarding a call to {} failed unexpectedly", t.authority(), e);
+            }
             Refusal r = e instanceof Refusal known
                     ? known
                     : new Refusal(500, "gateway_error", "the gateway could not forward this call");

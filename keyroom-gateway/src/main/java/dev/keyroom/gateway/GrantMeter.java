@@ -24,27 +24,28 @@ final class GrantMeter {
 
     Decision take(LiveGrant grant) {
         Instant now = clock.now();
-        long nowMs = now.toEpochMilli();
+        // Microseconds: at the highest rate, 100 000 a minute, a call is due every 600.
+        long nowUs = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         long day = now.getEpochSecond() / 86_400;
         int rate = grant.doc().ratePerMinute();
         long budget = grant.doc().budgetPerDay();
-        long interval = 60_000L / rate;
+        long interval = 60_000_000L / rate;
         long tolerance = interval * (rate - 1);
         return db.meter(grant.id(), day, (r, d) -> {
             long toDayEnd = (day + 1) * 86_400 - now.getEpochSecond();
-            long tat = Math.max(r.windowStart(), nowMs);
+            long tat = Math.max(r.windowStart(), nowUs);
             if (d.count() >= budget) {
                 return new GatewayDb.Meter.Outcome<>(new Decision(false, "budget", budget, 0, toDayEnd), false, 0);
             }
-            if (tat - nowMs > tolerance) {
-                long wait = (tat - tolerance - nowMs + 999) / 1000;
+            if (tat - nowUs > tolerance) {
+                long wait = (tat - tolerance - nowUs + 999_999) / 1_000_000;
                 return new GatewayDb.Meter.Outcome<>(new Decision(false, "rate", rate, 0, wait), false, 0);
             }
             long next = tat + interval;
-            long minuteLeft = Math.max(0, Math.floorDiv(tolerance - (next - nowMs), interval) + 1);
+            long minuteLeft = Math.max(0, Math.floorDiv(tolerance - (next - nowUs), interval) + 1);
             minuteLeft = Math.min(minuteLeft, rate);
             long dayLeft = budget - d.count() - 1;
-            long refill = Math.max(0, (next - nowMs + 999) / 1000);
+            long refill = Math.max(0, (next - nowUs + 999_999) / 1_000_000);
             Decision ok = minuteLeft <= dayLeft
                     ? new Decision(true, "", rate, minuteLeft, refill)
                     : new Decision(true, "", budget, dayLeft, toDayEnd);
