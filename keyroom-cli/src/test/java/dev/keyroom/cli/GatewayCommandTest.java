@@ -60,8 +60,8 @@ class GatewayCommandTest {
             assertThat(fresh.err().strip().lines())
                     .singleElement()
                     .asString()
-                    .startsWith("keyroom: the gateway did not start: cannot load the grants")
-                    .contains("registered");
+                    .startsWith("keyroom: the gateway did not start: the Keyroom server at ")
+                    .contains("register the gateway's identity");
             assertThat(Files.readString(world.dir.config())).contains("server_pin");
 
             world.registerGateway();

@@ -100,7 +100,7 @@ final class SignedTransport implements AutoCloseable {
                     },
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new UncheckedIOException("request to " + base + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("request to " + base + " failed: " + why(e), e);
         }
     }
 
@@ -225,6 +225,17 @@ final class SignedTransport implements AutoCloseable {
     /** What the data plane's challenge is signed over: the server's view of our authority. */
     String busAuthority() {
         return Authority.normalize(base.getScheme(), base.getRawAuthority());
+    }
+
+    /** What went wrong, in words: a refused connection has no message of its own. */
+    static String why(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "nothing answers there (connection refused)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     @Override

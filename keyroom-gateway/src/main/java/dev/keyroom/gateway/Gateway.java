@@ -134,10 +134,14 @@ public final class Gateway implements AutoCloseable {
         owned.add(policy);
         try {
             policy.start();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalStateException(
+                    "cannot reach the Keyroom server at " + config.server() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new IllegalStateException(
-                    "cannot load the grants from the Keyroom server at " + config.server() + ": " + e.getMessage()
-                            + " (is the gateway's identity registered and invited to the rooms?)",
+                    "the Keyroom server at " + config.server() + " refused the gateway's view: " + e.getMessage()
+                            + " (register the gateway's identity, " + dir.publicIdentity()
+                            + ", with 'keyroom user add', and invite it to the rooms whose secrets it injects)",
                     e);
         }
 

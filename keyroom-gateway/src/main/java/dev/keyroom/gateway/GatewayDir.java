@@ -62,7 +62,11 @@ public record GatewayDir(Path root) {
         if (initialised()) {
             throw new IllegalStateException(root + " already holds a gateway");
         }
-        Files.createDirectories(root);
+        // Like a node's, the directory is its owner's alone: the database holds session hashes and
+        // counters, the audit log who called what.
+        Files.createDirectories(
+                root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(audit());
         try (Identity id = Identity.generate(random)) {
             IdentityFile.write(identity(), id);
