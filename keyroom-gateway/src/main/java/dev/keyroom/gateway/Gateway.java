@@ -184,11 +184,13 @@ public final class Gateway implements AutoCloseable {
         GatewayAudit gatewayAudit = new GatewayAudit(audit);
         Upstreams upstreams = new Upstreams(config.upstreamTimeout(), clock, addresses);
         owned.add(upstreams);
+        GrantMeter meter = new GrantMeter(db, clock);
+        owned.add(meter);
         Forwarder forwarder = new Forwarder(
                 policy,
                 tunnels,
                 credentials,
-                new GrantMeter(db, clock),
+                meter,
                 upstreams,
                 gatewayAudit,
                 clock,

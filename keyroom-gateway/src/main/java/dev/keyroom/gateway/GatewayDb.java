@@ -94,24 +94,32 @@ final class GatewayDb implements AutoCloseable {
         });
     }
 
-    /**
-     * Reads {@code grant}'s rate state (its window start, whatever the meter keeps there) and its
-     * count for {@code day}, lets {@code decide} judge the call, and stores what it returns, in one
-     * transaction.
-     */
-    <T> T meter(String grant, long day, Meter<T> decide) {
+    /** What the meter keeps of one grant: its rate state, and the day and its count of calls. */
+    record MeterRow(String grant, long rateState, long day, long dayCount) {}
+
+    /** The meter's row of {@code grant}, zeros when it has none. */
+    MeterRow meter(String grant) {
         return call(() -> {
+            Count rate = count(grant, "rate", null);
+            Count day = count(grant, "day", null);
+            return new MeterRow(grant, rate.windowStart(), day.windowStart(), day.count());
+        });
+    }
+
+    /** Stores the meter's rows in one transaction. */
+    void storeMeters(List<MeterRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        call(() -> {
             c.setAutoCommit(false);
             try {
-                Count rate = count(grant, "rate", null);
-                Count d = count(grant, "day", day);
-                Meter.Outcome<T> o = decide.decide(rate, d);
-                if (o.admitted()) {
-                    put(grant, "rate", o.rateState(), 0);
-                    put(grant, "day", day, d.count() + 1);
+                for (MeterRow r : rows) {
+                    put(r.grant(), "rate", r.rateState(), 0);
+                    put(r.grant(), "day", r.day(), r.dayCount());
                 }
                 c.commit();
-                return o.result();
+                return null;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -119,14 +127,6 @@ final class GatewayDb implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         });
-    }
-
-    /** Decides on a call from the grant's rate state and its count of the day. */
-    interface Meter<T> {
-        /** The decision, and, when admitted, the rate state to keep. */
-        record Outcome<T>(T result, boolean admitted, long rateState) {}
-
-        Outcome<T> decide(Count rate, Count day);
     }
 
     /** The row of a window; with {@code start} given, a row of another window counts as empty. */

@@ -43,8 +43,8 @@ class GrantMeterTest {
     @Test
     void theRateAdmitsItsBurst_thenOneCallPerInterval_andNeverTwiceTheRateAtAMinutesEdge() throws Exception {
         now.set(Instant.parse("2026-12-03T10:00:59.500Z"));
-        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"))) {
-            GrantMeter m = new GrantMeter(db, now::get);
+        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"));
+                GrantMeter m = new GrantMeter(db, now::get)) {
             LiveGrant g = grant(2, 1000);
             assertThat(m.take(g).admitted()).isTrue();
             assertThat(m.take(g).admitted()).isTrue();
@@ -63,8 +63,8 @@ class GrantMeterTest {
 
     @Test
     void theHighestRate_works() throws Exception {
-        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"))) {
-            GrantMeter m = new GrantMeter(db, now::get);
+        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"));
+                GrantMeter m = new GrantMeter(db, now::get)) {
             LiveGrant g = grant(GrantDocument.MAX_RATE_PER_MINUTE, GrantDocument.MAX_BUDGET_PER_DAY);
             for (int i = 0; i < 1000; i++) {
                 assertThat(m.take(g).admitted()).isTrue();
@@ -73,17 +73,30 @@ class GrantMeterTest {
     }
 
     @Test
+    void countsReachTheDatabaseWithinAFlushInterval_withoutAStop() throws Exception {
+        LiveGrant g = grant(100, 3);
+        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"));
+                GrantMeter m = new GrantMeter(db, now::get)) {
+            m.take(g);
+            m.take(g);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> db.meter(g.id()).dayCount() == 2);
+        }
+    }
+
+    @Test
     void theBudget_holdsForTheUtcDay_acrossAReopenedDatabase() throws Exception {
         LiveGrant g = grant(100, 3);
-        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"))) {
-            GrantMeter m = new GrantMeter(db, now::get);
+        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"));
+                GrantMeter m = new GrantMeter(db, now::get)) {
             for (int i = 0; i < 3; i++) {
                 assertThat(m.take(g).admitted()).isTrue();
                 now.set(now.get().plus(Duration.ofMinutes(1)));
             }
         }
-        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"))) {
-            GrantMeter m = new GrantMeter(db, now::get);
+        try (GatewayDb db = new GatewayDb(tmp.resolve("state.db"));
+                GrantMeter m = new GrantMeter(db, now::get)) {
             GrantMeter.Decision d = m.take(g);
             assertThat(d.admitted()).isFalse();
             assertThat(d.exhausted()).isEqualTo("budget");
