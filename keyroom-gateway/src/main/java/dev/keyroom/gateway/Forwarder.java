@@ -184,17 +184,9 @@ final class Forwarder {
 
     /** Sends the call upstream and streams the answer back; the bytes of the request and response bodies. */
     private long[] send(Tunnel t, LiveGrant grant, Request request, Response response, String path, String rawQuery) {
-        SecretBytes value = credentials
-                .get(Credentials.Key.of(grant))
-                .orElseThrow(
-                        () -> new Refusal(503, "not_ready", "the gateway has not unsealed this grant's secret yet"));
-        Injection injection;
-        try {
-            injection = Injection.of(grant.doc().inject(), value);
-        } catch (IllegalStateException e) {
-            throw new Refusal(502, "bad_secret", "the grant's secret cannot be injected: " + e.getMessage());
-        }
-        EchoMask mask = new EchoMask(injection.echoes(), MASK.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Prepared ready = prepare(grant);
+        Injection injection = ready.injection();
+        EchoMask mask = ready.mask();
         String query = Shaping.query(rawQuery, injection);
         String uri = "https://" + t.authority() + path + (query.isEmpty() ? "" : "?" + query);
         HttpClient client = upstreams.client(grant);

@@ -29,6 +29,8 @@ final class Upstreams implements AutoCloseable {
     private final Duration timeout;
     private final QueuedThreadPool executor;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    /** The client of each grant: a grant's document, and so its trust, never changes. */
+    private final Map<String, HttpClient> byGrant = new ConcurrentHashMap<>();
 
     Upstreams(Duration timeout, Clock clock, UpstreamAddresses addresses) {
         this.tls = new UpstreamTls(clock);
@@ -47,8 +49,10 @@ final class Upstreams implements AutoCloseable {
 
     /** The client for {@code grant}'s upstream trust, started on first use. */
     HttpClient client(LiveGrant grant) {
-        UpstreamTls.Trust trust = UpstreamTls.Trust.of(grant.doc());
-        return clients.computeIfAbsent(trust.cacheKey(), k -> start(trust));
+        return byGrant.computeIfAbsent(grant.id(), id -> {
+            UpstreamTls.Trust trust = UpstreamTls.Trust.of(grant.doc());
+            return clients.computeIfAbsent(trust.cacheKey(), k -> start(trust));
+        });
     }
 
     /** Tags the request with its grant's private networks, which the resolver reads (GW-6). */
