@@ -134,19 +134,25 @@ final class Forwarder {
             try {
                 long[] bytes = send(t, grant, request, response, path, rawQuery);
                 callback.succeeded();
-                audit.call(
-                        t.session().agent(),
-                        grant.id(),
-                        method,
-                        t.authority(),
-                        shown,
-                        response.getStatus(),
-                        "ok",
-                        bytes[0],
-                        bytes[1],
-                        millis(started),
-                        requestId,
-                        remote);
+                try {
+                    audit.call(
+                            t.session().agent(),
+                            grant.id(),
+                            method,
+                            t.authority(),
+                            shown,
+                            response.getStatus(),
+                            "ok",
+                            bytes[0],
+                            bytes[1],
+                            millis(started),
+                            requestId,
+                            remote);
+                } catch (RuntimeException e) {
+                    // The answer is sent; the log is now failed and refuses the next call (requireAvailable).
+                    log.error("cannot audit a forwarded call: {}", e.getMessage());
+                }
+                return;
             } finally {
                 inFlight.release();
                 mine.decrementAndGet();
