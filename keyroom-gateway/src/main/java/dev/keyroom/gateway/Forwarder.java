@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -309,9 +308,5 @@ final class Forwarder {
 
     private static long millis(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-    }
-
-    Optional<Integer> inFlightNow() {
-        return Optional.of(limits.maxInFlight() - inFlight.availablePermits());
     }
 }

@@ -1,6 +1,5 @@
 package dev.keyroom.gateway;
 
-import dev.keyroom.core.crypto.Digests;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.protocol.Json;
@@ -189,9 +188,5 @@ final class SessionRoutes {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, ByteBuffer.wrap(Json.mapper().writeValueAsBytes(body)), callback);
-    }
-
-    static byte[] sha256(byte[] body) {
-        return Digests.sha256(body);
     }
 }
