@@ -41,7 +41,7 @@ public record Policy(Map<EndpointId, List<LiveGrant>> byAgent, Map<EndpointId, b
     public Optional<LiveGrant> match(EndpointId agent, String authority, String method, String path, Instant now) {
         return forUpstream(agent, authority, now).stream()
                 .filter(g -> g.doc().allowsMethod(method) && g.doc().allowsPath(path))
-                .max(Comparator.comparingInt(g -> longestPrefix(g, path)));
+                .max(Comparator.comparingInt(g -> g.doc().longestPrefixOf(path)));
     }
 
     /** What tunnels to {@code authority} opened by {@code agent} depend on; a change cuts them. */
@@ -50,13 +50,5 @@ public record Policy(Map<EndpointId, List<LiveGrant>> byAgent, Map<EndpointId, b
                 .map(LiveGrant::fingerprint)
                 .sorted()
                 .collect(Collectors.joining(","));
-    }
-
-    private static int longestPrefix(LiveGrant g, String path) {
-        return g.doc().pathPrefixes().stream()
-                .filter(p -> g.doc().allowsPath(path) && (path.equals(p) || path.startsWith(p)))
-                .mapToInt(String::length)
-                .max()
-                .orElse(0);
     }
 }

@@ -111,12 +111,21 @@ public record GrantDocument(
 
     /** Whether {@code path} (already normalised, without query) lies under one of the prefixes. */
     public boolean allowsPath(String path) {
+        return longestPrefixOf(path) >= 0;
+    }
+
+    /**
+     * The length of the longest prefix {@code path} lies under, -1 when none: a path lies under a
+     * prefix equal to it, one ending in {@code /} it starts with, or one it continues with {@code /}.
+     */
+    public int longestPrefixOf(String path) {
+        int longest = -1;
         for (String p : pathPrefixes) {
             if (path.equals(p) || path.startsWith(p) && (p.endsWith("/") || path.charAt(p.length()) == '/')) {
-                return true;
+                longest = Math.max(longest, p.length());
             }
         }
-        return false;
+        return longest;
     }
 
     public boolean allowsMethod(String method) {
