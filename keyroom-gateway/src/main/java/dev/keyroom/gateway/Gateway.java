@@ -252,11 +252,11 @@ public final class Gateway implements AutoCloseable {
         return timer::shutdownNow;
     }
 
-    /** Where agents reach the proxy: {@code http://} on loopback, {@code https://} beyond. */
+    /** Where agents reach the proxy: {@code https://} when its listener speaks TLS, else {@code http://}. */
     public URI uri() {
-        String host = config.listenHost();
-        String shown = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return URI.create((config.tls() ? "https" : "http") + "://" + shown + ":" + connector.getLocalPort());
+        return URI.create((config.tls() ? "https" : "http") + "://"
+                + dev.keyroom.protocol.grant.GrantDocument.Upstream.authority(
+                        config.listenHost(), connector.getLocalPort()));
     }
 
     public EndpointId endpoint() {

@@ -115,7 +115,7 @@ final class ProxyHandler extends Handler.Abstract {
     private void connect(Request request, Response response, Callback callback, String requestId) {
         String host = host(request.getHttpURI().getHost());
         int port = request.getHttpURI().getPort();
-        String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String authority = dev.keyroom.protocol.grant.GrantDocument.Upstream.authority(host, port);
         InetAddress remote = remote(request);
         Optional<AgentSessions.Session> session =
                 sessions.authenticate(request.getHeaders().getValuesList("Proxy-Authorization"));

@@ -12,6 +12,6 @@ record Tunnel(AgentSessions.Session session, String host, int port, String finge
     static final String ATTRIBUTE = "keyroom.gateway.tunnel";
 
     String authority() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return dev.keyroom.protocol.grant.GrantDocument.Upstream.authority(host, port);
     }
 }

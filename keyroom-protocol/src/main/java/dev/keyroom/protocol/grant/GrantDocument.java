@@ -63,6 +63,11 @@ public record GrantDocument(
     public record Upstream(String scheme, String host, int port) {
         /** {@code host:port}, as a CONNECT names it. */
         public String authority() {
+            return authority(host, port);
+        }
+
+        /** {@code host:port}, an IPv6 host in brackets. */
+        public static String authority(String host, int port) {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
