@@ -37,6 +37,12 @@ final class GatewayChild implements AutoCloseable {
     /** Starts the gateway of {@code dir}, with {@code jvmOptions} (space-separated, may be empty) before the class path. */
     static GatewayChild start(GatewayDir dir, List<String> grantIds, String jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
+        String cpus = System.getProperty("keyroom.bench.gatewayCpus", "");
+        if (!cpus.isBlank()) {
+            // The gateway on CPUs of its own (taskset, util-linux), when the run measures it apart from
+            // its clients and upstream; the load generator is then pinned to the others by its caller.
+            command.addAll(List.of("taskset", "-c", cpus.trim()));
+        }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         if (!jvmOptions.isBlank()) {

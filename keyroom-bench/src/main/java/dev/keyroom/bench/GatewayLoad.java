@@ -66,7 +66,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp keyroom-bench/target/benchmarks.jar
  * dev.keyroom.bench.GatewayLoad [measured requests per side, default 20000] [seconds per throughput
  * phase, default 10] [tunnels, default 1000]}. {@code -Dkeyroom.bench.gatewayJvm="..."} adds options
- * to the gateway's JVM (a flight recording, for example). Stops by itself.
+ * to the gateway's JVM (a flight recording, for example); {@code -Dkeyroom.bench.gatewayCpus=1} runs it
+ * under {@code taskset -c 1}, for a run where the load generator is started under {@code taskset -c 0}
+ * so that gateway and clients do not share a core. Stops by itself.
  */
 public final class GatewayLoad {
     static final int BLOCKS = 10;
