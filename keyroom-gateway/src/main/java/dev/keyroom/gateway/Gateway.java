@@ -200,6 +200,7 @@ public final class Gateway implements AutoCloseable {
                         config.maxInFlight(),
                         config.maxInFlightPerAgent()));
         forwarding.set(forwarder);
+        Door door = new Door(gatewayAudit);
         SessionRoutes routes = new SessionRoutes(
                 sessions,
                 new SignedCalls(new InMemoryNonceStore(100_000), clock, Duration.ofSeconds(60)),
@@ -207,6 +208,7 @@ public final class Gateway implements AutoCloseable {
                 tunnels,
                 policy,
                 gatewayAudit,
+                door,
                 Files.readAllBytes(dir.caCertificate()),
                 clock);
         jetty.setHandler(new ProxyHandler(
@@ -217,6 +219,7 @@ public final class Gateway implements AutoCloseable {
                 upstreams::check,
                 forwarder,
                 routes,
+                door,
                 gatewayAudit,
                 new RequestIds(random),
                 clock));

@@ -39,6 +39,7 @@ final class ProxyHandler extends Handler.Abstract {
     private final UpstreamCheck upstreams;
     private final Forwarder forwarder;
     private final SessionRoutes routes;
+    private final Door door;
     private final GatewayAudit audit;
     private final RequestIds ids;
     private final Clock clock;
@@ -63,6 +64,7 @@ final class ProxyHandler extends Handler.Abstract {
             UpstreamCheck upstreams,
             Forwarder forwarder,
             SessionRoutes routes,
+            Door door,
             GatewayAudit audit,
             RequestIds ids,
             Clock clock) {
@@ -74,6 +76,7 @@ final class ProxyHandler extends Handler.Abstract {
         this.upstreams = upstreams;
         this.forwarder = forwarder;
         this.routes = routes;
+        this.door = door;
         this.audit = audit;
         this.ids = ids;
         this.clock = clock;
@@ -120,8 +123,7 @@ final class ProxyHandler extends Handler.Abstract {
         Optional<AgentSessions.Session> session =
                 sessions.authenticate(request.getHeaders().getValuesList("Proxy-Authorization"));
         if (session.isEmpty()) {
-            audit.event(null, "CONNECT", authority, 407, "no_session", requestId, remote);
-            throw Refusal.proxyAuthRequired();
+            throw door.failed("CONNECT", authority, Refusal.proxyAuthRequired(), requestId, remote);
         }
         EndpointId agent = session.get().agent();
         Policy now = policy.current();

@@ -14,11 +14,18 @@ import org.eclipse.jetty.util.Callback;
 final class Refusal extends RuntimeException {
     final int status;
     final String code;
+    private long retryAfterSeconds;
 
     Refusal(int status, String code, String message) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+    }
+
+    /** This refusal, answered with {@code Retry-After: seconds}. */
+    Refusal retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
     }
 
     static Refusal proxyAuthRequired() {
@@ -40,6 +47,9 @@ final class Refusal extends RuntimeException {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         if (status == 407) {
             response.getHeaders().put(HttpHeader.PROXY_AUTHENTICATE, "Basic realm=\"keyroom-gateway\"");
+        }
+        if (retryAfterSeconds > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
         if (close) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");

@@ -39,6 +39,7 @@ final class SessionRoutes {
     private final Tunnels tunnels;
     private final PolicySource policy;
     private final GatewayAudit audit;
+    private final Door door;
     private final byte[] caPem;
     private final Clock clock;
 
@@ -49,6 +50,7 @@ final class SessionRoutes {
             Tunnels tunnels,
             PolicySource policy,
             GatewayAudit audit,
+            Door door,
             byte[] caPem,
             Clock clock) {
         this.sessions = sessions;
@@ -57,6 +59,7 @@ final class SessionRoutes {
         this.tunnels = tunnels;
         this.policy = policy;
         this.audit = audit;
+        this.door = door;
         this.caPem = caPem.clone();
         this.clock = clock;
     }
@@ -79,8 +82,28 @@ final class SessionRoutes {
             response.write(true, ByteBuffer.wrap(caPem), callback);
             return;
         }
-        byte[] body = body(request);
-        EndpointId agent = signed.verify(new JettyRequestView(request), body, policy.current(), authorities);
+        String action = "gateway " + method;
+        String resource = path == null ? "" : path;
+        byte[] body;
+        EndpointId agent;
+        try {
+            body = body(request);
+            agent = signed.verify(new JettyRequestView(request), body, policy.current(), authorities);
+        } catch (Refusal r) {
+            throw door.failed(action, resource, r, requestId, ProxyHandler.remote(request));
+        }
+        try {
+            serve(agent, body, request, response, callback, requestId);
+        } catch (Refusal r) {
+            audit.event(agent, action, resource, r.status, r.code, requestId, ProxyHandler.remote(request));
+            throw r;
+        }
+    }
+
+    private void serve(
+            EndpointId agent, byte[] body, Request request, Response response, Callback callback, String requestId) {
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
         admit(agent, response);
         if ("POST".equals(method) && "/v1/sessions".equals(path)) {
             GatewayDtos.SessionOpen open = body.length == 0
