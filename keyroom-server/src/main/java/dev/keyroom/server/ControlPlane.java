@@ -15,6 +15,7 @@ import dev.keyroom.server.http.KeyringRoutes;
 import dev.keyroom.server.http.KeyroomHandler;
 import dev.keyroom.server.http.MessageRoutes;
 import dev.keyroom.server.http.MetricsRoutes;
+import dev.keyroom.server.http.OpenApiRoutes;
 import dev.keyroom.server.http.ReplicationRoutes;
 import dev.keyroom.server.http.RoomRoutes;
 import dev.keyroom.server.http.Router;
@@ -40,7 +41,8 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 final class ControlPlane {
     private ControlPlane() {}
 
-    static Handler handler(Node node, Optional<ReplicationWorker> worker, Authorities authorities) throws IOException {
+    /** The handlers of the REST API, serving {@code router} (from {@link #routes}). */
+    static Handler handler(Node node, Router router, Authorities authorities) throws IOException {
         ServerConfig config = node.config();
         Limits limits = config.limits();
         Services s = node.services();
@@ -52,7 +54,7 @@ final class ControlPlane {
                 authorities,
                 replayFence(node.backends().savedNonces(), node.site(), config.skew()));
         Handler app = new KeyroomHandler(
-                routes(node, worker),
+                router,
                 authenticator,
                 config.authMode(),
                 node.ids(),
@@ -71,7 +73,8 @@ final class ControlPlane {
         return app;
     }
 
-    private static Router routes(Node node, Optional<ReplicationWorker> worker) {
+    /** Every route of the REST API, registered by its resource's {@code *Routes}. */
+    static Router routes(Node node, Optional<ReplicationWorker> worker) {
         ServerConfig config = node.config();
         Services s = node.services();
         Backends backends = node.backends();
@@ -87,6 +90,7 @@ final class ControlPlane {
                                 !config.cleartextRoomsAllowed(),
                                 site.kind().wireName()))
                 .register(router);
+        OpenApiRoutes.load().register(router);
         new UserRoutes(s.users(), s.rooms()).register(router);
         new AuditRoutes(node.audit()).register(router);
         new KeyringRoutes(s.keyrings()).register(router);

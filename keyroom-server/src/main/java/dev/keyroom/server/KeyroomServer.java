@@ -8,6 +8,7 @@ import dev.keyroom.server.config.ConfigException;
 import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.CorsSettings;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.http.Router;
 import dev.keyroom.server.limits.InflightBudget;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
@@ -47,13 +48,15 @@ public final class KeyroomServer implements AutoCloseable {
     private final HttpStack stack;
     private final Node node;
     private final ServerKey key;
+    private final Router router;
     private final URI uri;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KeyroomServer(HttpStack stack, Node node, ServerKey key) {
+    private KeyroomServer(HttpStack stack, Node node, ServerKey key, Router router) {
         this.stack = stack;
         this.node = node;
         this.key = key;
+        this.router = router;
         this.uri = stack.uri(node.config());
     }
 
@@ -125,7 +128,8 @@ public final class KeyroomServer implements AutoCloseable {
             HttpStack stack = HttpStack.bind(config, dir, backends, metrics, random);
             backends.store().siteLog().onChange(new NodeEffects(services, site));
             Optional<ReplicationWorker> worker = SiteWiring.worker(node, key);
-            Handler app = ControlPlane.handler(node, worker, stack.authorities());
+            Router router = ControlPlane.routes(node, worker);
+            Handler app = ControlPlane.handler(node, router, stack.authorities());
             // The data plane: upgraded before the control plane's handler, authenticated in-band.
             WebSocketUpgradeHandler bus = new DataPlane(
                             services.hub(),
@@ -152,7 +156,7 @@ public final class KeyroomServer implements AutoCloseable {
                     .addKeyValue(
                             "authorities", String.join(", ", stack.authorities().describe()))
                     .log("accepting requests signed for these authorities");
-            return new KeyroomServer(stack, node, key);
+            return new KeyroomServer(stack, node, key, router);
         } catch (Exception | Error e) {
             audit.close();
             backends.close();
@@ -189,6 +193,11 @@ public final class KeyroomServer implements AutoCloseable {
     /** The authorities ({@code host[:port]}) signed requests may name (AUTH-1). */
     public List<String> authorities() {
         return stack.authorities().describe();
+    }
+
+    /** The REST API's routes as this node registered them (its data plane's upgrade is not one). */
+    List<Router.Route> routes() {
+        return router.routes();
     }
 
     /** The in-flight budget, for operators' tools and tests. */

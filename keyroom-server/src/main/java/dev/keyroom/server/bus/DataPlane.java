@@ -36,6 +36,8 @@ public record DataPlane(
         SiteRole site,
         BusSettings settings,
         SecureRandom random) {
+    /** The data plane's one path, upgraded to a WebSocket. */
+    public static final String PATH = "/v1/bus";
 
     /** The handler that upgrades {@code /v1/bus} and hands anything else to the handler it wraps. */
     public WebSocketUpgradeHandler upgrade(
@@ -47,7 +49,7 @@ public record DataPlane(
             // Jetty's own timeout is a backstop; BusSession closes silent peers after bus.idle_timeout_seconds.
             container.setIdleTimeout(settings.idleTimeout().plus(settings.pingInterval()));
             container.setMaxOutgoingFrames(settings.maxQueuedFrames() + 16);
-            container.addMapping("/v1/bus", (rq, rs, cb) -> {
+            container.addMapping(PATH, (rq, rs, cb) -> {
                 InetAddress from = addresses.resolve(rq);
                 String id = ids.next();
                 try {
@@ -55,7 +57,7 @@ public record DataPlane(
                     // The login signs the authority it was meant for: only this server's (AUTH-10).
                     if (!authorities.accepts(
                             rq.getHttpURI().getScheme(), rq.getHttpURI().getAuthority())) {
-                        audit.record(AuditEvent.of(null, "AUTH", "/v1/bus", "401 unauthorized", id, from));
+                        audit.record(AuditEvent.of(null, "AUTH", PATH, "401 unauthorized", id, from));
                         throw KeyroomException.unauthorized("authority is not one of this server's");
                     }
                 } catch (KeyroomException e) {

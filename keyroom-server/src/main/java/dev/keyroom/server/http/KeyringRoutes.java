@@ -7,10 +7,10 @@ import dev.keyroom.protocol.dto.KeyringDtos;
 /** The at-rest keyring (admin): status, rotate, rewrap, retire a key. */
 public record KeyringRoutes(KeyringService keyring) {
     public void register(Router router) {
-        router.add("GET", "/v1/keyring", c -> Reply.ok(view(keyring.status(c.caller()))))
-                .add("POST", "/v1/keyring/rotate", c -> Reply.ok(view(keyring.rotate(c.caller()))))
-                .add("POST", "/v1/keyring/rewrap", c -> Reply.ok(view(keyring.rewrap(c.caller()))))
-                .add("DELETE", "/v1/keyring/keys/{id}", c -> {
+        router.add("GET", "/v1/keyring", Router.Access.ADMIN, c -> Reply.ok(view(keyring.status(c.caller()))))
+                .add("POST", "/v1/keyring/rotate", Router.Access.ADMIN, c -> Reply.ok(view(keyring.rotate(c.caller()))))
+                .add("POST", "/v1/keyring/rewrap", Router.Access.ADMIN, c -> Reply.ok(view(keyring.rewrap(c.caller()))))
+                .add("DELETE", "/v1/keyring/keys/{id}", Router.Access.ADMIN, c -> {
                     int id;
                     try {
                         id = Integer.parseInt(c.params().get("id"));

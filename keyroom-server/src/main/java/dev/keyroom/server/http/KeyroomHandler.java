@@ -144,6 +144,8 @@ public final class KeyroomHandler extends Handler.Abstract {
             if (d.reply.body() instanceof Reply.Stream s) {
                 stream = s;
                 out = null;
+            } else if (d.reply.body() instanceof Reply.Rendered r) {
+                out = r.json();
             } else {
                 out = d.reply.body() == null ? null : Json.write(d.reply.body());
             }
@@ -290,6 +292,9 @@ public final class KeyroomHandler extends Handler.Abstract {
             Router.Match m = router.match(method, path);
             if (!(m instanceof Router.Match.Found f)) {
                 throw notFoundOr(m);
+            }
+            if (f.route().access() == Router.Access.ADMIN) {
+                dev.keyroom.core.identity.Access.requireAdmin(caller);
             }
             if (body instanceof RequestBody.InMemory mem && mem.bytes().length > 0) {
                 String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);

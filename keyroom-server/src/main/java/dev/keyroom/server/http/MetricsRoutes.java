@@ -1,6 +1,5 @@
 package dev.keyroom.server.http;
 
-import dev.keyroom.core.identity.Access;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,10 +9,7 @@ import java.util.TreeMap;
 /** {@code GET /v1/metrics} (admin): every meter as {@code name{tag=value}} to its current value. */
 public record MetricsRoutes(MeterRegistry registry) {
     public void register(Router router) {
-        router.add("GET", "/v1/metrics", c -> {
-            Access.requireAdmin(c.caller());
-            return Reply.ok(Map.of("meters", snapshot()));
-        });
+        router.add("GET", "/v1/metrics", Router.Access.ADMIN, c -> Reply.ok(Map.of("meters", snapshot())));
     }
 
     public Map<String, Double> snapshot() {

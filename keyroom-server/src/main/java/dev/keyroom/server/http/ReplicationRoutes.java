@@ -1,7 +1,6 @@
 package dev.keyroom.server.http;
 
 import dev.keyroom.core.error.KeyroomException;
-import dev.keyroom.core.identity.Access;
 import dev.keyroom.core.port.Clock;
 import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.protocol.dto.SiteDtos;
@@ -27,12 +26,8 @@ public record ReplicationRoutes(
         Optional<SiteLog> fed,
         Clock clock) {
     public void register(Router router) {
-        router.add("GET", "/v1/replication/status", c -> {
-            Access.requireAdmin(c.caller());
-            return Reply.ok(status());
-        });
-        router.add("POST", KeyroomHandler.PROMOTE_PATH, c -> {
-            Access.requireAdmin(c.caller());
+        router.add("GET", "/v1/replication/status", Router.Access.ADMIN, c -> Reply.ok(status()));
+        router.add("POST", KeyroomHandler.PROMOTE_PATH, Router.Access.ADMIN, c -> {
             SiteDtos.Promote req = c.json(SiteDtos.Promote.class);
             if (req.fromEpoch() == null) {
                 throw KeyroomException.badRequest("from_epoch is required: the site epoch being left (see status)");
@@ -40,8 +35,7 @@ public record ReplicationRoutes(
             site.promote(req.fromEpoch(), clock);
             return Reply.ok(status());
         });
-        router.add("POST", "/v1/replication/retry", c -> {
-            Access.requireAdmin(c.caller());
+        router.add("POST", "/v1/replication/retry", Router.Access.ADMIN, c -> {
             ReplicationWorker w =
                     worker.orElseThrow(() -> KeyroomException.conflict("this site feeds no backup: nothing to retry"));
             return Reply.ok(new SiteDtos.Retry(w.retryNow(), status()));

@@ -9,14 +9,19 @@ import java.util.function.Function;
 /**
  * Maps a method and a raw path to a route. Patterns are literal segments, {@code {name}}
  * captures of one segment, and a last {@code {name...}} that captures the rest of the path (one or
- * more non-empty segments, joined by {@code /}). Every route is declared with its access: only the health check is
- * public, everything else needs an authenticated caller (deny by default, AZ-5, AUTH-6).
+ * more non-empty segments, joined by {@code /}). Every route is declared with its access: only the health check and
+ * the API's description are public, everything else needs an authenticated caller (deny by default, AZ-5, AUTH-6),
+ * and the server-wide administration routes an admin, which the handler checks before the route runs.
  */
 public final class Router {
     /** Who may reach a route before the route's own checks. */
     public enum Access {
+        /** Anyone, unsigned; only outside {@code /v1/}, where every request is signed. */
         PUBLIC,
-        AUTHENTICATED
+        /** Any authenticated user; the route's own checks (room roles, ...) follow. */
+        AUTHENTICATED,
+        /** An authenticated user whose role is admin (AZ-5). */
+        ADMIN
     }
 
     public record Route(String method, String pattern, Access access, Function<Call, Reply> handler) {}
@@ -40,6 +45,11 @@ public final class Router {
     /** Adds an authenticated route. */
     public Router add(String method, String pattern, Function<Call, Reply> handler) {
         return add(method, pattern, Access.AUTHENTICATED, handler);
+    }
+
+    /** The routes as declared, in order: what the node serves, for its description and its tests. */
+    public List<Route> routes() {
+        return List.copyOf(routes);
     }
 
     public Match match(String method, String rawPath) {

@@ -10,20 +10,23 @@ import dev.keyroom.protocol.dto.UserDtos;
 /** The Users section of the protocol, and {@code /v1/me}. */
 public record UserRoutes(UserService users, RoomService rooms) {
     public void register(Router router) {
-        router.add("POST", "/v1/users", this::create)
+        router.add("POST", "/v1/users", Router.Access.ADMIN, this::create)
                 .add(
                         "GET",
                         "/v1/users",
+                        Router.Access.ADMIN,
                         c -> Reply.ok(new UserDtos.Users(
                                 users.list(c.caller()).stream().map(Views::user).toList())))
                 .add("GET", "/v1/users/{endpoint}", c -> Reply.ok(Views.user(users.get(c.caller(), c.endpoint()))))
                 .add(
                         "POST",
                         "/v1/users/{endpoint}/revoke",
+                        Router.Access.ADMIN,
                         c -> Reply.ok(Views.user(users.revoke(c.caller(), c.endpoint()))))
                 .add(
                         "POST",
                         "/v1/users/{endpoint}/unlock",
+                        Router.Access.ADMIN,
                         c -> Reply.ok(Views.user(users.unlock(c.caller(), c.endpoint()))))
                 .add("GET", "/v1/me", c -> Reply.ok(Views.user(c.caller())))
                 .add(

@@ -267,9 +267,10 @@ class AuthAttackTest {
     }
 
     @Test
-    void onlyHealthzIsUnauthenticated() throws Exception {
-        // AUTH-6: /healthz answers without a signature; every /v1 path, known or not, needs one.
+    void onlyHealthzAndTheApiDescriptionAreUnauthenticated() throws Exception {
+        // AUTH-6: /healthz and /openapi.json answer without a signature; every /v1 path, known or not, needs one.
         assertThat(Http.get(node.server, "/healthz").statusCode()).isEqualTo(200);
+        assertThat(Http.get(node.server, "/openapi.json").statusCode()).isEqualTo(200);
         for (String p : new String[] {"/v1/me", "/v1/users", "/v1/rooms", "/v1/nonexistent", "/v1/audit"}) {
             assertThat(Http.get(node.server, p).statusCode()).as(p).isEqualTo(401);
         }
