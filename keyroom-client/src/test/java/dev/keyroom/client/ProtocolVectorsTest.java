@@ -27,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ProtocolVectorsTest {
     static final Path VECTORS = Path.of("../docs/vectors");
+    static final Path PROTOCOL = Path.of("../docs/protocol.md");
 
     private static final Map<String, VectorKind> KINDS =
             VectorKind.all().stream().collect(Collectors.toMap(VectorKind::file, Function.identity()));
@@ -67,6 +68,25 @@ class ProtocolVectorsTest {
             }
         }
         return tests.stream();
+    }
+
+    @Test
+    void workedExample_inTheProtocol_isAVectorsBytes() throws IOException {
+        JsonNode file = Json.mapper().readTree(Files.readAllBytes(VECTORS.resolve("request-signatures.json")));
+        JsonNode example = null;
+        for (JsonNode v : file.path("vectors")) {
+            if (v.path("name").asString("").equals(RequestSignatureVectors.WORKED_EXAMPLE)) {
+                example = v;
+            }
+        }
+        assertThat(example).as("the worked example's vector").isNotNull();
+        String doc = Files.readString(PROTOCOL);
+        for (String field :
+                List.of("signature_base", "signature_input", "signature", "content_digest", "sign_seed_hex", "keyid")) {
+            assertThat(doc)
+                    .as("docs/protocol.md shows " + field + " of the worked example")
+                    .contains(Vectors.text(example, field));
+        }
     }
 
     private static List<String> files() throws IOException {
