@@ -23,7 +23,8 @@ import java.util.HexFormat;
  * per-blob key in encrypted rooms, and streamed through temporary files rather than memory.
  */
 public final class Blobs extends Resource {
-    private static final int BLOB_SEGMENT = 1 << 20;
+    /** Tink's ciphertext segment size for blobs: 1 MiB (docs/protocol-crypto.md). */
+    static final int BLOB_SEGMENT = 1 << 20;
 
     private final Rooms rooms;
 
@@ -32,7 +33,8 @@ public final class Blobs extends Resource {
         this.rooms = rooms;
     }
 
-    private static byte[] blobAad(RoomId room) {
+    /** A blob's associated data: {@code keyroom/v1/blob}, a zero byte and the room id in hex. */
+    static byte[] blobAad(RoomId room) {
         return ("keyroom/v1/blob\0" + room.value()).getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -112,9 +114,17 @@ public final class Blobs extends Resource {
     }
 
     private static AesGcmHkdfStreaming streaming(SecretBytes key) throws GeneralSecurityException {
+        return streaming(key, BLOB_SEGMENT);
+    }
+
+    /**
+     * Tink's AES-GCM-HKDF streaming AEAD as blobs use it (HKDF-SHA256, 32-byte keys, no first segment
+     * offset); {@code segmentSize} is {@link #BLOB_SEGMENT} but for test vectors that need small segments.
+     */
+    static AesGcmHkdfStreaming streaming(SecretBytes key, int segmentSize) throws GeneralSecurityException {
         byte[] ikm = key.unsafeBytes();
         try {
-            return new AesGcmHkdfStreaming(ikm, "HmacSha256", 32, BLOB_SEGMENT, 0);
+            return new AesGcmHkdfStreaming(ikm, "HmacSha256", 32, segmentSize, 0);
         } finally {
             Arrays.fill(ikm, (byte) 0);
         }
