@@ -5,6 +5,7 @@ import dev.keyroom.client.ServerTrust;
 import dev.keyroom.core.identity.EndpointId;
 import dev.keyroom.core.identity.Identity;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -27,12 +28,7 @@ public final class Agent implements AutoCloseable {
      * The agent {@code identity} on {@code server}; {@code gateway} the gateway's URL, with its CA
      * certificate file (required for an {@code https://} gateway, else fetched from it).
      */
-    public Agent(
-            URI server,
-            ServerTrust trust,
-            Identity identity,
-            Optional<URI> gateway,
-            Optional<java.nio.file.Path> gatewayCa) {
+    public Agent(URI server, ServerTrust trust, Identity identity, Optional<URI> gateway, Optional<Path> gatewayCa) {
         this.server = server;
         this.trust = trust;
         this.identity = identity;

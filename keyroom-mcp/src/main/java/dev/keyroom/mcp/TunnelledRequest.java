@@ -119,6 +119,9 @@ final class TunnelledRequest {
             String lower = name.toLowerCase(Locale.ROOT);
             headers.merge(lower, value, (a, b) -> a + ", " + b);
             if (lower.equals("content-length")) {
+                if (!value.matches("[0-9]{1,18}")) {
+                    throw new IOException("the answer's Content-Length is malformed");
+                }
                 length = Long.parseLong(value);
             } else if (lower.equals("transfer-encoding")
                     && value.toLowerCase(Locale.ROOT).contains("chunked")) {
