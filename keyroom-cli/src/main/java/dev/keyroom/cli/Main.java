@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             GatewayCommand.class,
             RunCommand.class,
+            McpCommand.class,
             MigrateCommand.class,
             SiteCommand.class,
             ConfigCommand.class,
