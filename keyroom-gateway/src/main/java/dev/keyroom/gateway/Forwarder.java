@@ -244,7 +244,8 @@ final class Forwarder {
         HttpFields.Mutable headers = response.getHeaders();
         for (HttpField f : up.getHeaders()) {
             String name = f.getName().toLowerCase(Locale.ROOT);
-            if (!Shaping.HOP.contains(name) && !name.startsWith("ratelimit")) {
+            // The gateway's own Date goes out with every answer; the upstream's would be a second one.
+            if (!Shaping.HOP.contains(name) && !name.startsWith("ratelimit") && !"date".equals(name)) {
                 headers.add(f.getName(), mask.maskText(f.getValue()));
             }
         }
