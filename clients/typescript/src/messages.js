@@ -81,11 +81,13 @@ export class Messages {
   async seal(room, plaintext, info) {
     let r = info;
     if (!r) {
-      r = this.#roomInfo.get(room);
-      if (!r) {
-        r = await this.c.rooms.get(room);
-        this.#roomInfo.set(room, r);
+      let p = this.#roomInfo.get(room);
+      if (!p) {
+        p = this.c.rooms.get(room);
+        p.catch(() => this.#roomInfo.delete(room));
+        this.#roomInfo.set(room, p);
       }
+      r = await p;
     }
     const key = r.policy === 'encrypted' ? await this.c.keys.epochKey(room, r.epoch) : null;
     return sealEnvelope(this.c.identity, room, r.epoch, key, plaintext);

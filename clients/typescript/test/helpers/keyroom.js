@@ -85,8 +85,8 @@ export function startProcess(args, { timeoutMs = 120_000 } = {}) {
 }
 
 /** A fresh node on a free loopback port: {url, pin, adminIdentityFile, data, stop}. */
-export async function startNode(data = tempDir('keyroom-node-')) {
-  const p = await startProcess(['server', '--data', data, '--listen', '127.0.0.1:0']);
+export async function startNode(data = tempDir('keyroom-node-'), extraArgs = []) {
+  const p = await startProcess(['server', '--data', data, '--listen', '127.0.0.1:0', ...extraArgs]);
   const pinLine = p.lines.find((l) => l.startsWith('tls pin '));
   if (!pinLine) throw new Error(`the node printed no tls pin:\n${p.lines.join('\n')}`);
   return { ...p, pin: pinLine.slice('tls pin '.length).trim(), data, adminIdentityFile: path.join(data, 'admin.identity') };
