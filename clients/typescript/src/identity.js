@@ -98,6 +98,9 @@ export function parseIdentity(text) {
   for (const k of Object.keys(c)) {
     if (!FIELDS.includes(k)) throw new Error(`not a Keyroom identity file: unknown field ${JSON.stringify(k)}`);
   }
+  // JSON.parse keeps the last of a repeated key; the file's keys are plain, so count them in the text.
+  const keys = [...text.matchAll(/"([^"\\]*)"\s*:/g)].map((m) => m[1]);
+  if (new Set(keys).size !== keys.length) throw new Error('not a Keyroom identity file: a field is given twice');
   if (c.kind !== KIND || c.version !== 1) {
     throw new Error('not a Keyroom identity file of version 1');
   }
@@ -157,7 +160,7 @@ export async function saveIdentity(file, identity) {
   try {
     try {
       await handle.chmod(0o600);
-      await handle.writeFile(identity.unsafeToJson() + '\n', 'utf8');
+      await handle.writeFile(identity.unsafeToJson(), 'utf8');
       await handle.sync();
     } finally {
       await handle.close();

@@ -13,6 +13,7 @@ test('create_newFile_isMode0600AndLoadsAsTheSameIdentity', async () => {
   const file = path.join(dir, 'a.identity');
   const id = await createIdentity(file);
   assert.equal((await stat(file)).mode & 0o777, 0o600);
+  assert.equal(await readFile(file, 'utf8'), id.unsafeToJson(), 'one line, no final newline, as Java writes it');
   const back = await loadIdentity(file);
   assert.equal(back.endpoint, id.endpoint);
   assert.deepEqual(back.kexPub, id.kexPub);
@@ -48,6 +49,8 @@ test('parse_mismatchedKeysUnknownFieldsOrOtherKinds_areRefused', () => {
   assert.throws(() => parseIdentity(JSON.stringify({ ...a, version: 2 })), /version 1/);
   assert.throws(() => parseIdentity(JSON.stringify({ ...a, sign_seed: `${a.sign_seed}=` })), /base64url/);
   assert.throws(() => parseIdentity('not json'), /not JSON/);
+  const twice = JSON.stringify(a).replace('"version":1,', `"version":1,"kex_pub":"${b.kex_pub}",`);
+  assert.throws(() => parseIdentity(twice), /twice/);
 });
 
 test('identity_printed_neverShowsItsKeys', async () => {
