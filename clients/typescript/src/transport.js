@@ -140,6 +140,7 @@ export class SignedTransport {
     if (r.status === 401 && this.#followFence(r.headers['keyroom-not-before'])) {
       r = await this.#sendOnce(method, pathAndQuery, body, contentType, sink, extra);
     }
+    if (sink && r.status >= 300) sink.destroy();
     return r;
   }
 
