@@ -26,6 +26,9 @@ export class BusClient {
   #attempt = 0;
   #order = Promise.resolve();
   #timer = null;
+  #authed = false;
+  #queued = [];
+  #ended = null;
 
   /** `options`: {publishTimeoutMs}. Use KeyroomClient.bus() to make one. */
   constructor(client, options = {}) {
@@ -86,7 +89,9 @@ export class BusClient {
       }
       case 'auth_ok':
         this.#attempt = 0;
+        this.#authed = true;
         for (const room of this.#rooms.keys()) this.#send(encode.subscribe(room, this.#lastSeq.get(room) ?? 0));
+        for (const frame of this.#queued.splice(0)) this.#send(frame);
         this.#readyResolve();
         break;
       case 'deliver': {
@@ -128,7 +133,9 @@ export class BusClient {
   #onClose(ws, code, reason) {
     if (ws !== this.#ws) return;
     this.#ws = null;
+    this.#authed = false;
     if (this.#closing || REFUSED.has(code)) {
+      this.#ended = `data plane closed: ${code} ${reason}`;
       this.#readyReject(new Error(`data plane closed: ${code} ${reason}`));
       this.#failPending(new Error(`data plane closed: ${code} ${reason}`));
       this.#closedResolve({ code, reason });
@@ -150,7 +157,8 @@ export class BusClient {
     checkId(room, 'room');
     this.#rooms.set(room, listener);
     this.#lastSeq.set(room, after);
-    this.#ready.then(() => this.#send(encode.subscribe(room, after)), () => {});
+    // Once authenticated, subscribe now; until then the auth_ok handler subscribes every room.
+    if (this.#authed) this.#send(encode.subscribe(room, after));
   }
 
   unsubscribe(room) {
@@ -161,6 +169,7 @@ export class BusClient {
   /** Publishes `body` (text or bytes), sealed and signed here; resolves with its sequence. */
   async publish(room, body) {
     checkId(room, 'room');
+    if (this.#ended || this.#closing) throw new Error(this.#ended ?? 'the data plane is closed');
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     const envelope = encodeEnvelope(await this.c.messages.seal(room, bytes));
     this.#nextId = (this.#nextId % 0x7fffffff) + 1;
@@ -173,7 +182,9 @@ export class BusClient {
         fn(v);
       };
       this.#pending.set(id, { room, resolve: (v) => settle(resolve, v), reject: (e) => settle(reject, e) });
-      this.#ready.then(() => this.#send(encode.publish(id, envelope)), (e) => settle(reject, e));
+      // Sent now when authenticated, else as soon as the (re)connection is.
+      if (this.#authed) this.#send(encode.publish(id, envelope));
+      else this.#queued.push(encode.publish(id, envelope));
     });
   }
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import path from 'node:path';
@@ -90,6 +90,8 @@ after(async () => {
   await gateway?.stop();
   await node?.stop();
   await new Promise((r) => (upstream ? upstream.close(r) : r()));
+  rmSync(work, { recursive: true, force: true });
+  if (node) rmSync(node.data, { recursive: true, force: true });
 });
 
 test('session_fetchThroughTheGateway_upstreamGetsTheKeyAgentSeesOnlyTheMask', async () => {

@@ -1,13 +1,14 @@
 // Identity files: made with mode 0600 and never replacing a file, refused when group or others can
 // read them, when their keys do not match, or when they hold what an identity file does not.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readFile, stat, symlink } from 'node:fs/promises';
+import { chmod, readFile, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Identity, createIdentity, loadIdentity, parseIdentity, saveIdentity } from '../src/index.js';
 import { tempDir } from './helpers/keyroom.js';
 
 const dir = tempDir('keyroom-id-');
+after(() => rm(dir, { recursive: true, force: true }));
 
 test('create_newFile_isMode0600AndLoadsAsTheSameIdentity', async () => {
   const file = path.join(dir, 'a.identity');

@@ -3,7 +3,7 @@
 // Java side uses an identity file this SDK created, so the file format is exercised too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyroomClient, BlobRef, createIdentity } from '../src/index.js';
 import { asUser, cli, startNode, tempDir } from './helpers/keyroom.js';
@@ -35,6 +35,8 @@ before(async () => {
 after(async () => {
   ts?.close();
   await node?.stop();
+  await rm(work, { recursive: true, force: true });
+  await rm(node.data, { recursive: true, force: true });
 });
 
 test('java_writesMessageSecretAndBlob_typescriptReadsThem', async () => {

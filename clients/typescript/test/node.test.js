@@ -3,7 +3,7 @@
 // trust, and the replay fence after a crash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyroomClient, Identity, KeyroomApiError, BlobRef, createIdentity } from '../src/index.js';
 import { startNode, startProcess, tempDir } from './helpers/keyroom.js';
@@ -20,6 +20,8 @@ before(async () => {
 after(async () => {
   admin?.close();
   await node?.stop();
+  await rm(work, { recursive: true, force: true });
+  await rm(node.data, { recursive: true, force: true });
 });
 
 async function newUser(name, role) {
@@ -42,6 +44,18 @@ test('connect_wrongPin_isRefusedBeforeAnyRequest', async () => {
   const c = await KeyroomClient.connect({ server: node.url, pin: wrong, identityFile: node.adminIdentityFile });
   await assert.rejects(c.users.me(), /does not match the pinned key/);
   c.close();
+});
+
+test('connect_trustingTheNodesCertificateAsCa_isServed', async () => {
+  const caFile = path.join(node.data, 'tls', 'cert.pem');
+  const c = await KeyroomClient.connect({ server: node.url, caFile, identityFile: node.adminIdentityFile });
+  assert.equal((await c.users.me()).endpoint, c.identity.endpoint);
+  c.close();
+});
+
+test('connect_plainHttpBeyondLoopback_isRefused', async () => {
+  await assert.rejects(KeyroomClient.connect({ server: 'http://keyroom.example:8080',
+    identityFile: node.adminIdentityFile }), /refused beyond loopback/);
 });
 
 test('users_meAddListRevoke_revokedIdentityIsRefusedOnItsNextRequest', async () => {
