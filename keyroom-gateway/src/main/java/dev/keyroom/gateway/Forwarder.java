@@ -87,10 +87,18 @@ final class Forwarder {
         LiveGrant grant = null;
         try {
             Instant now = clock.now();
-            Policy p = policy.current();
-            if (!tunnels.allowed(t, p, now)) {
+            if (policy.stale()) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                 throw new Refusal(
-                        403, "tunnel_ended", "the session or the grants of this tunnel changed; connect again");
+                        503,
+                        "gateway_stale",
+                        "the gateway has not heard from the Keyroom server for too long and honours no grant until it"
+                                + " does; retry shortly");
+            }
+            Policy p = policy.current();
+            String ended = tunnels.why(t, p, now);
+            if (ended != null) {
+                throw new Refusal(403, "tunnel_ended", ended);
             }
             String path = SafePath.check(rawPath);
             SafePath.checkQuery(rawQuery);

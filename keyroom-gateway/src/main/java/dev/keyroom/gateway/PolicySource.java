@@ -83,10 +83,15 @@ final class PolicySource implements AutoCloseable {
 
     /** The policy in force: empty once the server has been out of reach for longer than allowed. */
     Policy current() {
-        if (clock.now().toEpochMilli() - lastHeardMillis > maxStaleness.toMillis()) {
+        if (stale()) {
             return Policy.EMPTY;
         }
         return policy;
+    }
+
+    /** Whether the gateway has not heard from the server for longer than allowed (and so honours nothing). */
+    boolean stale() {
+        return clock.now().toEpochMilli() - lastHeardMillis > maxStaleness.toMillis();
     }
 
     private void poll() {
@@ -94,7 +99,7 @@ final class PolicySource implements AutoCloseable {
             refresh();
         } catch (RuntimeException e) {
             log.warn("cannot refresh the grants from the Keyroom server: {}", e.getMessage());
-            if (clock.now().toEpochMilli() - lastHeardMillis > maxStaleness.toMillis()) {
+            if (stale()) {
                 changed.accept(Policy.EMPTY);
             }
         }

@@ -31,8 +31,18 @@ final class Tunnels {
 
     /** Whether {@code t} may still carry requests under {@code policy}. */
     boolean allowed(Tunnel t, Policy policy, Instant now) {
-        return sessions.live(t.session())
-                && policy.fingerprint(t.session().agent(), t.authority(), now).equals(t.fingerprint());
+        return why(t, policy, now) == null;
+    }
+
+    /** Why {@code t} may no longer carry requests under {@code policy}, in words; null while it may. */
+    String why(Tunnel t, Policy policy, Instant now) {
+        if (!sessions.live(t.session())) {
+            return "the session of this tunnel ended or expired; open a session and connect again";
+        }
+        if (!policy.fingerprint(t.session().agent(), t.authority(), now).equals(t.fingerprint())) {
+            return "the grants of this tunnel changed (revoked, expired, or the secret rotated); connect again";
+        }
+        return null;
     }
 
     /** Closes every tunnel {@code policy} no longer allows; returns how many. */
