@@ -29,6 +29,8 @@ abstract class ClientCommand extends KeyroomCommand {
         try (ClientOptions.Session s = client.open()) {
             Printed p = run(s.client());
             print(client.output.json, p.json(), p.human());
+        } catch (RuntimeException e) {
+            throw Failures.explain(e, client.server == null ? null : client.server.toString());
         }
         return 0;
     }
