@@ -50,6 +50,11 @@ final class ClientOptions {
                     "--server must be a URL such as https://127.0.0.1:8443, not '" + server + "'",
                     null);
         }
+        return connect(server, identity, trust);
+    }
+
+    /** A client for {@code server} as {@code identity}, trusting the server as {@code trust} says. */
+    static Session connect(URI server, Path identity, TrustOptions trust) throws IOException {
         trust.check();
         Identity id = readIdentity(identity);
         return new Session(

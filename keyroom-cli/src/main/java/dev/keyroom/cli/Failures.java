@@ -36,10 +36,15 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
+        boolean json = Arrays.asList(args).contains("--json");
+        if (ex.getCause() instanceof CliFailure f) {
+            // Thrown while reading a default: a profile that cannot be used.
+            return report(f, cl.getErr(), json);
+        }
         String name = cl.getCommandSpec().qualifiedName();
         CliFailure f = new CliFailure(
                 CliFailure.Code.USAGE, ex.getMessage(), "see '" + name + " --help' for its options and an example");
-        return report(f, cl.getErr(), Arrays.asList(args).contains("--json"));
+        return report(f, cl.getErr(), json);
     }
 
     /** Prints {@code f} and returns its exit code. */

@@ -53,7 +53,13 @@ public final class Main {
 
     /** Runs the command line with the given output streams and returns its exit code. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** As above, with {@code env} as the environment (the KEYROOM_* variables, where profiles live). */
+    public static int run(
+            java.io.PrintWriter out, java.io.PrintWriter err, java.util.Map<String, String> env, String... args) {
+        CommandLine cl = commandLine(env);
         cl.setOut(out);
         cl.setErr(err);
         Failures failures = new Failures();
@@ -69,10 +75,19 @@ public final class Main {
      * {@code -h}/{@code --help} and an example from {@link Examples}.
      */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cl = new CommandLine(new Main());
+        LoginCommand login = new LoginCommand();
+        login.env = env;
+        cl.addSubcommand(new CommandLine(login));
         cl.addSubcommand(new CommandLine(new HelpCommand()));
         cl.addSubcommand(new CommandLine(new CompletionCommand()));
         Examples.addTo(cl);
+        // After every subcommand is added: the provider is handed down the tree as it is now.
+        cl.setDefaultValueProvider(new Profiles(env));
         return cl;
     }
 
