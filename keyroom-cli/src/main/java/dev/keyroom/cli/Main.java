@@ -83,6 +83,7 @@ public final class Main {
         LoginCommand login = new LoginCommand();
         login.env = env;
         cl.addSubcommand(new CommandLine(login));
+        cl.addSubcommand(new CommandLine(new StatusCommand()));
         cl.addSubcommand(new CommandLine(new HelpCommand()));
         cl.addSubcommand(new CommandLine(new CompletionCommand()));
         Examples.addTo(cl);

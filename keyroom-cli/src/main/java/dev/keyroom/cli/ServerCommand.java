@@ -38,6 +38,9 @@ final class ServerCommand extends KeyroomCommand {
         boolean fresh = !Files.exists(data.resolve("keyroom.db"));
         // A busy port is found before the data directory and its admin identity are made.
         requireFree(cfg.listenHost(), cfg.listenPort());
+        if (cfg.metrics().isPresent()) {
+            requireFree(cfg.metrics().get().host(), cfg.metrics().get().port());
+        }
         KeyroomServer server;
         try {
             server = KeyroomServer.start(cfg);
@@ -68,6 +71,7 @@ final class ServerCommand extends KeyroomCommand {
         }
         server.pin().ifPresent(p -> out.println("tls pin " + p));
         out.println("accepting requests signed for " + String.join(", ", server.authorities()));
+        server.metricsUri().ifPresent(m -> out.println("prometheus metrics on " + m));
         out.println("listening on " + server.uri());
         out.flush();
         server.join();

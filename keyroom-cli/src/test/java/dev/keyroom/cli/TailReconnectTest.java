@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,7 @@ class TailReconnectTest {
                             data.toString(),
                             "--listen",
                             listen)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(data.resolveSibling("server.log").toFile())
                     .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String pin = null;
@@ -48,7 +49,8 @@ class TailReconnectTest {
                 }
             }
             p.destroyForcibly();
-            throw new AssertionError("the server did not start");
+            throw new AssertionError(
+                    "the server did not start: " + Files.readString(data.resolveSibling("server.log")));
         }
 
         @Override

@@ -38,7 +38,8 @@ public record ServerConfig(
         BusSettings bus,
         VaultSettings vault,
         Optional<ClusterSettings> cluster,
-        ReplicationSettings replication) {
+        ReplicationSettings replication,
+        Optional<MetricsSettings> metrics) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -157,7 +158,8 @@ public record ServerConfig(
                 VaultSettings.from(file.vault(), problems),
                 Optional.ofNullable(file.cluster())
                         .map(c -> ClusterSettings.from(c, mode, listen.plaintext(), problems)),
-                replication);
+                replication,
+                MetricsSettings.from(file.metrics(), problems));
         problems.throwIfAny();
         return config;
     }
