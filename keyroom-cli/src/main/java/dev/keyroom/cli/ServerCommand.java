@@ -34,6 +34,7 @@ final class ServerCommand extends KeyroomCommand {
     public Integer call() throws Exception {
         ConfigFile flags = ConfigFile.flags(listen, insecurePlaintext, authMode, allowCleartextRooms);
         ServerConfig cfg = node.load(flags);
+        LogSetup.apply(cfg.log());
         Path data = node.data;
         boolean fresh = !Files.exists(data.resolve("keyroom.db"));
         // A busy port is found before the data directory and its admin identity are made.

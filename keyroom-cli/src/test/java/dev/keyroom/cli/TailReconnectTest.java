@@ -28,6 +28,8 @@ class TailReconnectTest {
             String java = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder(
                             java,
+                            // As ./keyroom runs it: SQLite's native library without the JVM's warning.
+                            "--enable-native-access=ALL-UNNAMED",
                             "-cp",
                             System.getProperty("java.class.path"),
                             Main.class.getName(),

@@ -25,7 +25,8 @@ public record ConfigFile(
         Vault vault,
         Cluster cluster,
         Replication replication,
-        Metrics metrics) {
+        Metrics metrics,
+        Log log) {
 
     /** A file that sets nothing: every default applies. */
     public static final ConfigFile EMPTY = ConfigYaml.file(java.util.Map.of());
@@ -71,6 +72,9 @@ public record ConfigFile(
 
     /** The Prometheus listener: {@code listen} (IP:PORT, loopback unless {@code insecure_beyond_loopback}). */
     public record Metrics(String listen, Boolean insecureBeyondLoopback) {}
+
+    /** The server's log: level (error, warn, info, debug) and format (json or text). */
+    public record Log(String level, String format) {}
 
     /** Message history kept per room. */
     public record Messages(Integer retainCount, Integer retainDays) {}

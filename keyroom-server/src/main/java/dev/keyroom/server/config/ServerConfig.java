@@ -39,7 +39,8 @@ public record ServerConfig(
         VaultSettings vault,
         Optional<ClusterSettings> cluster,
         ReplicationSettings replication,
-        Optional<MetricsSettings> metrics) {
+        Optional<MetricsSettings> metrics,
+        LogSettings log) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -159,7 +160,8 @@ public record ServerConfig(
                 Optional.ofNullable(file.cluster())
                         .map(c -> ClusterSettings.from(c, mode, listen.plaintext(), problems)),
                 replication,
-                MetricsSettings.from(file.metrics(), problems));
+                MetricsSettings.from(file.metrics(), problems),
+                LogSettings.from(file.log(), problems));
         problems.throwIfAny();
         return config;
     }
