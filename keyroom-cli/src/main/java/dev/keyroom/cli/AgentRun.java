@@ -48,9 +48,13 @@ final class AgentRun implements AutoCloseable {
         try {
             child = pb.start();
         } catch (IOException e) {
-            err.println("keyroom: cannot start " + pb.command().getFirst() + ": " + reason(e));
-            err.flush();
-            return 127;
+            return Failures.report(
+                    new CliFailure(
+                            CliFailure.Code.PROGRAM_NOT_STARTED,
+                            "cannot start " + pb.command().getFirst() + ": " + reason(e),
+                            "check the program's name and PATH"),
+                    err,
+                    false);
         }
         Thread hook = new Thread(
                 () -> {

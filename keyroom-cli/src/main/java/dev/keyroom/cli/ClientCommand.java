@@ -24,11 +24,17 @@ abstract class ClientCommand extends KeyroomCommand {
 
     abstract Printed run(KeyroomClient c) throws Exception;
 
+    /** Called with the client before {@link #run}: a command resolves the names it was given here. */
+    void opened(KeyroomClient c) {}
+
     @Override
     public final Integer call() throws Exception {
         try (ClientOptions.Session s = client.open()) {
+            opened(s.client());
             Printed p = run(s.client());
             print(client.output.json, p.json(), p.human());
+        } catch (RuntimeException e) {
+            throw Failures.explain(e, client.server == null ? null : client.server.toString());
         }
         return 0;
     }

@@ -47,7 +47,7 @@ final class GatewayCaFile implements AutoCloseable {
                             .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new UncheckedIOException(unreachable(gateway), e);
+            throw unreachable(gateway, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching the gateway's CA", e);
@@ -69,8 +69,12 @@ final class GatewayCaFile implements AutoCloseable {
         return new GatewayCaFile(file, dir);
     }
 
-    static String unreachable(URI gateway) {
-        return "cannot reach the gateway at " + gateway + " (is 'keyroom gateway' running there?)";
+    static CliFailure unreachable(URI gateway, Throwable cause) {
+        return new CliFailure(
+                CliFailure.Code.SERVER_UNREACHABLE,
+                "cannot reach the gateway at " + gateway,
+                "is 'keyroom gateway' running there? check --gateway",
+                cause);
     }
 
     Path path() {

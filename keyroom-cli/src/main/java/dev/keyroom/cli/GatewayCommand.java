@@ -63,9 +63,13 @@ final class GatewayCommand extends KeyroomCommand {
         try {
             gateway = Gateway.start(dir, config);
         } catch (Exception e) {
-            err().println("keyroom: the gateway did not start: " + Failures.sentence(e));
-            err().flush();
-            return Main.EXIT_FAILED;
+            return Failures.report(
+                    new CliFailure(
+                            CliFailure.Code.GATEWAY_NOT_STARTED,
+                            "the gateway did not start: " + Failures.sentence(e),
+                            null),
+                    err(),
+                    false);
         }
         // As keyroom server: SIGTERM and SIGINT close the listener, the tunnels and the stores, then
         // end with status 0, since a requested stop is a clean exit.

@@ -35,11 +35,18 @@ import picocli.CommandLine.Parameters;
 final class GrantCommand {
     /** A client command about one room's grants, named by {@code --room}. */
     abstract static class OnGrantRoom extends ClientCommand {
-        @Option(names = "--room", required = true, description = "Room id")
+        @Option(names = "--room", required = true, description = "Room id, or a name unique among your rooms")
         String room;
 
+        private RoomId resolved;
+
+        @Override
+        void opened(KeyroomClient c) {
+            resolved = RoomNames.resolve(c, room);
+        }
+
         RoomId roomId() {
-            return RoomId.parse(room);
+            return resolved;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.keyroom.cli;
 
+import dev.keyroom.client.BlobRef;
 import dev.keyroom.client.Delivery;
 import dev.keyroom.client.KeyroomClient;
 import dev.keyroom.core.crypto.Base64Url;
@@ -23,14 +24,23 @@ final class HistoryCommand extends OnRoom {
     @Option(names = "--limit", defaultValue = "200", description = "At most this many (1 to 1000)")
     int limit;
 
+    @Option(
+            names = "--show-keys",
+            description = "Print blob references whole, with the key that decrypts each blob (kept out by default)")
+    boolean showKeys;
+
     @Override
     Printed run(KeyroomClient c) {
         List<Delivery> ds = c.messages().history(roomId(), after, limit);
-        List<Map<String, Object>> json = ds.stream().map(HistoryCommand::json).toList();
-        return Printed.lines(Map.of("messages", json), ds, HistoryCommand::line);
+        List<Map<String, Object>> json = ds.stream().map(d -> json(d, showKeys)).toList();
+        return Printed.lines(Map.of("messages", json), ds, d -> line(d, showKeys));
     }
 
-    static Map<String, Object> json(Delivery d) {
+    /**
+     * A delivery as JSON; a blob reference as {@code blob} (its address and size) without the key
+     * that decrypts it, unless {@code showKeys}.
+     */
+    static Map<String, Object> json(Delivery d, boolean showKeys) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", d.seq());
         switch (d) {
@@ -38,19 +48,50 @@ final class HistoryCommand extends OnRoom {
                 m.put("sender", a.sender().value());
                 m.put("epoch", a.epoch());
                 m.put("sent_at", a.sentAt().toString());
-                m.put("body", Base64Url.encode(a.plaintext()));
+                BlobRef ref = blobRef(a.plaintext());
+                if (ref != null) {
+                    try (ref) {
+                        m.put("blob", Map.of("sha256", ref.sha256(), "size", ref.size()));
+                    }
+                }
+                if (ref == null || showKeys) {
+                    m.put("body", Base64Url.encode(a.plaintext()));
+                }
             }
             case Delivery.Rejected r -> m.put("rejected", r.reason());
         }
         return m;
     }
 
-    static String line(Delivery d) {
+    static String line(Delivery d, boolean showKeys) {
         return switch (d) {
             case Delivery.Accepted a ->
-                d.seq() + " " + a.sender().shortForm() + " " + a.sentAt() + " " + printable(a.plaintext());
+                d.seq() + " " + a.sender().shortForm() + " " + a.sentAt() + " "
+                        + body(d.seq(), a.plaintext(), showKeys);
             case Delivery.Rejected r -> d.seq() + " REJECTED: " + r.reason();
         };
+    }
+
+    private static String body(long seq, byte[] plaintext, boolean showKeys) {
+        BlobRef ref = showKeys ? null : blobRef(plaintext);
+        if (ref == null) {
+            return printable(plaintext);
+        }
+        try (ref) {
+            return "blob " + ref.sha256() + " (" + ref.size() + " bytes; keyroom blob get ROOM " + seq + " --out FILE)";
+        }
+    }
+
+    /** The blob reference {@code plaintext} is, or null. */
+    static BlobRef blobRef(byte[] plaintext) {
+        if (plaintext.length > 200 || !new String(plaintext, StandardCharsets.US_ASCII).startsWith("keyroom-blob:")) {
+            return null;
+        }
+        try {
+            return BlobRef.fromMessage(plaintext);
+        } catch (IllegalArgumentException notOne) {
+            return null;
+        }
     }
 
     /** Text as text with control characters escaped; anything else as base64url. */

@@ -37,6 +37,8 @@ public final class Main {
     public static final int EXIT_FAILED = 1;
     /** Exit code for bad usage or a bad configuration. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code for a server that could not be reached or trusted. */
+    public static final int EXIT_UNREACHABLE = 3;
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("server")) {
@@ -52,13 +54,43 @@ public final class Main {
 
     /** Runs the command line with the given output streams and returns its exit code. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** As above, with {@code env} as the environment (the KEYROOM_* variables, where profiles live). */
+    public static int run(
+            java.io.PrintWriter out, java.io.PrintWriter err, java.util.Map<String, String> env, String... args) {
+        CommandLine cl = commandLine(env);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler(new Failures());
+        Failures failures = new Failures();
+        cl.setExecutionExceptionHandler(failures);
+        cl.setParameterExceptionHandler(failures);
         // Everything after the program's name is the program's own: keyroom run ... curl -sS URL.
         cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl.execute(args);
+    }
+
+    /**
+     * The command model: the commands above plus {@code help} and {@code completion}, each with
+     * {@code -h}/{@code --help} and an example from {@link Examples}.
+     */
+    public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    static CommandLine commandLine(java.util.Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Main());
+        LoginCommand login = new LoginCommand();
+        login.env = env;
+        cl.addSubcommand(new CommandLine(login));
+        cl.addSubcommand(new CommandLine(new StatusCommand()));
+        cl.addSubcommand(new CommandLine(new HelpCommand()));
+        cl.addSubcommand(new CommandLine(new CompletionCommand()));
+        Examples.addTo(cl);
+        // After every subcommand is added: the provider is handed down the tree as it is now.
+        cl.setDefaultValueProvider(new Profiles(env));
+        return cl;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -94,7 +94,8 @@ final class RoomCommand {
         Printed run(KeyroomClient c) {
             c.rooms().invite(roomId(), EndpointId.parse(endpoint), RoomRole.parse(role));
             return new Printed(
-                    Map.of("room_id", room, "endpoint", endpoint, "role", role), "invited " + endpoint + " as " + role);
+                    Map.of("room_id", roomId().toString(), "endpoint", endpoint, "role", role),
+                    "invited " + endpoint + " as " + role);
         }
     }
 
@@ -103,7 +104,7 @@ final class RoomCommand {
         @Override
         Printed run(KeyroomClient c) {
             c.rooms().leave(roomId());
-            return new Printed(Map.of("room_id", room, "left", true), "left " + room);
+            return new Printed(Map.of("room_id", roomId().toString(), "left", true), "left " + room);
         }
     }
 

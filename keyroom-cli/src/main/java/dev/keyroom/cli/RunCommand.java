@@ -97,7 +97,7 @@ final class RunCommand extends KeyroomCommand {
         try {
             return GatewaySession.open(client, Optional.of(life));
         } catch (UncheckedIOException e) {
-            throw new UncheckedIOException(GatewayCaFile.unreachable(at), e.getCause());
+            throw GatewayCaFile.unreachable(at, e);
         }
     }
 

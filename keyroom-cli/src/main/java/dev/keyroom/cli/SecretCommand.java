@@ -20,11 +20,20 @@ import picocli.CommandLine.Parameters;
 /**
  * Secrets. Values never come from the command line (they would show in the process list and shell
  * history): {@code put} reads standard input or {@code --file}; {@code get} writes the value to
- * standard output, or to {@code --out} (created 0600).
+ * standard output, or to {@code --out} (replaced atomically, mode 0600).
+ *
+ * <p>The newline rule, the same both ways: a value is stored without the newline that ends a line
+ * of text. {@code put} drops one final newline (LF or CRLF) from what it reads, unless {@code
+ * --raw}; {@code get} prints the value and a newline, and {@code --out} writes the value as stored.
+ * An empty value is refused.
  */
 @Command(
         name = "secret",
-        description = "Secrets in a room: put, get, ls, rm, history. Encrypted rooms: sealed here with the room key.",
+        description = {
+            "Secrets in a room: put, get, ls, rm, history. Encrypted rooms: sealed here with the room key.",
+            "Newlines: put drops one final newline from its input (unless --raw), get prints the value and a"
+                    + " newline, get --out writes the value as stored."
+        },
         subcommands = {
             SecretCommand.Put.class,
             SecretCommand.Get.class,
@@ -50,10 +59,31 @@ final class SecretCommand {
         }
     }
 
-    @Command(name = "put", description = "Write the next version; the value is read from standard input or --file.")
+    /** The value {@code put} stores from {@code input}: without one final newline unless {@code raw}; never empty. */
+    static byte[] value(byte[] input, boolean raw) {
+        int end = input.length;
+        if (!raw && end > 0 && input[end - 1] == '\n') {
+            end -= end > 1 && input[end - 2] == '\r' ? 2 : 1;
+        }
+        if (end == 0) {
+            throw new CliFailure(
+                    CliFailure.Code.BAD_INPUT,
+                    "the value is empty" + (input.length > 0 ? " (a newline only)" : ""),
+                    "pipe it in, e.g. printf 'VALUE' | keyroom secret put ROOM NAME, or give --file FILE");
+        }
+        return java.util.Arrays.copyOf(input, end);
+    }
+
+    @Command(
+            name = "put",
+            description = "Write the next version; the value is read from standard input or --file, one final"
+                    + " newline dropped (unless --raw).")
     static final class Put extends OnSecret {
         @Option(names = "--file", description = "Read the value from this file instead of standard input")
         Path file;
+
+        @Option(names = "--raw", description = "Store the input exactly, a final newline included")
+        boolean raw;
 
         @Option(
                 names = "--if-version",
@@ -62,7 +92,13 @@ final class SecretCommand {
 
         @Override
         Printed run(KeyroomClient c) throws IOException {
-            byte[] value = file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
+            byte[] input = file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
+            byte[] value;
+            try {
+                value = value(input, raw);
+            } finally {
+                java.util.Arrays.fill(input, (byte) 0);
+            }
             try {
                 long expected = ifVersion != null ? ifVersion : currentVersion(c, roomId(), name);
                 long v = c.secrets().put(roomId(), name, value, expected);
@@ -78,7 +114,10 @@ final class SecretCommand {
         @Option(names = "--version", description = "A given version")
         Long version;
 
-        @Option(names = "--out", description = "Write the value to this new file (0600) instead of printing it")
+        @Option(
+                names = "--out",
+                description = "Write the value as stored to this file instead of printing it: replaced atomically,"
+                        + " mode 0600")
         Path out;
 
         @Override
@@ -87,7 +126,7 @@ final class SecretCommand {
                 byte[] bytes = v.value().unsafeBytes();
                 try {
                     if (out != null) {
-                        dev.keyroom.core.crypto.KeyFiles.writeSecret(out, bytes, false);
+                        dev.keyroom.core.crypto.KeyFiles.writeSecret(out, bytes, true);
                         return new Printed(
                                 Map.of("name", name, "version", v.version(), "out", out.toString()),
                                 "wrote version " + v.version() + " of " + name + " to " + out);

@@ -34,9 +34,23 @@ final class ServerCommand extends KeyroomCommand {
     public Integer call() throws Exception {
         ConfigFile flags = ConfigFile.flags(listen, insecurePlaintext, authMode, allowCleartextRooms);
         ServerConfig cfg = node.load(flags);
+        LogSetup.apply(cfg.log());
         Path data = node.data;
         boolean fresh = !Files.exists(data.resolve("keyroom.db"));
-        KeyroomServer server = KeyroomServer.start(cfg);
+        // A busy port is found before the data directory and its admin identity are made.
+        requireFree(cfg.listenHost(), cfg.listenPort());
+        if (cfg.metrics().isPresent()) {
+            requireFree(cfg.metrics().get().host(), cfg.metrics().get().port());
+        }
+        KeyroomServer server;
+        try {
+            server = KeyroomServer.start(cfg);
+        } catch (Exception e) {
+            if (Failures.bindFailure(e) != null) {
+                throw portInUse(cfg.listenHost(), cfg.listenPort(), e);
+            }
+            throw e;
+        }
         PrintWriter out = out();
         // SIGTERM and SIGINT run the shutdown hooks: stop accepting, let requests in flight finish,
         // close the store, then end with status 0, since a requested stop is a clean exit (the
@@ -58,9 +72,31 @@ final class ServerCommand extends KeyroomCommand {
         }
         server.pin().ifPresent(p -> out.println("tls pin " + p));
         out.println("accepting requests signed for " + String.join(", ", server.authorities()));
+        server.metricsUri().ifPresent(m -> out.println("prometheus metrics on " + m));
         out.println("listening on " + server.uri());
         out.flush();
         server.join();
         return 0;
+    }
+
+    /** Refuses a listen address some other process holds (or that this host does not have). */
+    static void requireFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw portInUse(host, port, e);
+        }
+    }
+
+    private static CliFailure portInUse(String host, int port, Exception cause) {
+        return new CliFailure(
+                CliFailure.Code.PORT_IN_USE,
+                "cannot listen on " + host + ":" + port + " (" + Failures.sentence(cause) + ")",
+                "another process holds it (another keyroom server?): stop it, or pass --listen HOST:PORT",
+                cause);
     }
 }

@@ -60,7 +60,7 @@ class GatewayCommandTest {
             assertThat(fresh.err().strip().lines())
                     .singleElement()
                     .asString()
-                    .startsWith("keyroom: the gateway did not start: the Keyroom server at ")
+                    .startsWith("keyroom: [gateway_not_started] the gateway did not start: the Keyroom server at ")
                     .contains("register the gateway's identity");
             assertThat(Files.readString(world.dir.config())).contains("server_pin");
 

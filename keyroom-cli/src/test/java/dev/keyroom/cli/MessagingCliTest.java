@@ -41,7 +41,20 @@ class MessagingCliTest {
 
             CliTest.Result tail = node.run("tail", room, "--after", "1", "--count", "1");
             assertThat(tail.code()).as(tail.err()).isZero();
-            assertThat(tail.out()).startsWith("2 ").contains("keyroom-blob:v1:");
+            // A blob's key stays out of the terminal unless asked for.
+            assertThat(tail.out())
+                    .startsWith("2 ")
+                    .contains(" blob ")
+                    .contains("bytes; keyroom blob get ROOM 2 --out FILE)")
+                    .doesNotContain("keyroom-blob:v1:");
+            assertThat(node.run("history", room).out()).doesNotContain("keyroom-blob:v1:");
+            assertThat(node.run("history", room, "--after", "1", "--json").out())
+                    .contains("\"blob\":{")
+                    .doesNotContain("\"body\"");
+            assertThat(node.run("history", room, "--show-keys").out()).contains("keyroom-blob:v1:");
+            assertThat(node.run("tail", room, "--after", "1", "--count", "1", "--show-keys")
+                            .out())
+                    .contains("keyroom-blob:v1:");
 
             CliTest.Result keep = node.run("room", "retention", room, "--count", "1");
             assertThat(keep.code()).as(keep.err()).isZero();

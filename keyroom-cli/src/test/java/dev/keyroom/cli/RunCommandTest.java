@@ -156,7 +156,7 @@ class RunCommandTest {
         CliTest.Result none = CliTest.run(run());
         assertThat(none.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(none.err().strip())
-                .startsWith("keyroom: give the program to run after --")
+                .startsWith("keyroom: [bad_input] give the program to run after --")
                 .doesNotContain("\n");
 
         CliTest.Result ttl = CliTest.run(
@@ -170,14 +170,15 @@ class RunCommandTest {
                 "--",
                 "true");
         assertThat(ttl.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(ttl.err().strip()).isEqualTo("keyroom: --ttl takes a lifetime from 10s to 15m, such as 60s or 5m");
+        assertThat(ttl.err().strip())
+                .isEqualTo("keyroom: [bad_input] --ttl takes a lifetime from 10s to 15m, such as 60s or 5m");
 
         CliTest.Result down = CliTest.run(
                 "run", "--gateway", "http://127.0.0.1:1", "--identity", world.agentFile.toString(), "--", "true");
-        assertThat(down.code()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(down.code()).isEqualTo(Main.EXIT_UNREACHABLE);
         assertThat(down.err().strip())
-                .isEqualTo(
-                        "keyroom: cannot reach the gateway at http://127.0.0.1:1 (is 'keyroom gateway' running there?)");
+                .isEqualTo("keyroom: [server_unreachable] cannot reach the gateway at http://127.0.0.1:1\n"
+                        + "  is 'keyroom gateway' running there? check --gateway");
 
         Identity stranger = world.node.register("stranger", Role.AGENT);
         Path strangerFile = tmp.resolve("stranger.identity");
@@ -186,13 +187,12 @@ class RunCommandTest {
                 "run", "--gateway", world.gatewayUri().toString(), "--identity", strangerFile.toString(), "--", "true");
         assertThat(refused.code()).isEqualTo(Main.EXIT_FAILED);
         assertThat(refused.err().strip())
-                .startsWith("keyroom: refused: ")
-                .doesNotContain("\n")
+                .startsWith("keyroom: [unauthorized] the server refused: ")
                 .doesNotContain("Exception");
 
         CliTest.Result missing = CliTest.run(run("/no/such/program"));
         assertThat(missing.code()).isEqualTo(127);
-        assertThat(missing.err().strip()).startsWith("keyroom: cannot start /no/such/program: ");
+        assertThat(missing.err().strip()).startsWith("keyroom: [program_not_started] cannot start /no/such/program: ");
     }
 
     @Test

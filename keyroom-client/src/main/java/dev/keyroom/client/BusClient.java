@@ -29,6 +29,12 @@ public final class BusClient implements AutoCloseable {
 
         /** The server ended the subscription: membership ended. It is not resumed. */
         default void onEvicted(String reason) {}
+
+        /** The connection was lost; the client reconnects and will resume after {@code lastSeq}. */
+        default void onDisconnected(long lastSeq, String why) {}
+
+        /** The connection is back and the room followed again from after {@code afterSeq}. */
+        default void onResumed(long afterSeq) {}
     }
 
     /** Why the connection ended for good, if it did. */
@@ -53,6 +59,7 @@ public final class BusClient implements AutoCloseable {
     private volatile WebSocket ws;
     private volatile CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile boolean closing;
+    private volatile boolean lost;
     private int attempt;
 
     BusClient(ClientContext context, Messages messages) {
@@ -115,6 +122,15 @@ public final class BusClient implements AutoCloseable {
         }
     }
 
+    /** Tells each room's listener, once per loss, that the connection is gone and where it resumes. */
+    private void lost(String why) {
+        if (lost || closing || closedForGood.isDone()) {
+            return;
+        }
+        lost = true;
+        rooms.forEach((room, l) -> l.onDisconnected(lastSeq.getOrDefault(room, 0L), why));
+    }
+
     private void scheduleReconnect() {
         if (closing || closedForGood.isDone()) {
             return;
@@ -131,8 +147,14 @@ public final class BusClient implements AutoCloseable {
             }
             case Frame.AuthOk ok -> {
                 attempt = 0;
+                boolean resuming = lost;
+                lost = false;
                 for (Map.Entry<RoomId, RoomListener> r : rooms.entrySet()) {
-                    send(new Frame.Subscribe(r.getKey(), lastSeq.getOrDefault(r.getKey(), 0L)));
+                    long after = lastSeq.getOrDefault(r.getKey(), 0L);
+                    send(new Frame.Subscribe(r.getKey(), after));
+                    if (resuming) {
+                        r.getValue().onResumed(after);
+                    }
                 }
                 ready.complete(null);
             }
@@ -207,6 +229,7 @@ public final class BusClient implements AutoCloseable {
                 ready.completeExceptionally(new IllegalStateException("data plane closed: " + code + " " + reason));
                 closedForGood.complete(new Closed(code, reason));
             } else {
+                lost("closed: " + code + (reason.isEmpty() ? "" : " " + reason));
                 scheduleReconnect();
             }
             return null;
@@ -215,6 +238,10 @@ public final class BusClient implements AutoCloseable {
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             ws = null;
+            lost(
+                    error.getMessage() != null
+                            ? error.getMessage()
+                            : error.getClass().getSimpleName());
             scheduleReconnect();
         }
     }
@@ -225,6 +252,7 @@ public final class BusClient implements AutoCloseable {
         if (s != null) {
             s.abort();
             ws = null;
+            lost("dropped");
             scheduleReconnect();
         }
     }

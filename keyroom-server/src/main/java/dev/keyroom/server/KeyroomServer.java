@@ -16,7 +16,8 @@ import dev.keyroom.server.tls.TlsReloader;
 import dev.keyroom.server.web.ClientAddresses;
 import dev.keyroom.server.web.RequestIds;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,8 +52,10 @@ public final class KeyroomServer implements AutoCloseable {
     private final Router router;
     private final URI uri;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MetricsListener scrape;
 
-    private KeyroomServer(HttpStack stack, Node node, ServerKey key, Router router) {
+    private KeyroomServer(HttpStack stack, Node node, ServerKey key, Router router, MetricsListener scrape) {
+        this.scrape = scrape;
         this.stack = stack;
         this.node = node;
         this.key = key;
@@ -110,7 +113,8 @@ public final class KeyroomServer implements AutoCloseable {
             key.close();
             throw e;
         }
-        MeterRegistry metrics = new SimpleMeterRegistry();
+        // Prometheus's registry: the signed admin call reads it as JSON, the metrics listener as text.
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Backends backends;
         try {
             backends = Backends.open(config, dir, metrics, clock);
@@ -149,6 +153,15 @@ public final class KeyroomServer implements AutoCloseable {
             bus.setHandler(app);
             app = SiteWiring.applyListener(node, stack, cors(config.cors(), bus));
             stack.start(app, config.tls(), node.ids());
+            MetricsListener scrape = null;
+            if (config.metrics().isPresent()) {
+                try {
+                    scrape = MetricsListener.start(config.metrics().get(), metrics);
+                } catch (IOException e) {
+                    stack.jetty().stop();
+                    throw e;
+                }
+            }
             for (String warning : config.warnings()) {
                 log.atWarn().log(warning);
             }
@@ -156,7 +169,7 @@ public final class KeyroomServer implements AutoCloseable {
                     .addKeyValue(
                             "authorities", String.join(", ", stack.authorities().describe()))
                     .log("accepting requests signed for these authorities");
-            return new KeyroomServer(stack, node, key, router);
+            return new KeyroomServer(stack, node, key, router, scrape);
         } catch (Exception | Error e) {
             audit.close();
             backends.close();
@@ -205,6 +218,11 @@ public final class KeyroomServer implements AutoCloseable {
         return node.services().budget();
     }
 
+    /** The Prometheus listener's URL, when the {@code metrics:} section turns it on. */
+    public Optional<URI> metricsUri() {
+        return Optional.ofNullable(scrape).map(MetricsListener::uri);
+    }
+
     public MeterRegistry metrics() {
         return node.metrics();
     }
@@ -217,6 +235,9 @@ public final class KeyroomServer implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (scrape != null) {
+            scrape.close();
         }
         try {
             stack.jetty().stop();

@@ -172,12 +172,18 @@ public final class RequestAuthenticator {
      * modes only.
      */
     public Optional<User> claimedIdentity(HttpRequestView request) {
+        return claimedKeyId(request)
+                .flatMap(k -> users.find(new EndpointId(k)).filter(u -> u.status() != UserStatus.REVOKED));
+    }
+
+    /** The well-formed key id a request names, checked for nothing else: for logs and the modes above. */
+    public static Optional<String> claimedKeyId(HttpRequestView request) {
         for (String input : request.headerValues("signature-input")) {
             int i = input.indexOf("keyid=\"");
             if (i >= 0 && input.length() >= i + 7 + 32) {
                 String candidate = input.substring(i + 7, i + 7 + 32);
                 if (EndpointId.isWellFormed(candidate)) {
-                    return users.find(new EndpointId(candidate)).filter(u -> u.status() != UserStatus.REVOKED);
+                    return Optional.of(candidate);
                 }
             }
         }

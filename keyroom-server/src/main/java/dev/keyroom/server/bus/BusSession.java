@@ -203,6 +203,12 @@ public final class BusSession implements Session.Listener {
         User u = plane.users().find(a.endpoint()).filter(User::isActive).orElse(null);
         if (u == null || !Ed25519.verify(u.signPub(), Frame.authMessage(challenge, authority), a.signature())) {
             plane.audit().recordRefusal(AuditEvent.of(null, "AUTH", "/v1/bus", "401 unauthorized", sessionId, remote));
+            log.atWarn()
+                    .addKeyValue("session", shortId())
+                    .addKeyValue("key_id", a.endpoint().value())
+                    .addKeyValue("reason", u == null ? "unknown or inactive key" : "bad signature")
+                    .addKeyValue("remote", remote.getHostAddress())
+                    .log("data-plane authentication failed");
             close(CLOSE_AUTH, "unknown key or bad signature");
             return;
         }
@@ -213,6 +219,16 @@ public final class BusSession implements Session.Listener {
             return;
         }
         send(new Frame.AuthOk());
+        log.atInfo()
+                .addKeyValue("session", shortId())
+                .addKeyValue("key_id", u.endpoint().value())
+                .addKeyValue("remote", remote.getHostAddress())
+                .log("data-plane session opened");
+    }
+
+    /** The session id as logs show it: 8 characters (LOG-3). */
+    private String shortId() {
+        return sessionId.substring(4, 12);
     }
 
     private void subscribe(User caller, Frame.Subscribe s) {
@@ -305,6 +321,7 @@ public final class BusSession implements Session.Listener {
             return;
         }
         closed = true;
+        closedLog(code, reason);
         outbox.close();
         Session s = session;
         if (s != null) {
@@ -321,13 +338,29 @@ public final class BusSession implements Session.Listener {
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        if (!closed) {
+            closedLog(statusCode, reason);
+        }
         closed = true;
         release();
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
+        if (!closed) {
+            closedLog(1006, cause.getClass().getSimpleName());
+        }
         closed = true;
         release();
+    }
+
+    private void closedLog(int code, String reason) {
+        User u = user;
+        log.atInfo()
+                .addKeyValue("session", shortId())
+                .addKeyValue("key_id", u == null ? "-" : u.endpoint().value())
+                .addKeyValue("code", code)
+                .addKeyValue("reason", reason == null ? "" : reason)
+                .log("data-plane session closed");
     }
 }

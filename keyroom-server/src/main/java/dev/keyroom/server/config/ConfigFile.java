@@ -24,7 +24,9 @@ public record ConfigFile(
         DataPlane bus,
         Vault vault,
         Cluster cluster,
-        Replication replication) {
+        Replication replication,
+        Metrics metrics,
+        Log log) {
 
     /** A file that sets nothing: every default applies. */
     public static final ConfigFile EMPTY = ConfigYaml.file(java.util.Map.of());
@@ -67,6 +69,12 @@ public record ConfigFile(
     /** The vault: versions kept, and how many distinct secrets an agent may read (AZ-6). */
     public record Vault(
             Integer secretVersions, Integer agentReadsPerMinute, Integer agentReadsPerHour, Integer agentLockHours) {}
+
+    /** The Prometheus listener: {@code listen} (IP:PORT, loopback unless {@code insecure_beyond_loopback}). */
+    public record Metrics(String listen, Boolean insecureBeyondLoopback) {}
+
+    /** The server's log: level (error, warn, info, debug) and format (json or text). */
+    public record Log(String level, String format) {}
 
     /** Message history kept per room. */
     public record Messages(Integer retainCount, Integer retainDays) {}

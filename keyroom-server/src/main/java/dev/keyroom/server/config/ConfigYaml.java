@@ -9,7 +9,9 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -29,23 +31,59 @@ final class ConfigYaml {
 
     /** Reads a YAML configuration file; syntax errors and unknown keys are reported as problems. */
     static ConfigFile read(Path file) throws ConfigException {
-        try {
-            return parse(Files.readString(file), file.toString());
-        } catch (IOException e) {
-            throw new ConfigException(List.of("cannot read config file " + file + ": " + e.getMessage()));
-        }
+        return readAll(file).orThrow();
     }
 
     /** Parses YAML text; {@code source} names it in messages. */
     static ConfigFile parse(String yaml, String source) throws ConfigException {
-        if (yaml.isBlank()) {
-            return ConfigFile.EMPTY;
+        return parseAll(yaml, source).orThrow();
+    }
+
+    /**
+     * A file as read: its settings that have the right shape, and a problem for each that has not
+     * (unknown keys, values of the wrong kind), or for the whole file when it is not YAML.
+     */
+    record Read(ConfigFile file, List<String> problems) {
+        ConfigFile orThrow() throws ConfigException {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return file;
         }
+    }
+
+    static Read readAll(Path file) {
         try {
-            ConfigFile f = YAML.readValue(yaml, ConfigFile.class);
-            return f == null ? ConfigFile.EMPTY : f;
+            return parseAll(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            return new Read(ConfigFile.EMPTY, List.of("cannot read config file " + file + ": " + e.getMessage()));
+        }
+    }
+
+    static Read parseAll(String yaml, String source) {
+        if (yaml.isBlank()) {
+            return new Read(ConfigFile.EMPTY, List.of());
+        }
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
         } catch (JacksonException e) {
-            throw new ConfigException(List.of("config " + source + " is invalid: " + e.getOriginalMessage()));
+            return new Read(
+                    ConfigFile.EMPTY, List.of("config " + source + " is not valid YAML: " + e.getOriginalMessage()));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            return new Read(ConfigFile.EMPTY, List.of());
+        }
+        if (!(tree instanceof ObjectNode root)) {
+            return new Read(ConfigFile.EMPTY, List.of("config " + source + " must be key: value lines"));
+        }
+        List<String> problems = ConfigShape.check(YAML, root, ConfigFile.class, "");
+        try {
+            return new Read(YAML.treeToValue(root, ConfigFile.class), problems);
+        } catch (JacksonException e) {
+            List<String> all = new java.util.ArrayList<>(problems);
+            all.add("config " + source + " is invalid: " + e.getOriginalMessage());
+            return new Read(ConfigFile.EMPTY, all);
         }
     }
 

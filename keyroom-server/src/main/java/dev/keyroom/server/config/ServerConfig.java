@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,9 @@ public record ServerConfig(
         BusSettings bus,
         VaultSettings vault,
         Optional<ClusterSettings> cluster,
-        ReplicationSettings replication) {
+        ReplicationSettings replication,
+        Optional<MetricsSettings> metrics,
+        LogSettings log) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -49,6 +52,28 @@ public record ServerConfig(
     /** Parses YAML text; {@code source} names it in messages. */
     public static ConfigFile parse(String yaml, String source) throws ConfigException {
         return ConfigYaml.parse(yaml, source);
+    }
+
+    /**
+     * A file checked whole: every problem of its shape and of its values at once, by YAML name; the
+     * configuration when there is none; and the settings the file gives, by their YAML names.
+     */
+    public record Check(List<String> problems, Optional<ServerConfig> config, Map<String, Object> settings) {}
+
+    /** Checks {@code file} as the configuration of {@code dataDir} ({@code keyroom config check}). */
+    public static Check check(Path dataDir, Path file) {
+        ConfigYaml.Read read = ConfigYaml.readAll(file);
+        List<String> problems = new ArrayList<>(read.problems());
+        ServerConfig config = null;
+        try {
+            config = from(dataDir, read.file());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        return new Check(
+                List.copyOf(problems),
+                problems.isEmpty() ? Optional.of(config) : Optional.empty(),
+                ConfigYaml.settings(read.file()));
     }
 
     /** Where a server listens, as the {@code listen} setting and {@code insecure_plaintext} say. */
@@ -134,7 +159,9 @@ public record ServerConfig(
                 VaultSettings.from(file.vault(), problems),
                 Optional.ofNullable(file.cluster())
                         .map(c -> ClusterSettings.from(c, mode, listen.plaintext(), problems)),
-                replication);
+                replication,
+                MetricsSettings.from(file.metrics(), problems),
+                LogSettings.from(file.log(), problems));
         problems.throwIfAny();
         return config;
     }

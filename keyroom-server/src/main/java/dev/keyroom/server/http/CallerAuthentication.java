@@ -85,6 +85,7 @@ final class CallerAuthentication {
             HttpFields.Mutable headers) {
         log.atWarn()
                 .addKeyValue("request_id", request.getAttribute(RequestIds.ATTRIBUTE))
+                .addKeyValue("key_id", RequestAuthenticator.claimedKeyId(view).orElse("-"))
                 .addKeyValue("step", r.step())
                 .addKeyValue("reason", r.reason())
                 .addKeyValue("remote", Request.getRemoteAddr(request))
