@@ -198,18 +198,20 @@ class McpCommandTest {
     }
 
     @Test
-    void aStranger_isRefusedAtStart_inOneLine() throws Exception {
+    void aStranger_isRefusedAtStart_inWords() throws Exception {
         Identity stranger = Identity.generate(dev.keyroom.server.TestNode.RANDOM);
         Path file = tmp.resolve("stranger.identity");
         IdentityFile.write(file, stranger);
         GatewayCliWorld.Ran r = GatewayCliWorld.keyroom(tmp, Map.of(), mcp(file));
         assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err().strip()).startsWith("keyroom: refused: 401").doesNotContain("\n");
+        // What happened, then what to do: the CLI's two lines, never a stack trace.
+        assertThat(r.err().strip()).startsWith("keyroom: [unauthorized] ").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines()).hasSize(2);
     }
 
     @Test
-    void mistakes_giveOneLineThatSaysWhat() {
+    void mistakes_sayWhatInOneLine() {
         CliTest.Result r = CliTest.run(
                 "mcp",
                 "--server",
@@ -219,7 +221,7 @@ class McpCommandTest {
                 "--gateway-ca",
                 "ca.pem");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err().strip()).isEqualTo("keyroom: --gateway-ca goes with --gateway");
+        assertThat(r.err().strip()).isEqualTo("keyroom: [bad_input] --gateway-ca goes with --gateway");
     }
 
     /** The tools, their schemas and descriptions as a model reads them. */
