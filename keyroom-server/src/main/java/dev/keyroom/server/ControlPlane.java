@@ -9,6 +9,7 @@ import dev.keyroom.server.config.Limits;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.http.AuditRoutes;
 import dev.keyroom.server.http.BlobRoutes;
+import dev.keyroom.server.http.ConsoleTicketRoutes;
 import dev.keyroom.server.http.GrantRoutes;
 import dev.keyroom.server.http.HealthRoutes;
 import dev.keyroom.server.http.KeyringRoutes;
@@ -23,6 +24,7 @@ import dev.keyroom.server.http.UserRoutes;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
 import dev.keyroom.server.web.ClientAddresses;
+import dev.keyroom.server.web.RequestOutcomes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,12 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 final class ControlPlane {
     private ControlPlane() {}
 
-    static Handler handler(Node node, Optional<ReplicationWorker> worker, Authorities authorities) throws IOException {
+    static Handler handler(
+            Node node,
+            Optional<ReplicationWorker> worker,
+            Authorities authorities,
+            Optional<ConsoleTicketRoutes.Desk> console)
+            throws IOException {
         ServerConfig config = node.config();
         Limits limits = config.limits();
         Services s = node.services();
@@ -52,7 +59,7 @@ final class ControlPlane {
                 authorities,
                 replayFence(node.backends().savedNonces(), node.site(), config.skew()));
         Handler app = new KeyroomHandler(
-                routes(node, worker),
+                routes(node, worker, console),
                 authenticator,
                 config.authMode(),
                 node.ids(),
@@ -68,25 +75,17 @@ final class ControlPlane {
         if (limits.minRequestBytesPerSecond() > 0) {
             app = new MinimumDataRateHandler(app, limits.minRequestBytesPerSecond(), 0);
         }
-        return app;
+        return new RequestOutcomes(node.metrics(), app);
     }
 
-    private static Router routes(Node node, Optional<ReplicationWorker> worker) {
+    private static Router routes(
+            Node node, Optional<ReplicationWorker> worker, Optional<ConsoleTicketRoutes.Desk> console) {
         ServerConfig config = node.config();
         Services s = node.services();
         Backends backends = node.backends();
         SiteRole site = node.site();
         Router router = new Router();
-        new HealthRoutes(
-                        KeyroomServer.VERSION,
-                        () -> new HealthDtos.Posture(
-                                config.authMode().wireName(),
-                                config.tls(),
-                                backends.cluster().isPresent(),
-                                backends.storeName(),
-                                !config.cleartextRoomsAllowed(),
-                                site.kind().wireName()))
-                .register(router);
+        new HealthRoutes(KeyroomServer.VERSION, posture(node)).register(router);
         new UserRoutes(s.users(), s.rooms()).register(router);
         new AuditRoutes(node.audit()).register(router);
         new KeyringRoutes(s.keyrings()).register(router);
@@ -104,10 +103,23 @@ final class ControlPlane {
                         node.clock())
                 .register(router);
         new MessageRoutes(s.messages()).register(router);
+        new ConsoleTicketRoutes(console).register(router);
         // A primary that feeds a backup records every blob stored for it (REPL-2).
         var blobs = worker.map(ReplicationWorker::feeding).orElse(backends.blobs());
         new BlobRoutes(new BlobService(blobs, s.rooms(), config.limits().maxBlobBodyBytes())).register(router);
         return router;
+    }
+
+    /** The node's posture, read on each call: a promotion or a fence changes the role. */
+    static Supplier<HealthDtos.Posture> posture(Node node) {
+        ServerConfig config = node.config();
+        return () -> new HealthDtos.Posture(
+                config.authMode().wireName(),
+                config.tls(),
+                node.backends().cluster().isPresent(),
+                node.backends().storeName(),
+                !config.cleartextRoomsAllowed(),
+                node.site().kind().wireName());
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.keyroom.server.config.ConfigException;
 import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.CorsSettings;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.console.Console;
 import dev.keyroom.server.limits.InflightBudget;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
@@ -48,13 +49,15 @@ public final class KeyroomServer implements AutoCloseable {
     private final Node node;
     private final ServerKey key;
     private final URI uri;
+    private final Optional<Console> console;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KeyroomServer(HttpStack stack, Node node, ServerKey key) {
+    private KeyroomServer(HttpStack stack, Node node, ServerKey key, Optional<Console> console) {
         this.stack = stack;
         this.node = node;
         this.key = key;
         this.uri = stack.uri(node.config());
+        this.console = console;
     }
 
     /** Starts a node on {@code config}, initialising an empty data directory first. */
@@ -125,7 +128,8 @@ public final class KeyroomServer implements AutoCloseable {
             HttpStack stack = HttpStack.bind(config, dir, backends, metrics, random);
             backends.store().siteLog().onChange(new NodeEffects(services, site));
             Optional<ReplicationWorker> worker = SiteWiring.worker(node, key);
-            Handler app = ControlPlane.handler(node, worker, stack.authorities());
+            Optional<Console> console = ConsoleWiring.console(node, stack);
+            Handler app = ControlPlane.handler(node, worker, stack.authorities(), ConsoleWiring.desk(console));
             // The data plane: upgraded before the control plane's handler, authenticated in-band.
             WebSocketUpgradeHandler bus = new DataPlane(
                             services.hub(),
@@ -152,7 +156,8 @@ public final class KeyroomServer implements AutoCloseable {
                     .addKeyValue(
                             "authorities", String.join(", ", stack.authorities().describe()))
                     .log("accepting requests signed for these authorities");
-            return new KeyroomServer(stack, node, key);
+            console.ifPresent(c -> log.atInfo().addKeyValue("url", c.root()).log("the admin console is listening"));
+            return new KeyroomServer(stack, node, key, console);
         } catch (Exception | Error e) {
             audit.close();
             backends.close();
@@ -179,6 +184,11 @@ public final class KeyroomServer implements AutoCloseable {
     /** The URL clients reach this node at (from this machine, for a wildcard listen address). */
     public URI uri() {
         return uri;
+    }
+
+    /** The admin console's address ({@code https://.../console/}), when it is on. */
+    public Optional<URI> console() {
+        return console.map(Console::root);
     }
 
     /** The SPKI pin of the TLS certificate in use, when TLS is on. */

@@ -37,7 +37,8 @@ public record ServerConfig(
         BusSettings bus,
         VaultSettings vault,
         Optional<ClusterSettings> cluster,
-        ReplicationSettings replication) {
+        ReplicationSettings replication,
+        ConsoleSettings console) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -134,7 +135,8 @@ public record ServerConfig(
                 VaultSettings.from(file.vault(), problems),
                 Optional.ofNullable(file.cluster())
                         .map(c -> ClusterSettings.from(c, mode, listen.plaintext(), problems)),
-                replication);
+                replication,
+                ConsoleSettings.from(file.console(), problems));
         problems.throwIfAny();
         return config;
     }
