@@ -90,9 +90,13 @@ public final class Chromium implements AutoCloseable {
         return driver;
     }
 
-    /** Opens {@code url}, keeping what the page before it did wrong. */
+    /**
+     * Opens {@code url} in a new document (by way of {@code about:blank}, so that a link differing
+     * only in its fragment loads afresh), keeping what the page before it did wrong.
+     */
     public void open(URI url) {
         collect();
+        driver.get("about:blank");
         driver.get(url.toString());
     }
 

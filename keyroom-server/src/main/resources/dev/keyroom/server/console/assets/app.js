@@ -106,4 +106,9 @@ async function boot() {
   await render(location.pathname);
 }
 
+// A login link opened in a tab that shows the console already: start afresh with its ticket.
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#ticket=')) location.reload();
+});
+
 boot();

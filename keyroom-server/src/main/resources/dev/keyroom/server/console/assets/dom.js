@@ -1,6 +1,6 @@
 // Building the page with DOM calls only: every string from the server becomes a text node, never
 // markup (UI-4). The page's Content-Security-Policy enforces it besides: Trusted Types with no
-// policy make innerHTML and its kin throw.
+// policy make every HTML sink throw when handed a string.
 
 const SVG = 'http://www.w3.org/2000/svg';
 
