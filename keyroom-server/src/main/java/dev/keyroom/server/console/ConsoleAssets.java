@@ -14,8 +14,20 @@ import java.util.Optional;
  * console's paths ({@code /console/}, {@code /console/users}, ...): it routes in the browser.
  */
 final class ConsoleAssets {
-    /** A file as served. */
-    record Asset(byte[] bytes, String type) {}
+    /**
+     * A file as served, with its entity tag (a hash of its bytes): browsers may keep the files and
+     * ask whether they changed ({@code Cache-Control: no-cache}), which lets them keep the compiled
+     * scripts too; the API's answers are never kept ({@code no-store}).
+     */
+    record Asset(byte[] bytes, String type, String etag) {
+        Asset(byte[] bytes, String type) {
+            this(
+                    bytes,
+                    type,
+                    "\"" + dev.keyroom.core.crypto.Base64Url.encode(dev.keyroom.core.crypto.Digests.sha256(bytes))
+                            + "\"");
+        }
+    }
 
     static final String ROOT = "/console/";
     static final String PREFIX = "/console/assets/";

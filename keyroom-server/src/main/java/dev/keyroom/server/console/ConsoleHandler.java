@@ -114,14 +114,16 @@ public final class ConsoleHandler extends Handler.Abstract {
     /** One request's facts, and who it turned out to be from. */
     private static final class Exchange {
         final Request request;
+        final Response response;
         final String id;
         final String method;
         final String path;
         final String remote;
         EndpointId actor;
 
-        Exchange(Request request, String id, InetAddress client) {
+        Exchange(Request request, Response response, String id, InetAddress client) {
             this.request = request;
+            this.response = response;
             this.id = id;
             this.method = request.getMethod();
             this.path = request.getHttpURI().getPath();
@@ -146,7 +148,7 @@ public final class ConsoleHandler extends Handler.Abstract {
         ConsoleHeaders.apply(headers);
         headers.put(RequestIds.HEADER, id);
         InetAddress client = addresses.resolve(request);
-        Exchange x = new Exchange(request, id, client);
+        Exchange x = new Exchange(request, response, id, client);
         Answer a;
         try {
             gate.admitAddress(client, headers);
@@ -194,7 +196,13 @@ public final class ConsoleHandler extends Handler.Abstract {
         if (x.method.equals("GET") || x.method.equals("HEAD")) {
             Optional<ConsoleAssets.Asset> asset = assets.find(x.path);
             if (asset.isPresent()) {
-                return new Answer(200, asset.get().bytes(), asset.get().type(), null, null);
+                ConsoleAssets.Asset a = asset.get();
+                x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+                x.response.getHeaders().put(HttpHeader.ETAG, a.etag());
+                if (a.etag().equals(x.request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+                    return new Answer(304, null, null, null, null);
+                }
+                return new Answer(200, a.bytes(), a.type(), null, null);
             }
             if ("/".equals(x.path) || "/console".equals(x.path)) {
                 return new Answer(303, null, null, null, ConsoleAssets.ROOT);

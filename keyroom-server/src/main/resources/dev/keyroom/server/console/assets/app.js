@@ -5,17 +5,14 @@
 import * as api from './api.js';
 import { clear, el, notice, short } from './dom.js';
 import * as overview from './overview.js';
-import * as users from './users.js';
-import * as rooms from './rooms.js';
-import * as audit from './audit.js';
-import * as limits from './limits.js';
 
+// The overview comes with the page; the other pages' modules are loaded when first shown.
 const PAGES = {
-  '/console/': ['overview', overview],
-  '/console/users': ['users', users],
-  '/console/rooms': ['rooms', rooms],
-  '/console/audit': ['audit', audit],
-  '/console/limits': ['limits', limits],
+  '/console/': ['overview', async () => overview],
+  '/console/users': ['users', () => import('./users.js')],
+  '/console/rooms': ['rooms', () => import('./rooms.js')],
+  '/console/audit': ['audit', () => import('./audit.js')],
+  '/console/limits': ['limits', () => import('./limits.js')],
 };
 
 const main = document.getElementById('main');
@@ -37,7 +34,7 @@ function loggedOut(message) {
 }
 
 async function render(path) {
-  const [name, page] = PAGES[path] ?? PAGES['/console/'];
+  const [name, load] = PAGES[path] ?? PAGES['/console/'];
   stop();
   stop = () => {};
   const mine = ++generation;
@@ -48,6 +45,8 @@ async function render(path) {
   }
   clear(main);
   try {
+    const page = await load();
+    if (mine !== generation) return;
     const cleanup = await page.render(main);
     if (mine !== generation) {
       if (cleanup) cleanup();
