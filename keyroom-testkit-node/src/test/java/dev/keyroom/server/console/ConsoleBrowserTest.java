@@ -115,7 +115,7 @@ class ConsoleBrowserTest {
         assertThat(java.util.Arrays.stream(ys(denied)).min().orElseThrow())
                 .as("the stranger's denial drawn above zero")
                 .isLessThan(baseline);
-        assertThat(chromium.all("#chart-denials rect.bar.s-denied")).isNotEmpty();
+        assertThat(chromium.all("#chart-denials rect.col.s-denied")).isNotEmpty();
         assertThat(chromium.all("#chart-inflight path.line, #chart-sessions path.line"))
                 .hasSize(2);
         assertThat(chromium.find(".facts").getText()).contains("enforce", "sqlite", "primary");

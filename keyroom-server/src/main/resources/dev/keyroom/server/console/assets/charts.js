@@ -5,7 +5,7 @@ import { clock, el, svg } from './dom.js';
 
 const W = 640;
 const H = 190;
-const M = { left: 52, right: 14, top: 14, bottom: 26 };
+const M = { left: 66, right: 14, top: 14, bottom: 26 };
 
 function nice(max) {
   if (!(max > 0)) return 1;
@@ -65,7 +65,10 @@ export function lineChart({ title, points, lines, format, id, floor }) {
     legend(lines, points));
 }
 
-/** Stacked bars per sample: {title, points, bars: [{key, label, cls, format}], format}. */
+/**
+ * Stacked bars per sample, each ending at its sample's time (a rate covers the interval before it):
+ * {title, points, bars: [{key, label, cls, format}], format, floor}.
+ */
 export function barChart({ title, points, bars, format, id, floor }) {
   let max = 0;
   for (const p of points) max = Math.max(max, bars.reduce((s, b) => s + (p[b.key] ?? 0), 0));
@@ -78,7 +81,7 @@ export function barChart({ title, points, bars, format, id, floor }) {
       const v = p[b.key] ?? 0;
       if (v > 0) {
         rects.push(svg('rect', {
-          class: `bar ${b.cls}`, x: x(p.t) - width / 2, y: y(base + v), width, height: y(base) - y(base + v),
+          class: `col ${b.cls}`, x: Math.max(M.left, x(p.t) - width), y: y(base + v), width, height: y(base) - y(base + v),
         }, svg('title', null, `${clock(p.t)} ${b.label} ${b.format(v)}`)));
       }
       base += v;
