@@ -58,6 +58,7 @@ final class ServerCommand extends KeyroomCommand {
         }
         server.pin().ifPresent(p -> out.println("tls pin " + p));
         out.println("accepting requests signed for " + String.join(", ", server.authorities()));
+        server.console().ifPresent(c -> out.println("admin console on " + c + " (log in: keyroom console login)"));
         out.println("listening on " + server.uri());
         out.flush();
         server.join();

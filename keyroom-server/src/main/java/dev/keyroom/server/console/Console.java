@@ -183,7 +183,8 @@ public final class Console extends AbstractLifeCycle implements AutoCloseable {
         reloader.start();
         timer.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         long every = MetricHistory.EVERY.toMillis();
-        timer.scheduleAtFixedRate(history::sample, every, every, TimeUnit.MILLISECONDS);
+        // A first sample at once, so that the charts have a start from the node's first seconds.
+        timer.scheduleAtFixedRate(history::sample, 0, every, TimeUnit.MILLISECONDS);
     }
 
     private void sweep() {
