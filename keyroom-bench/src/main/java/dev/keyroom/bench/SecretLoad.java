@@ -57,6 +57,11 @@ public final class SecretLoad {
         }
 
         @Override
+        public long lastSeq() {
+            return 0;
+        }
+
+        @Override
         public void close() {}
     }
 

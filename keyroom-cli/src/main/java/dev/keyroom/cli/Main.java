@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             SecretCommand.class,
             GrantCommand.class,
             KeyringCommand.class,
+            ConsoleCommand.class,
         })
 public final class Main {
     /** Exit code for a refusal by the server or a failed check. */

@@ -73,6 +73,7 @@ final class ServerCommand extends KeyroomCommand {
         server.pin().ifPresent(p -> out.println("tls pin " + p));
         out.println("accepting requests signed for " + String.join(", ", server.authorities()));
         server.metricsUri().ifPresent(m -> out.println("prometheus metrics on " + m));
+        server.console().ifPresent(c -> out.println("admin console on " + c + " (log in: keyroom console login)"));
         out.println("listening on " + server.uri());
         out.flush();
         server.join();

@@ -69,6 +69,10 @@ class ReadmeTest {
         List<Block> blocks = blocks(Files.readAllLines(README));
         assertThat(blocks).hasSizeGreaterThan(8);
         Files.copy(README, dir.resolve("README.md"));
+        // The README's sections on the TypeScript SDK and the MCP client use the repository's clients.
+        Files.createSymbolicLink(
+                dir.resolve("clients"),
+                Path.of("..", "clients").toAbsolutePath().normalize());
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path keyroom = dir.resolve("keyroom");
         Files.writeString(

@@ -15,8 +15,8 @@ import java.time.Duration;
  * {@code http://} is refused for any host but loopback (TLS-2).
  *
  * <p>The calls are grouped by resource: {@link #users()}, {@link #rooms()}, {@link #messages()},
- * {@link #secrets()}, {@link #grants()}, {@link #blobs()}, {@link #keyring()}, {@link #audit()} and
- * {@link #site()};
+ * {@link #secrets()}, {@link #grants()}, {@link #blobs()}, {@link #keyring()}, {@link #audit()},
+ * {@link #site()} and {@link #console()};
  * {@link #connectBus()} opens the data plane and {@link #exchange} sends a raw signed request.
  *
  * <p>Room keys never leave the client in clear: {@link Rooms#create}, {@link Rooms#invite} and
@@ -37,6 +37,7 @@ public final class KeyroomClient implements AutoCloseable {
     private final Keyring keyring;
     private final Audit audit;
     private final Site site;
+    private final Console console;
 
     private KeyroomClient(Builder b) {
         SignedTransport transport = new SignedTransport(b.server, b.identity, b.trust, b.clock, b.random, b.timeout);
@@ -51,6 +52,7 @@ public final class KeyroomClient implements AutoCloseable {
         this.keyring = new Keyring(context);
         this.audit = new Audit(context);
         this.site = new Site(context);
+        this.console = new Console(context);
     }
 
     public static Builder builder(URI server, Identity identity) {
@@ -175,6 +177,11 @@ public final class KeyroomClient implements AutoCloseable {
     /** The site's replication: status, promotion and retry (admin). */
     public Site site() {
         return site;
+    }
+
+    /** The node's admin console: one-time login links (admin). */
+    public Console console() {
+        return console;
     }
 
     /** A response: status, headers we care about, and the body. */

@@ -9,6 +9,7 @@ import dev.keyroom.server.config.Limits;
 import dev.keyroom.server.config.ServerConfig;
 import dev.keyroom.server.http.AuditRoutes;
 import dev.keyroom.server.http.BlobRoutes;
+import dev.keyroom.server.http.ConsoleTicketRoutes;
 import dev.keyroom.server.http.GrantRoutes;
 import dev.keyroom.server.http.HealthRoutes;
 import dev.keyroom.server.http.KeyringRoutes;
@@ -24,6 +25,7 @@ import dev.keyroom.server.http.UserRoutes;
 import dev.keyroom.server.replication.ReplicationWorker;
 import dev.keyroom.server.replication.SiteRole;
 import dev.keyroom.server.web.ClientAddresses;
+import dev.keyroom.server.web.RequestOutcomes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,26 +72,17 @@ final class ControlPlane {
         if (limits.minRequestBytesPerSecond() > 0) {
             app = new MinimumDataRateHandler(app, limits.minRequestBytesPerSecond(), 0);
         }
-        return app;
+        return new RequestOutcomes(node.metrics(), app);
     }
 
     /** Every route of the REST API, registered by its resource's {@code *Routes}. */
-    static Router routes(Node node, Optional<ReplicationWorker> worker) {
+    static Router routes(Node node, Optional<ReplicationWorker> worker, Optional<ConsoleTicketRoutes.Desk> console) {
         ServerConfig config = node.config();
         Services s = node.services();
         Backends backends = node.backends();
         SiteRole site = node.site();
         Router router = new Router();
-        new HealthRoutes(
-                        KeyroomServer.VERSION,
-                        () -> new HealthDtos.Posture(
-                                config.authMode().wireName(),
-                                config.tls(),
-                                backends.cluster().isPresent(),
-                                backends.storeName(),
-                                !config.cleartextRoomsAllowed(),
-                                site.kind().wireName()))
-                .register(router);
+        new HealthRoutes(KeyroomServer.VERSION, posture(node)).register(router);
         OpenApiRoutes.load().register(router);
         new UserRoutes(s.users(), s.rooms()).register(router);
         new AuditRoutes(node.audit()).register(router);
@@ -108,10 +101,23 @@ final class ControlPlane {
                         node.clock())
                 .register(router);
         new MessageRoutes(s.messages()).register(router);
+        new ConsoleTicketRoutes(console).register(router);
         // A primary that feeds a backup records every blob stored for it (REPL-2).
         var blobs = worker.map(ReplicationWorker::feeding).orElse(backends.blobs());
         new BlobRoutes(new BlobService(blobs, s.rooms(), config.limits().maxBlobBodyBytes())).register(router);
         return router;
+    }
+
+    /** The node's posture, read on each call: a promotion or a fence changes the role. */
+    static Supplier<HealthDtos.Posture> posture(Node node) {
+        ServerConfig config = node.config();
+        return () -> new HealthDtos.Posture(
+                config.authMode().wireName(),
+                config.tls(),
+                node.backends().cluster().isPresent(),
+                node.backends().storeName(),
+                !config.cleartextRoomsAllowed(),
+                node.site().kind().wireName());
     }
 
     /**

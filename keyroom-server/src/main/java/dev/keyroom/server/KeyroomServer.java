@@ -8,6 +8,7 @@ import dev.keyroom.server.config.ConfigException;
 import dev.keyroom.server.config.ConfigFile;
 import dev.keyroom.server.config.CorsSettings;
 import dev.keyroom.server.config.ServerConfig;
+import dev.keyroom.server.console.Console;
 import dev.keyroom.server.http.Router;
 import dev.keyroom.server.limits.InflightBudget;
 import dev.keyroom.server.replication.ReplicationWorker;
@@ -51,16 +52,24 @@ public final class KeyroomServer implements AutoCloseable {
     private final ServerKey key;
     private final Router router;
     private final URI uri;
+    private final Optional<Console> console;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MetricsListener scrape;
 
-    private KeyroomServer(HttpStack stack, Node node, ServerKey key, Router router, MetricsListener scrape) {
+    private KeyroomServer(
+            HttpStack stack,
+            Node node,
+            ServerKey key,
+            Router router,
+            MetricsListener scrape,
+            Optional<Console> console) {
         this.scrape = scrape;
         this.stack = stack;
         this.node = node;
         this.key = key;
         this.router = router;
         this.uri = stack.uri(node.config());
+        this.console = console;
     }
 
     /** Starts a node on {@code config}, initialising an empty data directory first. */
@@ -132,7 +141,8 @@ public final class KeyroomServer implements AutoCloseable {
             HttpStack stack = HttpStack.bind(config, dir, backends, metrics, random);
             backends.store().siteLog().onChange(new NodeEffects(services, site));
             Optional<ReplicationWorker> worker = SiteWiring.worker(node, key);
-            Router router = ControlPlane.routes(node, worker);
+            Optional<Console> console = ConsoleWiring.console(node, stack);
+            Router router = ControlPlane.routes(node, worker, ConsoleWiring.desk(console));
             Handler app = ControlPlane.handler(node, router, stack.authorities());
             // The data plane: upgraded before the control plane's handler, authenticated in-band.
             WebSocketUpgradeHandler bus = new DataPlane(
@@ -169,7 +179,8 @@ public final class KeyroomServer implements AutoCloseable {
                     .addKeyValue(
                             "authorities", String.join(", ", stack.authorities().describe()))
                     .log("accepting requests signed for these authorities");
-            return new KeyroomServer(stack, node, key, router, scrape);
+            console.ifPresent(c -> log.atInfo().addKeyValue("url", c.root()).log("the admin console is listening"));
+            return new KeyroomServer(stack, node, key, router, scrape, console);
         } catch (Exception | Error e) {
             audit.close();
             backends.close();
@@ -196,6 +207,11 @@ public final class KeyroomServer implements AutoCloseable {
     /** The URL clients reach this node at (from this machine, for a wildcard listen address). */
     public URI uri() {
         return uri;
+    }
+
+    /** The admin console's address ({@code https://.../console/}), when it is on. */
+    public Optional<URI> console() {
+        return console.map(Console::root);
     }
 
     /** The SPKI pin of the TLS certificate in use, when TLS is on. */

@@ -46,6 +46,11 @@ final class NodeEffects implements ChangeEffects {
     }
 
     @Override
+    public void banLifted(String subject) {
+        services.bans().forget(subject);
+    }
+
+    @Override
     public void siteChanged(Site changed) {
         site.adopt(changed);
     }

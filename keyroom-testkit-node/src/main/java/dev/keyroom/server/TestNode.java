@@ -28,10 +28,17 @@ public final class TestNode implements AutoCloseable {
 
     private final List<KeyroomClient> clients = new ArrayList<>();
 
+    private final Clock clock;
+
     private TestNode(KeyroomServer server, Path dir, ServerConfig config) throws Exception {
+        this(server, dir, config, Clock.system());
+    }
+
+    private TestNode(KeyroomServer server, Path dir, ServerConfig config, Clock clock) throws Exception {
         this.server = server;
         this.dir = dir;
         this.config = config;
+        this.clock = clock;
         this.adminIdentity = IdentityFile.read(new DataDir(dir).adminIdentity());
         this.admin = client(adminIdentity);
     }
@@ -43,6 +50,14 @@ public final class TestNode implements AutoCloseable {
     /** Starts a node with the YAML configuration {@code yaml}; it listens on a free loopback port unless it says otherwise. */
     public static TestNode start(Path dir, String yaml) throws Exception {
         return start(dir, yaml, dev.keyroom.server.audit.FileAuditLog.FILES);
+    }
+
+    /** As {@link #start(Path, String)}, on {@code clock} (a test clock lets a test move the node's time). */
+    public static TestNode start(Path dir, String yaml, Clock clock) throws Exception {
+        ConfigFile file =
+                ServerConfig.parse("listen: 127.0.0.1:0\n", "test").overriddenBy(ServerConfig.parse(yaml, "test"));
+        ServerConfig cfg = ServerConfig.from(dir, file);
+        return new TestNode(KeyroomServer.start(cfg, clock, RANDOM), dir, cfg, clock);
     }
 
     /** As {@link #start(Path, String)}, with the audit log's files opened by {@code auditFiles}. */
@@ -58,8 +73,9 @@ public final class TestNode implements AutoCloseable {
         return server.uri();
     }
 
+    /** A client of {@code id}, signing on the node's clock. */
     public KeyroomClient client(Identity id) {
-        return client(id, Clock.system());
+        return client(id, clock);
     }
 
     public KeyroomClient client(Identity id, Clock clock) {

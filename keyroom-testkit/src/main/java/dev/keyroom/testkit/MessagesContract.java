@@ -124,7 +124,7 @@ public abstract class MessagesContract extends StoreContract {
                 .containsExactly(6L);
     }
 
-    static final dev.keyroom.core.rooms.Retention KEEP_ALL =
+    public static final dev.keyroom.core.rooms.Retention KEEP_ALL =
             new dev.keyroom.core.rooms.Retention(1_000_000, java.time.Duration.ofDays(3650));
 
     private long append(

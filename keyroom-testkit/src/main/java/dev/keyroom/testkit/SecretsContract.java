@@ -43,7 +43,7 @@ public abstract class SecretsContract extends StoreContract {
         assertCode(() -> put(elsewhere, Optional.empty()), ErrorCode.NOT_FOUND);
     }
 
-    static dev.keyroom.core.crypto.Keyring.Sealed sealed(long version) {
+    public static dev.keyroom.core.crypto.Keyring.Sealed sealed(long version) {
         return new dev.keyroom.core.crypto.Keyring.Sealed(1, new byte[12], new byte[] {(byte) version});
     }
 

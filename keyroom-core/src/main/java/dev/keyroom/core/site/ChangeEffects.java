@@ -21,6 +21,9 @@ public interface ChangeEffects {
     /** A ban recorded elsewhere (DOS-7): this node refuses the subject until it ends. */
     void banned(Ban ban);
 
+    /** A ban lifted elsewhere (an admin's call on another node): this node no longer refuses the subject for it. */
+    default void banLifted(String subject) {}
+
     /** The site epoch or its fence changed (REPL-7): the node takes the new role. */
     default void siteChanged(Site site) {}
 

@@ -26,6 +26,7 @@ public final class Effects {
             when (asOnPrimary || outcome instanceof RekeyOutcome.Rekeyed)
                     && !c.remove().isEmpty() -> l -> l.membersRemoved(c.room(), c.remove());
             case Change.PutBan c -> l -> l.banned(c.ban());
+            case Change.DeleteBan c when asOnPrimary || Boolean.TRUE.equals(outcome) -> l -> l.banLifted(c.subject());
             case Change.AppendMessage c
             when asOnPrimary && outcome instanceof Long seq ->
                 l -> l.messageAppended(c.message().room(), seq, c.message().envelope());

@@ -4,6 +4,7 @@ import dev.keyroom.core.grants.Grants;
 import dev.keyroom.core.identity.Users;
 import dev.keyroom.core.limits.Bans;
 import dev.keyroom.core.rooms.Messages;
+import dev.keyroom.core.rooms.RoomCensus;
 import dev.keyroom.core.rooms.Rooms;
 import dev.keyroom.core.site.SiteLog;
 import dev.keyroom.core.vault.Breaches;
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * Durable state, one small port per aggregate: {@link Users}, {@link Rooms}, {@link Messages},
- * {@link Secrets}, {@link SealedItems}, {@link Bans}, {@link Breaches}, {@link Grants} and, for site replication,
- * the {@link SiteLog}. A service takes the ports it needs; the composition root holds the store.
+ * {@link Secrets}, {@link SealedItems}, {@link Bans}, {@link Breaches}, {@link Grants}, the
+ * operators' read-only {@link RoomCensus} and, for site replication, the {@link SiteLog}. A service takes the ports it needs; the composition root holds the store.
  *
  * <p>Guarantees, for every port: every method is atomic; a method that returns normally has made
  * its change durable (it survives a crash of the process right after); reads see every write that
@@ -40,7 +41,8 @@ public interface Store extends AutoCloseable {
             Bans bans,
             Breaches breaches,
             Grants grants,
-            SiteLog siteLog) {}
+            SiteLog siteLog,
+            RoomCensus census) {}
 
     Ports ports();
 
@@ -78,6 +80,11 @@ public interface Store extends AutoCloseable {
 
     default SiteLog siteLog() {
         return ports().siteLog();
+    }
+
+    /** Every room's metadata and counts, for operators (read-only). */
+    default RoomCensus census() {
+        return ports().census();
     }
 
     /** Counts of records per table and a SHA-256 over all of them, independent of storage order. */

@@ -10,6 +10,9 @@ public interface AuditTrail extends AuditLog, AutoCloseable {
     /** Entries with a seq above {@code afterSeq}, at most {@code limit}. */
     List<AuditChain.Entry> after(long afterSeq, int limit);
 
+    /** The seq of the last entry written (0 for an empty log). */
+    long lastSeq();
+
     @Override
     void close();
 }

@@ -158,6 +158,11 @@ public final class FileAuditLog implements AuditTrail {
     }
 
     @Override
+    public long lastSeq() {
+        return writtenSeq();
+    }
+
+    @Override
     public void close() {
         state.closing();
         try {

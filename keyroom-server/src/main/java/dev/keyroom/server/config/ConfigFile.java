@@ -26,7 +26,8 @@ public record ConfigFile(
         Cluster cluster,
         Replication replication,
         Metrics metrics,
-        Log log) {
+        Log log,
+        Console console) {
 
     /** A file that sets nothing: every default applies. */
     public static final ConfigFile EMPTY = ConfigYaml.file(java.util.Map.of());
@@ -56,6 +57,9 @@ public record ConfigFile(
      */
     public record Cluster(
             List<String> natsUrls, String caFile, String credentialsFile, Integer replicas, Integer timeoutMs) {}
+
+    /** The admin console's own TLS listener ({@code listen}; off without it) and the origins browsers use. */
+    public record Console(String listen, List<String> origins) {}
 
     /** Data-plane limits (DOS-6). */
     public record DataPlane(

@@ -40,7 +40,8 @@ public record ServerConfig(
         Optional<ClusterSettings> cluster,
         ReplicationSettings replication,
         Optional<MetricsSettings> metrics,
-        LogSettings log) {
+        LogSettings log,
+        ConsoleSettings console) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
@@ -161,7 +162,8 @@ public record ServerConfig(
                         .map(c -> ClusterSettings.from(c, mode, listen.plaintext(), problems)),
                 replication,
                 MetricsSettings.from(file.metrics(), problems),
-                LogSettings.from(file.log(), problems));
+                LogSettings.from(file.log(), problems),
+                ConsoleSettings.from(file.console(), problems));
         problems.throwIfAny();
         return config;
     }

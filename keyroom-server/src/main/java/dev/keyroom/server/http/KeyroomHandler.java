@@ -80,7 +80,10 @@ public final class KeyroomHandler extends Handler.Abstract {
     /** Whether this site takes client writes: a backup or a fenced former primary does not (REPL-4, REPL-7). */
     private final dev.keyroom.server.replication.SiteRole site;
 
-    /** The one write a backup takes from a client: its promotion, by an admin (REPL-7). */
+    /**
+     * The one write a backup takes from a client: its promotion, by an admin (REPL-7). A console
+     * login link is taken too: it changes nothing of the store.
+     */
     public static final String PROMOTE_PATH = "/v1/replication/promote";
 
     /** The header that names the primary on a backup's refusal of a write. */
@@ -267,7 +270,8 @@ public final class KeyroomHandler extends Handler.Abstract {
         if (readOnly.isPresent()
                 && !method.equals("GET")
                 && !method.equals("HEAD")
-                && !(method.equals("POST") && path.equals(PROMOTE_PATH))) {
+                && !(method.equals("POST") && path.equals(PROMOTE_PATH))
+                && !(method.equals("POST") && path.equals(ConsoleTicketRoutes.PATH))) {
             // Before the body is read or anything is checked: a backup takes no client writes at all.
             site.primary().ifPresent(p -> headers.put(PRIMARY_HEADER, p));
             throw new KeyroomException(ErrorCode.READ_ONLY_REPLICA, readOnly.get());
@@ -319,7 +323,7 @@ public final class KeyroomHandler extends Handler.Abstract {
     }
 
     /** Parses a raw query; a parameter given twice is refused rather than guessed at. */
-    static Map<String, String> query(String raw) {
+    public static Map<String, String> query(String raw) {
         Map<String, String> out = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;

@@ -7,6 +7,8 @@ import dev.keyroom.core.limits.Bans;
 import dev.keyroom.core.port.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,11 @@ public final class BanList {
     private final Duration duration;
     private final Map<String, Instant> active = new ConcurrentHashMap<>();
     private final Cache<String, AtomicInteger> refusals;
+    /** Refusals per subject in the hour from its first, for operators (the console's limits page). */
+    private final Cache<String, AtomicInteger> lastHour = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofHours(1))
+            .build();
 
     public BanList(Bans store, Clock clock, int threshold, Duration duration) {
         this.store = store;
@@ -74,8 +81,37 @@ public final class BanList {
         active.merge(ban.subject(), ban.until(), (a, b) -> a.isAfter(b) ? a : b);
     }
 
+    /**
+     * Lifts the ban of {@code subject} (an admin's call): deleted from the store first, then no
+     * longer refused here, its count towards the next ban started afresh; false when there was none.
+     */
+    public boolean lift(String subject) {
+        boolean had = store.delete(subject);
+        forget(subject);
+        refusals.invalidate(subject);
+        return had;
+    }
+
+    /** Stops refusing {@code subject} for a ban lifted elsewhere (another node of the cluster). */
+    public void forget(String subject) {
+        active.remove(subject);
+    }
+
+    /** A subject and the refusals its buckets made in the hour since its first one. */
+    public record Refused(String subject, int refusals) {}
+
+    /** The {@code n} subjects most refused by their buckets, most first. */
+    public List<Refused> mostRefused(int n) {
+        return lastHour.asMap().entrySet().stream()
+                .map(e -> new Refused(e.getKey(), e.getValue().get()))
+                .sorted(Comparator.comparingInt(Refused::refusals).reversed().thenComparing(Refused::subject))
+                .limit(n)
+                .toList();
+    }
+
     /** Counts a refusal of {@code subject}; bans it when it reaches the threshold within the window. */
     public void recordRefusal(String subject, String reason) {
+        lastHour.get(subject, k -> new AtomicInteger()).incrementAndGet();
         int n = refusals.get(subject, k -> new AtomicInteger()).incrementAndGet();
         if (n == threshold) {
             ban(subject, duration, reason);

@@ -55,7 +55,12 @@ public final class JetStreamStore implements Store {
                 bans,
                 bans,
                 new ReplicatedGrants(stream),
-                new ReplicatedSiteLog(stream));
+                new ReplicatedSiteLog(stream),
+                () -> {
+                    // Read from the caught-up replica, as every read of the cluster's state is.
+                    stream.barrier();
+                    return stream.replica().census().summaries();
+                });
     }
 
     /**

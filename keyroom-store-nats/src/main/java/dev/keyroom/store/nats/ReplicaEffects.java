@@ -55,6 +55,11 @@ final class ReplicaEffects {
             }
 
             @Override
+            public void banLifted(String subject) {
+                tell(l -> l.banLifted(subject));
+            }
+
+            @Override
             public void messageAppended(RoomId room, long seq, byte[] envelope) {
                 if (ownBatch) {
                     tell(l -> l.messageAppended(room, seq, envelope));

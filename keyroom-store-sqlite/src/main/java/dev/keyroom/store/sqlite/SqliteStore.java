@@ -37,7 +37,8 @@ public final class SqliteStore implements Store {
                 new SqliteBans(db, journal),
                 new SqliteBreaches(journal),
                 new SqliteGrants(db, journal),
-                siteLog);
+                siteLog,
+                new SqliteRoomCensus(db));
     }
 
     /** Opens (creating if needed) the database at {@code file} and brings its schema up to date. */

@@ -4,6 +4,7 @@ import dev.keyroom.core.store.Store;
 import dev.keyroom.testkit.BansContract;
 import dev.keyroom.testkit.GrantsContract;
 import dev.keyroom.testkit.MessagesContract;
+import dev.keyroom.testkit.RoomCensusContract;
 import dev.keyroom.testkit.RoomsContract;
 import dev.keyroom.testkit.SecretsContract;
 import dev.keyroom.testkit.SiteLogContract;
@@ -79,6 +80,14 @@ class SqliteStoreContractTest implements StoreContract.Stores {
 
     @Nested
     class SiteLog extends SiteLogContract {
+        @Override
+        protected Stores stores() {
+            return SqliteStoreContractTest.this;
+        }
+    }
+
+    @Nested
+    class RoomCensus extends RoomCensusContract {
         @Override
         protected Stores stores() {
             return SqliteStoreContractTest.this;
