@@ -24,14 +24,12 @@ final class GatewayChild implements AutoCloseable {
     private final BufferedReader out;
     private final Writer in;
     private final URI uri;
-    private final long nanosPerTick;
 
-    private GatewayChild(Process process, BufferedReader out, Writer in, URI uri, long nanosPerTick) {
+    private GatewayChild(Process process, BufferedReader out, Writer in, URI uri) {
         this.process = process;
         this.out = out;
         this.in = in;
         this.uri = uri;
-        this.nanosPerTick = nanosPerTick;
     }
 
     /** Starts the gateway of {@code dir}, with {@code jvmOptions} (space-separated, may be empty) before the class path. */
@@ -67,7 +65,7 @@ final class GatewayChild implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException("the gateway process ended before it listened");
         }
-        return new GatewayChild(p, out, in, URI.create(line.substring(8).trim()), 1_000_000_000L / clockTicks());
+        return new GatewayChild(p, out, in, URI.create(line.substring(8).trim()));
     }
 
     URI uri() {
@@ -91,11 +89,7 @@ final class GatewayChild implements AutoCloseable {
 
     /** The process's CPU time so far, user and system, in nanoseconds (clock-tick resolution). */
     long cpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        // Fields after the command name, which is in parentheses and may hold spaces: state is the 3rd
-        // field of the line, utime the 14th, stime the 15th.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * nanosPerTick;
+        return ProcessCpu.nanos(process.pid());
     }
 
     /** The process's resident set (VmRSS) in KiB. */
@@ -115,20 +109,6 @@ final class GatewayChild implements AutoCloseable {
             }
         }
         throw new IOException("no " + field + " for " + process.pid());
-    }
-
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor(5, TimeUnit.SECONDS);
-            return Long.parseLong(s);
-        } catch (IOException | NumberFormatException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
     }
 
     /** Ends the gateway's input, so it stops (and writes any flight recording), then waits for it. */
