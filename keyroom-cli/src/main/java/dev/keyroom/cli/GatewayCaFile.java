@@ -1,16 +1,12 @@
 package dev.keyroom.cli;
 
+import dev.keyroom.client.GatewayCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 
 /**
  * The gateway's CA certificate as a file the program of {@code keyroom run} can name in its trust
@@ -36,29 +32,13 @@ final class GatewayCaFile implements AutoCloseable {
 
     /** Fetches the CA from {@code gateway}, a loopback {@code http://} URL (its CA cannot be checked by itself). */
     static GatewayCaFile fetch(URI gateway) throws IOException {
-        HttpResponse<byte[]> r;
-        try (HttpClient http = HttpClient.newBuilder()
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build()) {
-            r = http.send(
-                    HttpRequest.newBuilder(gateway.resolve("/v1/ca.pem"))
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        byte[] pem;
+        try {
+            pem = GatewayCa.fetch(gateway);
+        } catch (GatewayCa.Unreachable e) {
+            throw unreachable(gateway, e.getCause());
         } catch (IOException e) {
-            throw unreachable(gateway, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching the gateway's CA", e);
-        }
-        byte[] pem = r.body();
-        if (r.statusCode() != 200
-                || !new String(pem, StandardCharsets.US_ASCII).startsWith("-----BEGIN CERTIFICATE-----")) {
-            throw new UncheckedIOException(
-                    "the gateway at " + gateway + " answered " + r.statusCode()
-                            + " for its CA: is it a Keyroom gateway?",
-                    new IOException("no CA certificate in the answer"));
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         Path dir = Files.createTempDirectory(
                 "keyroom-run-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -1,5 +1,6 @@
 package dev.keyroom.mcp;
 
+import dev.keyroom.client.GatewayCa;
 import dev.keyroom.client.GatewaySession;
 import dev.keyroom.client.KeyroomApiException;
 import dev.keyroom.client.KeyroomClient;
@@ -11,9 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -132,27 +130,13 @@ final class GatewayLink implements AutoCloseable {
         if (!at.getScheme().equals("http")) {
             caFile();
         }
-        HttpResponse<byte[]> r;
-        try (HttpClient http = HttpClient.newBuilder()
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build()) {
-            r = http.send(
-                    HttpRequest.newBuilder(at.resolve("/v1/ca.pem"))
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching the gateway's CA", e);
-        } catch (IOException e) {
+        try {
+            return GatewayCa.fetch(at);
+        } catch (GatewayCa.Unreachable e) {
             throw new ToolFailure(unreachable());
+        } catch (IOException e) {
+            throw new ToolFailure(e.getMessage());
         }
-        if (r.statusCode() != 200) {
-            throw new ToolFailure("the gateway at " + at + " answered " + r.statusCode()
-                    + " for its CA certificate: is it a Keyroom gateway?");
-        }
-        return r.body();
     }
 
     private String unreachable() {
