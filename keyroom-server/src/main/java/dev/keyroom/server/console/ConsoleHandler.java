@@ -163,6 +163,11 @@ public final class ConsoleHandler extends Handler.Abstract {
             a = Answer.error(new KeyroomException(ErrorCode.INTERNAL, "internal error"), id);
         }
         response.setStatus(a.status());
+        if (x.writes() && a.status() >= 400) {
+            // A write refused before its body was read (a foreign Origin is refused first): the body is left
+            // unread and the connection ends, so say so rather than let a client reuse a closing connection.
+            headers.put(HttpHeader.CONNECTION, "close");
+        }
         if (a.cookie() != null) {
             headers.add(HttpHeader.SET_COOKIE, a.cookie());
         }
